@@ -1,0 +1,269 @@
+"""Payloads of the integration events (SPEC 3-7). Names say what happened.
+
+Each model is the `payload` of an `Envelope` whose `event_type` is the class name. Changing one:
+add an optional field, or add a new model/schema_version; `tests/contracts` pins every schema.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from contracts.application import Application, Route
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class ReviewLevel(StrEnum):
+    UNIT = "unit"  # 用人单位
+    CONSTRUCTION_AUTHORITY = "construction_authority"  # 建设主管部门
+    HR_BUREAU = "hr_bureau"  # 当地人力社保部门
+    CITY_HR_BUREAU = "city_hr_bureau"  # 市人力社保局专技处
+
+
+class Outcome(StrEnum):
+    ELIGIBLE = "eligible"
+    ELIGIBLE_INTERVIEW_REQUIRED = "eligible_interview_required"
+    INELIGIBLE = "ineligible"
+
+
+# --- intake -------------------------------------------------------------------------------
+
+
+class ApplicationSubmitted(Payload):
+    application: Application
+
+
+class ApplicationResubmitted(Payload):
+    application: Application  # revision > 1
+    return_event_id: uuid.UUID | None = None  # the Returned it answers
+
+
+class ApplicationWithdrawn(Payload):
+    application_id: uuid.UUID
+    reason: str
+
+
+# --- eligibility --------------------------------------------------------------------------
+
+
+class RuleResult(Payload):
+    code: str  # stable, e.g. "CE_HOURS"
+    passed: bool
+    inputs: dict[str, object] = {}
+    threshold: str = ""
+    message_zh: str
+    message_en: str
+
+
+class RouteResult(Payload):
+    route: Route
+    qualifies: bool
+    message_zh: str
+    message_en: str
+
+
+class ApplicationSummary(Payload):
+    """What review and notify need of the application, so they need not join topics."""
+
+    applicant_name: str
+    applicant_phone: str
+    id_number_masked: str
+    unit_id: str
+    unit_name: str
+    unit_area: str
+    unit_kind: str
+    route: Route
+    specialty: str
+    submitted_at: datetime | None = None
+
+
+class EligibilityAssessed(Payload):
+    application_id: uuid.UUID
+    revision: int
+    outcome: Outcome
+    qualifying_routes: list[Route]
+    routes: list[RouteResult]
+    rules: list[RuleResult]
+    plan_id: str
+    plan_version: str
+    summary: ApplicationSummary
+
+
+# --- review -------------------------------------------------------------------------------
+
+
+class CaseOpened(Payload):
+    application_id: uuid.UUID
+    revision: int
+    outcome: Outcome
+    summary: ApplicationSummary
+
+
+class UnitApproved(Payload):
+    application_id: uuid.UUID
+    opinion: str
+
+
+class UnitRejected(Payload):
+    application_id: uuid.UUID
+    reason: str
+
+
+class ReturnedSection(Payload):
+    section: str  # e.g. "papers", "ce_certificates", "appointment_letters"
+    reason: str
+
+
+class Returned(Payload):
+    application_id: uuid.UUID
+    level: ReviewLevel
+    reason: str
+    sections: list[ReturnedSection] = []
+
+
+class PublicNoticeStarted(Payload):
+    application_id: uuid.UUID
+    starts_on: date
+    ends_on: date
+    working_days: int
+
+
+class PublicNoticeCompleted(Payload):
+    application_id: uuid.UUID
+    objections: int = 0
+    result: str  # the unit's record of the notice's result
+
+
+class DepartmentApproved(Payload):
+    application_id: uuid.UUID
+    level: ReviewLevel
+    department: str
+    opinion: str
+
+
+class DepartmentRejected(Payload):
+    application_id: uuid.UUID
+    level: ReviewLevel
+    department: str
+    reason: str
+
+
+class HRBureauRecommended(Payload):
+    application_id: uuid.UUID
+    bureau: str
+    opinion: str = ""
+
+
+class ForwardedToCommittee(Payload):
+    application_id: uuid.UUID
+    committee: str
+    batch_id: str = ""
+
+
+class InterviewScheduled(Payload):
+    application_id: uuid.UUID
+    scheduled_at: datetime
+    place: str
+
+
+class InterviewResultRecorded(Payload):
+    application_id: uuid.UUID
+    passed: bool
+    remarks: str = ""
+
+
+class FeeRequested(Payload):
+    application_id: uuid.UUID
+    amount_yuan: int
+    due_by: datetime
+
+
+class FeePaid(Payload):
+    application_id: uuid.UUID
+    amount_yuan: int
+    paid_at: datetime
+    receipt: str = ""
+
+
+class UnitAuthorized(Payload):
+    unit_id: str
+    unit_name: str
+    operator_name: str
+    operator_phone: str
+
+
+class DeadlineApproaching(Payload):
+    recipient_org: str
+    recipient_phone: str | None = None
+    deadline: date
+    waiting_cases: int
+    level: ReviewLevel
+
+
+# --- notify -------------------------------------------------------------------------------
+
+
+class NotificationSent(Payload):
+    notification_id: uuid.UUID
+    application_id: uuid.UUID | None = None
+    template: str
+    recipient_masked: str
+    text: str
+    dedup_key: str
+    caused_by_event_id: uuid.UUID
+
+
+class NotificationFailed(Payload):
+    notification_id: uuid.UUID
+    application_id: uuid.UUID | None = None
+    template: str
+    recipient_masked: str = ""
+    reason: str
+    dedup_key: str
+    caused_by_event_id: uuid.UUID
+
+
+# --- review: archive, notice details, fee option (added with the review workflow) ------------
+
+
+class ArchiveEntryAdded(Payload):
+    entry_id: str
+    person_ref: str
+    unit_id: str
+    title: str
+    achieved_on: date
+    kind: str = "project"  # project | paper | award | patent | standard | landmark
+
+
+class ArchiveEntryApproved(Payload):
+    entry_id: str
+    unit_id: str
+    opinion: str = ""
+
+
+class ArchiveEntryRejected(Payload):
+    entry_id: str
+    unit_id: str
+    reason: str
+
+
+class ObjectionRecorded(Payload):
+    application_id: uuid.UUID
+    summary: str
+
+
+class FeeOptionSet(Payload):
+    department: str
+    level: ReviewLevel
+    charge: bool  # must be False ("不收费") before the department may act
+
+
+class CaseClosed(Payload):
+    application_id: uuid.UUID
+    final_status: str  # rejected | interview_failed | withdrawn | forwarded
+    level: ReviewLevel | None = None

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# A project-local PostgreSQL cluster on its own port (default 55432), unless DATABASE_URL is given.
+#   postgres.sh install | start | stop | status | url
+# Idempotent; `stop` stops only the cluster in our data folder. As root, the server runs as the
+# `postgres` system user (PostgreSQL refuses to run as root).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+port=${ZC_PG_PORT:-55432}
+
+say() { printf '[postgres] %s\n' "$*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+if [ -n "${DATABASE_URL:-}" ] && [ "${1:-}" != "url" ]; then
+  say "DATABASE_URL is set: using that server, starting nothing"; exit 0
+fi
+
+bindir() {
+  local d
+  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    [ -x "$d/initdb" ] && { echo "$d"; return 0; }
+  done
+  command -v initdb >/dev/null && { dirname "$(command -v initdb)"; return 0; }
+  return 1
+}
+
+install() {
+  bindir >/dev/null && return 0
+  [ "$(id -u)" = 0 ] || die "PostgreSQL is not installed and we are not root: install Debian's 'postgresql' package or set DATABASE_URL"
+  say "installing Debian's postgresql package"
+  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql) >/tmp/zc-apt-postgresql.log 2>&1 \
+    || die "apt-get install postgresql failed; see /tmp/zc-apt-postgresql.log"
+}
+
+# Where the cluster lives: project-local, unless the `postgres` user cannot reach the project
+# folder (a clone inside a private mktemp dir); then a folder keyed by the project path.
+datadir() {
+  local local_dir=$root/infra/.run/postgres
+  if [ "$(id -u)" != 0 ] || runuser -u postgres -- test -x "$root/infra" 2>/dev/null; then
+    echo "$local_dir"
+  else
+    echo "/var/tmp/zhicheng-pg-$(echo "$root" | sha256sum | cut -c1-12)"
+  fi
+}
+
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+running() { local d; d=$(datadir); [ -f "$d/postmaster.pid" ] && as_pg "$(bindir)/pg_ctl" -D "$d" status >/dev/null 2>&1; }
+
+start() {
+  install
+  local bin d; bin=$(bindir); d=$(datadir)
+  if running; then say "already running on 127.0.0.1:$port ($d)"; return 0; fi
+  if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then useradd --system --home /var/lib/postgresql postgres; fi
+  mkdir -p "$d"; [ "$(id -u)" = 0 ] && chown postgres "$d"; chmod 700 "$d"
+  if [ ! -f "$d/PG_VERSION" ]; then
+    as_pg "$bin/initdb" -D "$d" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null \
+      || die "initdb failed in $d"
+    cat >> "$d/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$d'
+max_connections = 300
+fsync = on
+synchronous_commit = on
+# A forgotten open transaction would hold back every tailing reader (xid cut-off): end it.
+idle_in_transaction_session_timeout = '60s'
+CONF
+  fi
+  as_pg "$bin/pg_ctl" -D "$d" -l "$d/server.log" -w -t 60 start >/dev/null || { tail -n 20 "$d/server.log" >&2; die "pg_ctl start failed"; }
+  say "started on 127.0.0.1:$port ($d)"
+}
+
+stop() {
+  local d; d=$(datadir)
+  if ! running; then say "not running"; return 0; fi
+  as_pg "$(bindir)/pg_ctl" -D "$d" -m fast -w stop >/dev/null && say "stopped"
+}
+
+case "${1:-}" in
+  install) install ;; start) start ;; stop) stop ;;
+  status) if running; then echo "postgres: running 127.0.0.1:$port"; else echo "postgres: stopped"; fi ;;
+  url) echo "${DATABASE_URL:-postgresql://postgres@127.0.0.1:$port/postgres}" ;;
+  *) echo "usage: $0 install|start|stop|status|url" >&2; exit 2 ;;
+esac

@@ -1,0 +1,110 @@
+"""Effectively-once processing of Kafka records on top of at-least-once delivery.
+
+For a batch of records, in ONE database transaction:
+- each record's event_id goes into the inbox (ON CONFLICT DO NOTHING): a repeat is skipped;
+- the handler's changes (new events, outbox rows, read-model rows) are written in a savepoint;
+- a record that cannot be processed (undecodable, or the handler refuses it) is rolled back to
+  its savepoint, marked `dead_letter` in the inbox and queued for the dead-letter topic through
+  the outbox, so the consumer goes on.
+Only after COMMIT does the caller acknowledge, i.e. commit Kafka offsets. A transient failure
+(database or broker unreachable, a concurrent change) raises: nothing is committed, the batch is
+redelivered, and the inbox makes the second pass safe.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+import asyncpg
+import structlog
+
+from contracts.envelope import Envelope
+from plumbing.eventstore import ConcurrencyConflict
+from plumbing.logging import get_logger
+
+log = get_logger(__name__)
+
+Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
+TRANSIENT = (asyncpg.PostgresConnectionError, asyncpg.SerializationError, asyncpg.DeadlockDetectedError,
+             ConcurrencyConflict, OSError, asyncio.TimeoutError, asyncpg.InterfaceError)
+
+
+@dataclass(frozen=True)
+class Record:
+    """The part of a Kafka record the consumer needs (so tests can build one)."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes
+
+
+@dataclass
+class BatchResult:
+    processed: int = 0
+    duplicates: int = 0
+    dead_lettered: int = 0
+
+
+class IdempotentConsumer:
+    def __init__(self, name: str, pool: asyncpg.Pool, handler: Handler, *, dead_letter_topic: str,
+                 wants: Callable[[Envelope], bool] = lambda _: True) -> None:
+        self.name, self.pool, self.handler = name, pool, handler
+        self.dead_letter_topic = dead_letter_topic
+        self.wants = wants
+
+    async def process(self, records: Sequence[Record]) -> BatchResult:
+        result = BatchResult()
+        async with self.pool.acquire() as conn, conn.transaction():
+            for record in records:
+                await self._one(conn, record, result)
+        return result
+
+    async def _one(self, conn: asyncpg.Connection, record: Record, result: BatchResult) -> None:
+        try:
+            envelope = Envelope.model_validate_json(record.value)
+        except ValueError as exc:
+            await self._dead_letter(conn, record, None, f"undecodable envelope: {exc}")
+            result.dead_lettered += 1
+            return
+        structlog.contextvars.bind_contextvars(correlation_id=str(envelope.correlation_id),
+                                               event_id=str(envelope.event_id), event_type=envelope.event_type)
+        try:
+            inserted = await conn.fetchval(
+                "INSERT INTO inbox (consumer, event_id, topic, kafka_partition, kafka_offset) VALUES ($1,$2,$3,$4,$5)"
+                " ON CONFLICT DO NOTHING RETURNING true",
+                self.name, envelope.event_id, record.topic, record.partition, record.offset)
+            if not inserted:
+                result.duplicates += 1
+                log.info("consumer.duplicate_skipped", consumer=self.name)
+                return
+            if not self.wants(envelope):
+                return
+            try:
+                async with conn.transaction():  # savepoint: a refused record leaves no trace
+                    await self.handler(conn, envelope)
+            except TRANSIENT:
+                raise
+            except Exception as exc:  # noqa: BLE001 - anything else is about this record, not the system
+                await conn.execute("UPDATE inbox SET status = 'dead_letter' WHERE consumer = $1 AND event_id = $2",
+                                   self.name, envelope.event_id)
+                await self._dead_letter(conn, record, envelope, f"{type(exc).__name__}: {exc}")
+                result.dead_lettered += 1
+                return
+            result.processed += 1
+        finally:
+            structlog.contextvars.unbind_contextvars("correlation_id", "event_id", "event_type")
+
+    async def _dead_letter(self, conn, record: Record, envelope: Envelope | None, error: str) -> None:
+        log.warning("consumer.dead_letter", consumer=self.name, topic=record.topic, offset=record.offset, error=error)
+        raw = {"consumer": self.name, "error": error, "topic": record.topic, "partition": record.partition,
+               "offset": record.offset, "value": record.value.decode("utf-8", "replace"),
+               "event_id": str(envelope.event_id) if envelope else None}
+        await conn.execute("INSERT INTO outbox (event_id, topic, key, raw) VALUES (NULL, $1, $2, $3::jsonb)",
+                           self.dead_letter_topic, (record.key or b"").decode() or str(uuid.uuid4()),
+                           json.dumps(raw, ensure_ascii=False))
+        await conn.execute("SELECT pg_notify('outbox', '')")

@@ -1,0 +1,199 @@
+"""Append-only event store on PostgreSQL (asyncpg).
+
+Guarantees, and where they come from:
+- optimistic concurrency: PRIMARY KEY (stream_id, stream_version); a losing append raises
+  `ConcurrencyConflict` (HTTP 409) and writes nothing;
+- idempotent appends: UNIQUE event_id; re-appending events already stored is a no-op;
+- atomic publishing: outbox rows are inserted in the same transaction as the events;
+- gap-free global order: see `read_all` (transaction-id cut-off, no table lock);
+- tamper evidence: each row stores SHA-256(prev_hash || canonical envelope), chained per stream.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+
+from contracts.envelope import Actor, Envelope
+from contracts.errors import Conflict
+from contracts.events import Payload
+
+GENESIS_HASH = "0" * 64
+_SCHEMA = (Path(__file__).parent / "schema.sql").read_text()
+
+
+class ConcurrencyConflict(Conflict):
+    code = "CONCURRENT_CHANGE"
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event a service decided on; the store gives it its version, time and hash."""
+
+    payload: Payload
+    actor: Actor
+    correlation_id: uuid.UUID
+    causation_id: uuid.UUID | None = None
+    occurred_at: datetime | None = None
+    event_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    schema_version: int = 1
+
+    @property
+    def event_type(self) -> str:
+        return type(self.payload).__name__
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in the global order: (writing transaction id, position)."""
+
+    tx_id: int = 0
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Stored:
+    envelope: Envelope
+    position: Position
+    prev_hash: str
+    hash: str
+
+
+def chain_hash(prev_hash: str, envelope: Envelope) -> str:
+    return hashlib.sha256((prev_hash + envelope.canonical_json()).encode()).hexdigest()
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+async def init_schema(conn: asyncpg.Connection) -> None:
+    # Serialise concurrent start-ups: CREATE ... IF NOT EXISTS is not race-free.
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(727001)")
+        await conn.execute(_SCHEMA)
+
+
+def _row_to_stored(row: asyncpg.Record) -> Stored:
+    envelope = Envelope(
+        event_id=row["event_id"], event_type=row["event_type"], schema_version=row["schema_version"],
+        stream_id=row["stream_id"], stream_version=row["stream_version"],
+        occurred_at=_utc(row["occurred_at"]), recorded_at=_utc(row["recorded_at"]),
+        actor=Actor.model_validate_json(row["actor"]), correlation_id=row["correlation_id"],
+        causation_id=row["causation_id"], payload=json.loads(row["payload"]),
+    )
+    return Stored(envelope, Position(int(row["tx_id"]), row["position"]), row["prev_hash"], row["hash"])
+
+
+_COLUMNS = ("position, tx_id::text::bigint AS tx_id, event_id, stream_id, stream_version, event_type, "
+            "schema_version, occurred_at, recorded_at, actor::text AS actor, correlation_id, causation_id, "
+            "payload::text AS payload, prev_hash, hash")
+
+
+class EventStore:
+    def __init__(self, pool: asyncpg.Pool, clock=lambda: datetime.now(UTC)) -> None:
+        self.pool = pool
+        self._clock = clock
+
+    async def append(self, stream_id: str, expected_version: int | None, events: list[NewEvent], *,
+                     topic: str | None = None, key: str | None = None,
+                     conn: asyncpg.Connection | None = None) -> list[Envelope]:
+        """Append `events` after `expected_version` (None: after whatever is there; 0: new stream).
+
+        With `topic`, each event also gets an outbox row (key defaults to the stream id).
+        Pass `conn` to join the caller's transaction (a consumer's inbox, an idempotency key).
+        """
+        if not events:
+            return []
+        if conn is None:
+            async with self.pool.acquire() as own, own.transaction():
+                return await self._append(own, stream_id, expected_version, events, topic, key)
+        async with conn.transaction():  # a savepoint when the caller already opened one
+            return await self._append(conn, stream_id, expected_version, events, topic, key)
+
+    async def _append(self, conn, stream_id, expected_version, events, topic, key) -> list[Envelope]:
+        ids = [e.event_id for e in events]
+        existing = await conn.fetch(f"SELECT {_COLUMNS} FROM events WHERE event_id = ANY($1::uuid[])", ids)
+        if existing:
+            if len(existing) == len(ids) and all(r["stream_id"] == stream_id for r in existing):
+                return [_row_to_stored(r).envelope for r in sorted(existing, key=lambda r: r["stream_version"])]
+            raise Conflict("部分事件已存在，拒绝重复写入", "some of these events already exist; append refused",
+                           code="DUPLICATE_EVENT_ID")
+        last = await conn.fetchrow(
+            "SELECT stream_version, hash FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1",
+            stream_id)
+        current, prev_hash = (last["stream_version"], last["hash"]) if last else (0, GENESIS_HASH)
+        if expected_version is not None and expected_version != current:
+            raise _conflict(stream_id, expected_version, current)
+        now = _utc(self._clock())
+        rows, envelopes = [], []
+        for offset, new in enumerate(events, start=1):
+            env = Envelope(
+                event_id=new.event_id, event_type=new.event_type, schema_version=new.schema_version,
+                stream_id=stream_id, stream_version=current + offset,
+                occurred_at=_utc(new.occurred_at or now), recorded_at=now, actor=new.actor,
+                correlation_id=new.correlation_id, causation_id=new.causation_id,
+                payload=new.payload.model_dump(mode="json"),
+            )
+            digest = chain_hash(prev_hash, env)
+            rows.append((env.event_id, stream_id, env.stream_version, env.event_type, env.schema_version,
+                         env.occurred_at, env.recorded_at, env.actor.model_dump_json(), env.correlation_id,
+                         env.causation_id, json.dumps(env.payload, ensure_ascii=False), prev_hash, digest))
+            envelopes.append(env)
+            prev_hash = digest
+        try:
+            await conn.executemany(
+                "INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version, occurred_at,"
+                " recorded_at, actor, correlation_id, causation_id, payload, prev_hash, hash)"
+                " VALUES ($1,$2,$3,$4,$5,$6,$7,$8::jsonb,$9,$10,$11::jsonb,$12,$13)", rows)
+        except asyncpg.UniqueViolationError:
+            raise _conflict(stream_id, expected_version, None) from None
+        if topic:
+            await conn.executemany(
+                "INSERT INTO outbox (event_id, topic, key) VALUES ($1, $2, $3)",
+                [(e.event_id, topic, key or stream_id) for e in envelopes])
+            await conn.execute("SELECT pg_notify('outbox', '')")
+        return envelopes
+
+    async def load_stream(self, stream_id: str, conn: asyncpg.Connection | None = None) -> list[Envelope]:
+        return [s.envelope for s in await self.load_stored(stream_id, conn)]
+
+    async def load_stored(self, stream_id: str, conn: asyncpg.Connection | None = None) -> list[Stored]:
+        query = f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version"
+        rows = await (conn.fetch(query, stream_id) if conn else self.pool.fetch(query, stream_id))
+        return [_row_to_stored(r) for r in rows]
+
+    async def read_all(self, after: Position = Position(), limit: int = 500) -> list[Stored]:
+        """Events after `after` in global order, never past a transaction still in flight.
+
+        Order is (tx_id, position). Only transactions older than the oldest one still running
+        (pg_snapshot_xmin) are returned, so an event whose transaction commits late is never
+        behind the reader when it appears; writers take no lock for this.
+        """
+        rows = await self.pool.fetch(
+            f"SELECT {_COLUMNS} FROM events"
+            " WHERE (tx_id, position) > ($1::text::xid8, $2)"
+            "   AND tx_id < pg_snapshot_xmin(pg_current_snapshot())"
+            " ORDER BY tx_id, position LIMIT $3", str(after.tx_id), after.position, limit)
+        return [_row_to_stored(r) for r in rows]
+
+    async def verify_stream(self, stream_id: str) -> tuple[bool, int | None]:
+        """Recompute the hash chain. Returns (intact, first bad version or None)."""
+        prev = GENESIS_HASH
+        for stored in await self.load_stored(stream_id):
+            if stored.prev_hash != prev or chain_hash(prev, stored.envelope) != stored.hash:
+                return False, stored.envelope.stream_version
+            prev = stored.hash
+        return True, None
+
+
+def _conflict(stream_id: str, expected: int | None, actual: int | None) -> ConcurrencyConflict:
+    return ConcurrencyConflict(
+        f"该申报已被他人更新（流 {stream_id}，预期版本 {expected}，实际 {actual}），请刷新后重试",
+        f"stream {stream_id} changed meanwhile (expected version {expected}, found {actual}); reload and retry",
+        details={"stream_id": stream_id, "expected_version": expected, "actual_version": actual})

@@ -1,0 +1,48 @@
+"""structlog set-up shared by every service: JSON lines (unless on a terminal), the bound
+correlation id on every line, and no full resident ID or phone number ever written."""
+from __future__ import annotations
+
+import logging
+import re
+import sys
+
+import structlog
+
+_ID_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
+_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+
+
+def redact(text: str) -> str:
+    """Mask 18-digit resident ID numbers and mainland mobile numbers inside any text."""
+    return _PHONE.sub(r"\1****\2", _ID_NUMBER.sub(r"\1********\2", text))
+
+
+def _redact_values(_, __, event_dict: dict) -> dict:
+    for key, value in event_dict.items():
+        if isinstance(value, str):
+            event_dict[key] = redact(value)
+    return event_dict
+
+
+def configure(service: str, *, json: bool | None = None, level: int = logging.INFO) -> None:
+    use_json = (not sys.stderr.isatty()) if json is None else json
+    renderer = structlog.processors.JSONRenderer(ensure_ascii=False) if use_json else structlog.dev.ConsoleRenderer()
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            _redact_values,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(level),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=True,
+    )
+    structlog.contextvars.bind_contextvars(service=service)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+
+
+def get_logger(name: str | None = None):
+    return structlog.get_logger(name)

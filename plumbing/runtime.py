@@ -1,0 +1,90 @@
+"""One composition helper: a service's pool, event store, relay and Kafka subscriptions, started
+and stopped with its FastAPI app. Each service's bootstrap.py says what goes in it."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import asyncpg
+from aiokafka.admin import AIOKafkaAdminClient
+from fastapi import FastAPI
+
+from contracts import topics
+from plumbing.consumer import Handler, IdempotentConsumer
+from plumbing.db import open_pool
+from plumbing.eventstore import EventStore
+from plumbing.kafka import build_broker, subscribe
+from plumbing.logging import get_logger
+from plumbing.relay import OutboxRelay
+from plumbing.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+
+@dataclass
+class Subscription:
+    topics: list[str]
+    handler: Handler
+    wants: Callable = lambda _e: True
+
+
+@dataclass
+class Runtime:
+    settings: ServiceSettings
+    extra_schema: str = ""
+    subscriptions: list[Subscription] = field(default_factory=list)
+    pool: asyncpg.Pool | None = None
+    store: EventStore | None = None
+    relay: OutboxRelay | None = None
+    _tasks: list[asyncio.Task] = field(default_factory=list)
+    _broker: object | None = None
+
+    async def start(self) -> None:
+        s = self.settings
+        self.pool = await open_pool(s.database_url, s.database, extra_schema=self.extra_schema)
+        self.store = EventStore(self.pool)
+        self.relay = OutboxRelay(s.dsn, s.kafka_bootstrap, batch=s.relay_batch)
+        self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{s.service}-relay"))
+        if self.subscriptions:
+            self._broker = build_broker(s.kafka_bootstrap)
+            for i, sub in enumerate(self.subscriptions):
+                consumer = IdempotentConsumer(f"{s.service}-{i}", self.pool, sub.handler,
+                                              dead_letter_topic=topics.dead_letter(), wants=sub.wants)
+                subscribe(self._broker, consumer, sub.topics, group_id=f"{topics._prefix()}-{s.service}-{i}",
+                          max_records=s.consumer_batch)
+            await self._broker.start()
+        log.info("runtime.started", database=s.database)
+
+    async def stop(self) -> None:
+        if self._broker is not None:
+            await self._broker.stop()
+        if self.relay:
+            self.relay.stop()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(task, 10)
+        if self.pool:
+            await self.pool.close()
+
+    async def check_db(self) -> None:
+        await self.pool.fetchval("SELECT 1")
+
+    async def check_kafka(self) -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap, request_timeout_ms=3000)
+        await admin.start()
+        try:
+            await admin.list_topics()
+        finally:
+            await admin.close()
+
+    def lifespan(self):
+        @contextlib.asynccontextmanager
+        async def _lifespan(_app: FastAPI):
+            await self.start()
+            try:
+                yield
+            finally:
+                await self.stop()
+        return _lifespan

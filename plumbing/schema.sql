@@ -1,0 +1,53 @@
+-- One event store per service database. Applied idempotently at start-up.
+CREATE TABLE IF NOT EXISTS events (
+    position        bigserial NOT NULL,
+    -- The writing transaction: readers follow (tx_id, position) and stop below the oldest
+    -- transaction still running, so a late commit is never skipped (see ARCHITECTURE.md).
+    tx_id           xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    event_id        uuid NOT NULL UNIQUE,
+    stream_id       text NOT NULL,
+    stream_version  integer NOT NULL CHECK (stream_version >= 1),
+    event_type      text NOT NULL,
+    schema_version  integer NOT NULL,
+    occurred_at     timestamptz NOT NULL,
+    recorded_at     timestamptz NOT NULL,
+    actor           jsonb NOT NULL,
+    correlation_id  uuid NOT NULL,
+    causation_id    uuid,
+    payload         jsonb NOT NULL,
+    prev_hash       text NOT NULL,
+    hash            text NOT NULL,
+    PRIMARY KEY (stream_id, stream_version)
+);
+CREATE INDEX IF NOT EXISTS events_global_order ON events (tx_id, position);
+
+-- The transactional outbox: written in the same transaction as the events (or the dead letter).
+CREATE TABLE IF NOT EXISTS outbox (
+    id            bigserial PRIMARY KEY,
+    event_id      uuid REFERENCES events (event_id),
+    topic         text NOT NULL,
+    key           text NOT NULL,
+    raw           jsonb,            -- dead letters: the undecodable message and its error
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    published_at  timestamptz
+);
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (id) WHERE published_at IS NULL;
+
+-- Consumers' inbox: one row per processed event, written in the consumer's transaction.
+CREATE TABLE IF NOT EXISTS inbox (
+    consumer      text NOT NULL,
+    event_id      uuid NOT NULL,
+    topic         text NOT NULL,
+    kafka_partition integer NOT NULL,
+    kafka_offset  bigint NOT NULL,
+    status        text NOT NULL DEFAULT 'processed',  -- processed | dead_letter
+    processed_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (consumer, event_id)
+);
+
+-- Projections' and tailing readers' progress through the global order.
+CREATE TABLE IF NOT EXISTS checkpoints (
+    name      text PRIMARY KEY,
+    tx_id     xid8 NOT NULL,
+    position  bigint NOT NULL
+);

@@ -1,0 +1,57 @@
+"""Settings from environment variables (pydantic-settings); every default is documented here.
+
+| variable | default | meaning |
+|---|---|---|
+| DATABASE_URL | postgresql://postgres@127.0.0.1:55432/postgres | server to use (its maintenance db) |
+| ZC_DB_NAME | zc_<service> | this service's own database on that server |
+| ZC_KAFKA_BOOTSTRAP | 127.0.0.1:9092 | Kafka bootstrap servers |
+| ZC_TOPIC_PREFIX | zc | prefix of every topic (tests use their own) |
+| ZC_PLAN | shaoxing-2020 | plan name (contracts/plans) or path |
+| ZC_HOST / ZC_PORT | 127.0.0.1 / per service | HTTP listen address |
+| ZC_JWT_SECRET | dev-only-secret-change-me | HS256 key for role tokens |
+| ZC_PERSON_REF_SECRET | dev-only-person-ref-key | HMAC key turning ID numbers into person_ref |
+| ZC_LOG_JSON | auto (JSON unless on a terminal) | log format |
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_PORTS = {"intake": 8001, "eligibility": 8002, "review": 8003, "notify": 8004}
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ZC_", extra="ignore")
+
+    service: str = "zhicheng"
+    database_url: str = Field(default="postgresql://postgres@127.0.0.1:55432/postgres",
+                              validation_alias="DATABASE_URL")
+    db_name: str | None = None
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    plan: str = "shaoxing-2020"
+    host: str = "127.0.0.1"
+    port: int | None = None
+    jwt_secret: str = "dev-only-secret-change-me"
+    person_ref_secret: str = "dev-only-person-ref-key"
+    relay_batch: int = 500
+    consumer_batch: int = 200
+    log_json: bool | None = None
+
+    @property
+    def database(self) -> str:
+        return self.db_name or f"zc_{self.service}"
+
+    @property
+    def dsn(self) -> str:
+        return with_database(self.database_url, self.database)
+
+    @property
+    def http_port(self) -> int:
+        return self.port or DEFAULT_PORTS.get(self.service, 8000)
+
+
+def with_database(url: str, database: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{database}"))

@@ -1,0 +1,15 @@
+"""Template catalogues as data, one JSON file per plan and locale: `<plan_id>.<locale>.json`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+TEMPLATES_DIR = Path(__file__).parent
+
+
+def catalogue_path(plan_id: str, locale: str = "zh-CN") -> Path:
+    return TEMPLATES_DIR / f"{plan_id}.{locale}.json"
+
+
+def read_catalogue_text(plan_id: str, locale: str = "zh-CN") -> str:
+    """The catalogue file's text; parse it with domain.templates.load_catalogue."""
+    return catalogue_path(plan_id, locale).read_text(encoding="utf-8")

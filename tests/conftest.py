@@ -1,0 +1,23 @@
+"""Shared fixtures. Integration tests need the real PostgreSQL and Kafka that `make test` starts
+(or that DATABASE_URL / ZC_KAFKA_BOOTSTRAP point at). Every test session gets its own topic
+prefix and databases, so tests can run beside a live `make up` stack."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+SESSION = uuid.uuid4().hex[:8]
+os.environ.setdefault("ZC_TOPIC_PREFIX", f"t{SESSION}")
+os.environ.setdefault("ZC_TOPIC_PARTITIONS", "3")
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:55432/postgres")
+KAFKA = os.environ.get("ZC_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        parts = item.path.parts
+        if "integration" in parts or "e2e" in parts:
+            item.add_marker(pytest.mark.integration)

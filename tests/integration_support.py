@@ -1,0 +1,42 @@
+"""Helpers for integration tests: databases and topics of this test session, a Kafka reader."""
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer
+
+from tests.conftest import DATABASE_URL, KAFKA, SESSION
+from plumbing.settings import with_database
+
+
+def db_name(label: str) -> str:
+    return f"zct_{SESSION}_{label}_{uuid.uuid4().hex[:4]}"
+
+
+async def drop_database(name: str) -> None:
+    conn = await asyncpg.connect(with_database(DATABASE_URL, "postgres"))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def read_topic(topic: str, *, expect: int, timeout: float = 30.0) -> list[tuple[bytes | None, dict, dict]]:
+    """Read a topic from the beginning until `expect` records arrived (or the timeout)."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=KAFKA, auto_offset_reset="earliest",
+                                enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    out: list = []
+    try:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(out) < expect and asyncio.get_running_loop().time() < deadline:
+            batches = await consumer.getmany(timeout_ms=500)
+            for records in batches.values():
+                for r in records:
+                    out.append((r.key, json.loads(r.value), {k: v.decode() for k, v in r.headers}))
+    finally:
+        await consumer.stop()
+    return out
