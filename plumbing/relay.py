@@ -16,6 +16,7 @@ import os
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
 
 from plumbing.logging import get_logger
 
@@ -79,7 +80,13 @@ class OutboxRelay:
             await producer.start()
             log.info("relay.started")
             while not self._stop.is_set():
-                sent = await self.publish_pending(conn, producer)
+                try:
+                    sent = await self.publish_pending(conn, producer)
+                except (KafkaError, asyncio.TimeoutError) as exc:
+                    # Kafka unreachable or a topic missing: nothing was marked, so retry later.
+                    log.warning("relay.publish_failed", error=repr(exc))
+                    await asyncio.sleep(1)
+                    continue
                 if sent < self.batch:
                     self._wake.clear()
                     try:

@@ -40,3 +40,14 @@ async def read_topic(topic: str, *, expect: int, timeout: float = 30.0) -> list[
     finally:
         await consumer.stop()
     return out
+
+
+def create_topic(name: str, partitions: int = 3) -> str:
+    from kafka.admin import KafkaAdminClient, NewTopic
+
+    admin = KafkaAdminClient(bootstrap_servers=KAFKA)
+    try:
+        admin.create_topics([NewTopic(name, num_partitions=partitions, replication_factor=1)])
+    finally:
+        admin.close()
+    return name

@@ -58,6 +58,8 @@ class Catalogue:
     steps: Mapping[str, str]
     date_format: str
     datetime_format: str
+    # Values used when routing leaves a field out: the hotline, a reason when none was given.
+    defaults: Mapping[str, str] = MappingProxyType({})
 
     def fields_of(self, template: str) -> set[str]:
         return placeholders(self.templates[template], KNOWN_FIELDS, template)
@@ -67,11 +69,12 @@ class Catalogue:
         if template not in self.templates:
             raise TemplateError(f"unknown template {template!r} in catalogue {self.plan_id}/{self.locale}")
         body = self.signature + self.templates[template]
+        given = {**self.defaults, **{k: v for k, v in fields.items() if v != ""}}
         needed = self.fields_of(template)
-        missing = needed - fields.keys()
+        missing = needed - given.keys()
         if missing:
             raise TemplateError(f"template {template!r} needs fields {sorted(missing)}")
-        values = {k: redact(self._text(k, fields[k])) for k in needed}
+        values = {k: redact(self._text(k, given[k])) for k in needed}
         return redact(self._fit(body, values))
 
     def _text(self, key: str, value: FieldValue) -> str:
@@ -107,12 +110,16 @@ def load_catalogue(data: Mapping | str) -> Catalogue:
             steps=MappingProxyType(dict(raw.get("steps", {}))),
             date_format=raw.get("date_format", "{year}-{month}-{day}"),
             datetime_format=raw.get("datetime_format", "{year}-{month}-{day} {hour}:{minute:02d}"),
+            defaults=MappingProxyType({str(k): str(v) for k, v in raw.get("defaults", {}).items()}),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise TemplateError(f"catalogue is missing or mistypes {exc}") from None
     for name, text in templates.items():
         placeholders(text, KNOWN_FIELDS, name)
     placeholders(cat.signature, frozenset(), "signature")
+    unknown = set(cat.defaults) - KNOWN_FIELDS
+    if unknown:
+        raise TemplateError(f"defaults name unknown fields {sorted(unknown)}")
     placeholders(cat.date_format, _DATE_PARTS, "date_format", allow_spec=True)
     placeholders(cat.datetime_format, _DATETIME_PARTS, "datetime_format", allow_spec=True)
     return cat

@@ -1,0 +1,93 @@
+"""Deadline reminders: N working days before each plan deadline, to whoever still has cases.
+
+Working days follow the Chinese calendar (weekends, public holidays and the weekend make-up
+working days 调休), so "3 working days before" may skip a holiday week or land on a Saturday.
+Each reminder has a stable key (recipient, deadline, days_before): the scheduler may run as
+often as it likes and the same reminder is still emitted once, because its event id is derived
+from the key and notify's deduplication does the rest.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import chinese_calendar
+
+from contracts.events import DeadlineApproaching, ReviewLevel
+from contracts.plan import Plan
+
+REMINDER_NAMESPACE = uuid.UUID("0d6c3a8e-2f0b-4c55-b1c4-2d2e9f7a3e10")
+IsWorkday = Callable[[date], bool]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    on: date
+    levels: frozenset[ReviewLevel]  # who must have acted by then
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Cases waiting at one reviewer (a unit or a department) at a level."""
+
+    org: str
+    level: ReviewLevel
+    cases: int
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Reminder:
+    org: str
+    level: ReviewLevel
+    deadline: date
+    days_before: int
+    waiting_cases: int
+    phone: str | None = None
+
+    @property
+    def key(self) -> tuple[str, date, int]:
+        return (self.org, self.deadline, self.days_before)
+
+    @property
+    def event_id(self) -> uuid.UUID:
+        return uuid.uuid5(REMINDER_NAMESPACE, f"{self.org}|{self.deadline.isoformat()}|{self.days_before}")
+
+    def payload(self) -> DeadlineApproaching:
+        return DeadlineApproaching(recipient_org=self.org, recipient_phone=self.phone, deadline=self.deadline,
+                                   waiting_cases=self.waiting_cases, level=self.level)
+
+
+def plan_deadlines(plan: Plan) -> list[Deadline]:
+    # Units answer to the unit deadline; every department must be done by the city deadline.
+    departments = frozenset(ReviewLevel) - {ReviewLevel.UNIT}
+    return [Deadline(plan.unit_deadline, frozenset({ReviewLevel.UNIT})), Deadline(plan.city_deadline, departments)]
+
+
+def working_days_before(deadline: date, n: int, is_workday: IsWorkday = chinese_calendar.is_workday) -> date:
+    """The working day that leaves `n` working days (itself included) before `deadline`."""
+    day, counted = deadline, 0
+    while counted < n:
+        day -= timedelta(days=1)
+        counted += is_workday(day)
+    return day
+
+
+def due_reminders(deadlines: Iterable[Deadline], days_before: Iterable[int], today: date,
+                  waiting: Iterable[Waiting], is_workday: IsWorkday = chinese_calendar.is_workday) -> list[Reminder]:
+    """The reminders due today. A run that missed a reminder day (the scheduler was down) still
+    sends the most urgent reminder that has come due, and only that one, before the deadline."""
+    offsets = sorted(set(days_before))
+    out: list[Reminder] = []
+    for deadline in deadlines:
+        if today >= deadline.on:
+            continue
+        due = [n for n in offsets if working_days_before(deadline.on, n, is_workday) <= today]
+        if not due:
+            continue
+        for w in waiting:
+            if w.level in deadline.levels and w.cases > 0:
+                out.append(Reminder(w.org, w.level, deadline.on, due[0], w.cases, w.phone))
+    return out
