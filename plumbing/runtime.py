@@ -88,3 +88,20 @@ class Runtime:
             finally:
                 await self.stop()
         return _lifespan
+
+
+def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI:
+    """A FastAPI app whose lifespan starts/stops the runtime, with health probes and error bodies."""
+    from plumbing.http import install_error_handlers, install_health
+
+    app = FastAPI(title=title, description=description, lifespan=runtime.lifespan())
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    install_health(app, {"postgresql": runtime.check_db, "kafka": runtime.check_kafka})
+    return app
+
+
+def serve(app: FastAPI, settings: ServiceSettings) -> None:
+    import uvicorn
+
+    uvicorn.run(app, host=settings.host, port=settings.http_port, log_level="warning", access_log=False)

@@ -51,3 +51,12 @@ CREATE TABLE IF NOT EXISTS checkpoints (
     tx_id     xid8 NOT NULL,
     position  bigint NOT NULL
 );
+
+-- Idempotency-Key of HTTP commands: the first answer, stored in the command's transaction.
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    key          text PRIMARY KEY,
+    request_sha  text NOT NULL,
+    status       integer,
+    body         jsonb,
+    created_at   timestamptz NOT NULL DEFAULT now()
+);

@@ -20,22 +20,31 @@ def full_years(start: date, end: date) -> int:
 
 
 def covered_full_years(periods: list[tuple[date, date]], until: date) -> int:
-    """Full years covered by the union of inclusive periods, clipped at `until`.
+    """Full years covered by inclusive periods (e.g. appointment letters), counted to `until`.
 
-    Overlaps count once; the covered days are laid end to end before `until` so that a single
-    period gives the same answer as `full_years`.
+    Periods that overlap or follow each other merge into one; each merged span counts like
+    `full_years` (an open letter from 2015-12-31 covers 5 years to 2020-12-31). Leftover days of
+    separate spans add up to a year at 366 days, so no span is credited more than its full years.
     """
-    clipped = sorted((s, min(e, until)) for s, e in periods if s <= until and s <= e)
-    days, cursor = 0, None
-    for start, end in clipped:
-        if cursor is not None and start <= cursor:
-            start = cursor + timedelta(days=1)
-        if start <= end:
-            days += (end - start).days + 1
-            cursor = end
-    if days == 0:
-        return 0
-    return full_years(until + timedelta(days=1) - timedelta(days=days), until)
+    spans: list[list[date]] = []
+    for start, end in sorted(periods):
+        end = min(end + timedelta(days=1), until)  # exclusive end, counted to `until`
+        if start >= end:
+            continue
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    years = sum(full_years(s, e) for s, e in spans)
+    leftover = sum((e - _add_years(s, full_years(s, e))).days for s, e in spans)
+    return years + leftover // 366
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a common year
+        return date(day.year + years, 3, 1)
 
 
 def as_of(application: Application, plan: Plan) -> date:

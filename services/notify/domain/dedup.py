@@ -13,6 +13,7 @@ that, a replay of a very old event would be refused by notify's table, not by th
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 
 NAMESPACE = uuid.UUID("6f1c2a57-5a4e-4d0f-9a55-12333a0e5d1d")
@@ -23,8 +24,8 @@ def recipient_identity(kind: str, ref: str) -> str:
 
 
 def dedup_key(caused_by_event_id: uuid.UUID | str, template: str, recipient: str) -> str:
-    """sha256 hex; fields are joined with a separator that cannot occur in them unescaped."""
-    material = "\x1f".join((str(caused_by_event_id), template, recipient))
+    """sha256 hex over a JSON list, so no choice of parts can collide with another's."""
+    material = json.dumps([str(caused_by_event_id), template, recipient], ensure_ascii=False)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
 
@@ -59,7 +59,7 @@ class Catalogue:
     date_format: str
     datetime_format: str
     # Values used when routing leaves a field out: the hotline, a reason when none was given.
-    defaults: Mapping[str, str] = MappingProxyType({})
+    defaults: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def fields_of(self, template: str) -> set[str]:
         return placeholders(self.templates[template], KNOWN_FIELDS, template)

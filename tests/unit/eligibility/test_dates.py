@@ -38,9 +38,14 @@ def test_overlapping_periods_count_once():
 
 
 def test_a_gap_between_periods_is_not_covered():
-    periods = [(date(2014, 1, 1), date(2015, 12, 31)), (date(2017, 1, 1), CUTOFF)]
+    periods = [(date(2014, 1, 1), date(2015, 12, 31)), (date(2016, 12, 31), CUTOFF)]
     assert covered_full_years(periods, CUTOFF) == 6
 
 
 def test_periods_after_the_cutoff_count_nothing():
     assert covered_full_years([(date(2021, 1, 1), date(2025, 1, 1))], CUTOFF) == 0
+
+
+def test_leftover_days_of_separate_periods_make_a_year_only_at_366_days():
+    periods = [(date(2010, 1, 1), date(2010, 7, 1)), (date(2016, 1, 1), CUTOFF)]
+    assert covered_full_years(periods, CUTOFF) == 5

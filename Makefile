@@ -1,0 +1,40 @@
+# The two commands: `make up` (stack + demo season) and `make test` (everything, then stop).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: up down test test-unit bench venv infra-up status demo lock
+
+up: venv infra-up           ## install, start PostgreSQL + Kafka + the four services, run the demo season
+	infra/stack.sh services-up
+	$(PY) -m zc.demo
+
+down:                       ## stop what `make up` started
+	infra/stack.sh down
+
+test: venv                  ## install, start what the tests need, run every test, stop what was started
+	infra/stack.sh test -q -p no:cacheprovider
+
+test-unit: venv             ## pure tests only: no PostgreSQL, no Kafka
+	$(PY) -m pytest -q tests/unit tests/contracts
+
+bench: venv infra-up        ## throughput and latency figures, written to reports/
+	$(PY) -m zc.bench
+
+status:
+	infra/stack.sh status
+
+infra-up: venv
+	infra/stack.sh infra-up
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.lock
+	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+lock:                       ## refresh requirements.lock from the current venv (after changing pyproject pins)
+	$(VENV)/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock

@@ -1,0 +1,96 @@
+"""JSON Schemas of every event, checked in under contracts/schemas/, and the compatibility check.
+
+    python -m contracts.schema_tool check   # exit 1 if a model breaks a checked-in schema
+    python -m contracts.schema_tool write   # refresh the files (refuses breaking changes)
+
+A change breaks existing consumers when it removes a field, changes a field's type, or adds a
+required field (one without a default). Such a change needs a new event type or schema_version.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from contracts.envelope import Envelope
+from contracts.registry import EVENT_TYPES
+
+SCHEMAS_DIR = Path(__file__).parent / "schemas"
+
+
+def current_schemas() -> dict[str, dict]:
+    schemas = {f"{name}.v1": model.model_json_schema() for name, model in EVENT_TYPES.items()}
+    schemas["Envelope.v1"] = Envelope.model_json_schema()
+    return schemas
+
+
+def stored_schemas() -> dict[str, dict]:
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(SCHEMAS_DIR.glob("*.json"))}
+
+
+def _shape(prop: dict) -> str:
+    """A field's type, without its documentation (title, description, default may change)."""
+    keep = {k: v for k, v in prop.items() if k in {"type", "$ref", "anyOf", "items", "enum", "format", "const",
+                                                    "additionalProperties", "allOf"}}
+    return json.dumps(keep, sort_keys=True)
+
+
+def _objects(schema: dict) -> dict[str, dict]:
+    objects = {"#": schema}
+    objects.update({f"#/$defs/{k}": v for k, v in schema.get("$defs", {}).items()})
+    return objects
+
+
+def breaking_changes(old: dict, new: dict) -> list[str]:
+    problems = []
+    new_objects = _objects(new)
+    for where, old_obj in _objects(old).items():
+        new_obj = new_objects.get(where)
+        if new_obj is None:
+            problems.append(f"{where}: definition removed")
+            continue
+        if "enum" in old_obj and not set(old_obj["enum"]) <= set(new_obj.get("enum", [])):
+            problems.append(f"{where}: enum values removed")
+        old_props, new_props = old_obj.get("properties", {}), new_obj.get("properties", {})
+        for name, prop in old_props.items():
+            if name not in new_props:
+                problems.append(f"{where}.{name}: field removed")
+            elif _shape(prop) != _shape(new_props[name]):
+                problems.append(f"{where}.{name}: type changed")
+        for name in set(new_obj.get("required", [])) - set(old_obj.get("required", [])):
+            problems.append(f"{where}.{name}: new required field")
+    return problems
+
+
+def check() -> dict[str, list[str]]:
+    current = current_schemas()
+    report = {}
+    for name, old in stored_schemas().items():
+        if name not in current:
+            report[name] = ["event type removed"]
+        elif problems := breaking_changes(old, current[name]):
+            report[name] = problems
+    return report
+
+
+def write() -> list[str]:
+    if report := check():
+        raise SystemExit(f"refusing to write breaking schema changes: {report}")
+    SCHEMAS_DIR.mkdir(exist_ok=True)
+    written = []
+    for name, schema in current_schemas().items():
+        path = SCHEMAS_DIR / f"{name}.json"
+        text = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            written.append(name)
+    return written
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["write"]:
+        print("written:", ", ".join(write()) or "nothing changed")
+    else:
+        report = check()
+        print(json.dumps(report, ensure_ascii=False, indent=2) if report else "compatible")
+        sys.exit(1 if report else 0)

@@ -1,0 +1,15 @@
+-- Intake's own tables beside its event store.
+-- Photos are stored once by content hash; events carry only the hash and the measurements.
+CREATE TABLE IF NOT EXISTS photos (
+    sha256  text PRIMARY KEY,
+    data    bytea NOT NULL
+);
+-- Read model of returns decided by review (from its Returned events): what may be resubmitted.
+CREATE TABLE IF NOT EXISTS open_returns (
+    application_id   uuid PRIMARY KEY,
+    return_event_id  uuid NOT NULL,
+    revision         integer NOT NULL,
+    level            text NOT NULL,
+    reason           text NOT NULL,
+    sections         jsonb NOT NULL DEFAULT '[]'
+);

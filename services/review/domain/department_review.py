@@ -1,0 +1,68 @@
+"""Department decisions (建设主管部门, 人力社保部门) and the city's rejection.
+
+A department acts only after setting its fee option to 不收费 on the case: the 2020 platform
+shows the switch (default 收费) on each application it reviews, so the option is recorded in the
+case's own stream (FeeOptionSet has no application id; the stream gives it one).
+"""
+from __future__ import annotations
+
+from contracts.errors import Conflict
+from contracts.events import (CaseClosed, DepartmentApproved, DepartmentRejected, FeeOptionSet,
+                              HRBureauRecommended, Payload, ReviewLevel)
+from contracts.plan import Plan
+from services.review.domain.case import Case, Stage
+from services.review.domain.commands import DepartmentNotPass, DepartmentPass, RecommendToCity, SetFeeOption
+from services.review.domain.guards import (acting_step, require_case, require_fee_waived, require_in_time,
+                                           require_stage, require_text)
+
+DEPARTMENT_LEVELS = (ReviewLevel.CONSTRUCTION_AUTHORITY, ReviewLevel.HR_BUREAU)
+_DEPARTMENT_STAGES = (Stage.AT_CONSTRUCTION_AUTHORITY, Stage.AT_HR_BUREAU, Stage.INTERVIEW_PENDING,
+                      Stage.AWAITING_RECOMMENDATION)
+
+
+def set_fee_option(case: Case | None, cmd: SetFeeOption, now, plan: Plan) -> list[Payload]:
+    case = require_case(case)
+    require_stage(case, *_DEPARTMENT_STAGES, doing_zh="设置收费选项", doing_en="take a fee option")
+    step = acting_step(case, cmd.actor, plan)
+    require_in_time(step.level, now, plan)
+    if case.fee_options.get(step.level, True) == cmd.charge:
+        label = "收费" if cmd.charge else "不收费"
+        raise Conflict(f"收费选项已是“{label}”", f"the fee option is already {'charge' if cmd.charge else 'no charge'}",
+                       code="FEE_OPTION_UNCHANGED")
+    return [FeeOptionSet(department=step.org_id, level=step.level, charge=cmd.charge)]
+
+
+def department_pass(case: Case | None, cmd: DepartmentPass, now, plan: Plan) -> list[Payload]:
+    case = require_case(case)
+    require_stage(case, Stage.AT_CONSTRUCTION_AUTHORITY, Stage.AT_HR_BUREAU,
+                  doing_zh="审查通过", doing_en="be passed by a department")
+    step = acting_step(case, cmd.actor, plan)
+    require_in_time(step.level, now, plan)
+    require_fee_waived(case, step)
+    opinion = require_text(cmd.opinion, "opinion", "审查意见")
+    return [DepartmentApproved(application_id=case.application_id, level=step.level,
+                               department=step.org_id, opinion=opinion)]
+
+
+def department_not_pass(case: Case | None, cmd: DepartmentNotPass, now, plan: Plan) -> list[Payload]:
+    case = require_case(case)
+    require_stage(case, Stage.AT_CONSTRUCTION_AUTHORITY, Stage.AT_HR_BUREAU, Stage.AT_CITY,
+                  doing_zh="审查不通过", doing_en="be rejected by a department")
+    step = acting_step(case, cmd.actor, plan)
+    require_in_time(step.level, now, plan)
+    if step.level in DEPARTMENT_LEVELS:
+        require_fee_waived(case, step)
+    reason = require_text(cmd.reason, "reason", "不通过理由")
+    return [DepartmentRejected(application_id=case.application_id, level=step.level,
+                               department=step.org_id, reason=reason),
+            CaseClosed(application_id=case.application_id, final_status="rejected", level=step.level)]
+
+
+def recommend_to_city(case: Case | None, cmd: RecommendToCity, now, plan: Plan) -> list[Payload]:
+    case = require_case(case)
+    require_stage(case, Stage.AWAITING_RECOMMENDATION, doing_zh="审核推荐", doing_en="be recommended to the city")
+    step = acting_step(case, cmd.actor, plan)
+    require_in_time(step.level, now, plan)
+    require_fee_waived(case, step)
+    return [HRBureauRecommended(application_id=case.application_id, bureau=step.org_id,
+                                opinion=(cmd.opinion or "").strip())]

@@ -1,0 +1,40 @@
+"""Opening a case, reopening it after a resubmission, closing it on withdrawal.
+
+Ineligible applications are opened too, flagged by their outcome: the unit sees the failed rules
+(with their reasons) and can return the application for correction (e.g. hours made up) or not
+pass it, but cannot pass it: the rules are checked again at every level (SPEC 3), and a case they
+fail must not travel up the chain on a reviewer's word alone.
+"""
+from __future__ import annotations
+
+from contracts.errors import Conflict
+from contracts.events import CaseClosed, CaseOpened, Payload
+from contracts.plan import Plan
+from services.review.domain.case import CLOSED, Case, Stage
+from services.review.domain.commands import CloseWithdrawn, OpenCase
+from services.review.domain.guards import require_case, require_text
+
+
+def open_case(case: Case | None, cmd: OpenCase, now, plan: Plan) -> list[Payload]:
+    plan.receiving_unit(cmd.summary.unit_area)  # an area outside the plan cannot be routed
+    opened = CaseOpened(application_id=cmd.application_id, revision=cmd.revision,
+                        outcome=cmd.outcome, summary=cmd.summary)
+    if case is None:
+        return [opened]
+    if cmd.revision <= case.revision:
+        # at-least-once delivery: a replayed EligibilityAssessed must change nothing
+        raise Conflict(f"第{cmd.revision}版申报已受理", f"revision {cmd.revision} was already opened",
+                       code="ALREADY_OPEN", details={"revision": case.revision})
+    if case.stage != Stage.RETURNED:
+        raise Conflict("只有退回修改的申报才能重新提交", "only a returned case can be resubmitted",
+                       code="WRONG_STAGE", details={"stage": case.stage.value})
+    return [opened]
+
+
+def close_withdrawn(case: Case | None, cmd: CloseWithdrawn, now, plan: Plan) -> list[Payload]:
+    case = require_case(case)
+    if case.stage in CLOSED or case.stage == Stage.FORWARDED:
+        raise Conflict("案件已结束或已报送评委会，不能撤回", "a closed or forwarded case cannot be withdrawn",
+                       code="WRONG_STAGE", details={"stage": case.stage.value})
+    require_text(cmd.reason, "reason", "撤回原因")
+    return [CaseClosed(application_id=case.application_id, final_status="withdrawn", level=case.level)]

@@ -1,0 +1,97 @@
+"""The committee roster (评委会评审对象花名册, SPEC 6) and the unit's public-notice table (公示表).
+
+Roster order, exactly: category (正常申报, 转评…, 标志性业绩, 技能人才); within 正常申报 by review
+specialty, in the plan's list order (the order the committee's groups sit in), unknown
+specialties after, by name; then by submission time; the application id breaks any remaining tie
+so the order never depends on input order. The city's merged roster applies the same order to all
+receiving units' entries (the paper material of the whole city follows one order).
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterable, Mapping, Sequence
+from zoneinfo import ZoneInfo
+
+from contracts.application import Route
+from contracts.plan import Plan
+from services.review.domain.case import Case, Stage
+
+CATEGORY_ZH = {
+    Route.NORMAL: "正常申报",
+    Route.TRANSFER: "转评建设工程专业高级工程师后申报",
+    Route.LANDMARK: "标志性业绩",
+    Route.SKILL_TALENT: "技能人才",
+}
+_CATEGORY_RANK = {route: rank for rank, route in enumerate(CATEGORY_ZH)}
+ROSTER_HEADERS = ["序号", "姓名", "身份证号", "工作单位", "受理单位", "申报类别", "评审专业", "是否面试", "申报时间"]
+NOTICE_HEADERS = ["序号", "姓名", "工作单位", "从事专业", "申报类别", "申报资格", "主要业绩", "公示期"]
+_LAST = datetime.max.replace(tzinfo=timezone.utc)
+ON_ROSTER = frozenset({Stage.AT_CITY, Stage.FORWARDED})
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    application_id: uuid.UUID
+    name: str
+    id_number_masked: str
+    unit_name: str
+    receiving_unit_zh: str
+    route: Route
+    specialty: str
+    interview: bool
+    submitted_at: datetime | None
+
+
+def entry_of(case: Case, plan: Plan) -> RosterEntry:
+    s = case.summary
+    return RosterEntry(case.application_id, s.applicant_name, s.id_number_masked, s.unit_name,
+                       plan.receiving_unit(s.unit_area).name_zh, s.route, s.specialty,
+                       case.interview_required, s.submitted_at)
+
+
+def roster_order(entries: Iterable[RosterEntry], specialties: Sequence[str] = ()) -> list[RosterEntry]:
+    rank = {name: i for i, name in enumerate(specialties)}
+
+    def key(e: RosterEntry):
+        normal = e.route == Route.NORMAL
+        specialty = (rank.get(e.specialty, len(rank)), e.specialty) if normal else (0, "")
+        return (_CATEGORY_RANK[e.route], specialty, _sortable(e.submitted_at), str(e.application_id))
+
+    return sorted(entries, key=key)
+
+
+def roster_cases(cases: Iterable[Case], area: str | None = None) -> list[Case]:
+    """Cases recommended to the city; one receiving unit's (`area`) or, with None, the city's."""
+    return [c for c in cases if c.stage in ON_ROSTER and (area is None or c.summary.unit_area == area)]
+
+
+def roster_rows(cases: Iterable[Case], plan: Plan, area: str | None = None) -> list[list[object]]:
+    entries = roster_order((entry_of(c, plan) for c in roster_cases(cases, area)), plan.reviewable_specialties)
+    return [[i, e.name, e.id_number_masked, e.unit_name, e.receiving_unit_zh, CATEGORY_ZH[e.route],
+             e.specialty, "是" if e.interview else "否", _when(e.submitted_at, plan.timezone)]
+            for i, e in enumerate(entries, start=1)]
+
+
+def notice_rows(cases: Iterable[Case], unit_org: str, achievements: Mapping[uuid.UUID, Sequence[str]],
+                ) -> list[list[object]]:
+    """The unit's 公示表: its cases under notice, by submission time; achievements are the titles
+    of the approved archive entries each application cites."""
+    mine = [c for c in cases if c.scope.unit_org == unit_org and c.notice_starts_on is not None]
+    mine.sort(key=lambda c: (_sortable(c.summary.submitted_at), str(c.application_id)))
+    return [[i, c.summary.applicant_name, c.summary.unit_name, c.summary.specialty,
+             CATEGORY_ZH[c.summary.route], "正高级工程师", "；".join(achievements.get(c.application_id, ())),
+             f"{c.notice_starts_on:%Y-%m-%d}至{c.notice_ends_on:%Y-%m-%d}"]
+            for i, c in enumerate(mine, start=1)]
+
+
+def _sortable(moment: datetime | None) -> datetime:
+    # a naive time is taken as UTC so that naive and aware times never fail to compare
+    if moment is None:
+        return _LAST
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _when(moment: datetime | None, tz: str) -> str:
+    return _sortable(moment).astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M") if moment else ""

@@ -1,0 +1,13 @@
+"""`zc`: the project's one command-line tool. Each area mounts its own sub-app here."""
+from __future__ import annotations
+
+import typer
+
+from zc.eligibility_cmd import app as eligibility_app
+
+app = typer.Typer(name="zc", help="zhicheng: 职称申报与评审 / title filing and review tools",
+                  no_args_is_help=True, add_completion=False)
+app.add_typer(eligibility_app, name="eligibility")
+
+if __name__ == "__main__":
+    app()
