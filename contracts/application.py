@@ -165,6 +165,7 @@ class Paper(_Frozen):
 class PreviousReview(_Frozen):
     year: int
     passed: bool
+    fraud_found: bool = False  # 弄虚作假 found in that year's review: banned 3 years from the next year
 
 
 class Attachment(_Frozen):

@@ -92,6 +92,7 @@ class EligibilityAssessed(Payload):
     plan_id: str
     plan_version: str
     summary: ApplicationSummary
+    route_used: Route | None = None  # the qualifying route the decision rests on (drives interview, roster)
 
 
 # --- review -------------------------------------------------------------------------------

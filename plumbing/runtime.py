@@ -38,6 +38,9 @@ class Runtime:
     pool: asyncpg.Pool | None = None
     store: EventStore | None = None
     relay: OutboxRelay | None = None
+    # Extra hooks of a service (e.g. notify's dispatcher), run after start / before stop.
+    on_started: list[Callable] = field(default_factory=list)
+    on_stopping: list[Callable] = field(default_factory=list)
     _tasks: list[asyncio.Task] = field(default_factory=list)
     _broker: object | None = None
 
@@ -55,9 +58,13 @@ class Runtime:
                 subscribe(self._broker, consumer, sub.topics, group_id=f"{topics._prefix()}-{s.service}-{i}",
                           max_records=s.consumer_batch)
             await self._broker.start()
+        for hook in self.on_started:
+            await hook(self)
         log.info("runtime.started", database=s.database)
 
     async def stop(self) -> None:
+        for hook in self.on_stopping:
+            await hook(self)
         if self._broker is not None:
             await self._broker.stop()
         if self.relay:
@@ -67,6 +74,11 @@ class Runtime:
                 await asyncio.wait_for(task, 10)
         if self.pool:
             await self.pool.close()
+
+    def spawn(self, coro, name: str) -> asyncio.Task:
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.append(task)
+        return task
 
     async def check_db(self) -> None:
         await self.pool.fetchval("SELECT 1")

@@ -41,7 +41,8 @@ def assess(application: Application, plan: Plan) -> EligibilityAssessed:
         application_id=application.application_id, revision=application.revision,
         outcome=outcome_of(rules, route.interview_required),
         qualifying_routes=route.qualifying, routes=route.route_results(), rules=rules,
-        plan_id=plan.plan_id, plan_version=plan.version, summary=summarise(application))
+        plan_id=plan.plan_id, plan_version=plan.version, summary=summarise(application),
+        route_used=route.used)
 
 
 def failing_codes(assessment: EligibilityAssessed) -> list[str]:

@@ -27,7 +27,7 @@ def _applicant(request: Request, authorization: str | None, id_number: str | Non
     if claims["role"] is not Role.APPLICANT:
         raise Forbidden("只有申报人本人可以提交或修改申报", "only the applicant may file or change an application")
     if id_number is not None:
-        expected = validation.person_ref(id_number.strip().upper(), request.app.state.settings.person_ref_secret)
+        expected = validation.person_ref(validation.compact_id(id_number), request.app.state.settings.person_ref_secret)
         if claims.get("person_ref") != expected:
             raise Forbidden("登录账号与申报人身份证号不一致", "the signed-in person is not the applicant named")
     return claims

@@ -1,15 +1,16 @@
 """Turn an applicant's request into the Application contract, refusing at the door what the
 notice says must be fixed before filing (photo, statement, pledge, attachments, ID, credit code).
 
-Every problem is reported at once, field by field; nothing is stored when any is found.
+Every problem is reported at once, field by field (services/intake/domain/validation.py);
+nothing is stored when any is found.
 """
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
@@ -35,8 +36,10 @@ def prepare(request: SubmitRequest, plan: Plan, *, person_ref_secret: str, now: 
             application_id: uuid.UUID | None = None, revision: int = 1) -> tuple[Application, bytes | None]:
     photo = _photo_bytes(request)
     fields = request.model_dump(exclude={"applicant", "photo_base64", "application_id"})
-    id_number = request.applicant.id_number.strip().upper()
-    problems = validation.door_problems(fields, id_number=id_number, photo=photo, plan=plan)
+    id_number = validation.compact_id(request.applicant.id_number)
+    today = now.astimezone(ZoneInfo(plan.timezone)).date()
+    id_ok = not validation.id_number_problems(id_number, today)
+    measured = validation.read_photo(photo) if photo is not None else None
     draft = {
         **fields,
         "application_id": application_id or request.application_id or uuid.uuid4(),
@@ -47,29 +50,17 @@ def prepare(request: SubmitRequest, plan: Plan, *, person_ref_secret: str, now: 
             "name": request.applicant.name, "phone": request.applicant.phone,
             "id_number_masked": validation.mask_id_number(id_number),
             "person_ref": validation.person_ref(id_number, person_ref_secret),
-            "birth_date": validation.birth_date_of(id_number) if not _id_problem(problems) else "1900-01-01",
+            # Placeholder only while the ID number itself is reported as a problem below.
+            "birth_date": validation.birth_date(id_number) if id_ok else date(1900, 1, 1),
         },
-        "photo": validation.photo_facts(photo) if photo is not None and not _photo_problem(problems) else None,
+        "photo": measured[0] if measured else None,
     }
     try:
         application = Application.model_validate(draft)
     except ValidationError as exc:
-        problems += [{"field": ".".join(map(str, e["loc"])), "code": "SCHEMA_" + e["type"].upper(),
-                      "message_zh": f"字段格式不正确：{e['msg']}", "message_en": e["msg"]} for e in exc.errors()]
-        application = None
-    if problems:
-        raise InvalidInput("申报材料不符合要求，请按提示修改后再提交",
-                           "the application cannot be filed yet; fix the fields listed", details=problems)
+        details = [{"field": ".".join(map(str, e["loc"])), "code": "SCHEMA_" + e["type"].upper(),
+                    "message_zh": f"字段格式不正确：{e['msg']}", "message_en": e["msg"]} for e in exc.errors()]
+        raise InvalidInput("申报数据格式不正确，请按提示修改", "the application is malformed; see the fields listed",
+                           details=details) from None
+    validation.validate_filing(application, plan, id_number=id_number, photo=photo, today=today)
     return application, photo
-
-
-def _id_problem(problems: list[dict]) -> bool:
-    return any(p["field"].startswith("applicant.id_number") for p in problems)
-
-
-def _photo_problem(problems: list[dict]) -> bool:
-    return any(p["field"].startswith("photo") for p in problems)
-
-
-def photo_sha(photo: bytes) -> str:
-    return hashlib.sha256(photo).hexdigest()

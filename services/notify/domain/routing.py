@@ -88,7 +88,7 @@ _ROUTES: dict[str, tuple[type, Callable[..., list[Message]]]] = {
     "UnitApproved": (UnitApproved, lambda e, p: [_applicant("passed_unit", e.application_id)]),
     "DepartmentApproved": (DepartmentApproved, lambda e, p: [_applicant(f"passed_{e.level.value}", e.application_id)]),
     "HRBureauRecommended": (HRBureauRecommended, lambda e, p: [
-        _applicant("recommended_to_city", e.application_id, bureau=e.bureau)]),
+        _applicant("recommended_to_city", e.application_id, bureau=_org_names(p).get(e.bureau, e.bureau))]),
     "PublicNoticeStarted": (PublicNoticeStarted, lambda e, p: [_applicant(
         "public_notice_started", e.application_id, starts_on=e.starts_on, ends_on=e.ends_on, working_days=e.working_days)]),
     "PublicNoticeCompleted": (PublicNoticeCompleted, lambda e, p: [_applicant(

@@ -74,7 +74,8 @@ class Case:
     notice_ends_on: date | None = None
     objections: tuple[str, ...] = ()
     notice_result: str = ""
-    fee_options: dict[ReviewLevel, bool] = field(default_factory=dict)  # True = 收费 (default)
+    # level -> charge; a missing level means the platform default 收费. Replaced, never mutated.
+    fee_options: dict[ReviewLevel, bool] = field(default_factory=dict)
     last_return: Returned | None = None
     closed_level: ReviewLevel | None = None
     committee_batch: str | None = None
@@ -105,6 +106,7 @@ class Case:
 
 def evolve(case: Case | None, event: Payload) -> Case:
     """The state after `event`. Unknown payload types are a bug in the stream: TypeError."""
+    # imported here: transitions needs Case, and the state type should read on its own
     from services.review.domain.transitions import apply
 
     new = apply(case, event)

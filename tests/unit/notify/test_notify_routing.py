@@ -58,6 +58,12 @@ def test_interview_time_is_shown_in_the_plans_time_zone(plan, catalogue):
     assert "10月20日09:30" in compose(env.event_id, m, APPLICANT, catalogue).text  # 01:30Z is 09:30 in Shaoxing
 
 
+def test_a_bureau_named_by_its_org_id_is_shown_by_its_name(plan):
+    payload = {"application_id": str(APP_ID), "bureau": "kq-hr"}
+    [m] = route(envelope("HRBureauRecommended", payload), plan)
+    assert m.fields["bureau"] == "柯桥区人力资源和社会保障局"
+
+
 def test_a_notice_with_objections_says_so_and_an_interview_pass_is_congratulated(plan):
     objected = {"application_id": str(APP_ID), "objections": 2, "result": "核实中"}
     assert route(envelope("PublicNoticeCompleted", objected), plan)[0].template == "public_notice_ended_with_objections"

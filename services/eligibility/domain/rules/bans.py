@@ -29,12 +29,20 @@ class FraudBan(Rule):
         blacklist = [_normalise(j) for j in plan.journal_blacklist]
         bad = sorted({p.journal for p in application.papers
                       if any(b in _normalise(p.journal) for b in blacklist)})
+        earlier = sorted(r.year for r in application.previous_reviews
+                         if r.fraud_found and plan.application_year in fraud_ban_years(r.year, plan))
         barred = fraud_ban_years(plan.application_year, plan)
-        inputs = {"papers": len(application.papers), "blacklisted_journals": bad}
-        threshold = "no paper in a journal of plan.journal_blacklist"
+        inputs = {"papers": len(application.papers), "blacklisted_journals": bad, "fraud_found_in": earlier}
+        threshold = "no paper in a journal of plan.journal_blacklist; no fraud finding in the last ban years"
+        if earlier:
+            year = earlier[-1]
+            ban = fraud_ban_years(year, plan)
+            return self.result(False, inputs, threshold,
+                               f"{year}年评审中被认定弄虚作假，{ban[0]}年起{plan.fraud_ban_years}年内不得申报",
+                               f"fraud found in the {year} review: barred {ban[0]}-{ban[-1]}")
         if not bad:
-            return self.result(True, inputs, threshold, "未发现冒名或非法期刊论文",
-                               "no paper in a blacklisted journal")
+            return self.result(True, inputs, threshold, "未发现冒名或非法期刊论文及弄虚作假记录",
+                               "no paper in a blacklisted journal and no earlier fraud finding")
         inputs["barred_years"] = barred
         return self.result(False, inputs, threshold,
                            f"论文发表在《{'》《'.join(bad)}》，按弄虚作假处理，取消评审资格，"
@@ -53,7 +61,7 @@ class LendingBan(Rule):
         threshold = f">= {ban} full years since revocation"
         if revoked is None:
             return self.result(True, inputs, threshold, "无挂证处理记录", "no 挂证 revocation")
-        years = full_years(revoked, day) if day >= revoked else 0
+        years = full_years(revoked, day)
         inputs["full_years_since"] = years
         if years >= ban:
             return self.result(True, inputs, threshold, f"挂证撤销注册于{revoked}，已满{ban}年",

@@ -1,0 +1,89 @@
+"""The four services as real processes, on this test session's topics and databases."""
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from plumbing.topics_admin import ensure_topics
+from tests.conftest import KAFKA, SESSION
+from tests.integration_support import drop_database
+
+SERVICES = {"intake": 18001, "eligibility": 18002, "review": 18003, "notify": 18004}
+LOGS = Path(os.environ.get("ZC_TEST_LOGS", "/tmp")) / f"zc-e2e-{SESSION}"
+
+
+class Stack:
+    def __init__(self) -> None:
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.databases = {name: f"zct_{SESSION}_{name}" for name in SERVICES}
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{SERVICES[service]}"
+
+    def start(self, service: str) -> None:
+        LOGS.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ, ZC_PORT=str(SERVICES[service]), ZC_DB_NAME=self.databases[service],
+                   ZC_LOG_JSON="true", ZC_KAFKA_BOOTSTRAP=KAFKA)
+        log = open(LOGS / f"{service}.log", "ab")
+        self.procs[service] = subprocess.Popen([sys.executable, "-m", f"services.{service}"], env=env,
+                                               stdout=log, stderr=subprocess.STDOUT)
+
+    def wait_ready(self, service: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.procs[service].poll() is not None:
+                raise RuntimeError(f"{service} exited; see {LOGS / (service + '.log')}")
+            try:
+                urllib.request.urlopen(self.url(service) + "/readyz", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"{service} not ready after {timeout}s")
+
+    def stop(self, service: str) -> None:
+        proc = self.procs.pop(service, None)
+        if proc and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture(scope="session")
+def stack():
+    ensure_topics(KAFKA)
+    s = Stack()
+    for name in SERVICES:
+        s.start(name)
+    try:
+        for name in SERVICES:
+            s.wait_ready(name)
+        yield s
+    finally:
+        for name in list(s.procs):
+            s.stop(name)
+        for db in s.databases.values():
+            asyncio.run(drop_database(db))
+
+
+@pytest_asyncio.fixture
+async def eventually():
+    async def _eventually(probe, *, timeout: float = 45, interval: float = 0.3):
+        deadline = asyncio.get_running_loop().time() + timeout
+        last = None
+        while asyncio.get_running_loop().time() < deadline:
+            last = await probe()
+            if last:
+                return last
+            await asyncio.sleep(interval)
+        raise AssertionError(f"condition not met within {timeout}s; last value: {last!r}")
+    return _eventually

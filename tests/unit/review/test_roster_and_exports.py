@@ -1,0 +1,84 @@
+import csv
+import io
+import uuid
+from datetime import date, timedelta
+
+from openpyxl import load_workbook
+
+from contracts.application import Route
+from services.review.adapters.exports import to_csv, to_xlsx
+from services.review.domain import commands as c
+from services.review.domain.roster import (NOTICE_HEADERS, ROSTER_HEADERS, RosterEntry, notice_rows, roster_order,
+                                           roster_rows)
+
+from .builders import PLAN, Story, at, summary
+
+
+def _entry(route, specialty="建筑结构", minutes=0, name="甲"):
+    return RosterEntry(uuid.uuid4(), name, "330602********0000", "某公司", "越城区人力资源和社会保障局", route,
+                       specialty, route in (Route.TRANSFER, Route.LANDMARK), at(2020, 7, 1) + timedelta(minutes=minutes))
+
+
+def test_the_roster_orders_categories_normal_transfer_landmark_skill_talent():
+    entries = [_entry(Route.SKILL_TALENT), _entry(Route.LANDMARK), _entry(Route.TRANSFER), _entry(Route.NORMAL)]
+    assert [e.route for e in roster_order(entries)] == [Route.NORMAL, Route.TRANSFER, Route.LANDMARK,
+                                                        Route.SKILL_TALENT]
+
+
+def test_within_normal_filing_the_roster_groups_by_specialty_in_plan_order_then_submission_time():
+    late_design = _entry(Route.NORMAL, "建筑设计", 30, "late")
+    early_structure = _entry(Route.NORMAL, "建筑结构", 0, "early-structure")
+    early_design = _entry(Route.NORMAL, "建筑设计", 10, "early-design")
+    ordered = roster_order([late_design, early_structure, early_design], PLAN.reviewable_specialties)
+    assert [e.name for e in ordered] == ["early-design", "late", "early-structure"]
+
+
+def test_other_categories_are_ordered_by_submission_time_only():
+    second = _entry(Route.TRANSFER, "建筑设计", 20, "second")
+    first = _entry(Route.TRANSFER, "岩土工程", 5, "first")
+    assert [e.name for e in roster_order([second, first], PLAN.reviewable_specialties)] == ["first", "second"]
+
+
+def test_the_roster_order_does_not_depend_on_the_input_order():
+    entries = [_entry(route, spec, m) for route in Route for spec in ("建筑设计", "工程管理") for m in (1, 2)]
+    assert roster_order(entries) == roster_order(list(reversed(entries)))
+
+
+def _recommended(area, route, name, minutes):
+    return Story(summary(area=area, route=route, name=name, unit_id=f"{area}-u",
+                         submitted_at=at(2020, 7, 1) + timedelta(minutes=minutes))).at_city().case
+
+
+def test_a_receiving_units_roster_and_the_merged_city_roster():
+    cases = [_recommended("yuecheng", Route.LANDMARK, "越城甲", 1), _recommended("keqiao", Route.NORMAL, "柯桥乙", 2),
+             _recommended("yuecheng", Route.NORMAL, "越城丙", 3), Story().case]  # the last is not recommended
+    assert [row[1] for row in roster_rows(cases, PLAN, "yuecheng")] == ["越城丙", "越城甲"]
+    merged = roster_rows(cases, PLAN)
+    assert [row[1] for row in merged] == ["柯桥乙", "越城丙", "越城甲"]
+    assert merged[0] == [1, "柯桥乙", "330602********1234", "keqiao-u公司", "柯桥区人力资源和社会保障局", "正常申报",
+                         "建筑结构", "否", "2020-07-01 10:02"]
+    assert merged[2][5:8] == ["标志性业绩", "建筑结构", "是"]
+
+
+def test_the_public_notice_table_lists_the_units_cases_under_notice():
+    story = Story().unit_passed()
+    story.do(c.StartPublicNotice(story.who.unit, story.id, date(2020, 7, 6)))
+    rows = notice_rows([story.case, Story().case], "unit-yc-1", {story.id: ["镜湖大桥", "越王路改造"]})
+    assert rows == [[1, "张三", "unit-yc-1公司", "建筑结构", "正常申报", "正高级工程师", "镜湖大桥；越王路改造",
+                     "2020-07-06至2020-07-10"]]
+
+
+def test_csv_has_chinese_headers_and_a_bom_for_excel():
+    data = to_csv([[1, "张三", None]], ["序号", "姓名", "备注"])
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert list(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == [["序号", "姓名", "备注"], ["1", "张三", ""]]
+
+
+def test_the_workbook_has_the_headers_and_rows_in_order():
+    cases = [_recommended("yuecheng", Route.TRANSFER, "甲", 1), _recommended("yuecheng", Route.NORMAL, "乙", 2)]
+    rows = roster_rows(cases, PLAN)
+    book = load_workbook(io.BytesIO(to_xlsx(rows, ROSTER_HEADERS, "评委会评审对象花名册")))
+    sheet = book["评委会评审对象花名册"]
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert values[0] == ROSTER_HEADERS and [v[1] for v in values[1:]] == ["乙", "甲"]
+    assert to_csv(rows, NOTICE_HEADERS)  # any header set works
