@@ -80,6 +80,8 @@ class ApplicationSummary(Payload):
     route: Route
     specialty: str
     submitted_at: datetime | None = None
+    person_ref: str = ""  # lets an applicant's token be matched to their case
+    personnel_files_at_talent_center: bool = False  # private firm filing through the talent exchange centre
 
 
 class EligibilityAssessed(Payload):
@@ -259,6 +261,7 @@ class ObjectionRecorded(Payload):
 
 
 class FeeOptionSet(Payload):
+    application_id: uuid.UUID | None = None
     department: str
     level: ReviewLevel
     charge: bool  # must be False ("不收费") before the department may act

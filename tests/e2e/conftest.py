@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from plumbing import clock
 from plumbing.topics_admin import ensure_topics
 from tests.conftest import KAFKA, SESSION
 from tests.integration_support import drop_database
 
 SERVICES = {"intake": 18001, "eligibility": 18002, "review": 18003, "notify": 18004}
+SEASON_START = "2020-08-10T09:00:00+08:00"  # the 2020 plan's deadlines are in the past: run on its clock
 LOGS = Path(os.environ.get("ZC_TEST_LOGS", "/tmp")) / f"zc-e2e-{SESSION}"
 
 
@@ -24,6 +26,8 @@ class Stack:
     def __init__(self) -> None:
         self.procs: dict[str, subprocess.Popen] = {}
         self.databases = {name: f"zct_{SESSION}_{name}" for name in SERVICES}
+        self.env = {"ZC_CLOCK_OFFSET_SECONDS": str(clock.offset_for(SEASON_START)),
+                    "ZC_NOTIFY_RATE_WINDOWS": "1:100"}  # the season's messages arrive within seconds here
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{SERVICES[service]}"
@@ -31,7 +35,7 @@ class Stack:
     def start(self, service: str) -> None:
         LOGS.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, ZC_PORT=str(SERVICES[service]), ZC_DB_NAME=self.databases[service],
-                   ZC_LOG_JSON="true", ZC_KAFKA_BOOTSTRAP=KAFKA)
+                   ZC_LOG_JSON="true", ZC_KAFKA_BOOTSTRAP=KAFKA, **self.env)
         log = open(LOGS / f"{service}.log", "ab")
         self.procs[service] = subprocess.Popen([sys.executable, "-m", f"services.{service}"], env=env,
                                                stdout=log, stderr=subprocess.STDOUT)

@@ -20,7 +20,8 @@ def summarise(application: Application) -> ApplicationSummary:
         applicant_name=a.name, applicant_phone=a.phone, id_number_masked=a.id_number_masked,
         unit_id=u.unit_id, unit_name=u.name, unit_area=u.area, unit_kind=u.kind.value,
         route=application.route, specialty=application.specialty,
-        submitted_at=application.submitted_at)
+        submitted_at=application.submitted_at, person_ref=a.person_ref,
+        personnel_files_at_talent_center=u.personnel_files_at_talent_center)
 
 
 def outcome_of(rules: list[RuleResult], interview_required: bool) -> Outcome:

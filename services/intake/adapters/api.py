@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
@@ -10,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from contracts.envelope import Actor, Role
 from contracts.errors import Forbidden, NotFound
+from plumbing import clock
 from plumbing.auth import read_token
 from plumbing.idempotency import request_fingerprint, run_once
 from services.intake.adapters.requests import SubmitRequest, WithdrawRequest
@@ -40,7 +40,7 @@ def _actor(claims: dict) -> Actor:
 async def _file(request: Request, body: SubmitRequest, key: str | None, claims: dict, use_case,
                 application_id: uuid.UUID | None = None) -> JSONResponse:
     state = request.app.state
-    now = datetime.now(UTC)
+    now = clock.now()
     application, photo = prepare(body, state.plan, person_ref_secret=state.settings.person_ref_secret, now=now,
                                  application_id=application_id)
     fingerprint = request_fingerprint(use_case.__name__, str(application_id), body.model_dump(mode="json"))
@@ -75,7 +75,7 @@ async def withdraw(request: Request, application_id: uuid.UUID, body: WithdrawRe
 
     async def action(conn):
         return 200, await filing.withdraw(state.runtime.store, conn, application_id, body.reason, _actor(claims),
-                                          datetime.now(UTC))
+                                          clock.now())
 
     status, answer = await run_once(state.runtime.pool, key, request_fingerprint("withdraw", str(application_id),
                                                                                  body.reason), action)

@@ -29,7 +29,8 @@ def set_fee_option(case: Case | None, cmd: SetFeeOption, now, plan: Plan) -> lis
         label = "收费" if cmd.charge else "不收费"
         raise Conflict(f"收费选项已是“{label}”", f"the fee option is already {'charge' if cmd.charge else 'no charge'}",
                        code="FEE_OPTION_UNCHANGED")
-    return [FeeOptionSet(department=step.org_id, level=step.level, charge=cmd.charge)]
+    return [FeeOptionSet(application_id=case.application_id, department=step.org_id, level=step.level,
+                         charge=cmd.charge)]
 
 
 def department_pass(case: Case | None, cmd: DepartmentPass, now, plan: Plan) -> list[Payload]:

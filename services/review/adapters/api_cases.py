@@ -1,0 +1,99 @@
+"""HTTP commands on review cases: one route per decision, plus batch pass/return.
+
+The URL names the decision; the body carries its text (opinion, reason, sections...). The level is
+never in the request: it follows from where the case is.
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+
+from contracts.errors import InvalidInput, Refused
+from plumbing import clock
+from plumbing.logging import get_logger
+from services.review.adapters.principal import principal_of
+from services.review.domain import commands as c
+from services.review.domain.authorization import authorize
+from services.review.usecases.cases import execute, require_case
+from services.review.views import case_json
+
+log = get_logger(__name__)
+router = APIRouter(tags=["review"])
+
+COMMANDS: dict[str, type[c.Command]] = {
+    "unit-pass": c.UnitPass, "unit-not-pass": c.UnitNotPass, "return": c.ReturnForRevision,
+    "public-notice-start": c.StartPublicNotice, "objection": c.RecordObjection,
+    "public-notice-complete": c.CompletePublicNotice, "fee-option": c.SetFeeOption,
+    "department-pass": c.DepartmentPass, "department-not-pass": c.DepartmentNotPass,
+    "interview-schedule": c.ScheduleInterview, "interview-result": c.RecordInterviewResult,
+    "recommend": c.RecommendToCity, "forward": c.ForwardToCommittee, "fee-request": c.RequestFee,
+    "fee-payment": c.RecordFeePayment,
+}
+
+
+def build_command(name: str, application_id: uuid.UUID, body: dict[str, Any], actor) -> c.Command:
+    cls = COMMANDS.get(name)
+    if cls is None:
+        raise InvalidInput(f"未知的审核操作：{name}", f"unknown decision {name!r}", code="UNKNOWN_DECISION", status=404)
+    if not isinstance(body, dict) or {"actor", "application_id"} & body.keys():
+        raise InvalidInput("请求体必须是对象，且不能指定操作人或申报编号", "body must be an object without actor/application_id")
+    try:
+        return TypeAdapter(cls).validate_python({**body, "actor": actor, "application_id": application_id})
+    except ValidationError as exc:
+        details = [{"field": ".".join(map(str, e["loc"])), "code": e["type"], "message_en": e["msg"]}
+                   for e in exc.errors()]
+        raise InvalidInput("审核意见格式不正确", "the decision's fields are malformed", details=details) from None
+
+
+async def _decide(request: Request, name: str, application_id: uuid.UUID, body: dict) -> list[dict]:
+    state = request.app.state
+    principal = principal_of(request)
+    command = build_command(name, application_id, body, principal.actor())
+    try:
+        return await execute(state.runtime.store, state.plan, command, now=clock.now(), principal=principal)
+    except Refused as refused:
+        log.info("review.refused", decision=name, code=refused.code, role=principal.role.value, org=principal.org)
+        raise
+
+
+@router.post("/cases/{application_id}/{decision}", summary="Take a decision on a case (pass / not pass / return ...)")
+async def decide_one(request: Request, application_id: uuid.UUID, decision: str, body: dict[str, Any] | None = None):
+    events = await _decide(request, decision, application_id, body or {})
+    case, _ = await require_case(request.app.state.runtime.store, application_id)
+    return {"events": events, "case": case_json(case)}
+
+
+class BatchItem(BaseModel):
+    application_id: uuid.UUID
+    fields: dict[str, Any] = Field(default_factory=dict)
+
+
+class BatchRequest(BaseModel):
+    decision: str
+    items: list[BatchItem] = Field(min_length=1, max_length=500)
+
+
+@router.post("/cases/batch", summary="The same decision on many cases; each succeeds or fails on its own")
+async def decide_batch(request: Request, batch: BatchRequest) -> dict:
+    results = []
+    for item in batch.items:
+        try:
+            events = await _decide(request, batch.decision, item.application_id, item.fields)
+            results.append({"application_id": str(item.application_id), "ok": True, "events": events})
+        except Refused as refused:
+            results.append({"application_id": str(item.application_id), "ok": False, "status": refused.status,
+                            **refused.as_body()})
+    return {"succeeded": sum(r["ok"] for r in results), "failed": sum(not r["ok"] for r in results),
+            "results": results}
+
+
+@router.get("/cases/{application_id}", summary="A case: stage, history of decisions (by role and scope)")
+async def read_case(request: Request, application_id: uuid.UUID) -> dict:
+    store = request.app.state.runtime.store
+    case, _ = await require_case(store, application_id)
+    authorize(principal_of(request), "read", case)
+    history = await store.load_stream(f"case-{application_id}")
+    return {"case": case_json(case), "history": [e.model_dump(mode="json") for e in history]}

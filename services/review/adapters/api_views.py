@@ -1,0 +1,109 @@
+"""Read models per role (inbox, city dashboard), exports (公示表, 花名册), the achievement archive
+and unit authorisation. Reads come from the projections; exports fold cases from the store."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from contracts.envelope import Role
+from contracts.errors import InvalidInput
+from plumbing import clock
+from services.review.adapters import exports, queries
+from services.review.adapters.principal import principal_of
+from services.review.domain import roster
+from services.review.domain.archive import AddArchiveEntry, ReviewArchiveEntry
+from services.review.domain.authorization import authorize
+from services.review.domain.case import Scope
+from services.review.usecases.cases import execute_archive, load_case, load_entry
+
+router = APIRouter(tags=["views"])
+FORMATS = {"csv": "text/csv; charset=utf-8",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@router.get("/inbox", summary="What waits for me: cases at my level, notices running, archive entries")
+async def inbox(request: Request) -> dict:
+    principal = principal_of(request)
+    authorize(principal, "read", Scope(principal.person_ref, principal.org, principal.area))
+    return await queries.inbox(request.app.state.runtime.pool, principal, request.app.state.plan)
+
+
+@router.get("/dashboard", summary="City dashboard: counts by area, specialty, category, stage; near deadlines")
+async def dashboard(request: Request) -> dict:
+    principal = principal_of(request)
+    if principal.role not in {Role.CITY_HR_BUREAU, Role.AUDITOR}:
+        authorize(principal, "export_roster", None)  # refuses with the standard 403
+    return await queries.dashboard(request.app.state.runtime.pool, request.app.state.plan, clock.now())
+
+
+def _file(rows, headers, title: str, fmt: str, name: str) -> Response:
+    if fmt not in FORMATS:
+        raise InvalidInput("导出格式只支持csv或xlsx", "format must be csv or xlsx", code="UNKNOWN_FORMAT")
+    data = exports.to_csv(rows, headers) if fmt == "csv" else exports.to_xlsx(rows, headers, title)
+    return Response(data, media_type=FORMATS[fmt],
+                    headers={"Content-Disposition": f"attachment; filename={name}.{fmt}"})
+
+
+async def _cases(request: Request, ids: list[uuid.UUID]):
+    store = request.app.state.runtime.store
+    return [(await load_case(store, i))[0] for i in ids]
+
+
+@router.get("/exports/roster", summary="评委会评审对象花名册: one receiving unit (area) or the whole city")
+async def roster_export(request: Request, area: str | None = None, format: str = Query("csv")) -> Response:
+    plan = request.app.state.plan
+    principal = principal_of(request)
+    authorize(principal, "export_roster", Scope(area=area) if area else None)
+    cases = await _cases(request, await queries.roster_ids(request.app.state.runtime.pool, area))
+    rows = roster.roster_rows(cases, plan, area)
+    return _file(rows, roster.ROSTER_HEADERS, "花名册", format, f"roster-{area or 'city'}")
+
+
+@router.get("/exports/public-notice", summary="公示表 of a unit")
+async def notice_export(request: Request, unit_id: str, format: str = Query("csv")) -> Response:
+    principal = principal_of(request)
+    authorize(principal, "export_notice_table", Scope(unit_org=unit_id))
+    pool = request.app.state.runtime.pool
+    cases = await _cases(request, await queries.notice_ids(pool, unit_id))
+    achievements = await queries.approved_titles(pool, [c.applicant_ref for c in cases])
+    rows = roster.notice_rows(cases, unit_id, {c.application_id: achievements.get(c.applicant_ref, [])
+                                               for c in cases})
+    return _file(rows, roster.NOTICE_HEADERS, "公示表", format, f"public-notice-{unit_id}")
+
+
+class NewEntry(BaseModel):
+    entry_id: str = Field(default_factory=lambda: f"ach-{uuid.uuid4().hex[:12]}")
+    unit_id: str
+    title: str
+    achieved_on: date
+    kind: str = "project"
+
+
+@router.post("/archive", status_code=201, summary="Applicant adds an entry to the achievement archive")
+async def add_entry(request: Request, body: NewEntry) -> dict:
+    principal = principal_of(request)
+    authorize(principal, "add_archive_entry", Scope(person_ref=principal.person_ref))
+    command = AddArchiveEntry(principal.actor(), body.entry_id, principal.person_ref, body.unit_id, body.title,
+                              body.achieved_on, body.kind)
+    events = await execute_archive(request.app.state.runtime.store, command, now=clock.now(), key=body.entry_id)
+    return {"entry_id": body.entry_id, "events": events}
+
+
+class EntryReview(BaseModel):
+    approve: bool
+    text: str = ""
+
+
+@router.post("/archive/{entry_id}/review", summary="Unit approves or rejects an archive entry")
+async def review_entry(request: Request, entry_id: str, body: EntryReview) -> dict:
+    principal = principal_of(request)
+    entry, _ = await load_entry(request.app.state.runtime.store, entry_id)
+    action = "approve_archive_entry" if body.approve else "reject_archive_entry"
+    authorize(principal, action, Scope(unit_org=entry.unit_id) if entry else None)
+    command = ReviewArchiveEntry(principal.actor(), entry_id, body.approve, body.text)
+    return {"entry_id": entry_id, "events": await execute_archive(request.app.state.runtime.store, command,
+                                                                   now=clock.now(), key=entry_id)}

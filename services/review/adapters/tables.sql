@@ -1,0 +1,35 @@
+-- Read model of review cases (projection of case-* streams): one row per application.
+CREATE TABLE IF NOT EXISTS case_view (
+    application_id   uuid PRIMARY KEY,
+    stream_version   integer NOT NULL,
+    revision         integer NOT NULL,
+    stage            text NOT NULL,
+    level            text,
+    outcome          text NOT NULL,
+    applicant_name   text NOT NULL,
+    person_ref       text NOT NULL,
+    unit_id          text NOT NULL,
+    unit_name        text NOT NULL,
+    area             text NOT NULL,
+    route            text NOT NULL,
+    specialty        text NOT NULL,
+    interview_required boolean NOT NULL,
+    notice_ends_on   date,
+    fee_requested    boolean NOT NULL DEFAULT false,
+    fee_paid         boolean NOT NULL DEFAULT false,
+    submitted_at     timestamptz,
+    updated_at       timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS case_view_unit ON case_view (unit_id, stage);
+CREATE INDEX IF NOT EXISTS case_view_area ON case_view (area, stage);
+-- Read model of achievement-archive entries (projection of archive-* streams).
+CREATE TABLE IF NOT EXISTS archive_view (
+    entry_id     text PRIMARY KEY,
+    person_ref   text NOT NULL,
+    unit_id      text NOT NULL,
+    title        text NOT NULL,
+    achieved_on  date NOT NULL,
+    status       text NOT NULL,   -- pending | approved | rejected
+    note         text NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS archive_view_unit ON archive_view (unit_id, status);

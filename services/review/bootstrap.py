@@ -1,0 +1,52 @@
+"""Composition root of review: cases from assessments, decisions over HTTP, read models."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from contracts import topics
+from contracts.plan import load_plan
+from plumbing.projection import ProjectionRunner
+from plumbing.runtime import Runtime, Subscription, build_app
+from plumbing.settings import ServiceSettings
+from services.review.adapters.api_cases import router as cases_router
+from services.review.adapters.api_views import router as views_router
+from services.review.projections.case_view import make_apply
+from services.review.reactions.when_assessed_open_case import when_assessed_open_case, when_withdrawn_close_case
+
+TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text()
+
+
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    settings = settings or ServiceSettings(service="review")
+    plan = load_plan(settings.plan)
+    runtime = Runtime(settings, extra_schema=TABLES)
+
+    async def on_assessed(conn, envelope):
+        await when_assessed_open_case(runtime.store, plan, conn, envelope)
+
+    async def on_withdrawn(conn, envelope):
+        await when_withdrawn_close_case(runtime.store, plan, conn, envelope)
+
+    runtime.subscriptions += [
+        Subscription([topics.eligibility()], on_assessed, wants=lambda e: e.event_type == "EligibilityAssessed"),
+        Subscription([topics.applications()], on_withdrawn, wants=lambda e: e.event_type == "ApplicationWithdrawn"),
+    ]
+
+    async def start_projection(rt: Runtime) -> None:
+        app.state.projection = ProjectionRunner("review.case_view", rt.store, make_apply(rt.store))
+        rt.spawn(app.state.projection.run(), "review-projection")
+
+    async def stop_projection(_rt: Runtime) -> None:
+        app.state.projection.stop()
+
+    runtime.on_started.append(start_projection)
+    runtime.on_stopping.append(stop_projection)
+    app = build_app(runtime, title="zhicheng review",
+                    description="The review chain: unit → public notice → construction authority → HR bureau → "
+                                "city HR bureau → provincial committee.")
+    app.state.settings, app.state.plan = settings, plan
+    app.include_router(views_router)
+    app.include_router(cases_router)
+    return app

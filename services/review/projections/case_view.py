@@ -1,0 +1,63 @@
+"""case_view and archive_view: the reviewers' read models, rebuilt from review's own events.
+
+For each batch the runner hands us, every touched stream is folded from the store up to the
+batch's last version of it, and its row replaced. Replaying from position 0 gives the same rows.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from contracts.registry import parse_payload
+from plumbing.eventstore import EventStore, Stored
+from services.review.domain import archive as archive_domain
+from services.review.domain.case import fold
+
+_UPSERT_CASE = """
+INSERT INTO case_view (application_id, stream_version, revision, stage, level, outcome, applicant_name, person_ref,
+    unit_id, unit_name, area, route, specialty, interview_required, notice_ends_on, fee_requested, fee_paid,
+    submitted_at, updated_at)
+VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)
+ON CONFLICT (application_id) DO UPDATE SET stream_version = EXCLUDED.stream_version, revision = EXCLUDED.revision,
+    stage = EXCLUDED.stage, level = EXCLUDED.level, outcome = EXCLUDED.outcome,
+    applicant_name = EXCLUDED.applicant_name, person_ref = EXCLUDED.person_ref, unit_id = EXCLUDED.unit_id,
+    unit_name = EXCLUDED.unit_name, area = EXCLUDED.area, route = EXCLUDED.route, specialty = EXCLUDED.specialty,
+    interview_required = EXCLUDED.interview_required, notice_ends_on = EXCLUDED.notice_ends_on,
+    fee_requested = EXCLUDED.fee_requested, fee_paid = EXCLUDED.fee_paid, submitted_at = EXCLUDED.submitted_at,
+    updated_at = EXCLUDED.updated_at
+"""
+
+
+def make_apply(store: EventStore):
+    async def apply(conn, events: Sequence[Stored]) -> None:
+        last: dict[str, Stored] = {}
+        for stored in events:
+            last[stored.envelope.stream_id] = stored
+        for stream_id, stored in last.items():
+            history = [e for e in await store.load_stream(stream_id, conn)
+                       if e.stream_version <= stored.envelope.stream_version]
+            payloads = [parse_payload(e.event_type, e.payload) for e in history]
+            if stream_id.startswith("case-"):
+                await _case_row(conn, fold(payloads), stored)
+            elif stream_id.startswith("archive-"):
+                await _archive_row(conn, payloads)
+    return apply
+
+
+async def _case_row(conn, case, stored: Stored) -> None:
+    s = case.summary
+    await conn.execute(_UPSERT_CASE, case.application_id, stored.envelope.stream_version, case.revision,
+                       case.stage.value, case.level.value if case.level else None, case.outcome.value, s.applicant_name,
+                       case.applicant_ref, s.unit_id, s.unit_name, s.unit_area, s.route.value, s.specialty,
+                       case.interview_required, case.notice_ends_on, case.fee_requested is not None, case.fee_paid,
+                       s.submitted_at, stored.envelope.recorded_at)
+
+
+async def _archive_row(conn, payloads) -> None:
+    entry = None
+    for p in payloads:
+        entry = archive_domain.evolve_archive(entry, p)
+    await conn.execute(
+        "INSERT INTO archive_view (entry_id, person_ref, unit_id, title, achieved_on, status, note)"
+        " VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (entry_id) DO UPDATE SET status = EXCLUDED.status,"
+        " note = EXCLUDED.note", entry.entry_id, entry.person_ref, entry.unit_id, entry.title, entry.achieved_on,
+        entry.status, entry.note)
