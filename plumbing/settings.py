@@ -8,7 +8,7 @@
 | ZC_TOPIC_PREFIX | zc | prefix of every topic (tests use their own) |
 | ZC_PLAN | shaoxing-2020 | plan name (contracts/plans) or path |
 | ZC_HOST / ZC_PORT | 127.0.0.1 / per service | HTTP listen address |
-| ZC_JWT_SECRET | dev-only-secret-change-me | HS256 key for role tokens |
+| ZC_JWT_SECRET | dev-only-jwt-secret-change-me-in-production | HS256 key for role tokens |
 | ZC_PERSON_REF_SECRET | dev-only-person-ref-key | HMAC key turning ID numbers into person_ref |
 | ZC_LOG_JSON | auto (JSON unless on a terminal) | log format |
 """
@@ -33,7 +33,7 @@ class ServiceSettings(BaseSettings):
     plan: str = "shaoxing-2020"
     host: str = "127.0.0.1"
     port: int | None = None
-    jwt_secret: str = "dev-only-secret-change-me"
+    jwt_secret: str = "dev-only-jwt-secret-change-me-in-production"
     person_ref_secret: str = "dev-only-person-ref-key"
     relay_batch: int = 500
     consumer_batch: int = 200

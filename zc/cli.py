@@ -4,10 +4,12 @@ from __future__ import annotations
 import typer
 
 from zc.eligibility_cmd import app as eligibility_app
+from zc.token_cmd import token
 
 app = typer.Typer(name="zc", help="zhicheng: 职称申报与评审 / title filing and review tools",
                   no_args_is_help=True, add_completion=False)
 app.add_typer(eligibility_app, name="eligibility")
+app.command("token")(token)
 
 if __name__ == "__main__":
     app()

@@ -12,7 +12,7 @@ from plumbing.auth import mint_token
 from services.intake.domain.validation import person_ref
 from tests.fixtures.photos import photo_bytes
 
-SECRET = "dev-only-secret-change-me"
+SECRET = "dev-only-jwt-secret-change-me-in-production"
 PERSON_SECRET = "dev-only-person-ref-key"
 PHOTO = base64.b64encode(photo_bytes()).decode()
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -17,7 +18,14 @@ from plumbing.topics_admin import ensure_topics
 from tests.conftest import KAFKA, SESSION
 from tests.integration_support import drop_database
 
-SERVICES = {"intake": 18001, "eligibility": 18002, "review": 18003, "notify": 18004}
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Free ports, so that several test sessions (and a live `make up` stack) can run side by side.
+SERVICES = {name: _free_port() for name in ("intake", "eligibility", "review", "notify")}
 SEASON_START = "2020-08-10T09:00:00+08:00"  # the 2020 plan's deadlines are in the past: run on its clock
 LOGS = Path(os.environ.get("ZC_TEST_LOGS", "/tmp")) / f"zc-e2e-{SESSION}"
 
