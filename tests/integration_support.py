@@ -24,15 +24,17 @@ async def drop_database(name: str) -> None:
         await conn.close()
 
 
-async def read_topic(topic: str, *, expect: int, timeout: float = 30.0) -> list[tuple[bytes | None, dict, dict]]:
-    """Read a topic from the beginning until `expect` records arrived (or the timeout)."""
+async def read_topic(topic: str, *, expect: int = 10**9, timeout: float = 30.0,
+                     done=None) -> list[tuple[bytes | None, dict, dict]]:
+    """Read a topic from the beginning until `expect` records arrived, `done(records)` is true,
+    or the timeout."""
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=KAFKA, auto_offset_reset="earliest",
                                 enable_auto_commit=False, group_id=None)
     await consumer.start()
     out: list = []
     try:
         deadline = asyncio.get_running_loop().time() + timeout
-        while len(out) < expect and asyncio.get_running_loop().time() < deadline:
+        while len(out) < expect and not (done and done(out)) and asyncio.get_running_loop().time() < deadline:
             batches = await consumer.getmany(timeout_ms=500)
             for records in batches.values():
                 for r in records:

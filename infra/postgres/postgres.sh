@@ -51,6 +51,9 @@ start() {
   install
   local bin d; bin=$(bindir); d=$(datadir)
   if running; then say "already running on 127.0.0.1:$port ($d)"; return 0; fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    die "port $port is taken by another process; set ZC_PG_PORT (or DATABASE_URL to use that server)"
+  fi
   if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then useradd --system --home /var/lib/postgresql postgres; fi
   mkdir -p "$d"; [ "$(id -u)" = 0 ] && chown postgres "$d"; chmod 700 "$d"
   if [ ! -f "$d/PG_VERSION" ]; then

@@ -49,13 +49,19 @@ def build_command(name: str, application_id: uuid.UUID, body: dict[str, Any], ac
 
 
 async def _decide(request: Request, name: str, application_id: uuid.UUID, body: dict) -> list[dict]:
+    """Who may act is checked before what they sent: a role outside the case's scope learns
+    nothing about the body's shape (403, not 422). Every refusal is logged with the case."""
     state = request.app.state
     principal = principal_of(request)
-    command = build_command(name, application_id, body, principal.actor())
     try:
+        if name in COMMANDS:
+            case, _ = await require_case(state.runtime.store, application_id)
+            authorize(principal, COMMANDS[name].action, case)
+        command = build_command(name, application_id, body, principal.actor())
         return await execute(state.runtime.store, state.plan, command, now=clock.now(), principal=principal)
     except Refused as refused:
-        log.info("review.refused", decision=name, code=refused.code, role=principal.role.value, org=principal.org)
+        log.info("review.refused", decision=name, code=refused.code, status=refused.status,
+                 application_id=str(application_id), role=principal.role.value, org=principal.org)
         raise
 
 

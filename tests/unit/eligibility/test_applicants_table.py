@@ -34,7 +34,6 @@ def test_each_applicant_gets_the_expected_outcome_and_failing_rules(row):
         row["expected_outcome"], row["expected_failing_codes"]), row["description"]
 
 
-@pytest.mark.skipif(not ZC.exists(), reason="zc script not installed (pip install -e .)")
 @pytest.mark.parametrize("row", TABLE, ids=[row["name"] for row in TABLE])
 def test_each_applicant_through_the_cli_exits_with_its_outcome(row, tmp_path):
     path = tmp_path / "application.json"

@@ -21,7 +21,7 @@ def test_a_department_cannot_act_before_setting_its_fee_option_to_no_charge():
 def test_the_fee_option_is_recorded_for_the_department_at_its_level():
     story = Story().notice_completed()
     assert story.do(c.SetFeeOption(story.who.ca, story.id, charge=False)) == [
-        FeeOptionSet(department="yc-construction", level=ReviewLevel.CONSTRUCTION_AUTHORITY, charge=False)]
+        FeeOptionSet(application_id=story.id, department="yc-construction", level=ReviewLevel.CONSTRUCTION_AUTHORITY, charge=False)]
     assert story.case.fee_waived(ReviewLevel.CONSTRUCTION_AUTHORITY)
 
 
