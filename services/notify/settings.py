@@ -6,6 +6,11 @@
 | ZC_SMS_URL / ZC_SMS_API_KEY / ZC_SMS_TIMEOUT_SECONDS | - / - / 5 | the HTTP provider |
 | ZC_NOTIFY_QUIET_HOURS | (none) | e.g. `21:00-08:00`: messages are held until the end, plan timezone |
 | ZC_NOTIFY_RATE_WINDOWS | 60:1,3600:5,86400:10 | per recipient: seconds:max messages, comma-separated |
+| ZC_SMS_MAX_ATTEMPTS / ZC_SMS_BACKOFF_BASE / ZC_SMS_BACKOFF_CAP | 5 / 0.5 / 30 | the HTTP gateway's in-line retries (full jitter) |
+| ZC_NOTIFY_MAX_ROUNDS | 3 | dispatcher rounds per message (each round = the gateway's retries); then NotificationFailed |
+| ZC_NOTIFY_REMINDER_INTERVAL_SECONDS | 3600 | how often the deadline-reminder scheduler runs (also once at start) |
+| ZC_NOTIFY_DEPARTMENT_CONTACTS | templates/department_contacts.json | departments' reminder numbers |
+| ZC_NOTIFY_CRASH_AFTER_SEND | (unset) | tests only: exit hard after a send is accepted, before it is recorded |
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from datetime import time, timedelta
 from plumbing.settings import ServiceSettings
 from services.notify.domain.quiet_hours import QuietHours
 from services.notify.domain.rate_limit import Window
+from services.notify.domain.retry import RetryPolicy
 
 
 class NotifySettings(ServiceSettings):
@@ -21,6 +27,18 @@ class NotifySettings(ServiceSettings):
     sms_gateway: str = "record"
     notify_quiet_hours: str | None = None
     notify_rate_windows: str = "60:1,3600:5,86400:10"
+    sms_max_attempts: int = 5
+    sms_backoff_base: float = 0.5
+    sms_backoff_cap: float = 30.0
+    notify_max_rounds: int = 3
+    notify_reminder_interval_seconds: float = 3600.0
+    notify_department_contacts: str | None = None
+
+    def gateway_policy(self) -> RetryPolicy:
+        return RetryPolicy(max_attempts=self.sms_max_attempts, base=self.sms_backoff_base, cap=self.sms_backoff_cap)
+
+    def round_policy(self) -> RetryPolicy:
+        return RetryPolicy(max_attempts=self.notify_max_rounds, base=self.sms_backoff_base, cap=self.sms_backoff_cap)
 
     def quiet(self) -> QuietHours | None:
         if not self.notify_quiet_hours:

@@ -11,6 +11,7 @@ from plumbing.projection import ProjectionRunner
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
 from services.review.adapters.api_cases import router as cases_router
+from services.review.adapters.api_units import router as units_router
 from services.review.adapters.api_views import router as views_router
 from services.review.projections.case_view import make_apply
 from services.review.reactions.when_assessed_open_case import when_assessed_open_case, when_withdrawn_close_case
@@ -49,4 +50,5 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.state.settings, app.state.plan = settings, plan
     app.include_router(views_router)
     app.include_router(cases_router)
+    app.include_router(units_router)
     return app

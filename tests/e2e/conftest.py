@@ -36,6 +36,7 @@ class Stack:
         self.databases = {name: f"zct_{SESSION}_{name}" for name in SERVICES}
         self.env = {"ZC_CLOCK_OFFSET_SECONDS": str(clock.offset_for(SEASON_START)),
                     "ZC_NOTIFY_RATE_WINDOWS": "1:100"}  # the season's messages arrive within seconds here
+        self.clock_of: dict[str, dict[str, str]] = {}  # per-service clock after `set_season_time`
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{SERVICES[service]}"
@@ -44,6 +45,7 @@ class Stack:
         LOGS.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, ZC_PORT=str(SERVICES[service]), ZC_DB_NAME=self.databases[service],
                    ZC_LOG_JSON="true", ZC_KAFKA_BOOTSTRAP=KAFKA, **self.env)
+        env.update(self.clock_of.get(service, {}))
         log = open(LOGS / f"{service}.log", "ab")
         self.procs[service] = subprocess.Popen([sys.executable, "-m", f"services.{service}"], env=env,
                                                stdout=log, stderr=subprocess.STDOUT)
@@ -59,6 +61,19 @@ class Stack:
             except OSError:
                 time.sleep(0.3)
         raise RuntimeError(f"{service} not ready after {timeout}s")
+
+    def set_season_time(self, iso: str | None, services: tuple[str, ...] = ("review",)) -> None:
+        """Time travel: restart only `services` with a clock reading `iso` now (None: the shared
+        season clock again). The others keep the season clock; a module that travels restores it."""
+        for name in services:
+            if iso is None:
+                self.clock_of.pop(name, None)
+            else:
+                self.clock_of[name] = {"ZC_CLOCK_OFFSET_SECONDS": str(clock.offset_for(iso))}
+            self.stop(name)
+            self.start(name)
+        for name in services:
+            self.wait_ready(name)
 
     def stop(self, service: str) -> None:
         proc = self.procs.pop(service, None)

@@ -36,3 +36,26 @@ CREATE TABLE IF NOT EXISTS sms_log (
     text       text NOT NULL,
     sent_at    timestamptz NOT NULL DEFAULT now()
 );
+-- Read model for deadline reminders: the reviewer each open case is waiting at (see domain/waiting.py).
+CREATE TABLE IF NOT EXISTS waiting_cases (
+    application_id uuid PRIMARY KEY,
+    unit_org       text NOT NULL,  -- the unit (or talent centre) that acts at the unit level
+    area           text NOT NULL,  -- the unit's area: decides the departments (属地原则)
+    level          text NOT NULL,  -- unit | construction_authority | hr_bureau | city_hr_bureau
+    org_id         text NOT NULL,  -- who must act now
+    updated_at     timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS waiting_cases_by_org ON waiting_cases (org_id, level);
+-- One row per reminder (recipient, deadline, days before): written in the transaction that plans
+-- its delivery, so a rerun or a restart of the scheduler never plans a reminder twice.
+CREATE TABLE IF NOT EXISTS reminders (
+    event_id      uuid PRIMARY KEY,
+    org_id        text NOT NULL,
+    level         text NOT NULL,
+    deadline      date NOT NULL,
+    days_before   integer NOT NULL,
+    waiting_cases integer NOT NULL,
+    planned_on    date NOT NULL,
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (org_id, deadline, days_before)
+);

@@ -21,7 +21,7 @@ async def _contact(conn, kind: str, ref: str) -> Contact | None:
     return Contact(RecipientKind(kind), ref, row["name"], row["phone"], row["rank"]) if row else None
 
 
-async def _save_contact(conn, update: Contact) -> None:
+async def save_contact(conn, update: Contact) -> None:
     kept = merge(await _contact(conn, update.kind.value, update.ref), update)
     await conn.execute(
         "INSERT INTO contacts (kind, ref, name, phone, rank) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (kind, ref)"
@@ -32,7 +32,7 @@ async def _save_contact(conn, update: Contact) -> None:
 async def when_event_plan_messages(store: EventStore, plan: Plan, catalogue: Catalogue, conn,
                                    envelope: Envelope) -> None:
     for update in contact_updates(envelope):
-        await _save_contact(conn, update)
+        await save_contact(conn, update)
     for message in route(envelope, plan):
         directory = await _contact(conn, message.recipient_kind.value, message.recipient_ref)
         planned = compose(envelope.event_id, message, directory, catalogue)

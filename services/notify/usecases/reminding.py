@@ -1,0 +1,79 @@
+"""Deadline reminders: waiting cases + the plan + today -> one planned SMS per recipient per reminder.
+
+Each due reminder is handled in one transaction: a `reminders` row keyed by the reminder's event
+id (derived from recipient, deadline and days-before), the DeadlineApproaching event on notify's
+stream `reminder-<org>` (published to the notifications topic), and its delivery row (or its
+NotificationFailed). A second run, a second notify process or a restart finds the row and plans
+nothing: once per recipient per reminder.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import asyncpg
+
+from contracts import topics
+from contracts.events import ReviewLevel
+from contracts.plan import Plan
+from plumbing.eventstore import EventStore, NewEvent
+from plumbing.logging import get_logger
+from services.notify.domain.recipients import Contact
+from services.notify.domain.reminders import Reminder, Waiting, due_reminders, plan_deadlines
+from services.notify.domain.templates import Catalogue
+from services.notify.domain.waiting import CHAIN
+from services.notify.reactions.when_event_plan_messages import save_contact, when_event_plan_messages
+from services.notify.usecases.recording import NOTIFY_ACTOR
+
+log = get_logger(__name__)
+
+
+async def seed_department_contacts(pool: asyncpg.Pool, contacts: list[Contact]) -> None:
+    """The data file wins over what is stored: an operator edits the file and restarts notify."""
+    async with pool.acquire() as conn, conn.transaction():
+        for contact in contacts:
+            await save_contact(conn, contact)
+
+
+def aggregate(rows) -> list[Waiting]:
+    """Counts per (org, level) -> one Waiting per recipient. An organisation acting at several
+    department levels (the city HR bureau for 市直 units) gets one reminder for all its cases,
+    named by its earliest level in the chain."""
+    units = [Waiting(r["org_id"], ReviewLevel.UNIT, r["cases"]) for r in rows if r["level"] == ReviewLevel.UNIT.value]
+    departments: dict[str, list] = defaultdict(list)
+    for r in rows:
+        if r["level"] != ReviewLevel.UNIT.value:
+            departments[r["org_id"]].append((CHAIN.index(ReviewLevel(r["level"])), r["cases"]))
+    for org, levels in departments.items():
+        units.append(Waiting(org, CHAIN[min(i for i, _ in levels)], sum(n for _, n in levels)))
+    return sorted(units, key=lambda w: (w.level, w.org))
+
+
+async def waiting_now(pool: asyncpg.Pool) -> list[Waiting]:
+    rows = await pool.fetch("SELECT org_id, level, count(*) AS cases FROM waiting_cases GROUP BY org_id, level")
+    return aggregate(rows)
+
+
+async def run_reminders(pool: asyncpg.Pool, store: EventStore, plan: Plan, catalogue: Catalogue,
+                        today: date) -> list[Reminder]:
+    """Plans the reminders due `today`; returns those planned by this run (not earlier ones)."""
+    due = due_reminders(plan_deadlines(plan), plan.reminder_working_days_before, today, await waiting_now(pool))
+    planned = []
+    for reminder in due:
+        async with pool.acquire() as conn, conn.transaction():
+            fresh = await conn.fetchval(
+                "INSERT INTO reminders (event_id, org_id, level, deadline, days_before, waiting_cases, planned_on)"
+                " VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING RETURNING true",
+                reminder.event_id, reminder.org, reminder.level.value, reminder.deadline, reminder.days_before,
+                reminder.waiting_cases, today)
+            if not fresh:
+                continue
+            event = NewEvent(reminder.payload(), NOTIFY_ACTOR, correlation_id=reminder.event_id,
+                             event_id=reminder.event_id)
+            [envelope] = await store.append(f"reminder-{reminder.org}", None, [event], topic=topics.notifications(),
+                                            key=reminder.org, conn=conn)
+            await when_event_plan_messages(store, plan, catalogue, conn, envelope)
+        planned.append(reminder)
+        log.info("notify.reminder_planned", org=reminder.org, deadline=reminder.deadline.isoformat(),
+                 days_before=reminder.days_before, waiting_cases=reminder.waiting_cases)
+    return planned

@@ -1,0 +1,30 @@
+"""Unit registration: the city HR bureau approves a unit's authorization proof (授权委托证明)."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from plumbing import clock
+from plumbing.logging import get_logger
+from services.review.adapters.principal import principal_of
+from services.review.domain.unit_authorization import AuthorizeUnit
+from services.review.usecases.units import authorize_unit
+
+log = get_logger(__name__)
+router = APIRouter(tags=["units"])
+
+
+class Authorization(BaseModel):
+    unit_name: str = Field(max_length=200)
+    operator_name: str = Field(max_length=100)
+    operator_phone: str = Field(max_length=30)
+
+
+@router.post("/units/{unit_id}/authorization", status_code=201,
+             summary="City HR bureau approves a unit's authorization; its operator gets a 12333 SMS")
+async def approve_authorization(request: Request, unit_id: str, body: Authorization) -> dict:
+    principal = principal_of(request)
+    command = AuthorizeUnit(principal.actor(), unit_id, body.unit_name, body.operator_name, body.operator_phone)
+    events = await authorize_unit(request.app.state.runtime.store, command, now=clock.now())
+    log.info("review.unit_authorized", unit_id=unit_id, org=principal.org)
+    return {"unit_id": unit_id, "events": events}

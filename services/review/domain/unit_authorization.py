@@ -1,0 +1,48 @@
+"""A unit's 授权委托证明 approved (SPEC 1, 附件2 一.1): its operator may then act, and is told by
+12333 SMS. Only the city HR bureau approves it here; the phone must reach a mobile, because the
+SMS is how the operator learns of it."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from contracts.envelope import Actor, Role
+from contracts.errors import Conflict, Forbidden, InvalidInput
+from contracts.events import Payload, UnitAuthorized
+from services.review.domain.guards import require_text
+
+_MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
+_UNIT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class AuthorizeUnit:
+    actor: Actor
+    unit_id: str
+    unit_name: str
+    operator_name: str
+    operator_phone: str
+
+
+def decide_authorization(current: UnitAuthorized | None, cmd: AuthorizeUnit) -> list[Payload]:
+    """`current` is the unit's latest authorization, if any. A new operator replaces the old one;
+    the same authorization twice is refused (409), so a retried request sends no second SMS."""
+    if cmd.actor.role is not Role.CITY_HR_BUREAU:
+        raise Forbidden(f"“{cmd.actor.role.value}”角色无权审核单位授权", f"role {cmd.actor.role.value} may not "
+                        "approve a unit's authorization", code="ROLE_NOT_ALLOWED",
+                        details={"role": cmd.actor.role.value, "action": "authorize_unit"})
+    if not _UNIT_ID.match(cmd.unit_id or ""):
+        raise InvalidInput("单位编号格式不正确", "unit_id is malformed", code="UNIT_ID_INVALID")
+    unit_name = require_text(cmd.unit_name, "unit_name", "单位名称")
+    operator_name = require_text(cmd.operator_name, "operator_name", "经办人姓名")
+    mobile = _MOBILE.match(re.sub(r"[\s-]", "", cmd.operator_phone or ""))
+    if not mobile:
+        raise InvalidInput("经办人手机号码格式不正确（用于接收12333短信）", "operator_phone must be a mainland "
+                           "mobile number (it receives the 12333 SMS)", code="PHONE_INVALID",
+                           details={"field": "operator_phone"})
+    event = UnitAuthorized(unit_id=cmd.unit_id, unit_name=unit_name, operator_name=operator_name,
+                           operator_phone=mobile.group(1))
+    if current == event:
+        raise Conflict("该单位的授权已审核通过", "this unit's authorization was already approved",
+                       code="ALREADY_AUTHORIZED")
+    return [event]

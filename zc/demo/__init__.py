@@ -1,0 +1,1 @@
+"""`python -m zc.demo`: a short filing season on the running stack (what `make up` shows)."""

@@ -1,0 +1,85 @@
+"""Run the demo season against the stack `make up` started, then print what happened."""
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from zc.demo.client import ROOT, get, travel, until, url
+from zc.demo.season import CITY, Season, unit_auth
+
+console = Console(width=None if sys.stdout.isatty() else 150)
+STAGE_ZH = {"forwarded": "已报送省评委会", "closed_rejected": "审查不通过", "closed_interview_failed": "面试未通过",
+            "returned": "退回修改", "at_unit": "待单位审查"}
+EXPORTS = ROOT / "reports" / "demo"
+
+
+async def save_exports(client: httpx.AsyncClient, season: Season) -> list[str]:
+    EXPORTS.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for fmt in ("csv", "xlsx"):
+        response = await client.get(f"{url('review')}/exports/roster", params={"format": fmt}, headers=CITY)
+        response.raise_for_status()
+        (EXPORTS / f"roster-city.{fmt}").write_bytes(response.content)
+        saved.append(str(EXPORTS / f"roster-city.{fmt}"))
+    for p in {p.application.unit.unit_id: p for p in season.people}.values():
+        response = await client.get(f"{url('review')}/exports/public-notice",
+                                    params={"unit_id": p.application.unit.unit_id, "format": "xlsx"}, headers=unit_auth(p))
+        if response.status_code == 200:
+            path = EXPORTS / f"public-notice-{p.application.unit.unit_id}.xlsx"
+            path.write_bytes(response.content)
+            saved.append(str(path))
+    return saved
+
+
+async def sms_of(client: httpx.AsyncClient, season: Season) -> dict[str, list[dict]]:
+    out = {}
+    for p in season.people:
+        async def settled():
+            status = await get(client, "notify", f"/notifications/{season.id(p)}")
+            rows = (status or {}).get("deliveries", [])
+            return rows if rows and all(r["status"] != "pending" for r in rows) else None
+        out[p.name] = await until(settled, timeout=60, what=f"SMS of {p.name}")
+    return out
+
+
+def report(season: Season, finals: dict, sms: dict, exports: list[str]) -> None:
+    table = Table(title="2020年度正高工评审演示 / demo season", show_lines=True)
+    for column in ("申报人", "情形", "资格审查 / eligibility", "最终状态 / final stage", "短信"):
+        table.add_column(column)
+    for p in season.people:
+        a = season.assessments[p.name]
+        reasons = "；".join(r["message_zh"] for r in a["rules"] if not r["passed"]) or "全部规则通过"
+        stage = finals[p.name]
+        table.add_row(p.name, p.story, f"{a['outcome']}\n{reasons}", f"{stage}\n{STAGE_ZH.get(stage, '')}",
+                      str(len(sms[p.name])))
+    console.print(table)
+    first = season.people[0].name
+    console.print(f"\n[bold]{first} 收到的短信 / SMS received by {first}:[/bold]")
+    for row in sms[first]:
+        console.print(f"  {row['sent_at'][:19] if row['sent_at'] else '-'} {row['recipient_masked']} {row['text']}")
+    console.print("\n[bold]导出 / exports[/bold]: " + ", ".join(exports))
+    console.print("[bold]API 文档 / API docs[/bold]: " + "  ".join(f"{s} {url(s)}/docs" for s in
+                                                                  ("intake", "eligibility", "review", "notify")))
+    console.print("Kafka 127.0.0.1:9092 (topics zc.*.v1) · PostgreSQL 127.0.0.1:55432 (zc_intake, zc_eligibility, "
+                  "zc_review, zc_notify) · `make down` stops everything")
+
+
+async def main() -> int:
+    async with httpx.AsyncClient(timeout=30) as client:
+        season = Season(client, lambda text: console.print(f"  • {text}"))
+        console.rule("[bold]zhicheng demo season (season clock 2020-08-10 09:00, Asia/Shanghai)")
+        travel("2020-08-10T09:00:00+08:00")
+        await season.run()
+        finals = {p.name: (await season.case(p)).get("stage", "?") for p in season.people}
+        sms = await sms_of(client, season)
+        exports = await save_exports(client, season)
+    report(season, finals, sms, exports)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

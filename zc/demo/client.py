@@ -1,0 +1,64 @@
+"""The demo's view of the four services: HTTP with role tokens, and patience for Kafka."""
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+from pathlib import Path
+
+import httpx
+
+from contracts.envelope import Role
+from plumbing import clock
+from plumbing.auth import mint_token
+from plumbing.settings import ServiceSettings
+from services.intake.domain.identity import person_ref
+from zc.sample_photo import photo_bytes
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS = ServiceSettings()
+PORTS = {"intake": 8001, "eligibility": 8002, "review": 8003, "notify": 8004}
+
+
+def url(service: str) -> str:
+    port = os.environ.get(f"ZC_{service.upper()}_PORT", PORTS[service])
+    return f"http://127.0.0.1:{port}"
+
+
+def auth(role: Role, org: str = "", area: str = "", user: str = "demo", id_number: str = "") -> dict:
+    ref = person_ref(id_number, SETTINGS.person_ref_secret) if id_number else ""
+    token = mint_token(SETTINGS.jwt_secret, role=role, org=org, area=area, user=user, person_ref=ref)
+    return {"Authorization": f"Bearer {token}"}
+
+
+PHOTO = base64.b64encode(photo_bytes()).decode()
+CLOCK_FILE = Path(os.environ.get("ZC_CLOCK_FILE", ROOT / "infra/.run/services/season-clock"))
+
+
+def travel(season_time: str) -> bool:
+    """Move the whole stack's season clock; False when the stack runs on the real clock."""
+    if not CLOCK_FILE.exists():
+        return False
+    clock.set_season_time(CLOCK_FILE, season_time)
+    return True
+
+
+async def until(probe, *, timeout: float = 60, what: str = "") -> object:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        if result := await probe():
+            return result
+        await asyncio.sleep(0.3)
+    raise TimeoutError(f"waited {timeout}s for {what}")
+
+
+async def get(client: httpx.AsyncClient, service: str, path: str, headers: dict | None = None):
+    response = await client.get(url(service) + path, headers=headers)
+    return response.json() if response.status_code == 200 else None
+
+
+async def post(client: httpx.AsyncClient, service: str, path: str, body: dict, headers: dict) -> dict:
+    response = await client.post(url(service) + path, json=body, headers=headers)
+    if response.status_code >= 400:
+        raise RuntimeError(f"{service} {path}: {response.status_code} {response.text}")
+    return response.json()

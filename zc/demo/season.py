@@ -1,0 +1,175 @@
+"""The demo season, step by step, on the running stack. Each step says what it does in Chinese and
+English; the summary at the end is built from what the services answered, not from assumptions."""
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from contracts.envelope import Role
+from contracts.plan import load_plan
+from zc.demo.cast import UNITS, Person, people
+from zc.demo.client import PHOTO, auth, get, post, travel, until
+
+PLAN = load_plan()
+CITY = auth(Role.CITY_HR_BUREAU, org=PLAN.city_hr_bureau.org_id, user="市人社专技处")
+
+
+def body(p: Person, **changes) -> dict:
+    data = p.application.model_dump(mode="json", exclude={"applicant", "photo", "submitted_at", "revision"})
+    data.update(changes)
+    data["applicant"] = {"name": p.name, "id_number": p.id_number, "phone": p.phone}
+    data["photo_base64"] = PHOTO
+    return data
+
+
+def unit_auth(p: Person) -> dict:
+    return auth(Role.UNIT, org=p.application.unit.unit_id, area=p.application.unit.area, user="人事经办人")
+
+
+def department(p: Person, level: str) -> dict:
+    area = p.application.unit.area
+    unit = PLAN.receiving_unit(area)
+    if level == "construction_authority":
+        return auth(Role.CONSTRUCTION_AUTHORITY, org=unit.construction_authority.org_id, area=area, user="建设局审核员")
+    if area == "city":  # city-level units: the city HR bureau is also the HR-bureau level
+        return CITY
+    return auth(Role.HR_BUREAU, org=unit.hr_bureau.org_id, area=area, user="人社局审核员")
+
+
+class Season:
+    def __init__(self, client: httpx.AsyncClient, say) -> None:
+        self.c, self.say = client, say
+        self.people = people()
+        self.assessments: dict[str, dict] = {}
+
+    def id(self, p: Person) -> str:
+        return str(p.application.application_id)
+
+    async def case(self, p: Person) -> dict:
+        return (await get(self.c, "review", f"/cases/{self.id(p)}", unit_auth(p)) or {}).get("case") or {}
+
+    async def decide(self, p: Person, decision: str, fields: dict, headers: dict) -> dict:
+        return (await post(self.c, "review", f"/cases/{self.id(p)}/{decision}", fields, headers))["case"]
+
+    async def authorise_units(self) -> None:
+        for unit in UNITS:
+            response = await self.c.post(f"{self.url('review')}/units/{unit['unit_id']}/authorization", headers=CITY,
+                                         json={"unit_name": unit["name"], "operator_name": "人事经办人",
+                                               "operator_phone": unit["phone"]})
+            said = {200: "授权通过，已短信通知经办人 / authorised, operator told by SMS",
+                    201: "授权通过，已短信通知经办人 / authorised, operator told by SMS",
+                    409: "此前已授权 / already authorised"}.get(response.status_code, f"HTTP {response.status_code}")
+            self.say(f"单位授权 {unit['name']}: {said}")
+
+    def url(self, service: str) -> str:
+        from zc.demo.client import url
+        return url(service)
+
+    async def file(self) -> None:
+        for p in self.people:
+            headers = {**auth(Role.APPLICANT, user=p.name, id_number=p.id_number), "Idempotency-Key": self.id(p)}
+            await post(self.c, "intake", "/applications", body(p), headers)
+            self.say(f"申报提交 / filed: {p.name}（{p.story}）")
+
+    async def assessed(self, p: Person, revision: int = 1) -> dict:
+        async def latest():
+            found = await get(self.c, "eligibility", f"/assessments/{self.id(p)}")
+            hits = [a for a in found or [] if a["payload"]["revision"] == revision]
+            return hits[-1]["payload"] if hits else None
+        self.assessments[p.name] = await until(latest, what=f"assessment of {p.name}")
+        return self.assessments[p.name]
+
+    async def at_stage(self, p: Person, *stages: str) -> dict:
+        async def probe():
+            case = await self.case(p)
+            return case if case.get("stage") in stages else None
+        return await until(probe, what=f"{p.name} at {stages}")
+
+    async def unit_review(self) -> None:
+        for p in self.people:
+            outcome = (await self.assessed(p))["outcome"]
+            await self.at_stage(p, "at_unit")
+            if p.fix:
+                await self.decide(p, "return", {"reason": "继续教育学时不足，请补足后重新提交", "sections": [
+                    {"section": "ce_certificates", "reason": "2019年度行业公需科目10学时，少于12学时"}]}, unit_auth(p))
+                self.say(f"单位退回修改 / returned: {p.name}")
+            elif outcome == "ineligible":
+                await self.decide(p, "unit-not-pass", {"reason": "资格审查不通过：论文发表在冒名期刊"}, unit_auth(p))
+                self.say(f"单位审查不通过 / not passed: {p.name}")
+            else:
+                await self.decide(p, "unit-pass", {"opinion": "材料真实完整，同意推荐"}, unit_auth(p))
+                self.say(f"单位审查通过 / unit passed: {p.name}")
+
+    async def resubmit(self) -> None:
+        for p in (p for p in self.people if p.fix):
+            await self.at_stage(p, "returned")
+            await until(lambda: self._can_resubmit(p), what="intake to learn of the return")
+            headers = auth(Role.APPLICANT, user=p.name, id_number=p.id_number)
+            await post(self.c, "intake", f"/applications/{self.id(p)}/resubmissions", body(p, **p.fix), headers)
+            self.say(f"补正后重新提交 / resubmitted: {p.name}")
+            await self.assessed(p, revision=2)
+            await self.at_stage(p, "at_unit")
+            await self.decide(p, "unit-pass", {"opinion": "已补足学时，同意推荐"}, unit_auth(p))
+
+    async def _can_resubmit(self, p: Person) -> bool:
+        found = await get(self.c, "intake", f"/applications/{self.id(p)}",
+                          auth(Role.APPLICANT, id_number=p.id_number))
+        return bool(found and found.get("open_return"))
+
+    def moving(self) -> list[Person]:
+        return [p for p in self.people if self.assessments[p.name]["outcome"] != "ineligible" or p.fix]
+
+    async def public_notice(self) -> None:
+        for p in self.moving():
+            await self.at_stage(p, "awaiting_notice")
+            await self.decide(p, "public-notice-start", {"starts_on": "2020-08-10"}, unit_auth(p))
+        self.say("公示开始（5个工作日，2020-08-10至2020-08-14）/ public notice started")
+        travel("2020-08-14T17:00:00+08:00")
+        self.say("⏩ 季节时钟前进到 2020-08-14 17:00 / season clock moved to the notice's last day")
+        for p in self.moving():
+            await self.decide(p, "public-notice-complete", {"result": "公示期满无异议"}, unit_auth(p))
+        self.say("公示期满无异议，报送主管部门 / notices ended without objection, forwarded")
+
+    async def departments(self) -> None:
+        for level in ("construction_authority", "hr_bureau"):
+            for p in self.moving():
+                headers = department(p, level)
+                await self.decide(p, "fee-option", {"charge": False}, headers)
+                await self.decide(p, "department-pass", {"opinion": "资历、考核、学时均符合要求"}, headers)
+            self.say(f"{'建设主管部门' if level == 'construction_authority' else '人力社保部门'}审查通过（不收费）")
+
+    async def interviews(self) -> None:
+        waiting = [p for p in self.moving() if (await self.case(p)).get("stage") == "interview_pending"]
+        for p in waiting:
+            await self.decide(p, "interview-schedule", {"at": "2020-08-18T09:00:00+08:00", "place": "市人社大楼1318室"},
+                              department(p, "hr_bureau"))
+        travel("2020-08-18T12:00:00+08:00")
+        self.say("⏩ 季节时钟前进到 2020-08-18 12:00（面试结束）/ season clock moved past the interviews")
+        for p in waiting:
+            passed = p.application.route.value != "landmark"
+            await self.decide(p, "interview-result", {"passed": passed, "remarks": "答辩表现良好" if passed else
+                                                      "业务面试未通过：标志性业绩贡献阐述不清"}, department(p, "hr_bureau"))
+            self.say(f"业务面试{'通过' if passed else '未通过'} / interview {'passed' if passed else 'failed'}: {p.name}")
+
+    async def to_committee(self) -> None:
+        for p in self.moving():
+            if (await self.case(p)).get("stage") != "awaiting_recommendation":
+                continue
+            await self.decide(p, "recommend", {"opinion": "审核推荐"}, department(p, "hr_bureau"))
+            await self.decide(p, "forward", {"batch_id": "2020-SX-01"}, CITY)
+            await self.decide(p, "fee-request", {}, CITY)
+            await self.decide(p, "fee-payment", {"amount_yuan": PLAN.fee.amount_yuan,
+                                                 "paid_at": "2020-08-18T11:00:00+08:00", "receipt": "demo"}, CITY)
+        self.say("市人社局汇总报送省评委会，通知缴费并登记 / forwarded to the committee, fee requested and paid")
+
+    async def run(self) -> None:
+        await self.authorise_units()
+        await self.file()
+        await self.unit_review()
+        await self.resubmit()
+        await self.public_notice()
+        await self.departments()
+        await self.interviews()
+        await self.to_committee()
+        await asyncio.sleep(1)
