@@ -1,13 +1,37 @@
 """Sends pending deliveries through the gateway and records the outcome as an event.
 
-Order of effects for one delivery: the row exists (committed by the consumer) -> gateway.send
-with the row's dedup_key -> one transaction marks the row and appends NotificationSent/Failed.
-A crash after the send and before the mark sends again with the same key; the gateway drops it.
-Quiet hours hold a message until the window ends; the per-recipient rate limit delays it.
+Exactly once, in effect, and where it stops:
+- Planning is exactly once. A delivery row is written in the consumer's transaction together
+  with the inbox row of the event that asked for it, and its primary key is the dedup key
+  (hash of event id, template, logical recipient). A redelivered event is skipped by the inbox,
+  and even if it were not, the key refuses a second row. Reminders are planned the same way,
+  keyed by (recipient, deadline, days before).
+- Sending is at least once, deduplicated by the provider. For one delivery the order is:
+  the row exists (committed) -> gateway.send(..., dedup_key) -> ONE transaction marks the row
+  and appends NotificationSent/Failed (with its outbox row). A crash after the provider accepted
+  the SMS and before that commit leaves the row pending; after the restart it is sent again with
+  the same key as `Idempotency-Key`, and a provider that honours the key answers with its first
+  result and sends nothing. The recipient gets one SMS, notify records NotificationSent once
+  (its event id is derived from the notification id).
+- The honest limits: this holds only for a provider that honours the key, and only within its
+  key-retention window. Against a provider that ignores keys, a crash in that window sends one
+  duplicate per crash. The gateway's own timeouts are covered the same way: a request that timed
+  out may have been delivered, and its retry carries the same key.
+- Only one dispatcher sends at a time (a session advisory lock), so two notify processes do not
+  race on one row.
+
+Quiet hours hold a message until the window ends (wall time in the plan's zone, on the season
+clock); the per-recipient rate limit delays it. A retryable failure is retried in later rounds
+with exponential backoff and full jitter; after the last round, or at once for a permanent
+failure, NotificationFailed is recorded and a dead-letter entry is queued.
+
+Fault injection for the crash test: ZC_NOTIFY_CRASH_AFTER_SEND=1 exits the process hard right after
+the gateway accepted a message and before it is recorded (like ZC_RELAY_CRASH_AFTER in the relay).
 """
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -32,14 +56,18 @@ def _outgoing(row) -> Outgoing:
 
 
 class Dispatcher:
+    """`clock` is real time (it is compared with the database's timestamps); `wall_offset` shifts
+    it to the season's wall clock for quiet hours (plumbing.clock.offset() in the service)."""
+
     def __init__(self, pool: asyncpg.Pool, store: EventStore, gateway, *, tz: str, quiet: QuietHours | None = None,
                  policy: RetryPolicy = RetryPolicy(max_attempts=3), windows=rate_limit.DEFAULT_WINDOWS,
-                 clock=lambda: datetime.now(UTC)) -> None:
+                 clock=lambda: datetime.now(UTC), wall_offset: timedelta = timedelta(0)) -> None:
         self.pool, self.store, self.gateway, self.windows = pool, store, gateway, windows
-        self.tz, self.quiet, self.policy, self.clock = ZoneInfo(tz), quiet, policy, clock
+        self.tz, self.quiet, self.policy, self.clock, self.wall_offset = ZoneInfo(tz), quiet, policy, clock, wall_offset
         self._stop = asyncio.Event()
         self._wake = asyncio.Event()
         self._rng = random.Random()
+        self._crash_after_send = os.environ.get("ZC_NOTIFY_CRASH_AFTER_SEND", "") not in ("", "0")
 
     def stop(self) -> None:
         self._stop.set()
@@ -67,41 +95,50 @@ class Dispatcher:
 
     async def dispatch_due(self, limit: int = 50) -> int:
         rows = await self.pool.fetch(
-            "SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now()"
-            " ORDER BY next_attempt_at, created_at LIMIT $1", limit)
+            "SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $1"
+            " ORDER BY next_attempt_at, created_at LIMIT $2", self.clock(), limit)
         for row in rows:
             await self._one(row)
         return len(rows)
 
     async def _one(self, row) -> None:
         now = self.clock()
-        if self.quiet and (resume := send_time(now, self.quiet, self.tz)) > now:
-            return await self._reschedule(row, resume, "quiet hours", count=False)
+        if self.quiet:
+            wall = now + self.wall_offset
+            if (resume := send_time(wall, self.quiet, self.tz)) > wall:
+                return await self._reschedule(row, now + (resume - wall), "quiet hours")
         history = [r["sent_at"] for r in await self.pool.fetch(
             "SELECT sent_at FROM deliveries WHERE to_e164 = $1 AND status = 'sent' AND sent_at > $2",
-            row["to_e164"], now - timedelta(days=1))]
+            row["to_e164"], now - max((w.length for w in self.windows), default=timedelta(days=1)))]
         decision = rate_limit.check(history, now, self.windows)
         if not decision.allowed:
-            return await self._reschedule(row, decision.next_at, "rate limited", count=False)
+            return await self._reschedule(row, decision.next_at, "rate limited")
         result = await self.gateway.send(row["to_e164"], row["text"], row["dedup_key"])
+        if result.ok and self._crash_after_send:
+            log.warning("dispatcher.crash_injected", dedup_key=row["dedup_key"])
+            os._exit(17)
         out = _outgoing(row)
-        attempts = row["attempts"] + 1
+        rounds = row["rounds"] + 1
         if result.ok:
-            await self._finish(row, "sent", out.sent())
-        elif not result.permanent and (delay := self.policy.delay(attempts, self._rng)) is not None:
-            await self._reschedule(row, now + timedelta(seconds=delay), result.reason, count=True)
+            await self._finish(row, "sent", out.sent(), result.attempts, now)
+        elif not result.permanent and (delay := self.policy.delay(rounds - 1, self._rng)) is not None:
+            await self._reschedule(row, now + timedelta(seconds=delay), result.reason, attempts=result.attempts)
         else:
-            await self._finish(row, "failed", out.failed(result.reason or "gateway refused"))
+            await self._finish(row, "failed", out.failed(result.reason or "gateway refused"), result.attempts, now)
 
-    async def _finish(self, row, status: str, outcome) -> None:
+    async def _finish(self, row, status: str, outcome, attempts: int, now: datetime) -> None:
         async with self.pool.acquire() as conn, conn.transaction():
-            await conn.execute("UPDATE deliveries SET status = $2, attempts = attempts + 1, sent_at = now()"
-                               " WHERE dedup_key = $1", row["dedup_key"], status)
+            await conn.execute("UPDATE deliveries SET status = $2, attempts = attempts + $3, rounds = rounds + 1,"
+                               " sent_at = $4, last_error = CASE WHEN $2 = 'failed' THEN $5 ELSE last_error END"
+                               " WHERE dedup_key = $1", row["dedup_key"], status, attempts, now,
+                               getattr(outcome, "reason", None))
             await append_outcome(self.store, conn, outcome, row["correlation_id"])
+            await conn.execute("SELECT pg_notify('outbox', '')")
         log.info(f"notify.{status}", template=row["template"], to=row["recipient_masked"],
                  correlation_id=str(row["correlation_id"]))
 
-    async def _reschedule(self, row, at: datetime, why: str, *, count: bool) -> None:
+    async def _reschedule(self, row, at: datetime, why: str, *, attempts: int = 0) -> None:
+        """Holds (quiet hours, rate limit: attempts=0, no round used) or retries a row later."""
         await self.pool.execute("UPDATE deliveries SET next_attempt_at = $2, last_error = $3,"
-                                " attempts = attempts + $4 WHERE dedup_key = $1",
-                                row["dedup_key"], at, why, 1 if count else 0)
+                                " attempts = attempts + $4, rounds = rounds + $5 WHERE dedup_key = $1",
+                                row["dedup_key"], at, why, attempts, 1 if attempts else 0)

@@ -59,3 +59,5 @@ CREATE TABLE IF NOT EXISTS reminders (
     created_at    timestamptz NOT NULL DEFAULT now(),
     UNIQUE (org_id, deadline, days_before)
 );
+-- Dispatcher rounds (each round = the gateway's in-line retries); attempts counts provider requests.
+ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS rounds integer NOT NULL DEFAULT 0;
