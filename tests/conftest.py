@@ -12,8 +12,17 @@ SESSION = uuid.uuid4().hex[:8]
 os.environ.setdefault("ZC_TOPIC_PREFIX", f"t{SESSION}")
 os.environ.setdefault("ZC_TOPIC_PARTITIONS", "3")
 
+from tests.containers import ensure_stack  # noqa: E402
+
+_CONTAINERS = ensure_stack(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:55432/postgres"),
+                           os.environ.get("ZC_KAFKA_BOOTSTRAP", "127.0.0.1:9092"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:55432/postgres")
 KAFKA = os.environ.get("ZC_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for container in _CONTAINERS:
+        container.stop()
 
 
 def pytest_collection_modifyitems(items):

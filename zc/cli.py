@@ -4,11 +4,13 @@ from __future__ import annotations
 import typer
 
 from zc.eligibility_cmd import app as eligibility_app
+from zc.notify_cmd import app as notify_app
 from zc.token_cmd import token
 
 app = typer.Typer(name="zc", help="zhicheng: 职称申报与评审 / title filing and review tools",
                   no_args_is_help=True, add_completion=False)
 app.add_typer(eligibility_app, name="eligibility")
+app.add_typer(notify_app, name="notify")
 app.command("token")(token)
 
 if __name__ == "__main__":

@@ -1,23 +1,31 @@
-"""Composition root of notify: directory + deliveries from events, the dispatcher, the gateway."""
+"""Composition root of notify: directory + deliveries from events, the dispatcher, the gateway,
+the waiting-cases read model and the deadline-reminder scheduler."""
 from __future__ import annotations
 
 import os
 import uuid
+from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
 
 from contracts import topics
 from contracts.plan import load_plan
+from plumbing import clock
 from plumbing.runtime import Runtime, Subscription, build_app
 from services.notify.adapters.gateway_http import HttpSmsGateway
 from services.notify.adapters.gateway_recording import RecordingGateway
 from services.notify.dispatcher import Dispatcher
+from services.notify.domain.departments import department_contacts
 from services.notify.domain.templates import load_catalogue
+from services.notify.reactions.when_case_moves_track_waiting import when_case_moves_track_waiting
 from services.notify.reactions.when_event_plan_messages import when_event_plan_messages
+from services.notify.scheduler import ReminderScheduler
 from services.notify.settings import NotifySettings
-from services.notify.templates import read_catalogue_text
-from services.notify.usecases.status import delivery_status
+from services.notify.templates import read_catalogue_text, read_department_contacts
+from services.notify.usecases.reminding import run_reminders, seed_department_contacts
+from services.notify.usecases.status import delivery_status, reminder_status
 
 TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text()
 
@@ -26,28 +34,49 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     settings = settings or NotifySettings()
     plan = load_plan(settings.plan)
     catalogue = load_catalogue(read_catalogue_text(plan.plan_id))  # a broken template stops start-up
+    departments = department_contacts(read_department_contacts(settings.notify_department_contacts), plan)
     runtime = Runtime(settings, extra_schema=TABLES)
 
     async def on_event(conn, envelope):
+        await when_case_moves_track_waiting(plan, conn, envelope)
         await when_event_plan_messages(runtime.store, plan, catalogue, conn, envelope)
 
     runtime.subscriptions.append(Subscription([topics.applications(), topics.eligibility(), topics.review()], on_event))
     app = build_app(runtime, title="zhicheng notify", description="12333 SMS: once per event, never a full ID number.")
 
     async def start_dispatcher(rt: Runtime) -> None:
-        gateway = HttpSmsGateway.from_env(os.environ) if settings.sms_gateway == "http" else RecordingGateway(rt.pool)
+        if settings.sms_gateway == "http":
+            gateway = HttpSmsGateway.from_env(os.environ, policy=settings.gateway_policy())
+        else:
+            gateway = RecordingGateway(rt.pool)
         app.state.dispatcher = Dispatcher(rt.pool, rt.store, gateway, tz=plan.timezone, quiet=settings.quiet(),
-                                          windows=settings.windows())
+                                          windows=settings.windows(), policy=settings.round_policy(),
+                                          wall_offset=clock.offset())
         rt.spawn(app.state.dispatcher.run(), "notify-dispatcher")
 
-    async def stop_dispatcher(_rt: Runtime) -> None:
-        app.state.dispatcher.stop()
+    async def start_reminders(rt: Runtime) -> None:
+        await seed_department_contacts(rt.pool, departments)
 
-    runtime.on_started.append(start_dispatcher)
-    runtime.on_stopping.append(stop_dispatcher)
+        def today() -> date:
+            return clock.now().astimezone(ZoneInfo(plan.timezone)).date()
+
+        app.state.reminders = ReminderScheduler(lambda day: run_reminders(rt.pool, rt.store, plan, catalogue, day),
+                                                today, interval=settings.notify_reminder_interval_seconds)
+        rt.spawn(app.state.reminders.run(), "notify-reminders")
+
+    async def stop_tasks(_rt: Runtime) -> None:
+        app.state.dispatcher.stop()
+        app.state.reminders.stop()
+
+    runtime.on_started.extend([start_dispatcher, start_reminders])
+    runtime.on_stopping.append(stop_tasks)
 
     @app.get("/notifications/{application_id}", tags=["notify"], summary="What was sent to whom and when")
     async def status(application_id: uuid.UUID) -> dict:
         return await delivery_status(runtime.pool, application_id)
+
+    @app.get("/reminders", tags=["notify"], summary="Deadline reminders planned, to whom, and how they ended")
+    async def reminders() -> dict:
+        return await reminder_status(runtime.pool)
 
     return app

@@ -19,3 +19,18 @@ async def delivery_status(pool: asyncpg.Pool, application_id: uuid.UUID) -> dict
             "deliveries": [{**dict(r), "created_at": r["created_at"].isoformat(),
                             "sent_at": r["sent_at"].isoformat() if r["sent_at"] else None} for r in rows],
             "failures": [{**dict(r), "recorded_at": r["recorded_at"].isoformat()} for r in failed]}
+
+
+async def reminder_status(pool: asyncpg.Pool) -> dict:
+    """Every deadline reminder planned: recipient, deadline, cases, and its delivery or failure."""
+    rows = await pool.fetch(
+        "SELECT r.event_id, r.org_id, r.level, r.deadline, r.days_before, r.waiting_cases, r.planned_on,"
+        " d.recipient_masked, d.status, d.attempts, d.sent_at, d.dedup_key, f.payload->>'reason' AS failure"
+        " FROM reminders r LEFT JOIN deliveries d ON d.caused_by_event_id = r.event_id"
+        " LEFT JOIN events f ON f.event_type = 'NotificationFailed'"
+        "  AND f.payload->>'caused_by_event_id' = r.event_id::text"
+        " ORDER BY r.deadline, r.days_before DESC, r.org_id")
+    return {"reminders": [{**dict(r), "event_id": str(r["event_id"]), "deadline": r["deadline"].isoformat(),
+                           "planned_on": r["planned_on"].isoformat(),
+                           "status": r["status"] or ("failed" if r["failure"] else None),
+                           "sent_at": r["sent_at"].isoformat() if r["sent_at"] else None} for r in rows]}

@@ -1,0 +1,39 @@
+"""Review events as the review service would publish them, for feeding notify directly."""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from contracts.envelope import SYSTEM_ACTOR, Envelope
+from contracts.events import ApplicationSummary, CaseOpened, Outcome, Payload, Route, UnitAuthorized
+
+UNIT_MOBILE = "13800000000"
+
+
+def envelope(payload: Payload, stream_id: str, version: int = 1, *, event_id: uuid.UUID | None = None) -> Envelope:
+    now = datetime.now(UTC)
+    return Envelope(event_id=event_id or uuid.uuid4(), event_type=type(payload).__name__, stream_id=stream_id,
+                    stream_version=version, occurred_at=now, recorded_at=now, actor=SYSTEM_ACTOR,
+                    correlation_id=uuid.uuid4(), payload=payload.model_dump(mode="json"))
+
+
+def summary(unit_id: str, *, area: str = "yuecheng", phone: str = "13912345678", kind: str = "state_enterprise",
+            talent_center: bool = False) -> ApplicationSummary:
+    return ApplicationSummary(applicant_name="王建国", applicant_phone=phone, id_number_masked="330602********0016",
+                              unit_id=unit_id, unit_name=f"{unit_id}建设有限公司", unit_area=area, unit_kind=kind,
+                              route=Route.NORMAL, specialty="建筑施工", personnel_files_at_talent_center=talent_center)
+
+
+def case_opened(app_id: uuid.UUID, unit_id: str, **kwargs) -> Envelope:
+    return envelope(CaseOpened(application_id=app_id, revision=1, outcome=Outcome.ELIGIBLE,
+                               summary=summary(unit_id, **kwargs)), f"case-{app_id}")
+
+
+def unit_authorized(unit_id: str, phone: str) -> Envelope:
+    return envelope(UnitAuthorized(unit_id=unit_id, unit_name=f"{unit_id}建设有限公司", operator_name="李经办",
+                                   operator_phone=phone), f"unit-{unit_id}")
+
+
+def mobile(n: int) -> str:
+    """A distinct valid mainland mobile per n (rate limits are per number)."""
+    return f"139{n:08d}"

@@ -1,0 +1,57 @@
+"""`zc notify status APP_ID [--url URL]`: what notify sent about one application, to whom and when.
+
+Reads notify's GET /notifications/{application_id}. Recipients are shown masked, as notify keeps
+them. Exit codes: 0 shown (also when nothing was sent yet), 2 notify unreachable or bad input.
+"""
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="短信通知 / 12333 notifications", no_args_is_help=True)
+DEFAULT_URL = "http://127.0.0.1:8004"
+
+
+def _fail(zh: str, en: str) -> typer.Exit:
+    typer.echo(f"错误：{zh}\nerror: {en}", err=True)
+    return typer.Exit(2)
+
+
+def _table(application_id: str, body: dict) -> Table:
+    table = Table(title=f"12333 短信 / notifications for {application_id}")
+    for column in ("template", "recipient", "status", "attempts", "sent at", "note"):
+        table.add_column(column)
+    for d in body.get("deliveries", []):
+        table.add_row(d["template"], d["recipient_masked"], d["status"], str(d["attempts"]), d["sent_at"] or "-",
+                      "" if d["status"] == "sent" else (d.get("last_error") or ""))
+    planned = {d["template"] for d in body.get("deliveries", [])}
+    for f in body.get("failures", []):
+        if f["template"] not in planned:  # failed before a delivery existed (no usable number)
+            table.add_row(f["template"], f["recipient_masked"] or "-", "failed", "0", "-", f["reason"] or "")
+    return table
+
+
+@app.command()
+def status(application_id: str = typer.Argument(..., help="the application id (UUID)"),
+           url: str = typer.Option(DEFAULT_URL, help="notify's base URL")) -> None:
+    """List every SMS planned for an application: template, recipient (masked), status, attempts, time."""
+    try:
+        app_id = str(uuid.UUID(application_id))
+    except ValueError:
+        raise _fail(f"申报编号格式不正确：{application_id}", f"not an application id: {application_id}") from None
+    try:
+        response = httpx.get(f"{url.rstrip('/')}/notifications/{app_id}", timeout=10)
+    except httpx.HTTPError as exc:
+        raise _fail(f"无法连接通知服务 {url}", f"notify is unreachable at {url}: {type(exc).__name__}") from None
+    if response.status_code != 200:
+        raise _fail(f"通知服务返回 {response.status_code}", f"notify answered {response.status_code}: {response.text[:200]}")
+    body = response.json()
+    console = Console(width=160)
+    if not body.get("deliveries") and not body.get("failures"):
+        console.print(f"暂无短信记录 / no notifications for {app_id}")
+        return
+    console.print(_table(app_id, body))
