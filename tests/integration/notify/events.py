@@ -5,7 +5,8 @@ import uuid
 from datetime import UTC, datetime
 
 from contracts.envelope import SYSTEM_ACTOR, Envelope
-from contracts.events import ApplicationSummary, CaseOpened, Outcome, Payload, Route, UnitAuthorized
+from contracts.application import Route
+from contracts.events import ApplicationSummary, CaseOpened, Outcome, Payload, UnitAuthorized
 
 UNIT_MOBILE = "13800000000"
 

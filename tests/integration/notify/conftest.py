@@ -1,0 +1,80 @@
+"""notify against real PostgreSQL and Kafka: a database of its own, the fake SMS provider, and
+notify processes on topics of their own."""
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from plumbing.db import open_pool
+from plumbing.eventstore import EventStore
+from services.notify.bootstrap import TABLES
+from tests.conftest import DATABASE_URL
+from tests.integration.notify.process import NotifyProcess
+from tests.integration.notify.provider import FakeProvider
+from tests.integration_support import db_name, drop_database
+
+
+@pytest_asyncio.fixture
+async def notify_db():
+    name = db_name("notify")
+    pool = await open_pool(DATABASE_URL, name, extra_schema=TABLES, max_size=10)
+    yield pool
+    await pool.close()
+    await drop_database(name)
+
+
+@pytest_asyncio.fixture
+async def store(notify_db):
+    return EventStore(notify_db)
+
+
+@pytest.fixture(scope="session")
+def provider_server():
+    server = FakeProvider().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def provider(provider_server):
+    provider_server.reset()
+    return provider_server
+
+
+@pytest.fixture
+def notify_process():
+    """A factory: `notify_process(env)` -> a NotifyProcess (not started); all are stopped and
+    their databases dropped after the test."""
+    made: list[NotifyProcess] = []
+
+    def _make(env: dict[str, str] | None = None, **kwargs) -> NotifyProcess:
+        made.append(NotifyProcess(env, **kwargs))
+        return made[-1]
+
+    yield _make
+    for process in made:
+        process.stop()
+        asyncio.run(drop_database(process.database))
+
+
+@pytest_asyncio.fixture
+async def eventually():
+    async def _eventually(probe, *, timeout: float = 45, interval: float = 0.3):
+        deadline = asyncio.get_running_loop().time() + timeout
+        last = None
+        while asyncio.get_running_loop().time() < deadline:
+            last = await probe()
+            if last:
+                return last
+            await asyncio.sleep(interval)
+        raise AssertionError(f"condition not met within {timeout}s; last value: {last!r}")
+    return _eventually
+
+
+async def get_json(url: str):
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await client.get(url)
+    return response.json() if response.status_code == 200 else None

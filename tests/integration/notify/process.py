@@ -1,0 +1,111 @@
+"""One notify process on its own topics (a prefix of its own) and database, driven through Kafka.
+
+Its own prefix keeps it apart from the e2e `stack` (whose notify would otherwise share the
+consumer group and split the partitions). The test produces review events to its review topic,
+reads its dead-letter topic, and may kill -9 and restart it.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+from aiokafka import AIOKafkaProducer
+
+from contracts import topics
+from contracts.envelope import Envelope
+from plumbing import clock
+from plumbing.topics_admin import ensure_topics
+from tests.conftest import KAFKA, SESSION
+
+LOGS = Path(os.environ.get("ZC_TEST_LOGS", "/tmp")) / f"zc-notify-{SESSION}"
+SEASON_START = "2020-08-10T09:00:00+08:00"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def topic_prefix(prefix: str):
+    old = os.environ.get("ZC_TOPIC_PREFIX")
+    os.environ["ZC_TOPIC_PREFIX"] = prefix
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("ZC_TOPIC_PREFIX", None)
+        else:
+            os.environ["ZC_TOPIC_PREFIX"] = old
+
+
+class NotifyProcess:
+    def __init__(self, env: dict[str, str] | None = None, *, season: str = SEASON_START) -> None:
+        tag = uuid.uuid4().hex[:6]
+        self.prefix, self.database, self.port = f"t{SESSION}n{tag}", f"zct_{SESSION}_notify_{tag}", free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {"ZC_CLOCK_OFFSET_SECONDS": str(clock.offset_for(season)), "ZC_NOTIFY_RATE_WINDOWS": "1:100",
+                    **(env or {})}
+        self.proc: subprocess.Popen | None = None
+        with topic_prefix(self.prefix):
+            ensure_topics(KAFKA)
+            self.review_topic, self.dead_letter_topic = topics.review(), topics.dead_letter()
+            self.notifications_topic = topics.notifications()
+
+    def start(self, **extra_env: str) -> "NotifyProcess":
+        LOGS.mkdir(parents=True, exist_ok=True)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("ZC_SMS_", "ZC_NOTIFY_"))}
+        env.update(ZC_PORT=str(self.port), ZC_DB_NAME=self.database, ZC_LOG_JSON="true", ZC_KAFKA_BOOTSTRAP=KAFKA,
+                   ZC_TOPIC_PREFIX=self.prefix, **self.env, **extra_env)
+        log = open(LOGS / f"{self.prefix}.log", "ab")
+        self.proc = subprocess.Popen([sys.executable, "-m", "services.notify"], env=env, stdout=log,
+                                     stderr=subprocess.STDOUT)
+        return self
+
+    def wait_ready(self, timeout: float = 60) -> "NotifyProcess":
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"notify exited ({self.proc.returncode}); see {LOGS / (self.prefix + '.log')}")
+            try:
+                urllib.request.urlopen(self.url + "/readyz", timeout=2)
+                return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"notify not ready after {timeout}s")
+
+    def wait_exit(self, timeout: float = 60) -> int:
+        return self.proc.wait(timeout=timeout)
+
+    def kill9(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill9()
+
+    async def publish(self, *envelopes: Envelope, key: str | None = None) -> None:
+        """Produce the envelopes' bytes to the review topic, exactly as the review relay would."""
+        producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all")
+        await producer.start()
+        try:
+            for e in envelopes:
+                k = key or str(e.payload.get("application_id") or e.stream_id)
+                await producer.send_and_wait(self.review_topic, e.model_dump_json().encode(), key=k.encode())
+        finally:
+            await producer.stop()
