@@ -1,7 +1,10 @@
 """HTTP helpers every service uses: bilingual error bodies, /healthz and /readyz."""
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
+
+import structlog
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,6 +14,21 @@ from contracts.errors import Refused
 from plumbing.logging import get_logger
 
 log = get_logger(__name__)
+
+
+def install_correlation(app: FastAPI) -> None:
+    """Every request's log lines carry its correlation id (X-Correlation-Id, or a new one)."""
+
+    @app.middleware("http")
+    async def correlate(request: Request, call_next):
+        correlation_id = request.headers.get("X-Correlation-Id") or str(uuid.uuid4())
+        structlog.contextvars.bind_contextvars(correlation_id=correlation_id, path=request.url.path)
+        try:
+            response = await call_next(request)
+        finally:
+            structlog.contextvars.unbind_contextvars("correlation_id", "path")
+        response.headers["X-Correlation-Id"] = correlation_id
+        return response
 
 
 def install_error_handlers(app: FastAPI) -> None:

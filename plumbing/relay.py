@@ -71,6 +71,15 @@ class OutboxRelay:
         self._wake.set()
 
     async def run(self) -> None:
+        """Publish until stopped; a lost database or broker connection is retried, never fatal."""
+        while not self._stop.is_set():
+            try:
+                await self._session()
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, KafkaError) as exc:
+                log.warning("relay.reconnecting", error=repr(exc))
+                await asyncio.sleep(1)
+
+    async def _session(self) -> None:
         conn = await asyncpg.connect(self.dsn)
         producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, enable_idempotence=True, acks="all",
                                     linger_ms=5, request_timeout_ms=30000)

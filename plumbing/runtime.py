@@ -83,6 +83,12 @@ class Runtime:
     async def check_db(self) -> None:
         await self.pool.fetchval("SELECT 1")
 
+    async def check_workers(self) -> None:
+        """The relay, projections and dispatchers run as tasks: one that died makes us not ready."""
+        dead = [t.get_name() for t in self._tasks if t.done()]
+        if dead:
+            raise RuntimeError(f"stopped: {', '.join(dead)}")
+
     async def check_kafka(self) -> None:
         admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap, request_timeout_ms=3000)
         await admin.start()
@@ -104,12 +110,14 @@ class Runtime:
 
 def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI:
     """A FastAPI app whose lifespan starts/stops the runtime, with health probes and error bodies."""
-    from plumbing.http import install_error_handlers, install_health
+    from plumbing.http import install_correlation, install_error_handlers, install_health
 
     app = FastAPI(title=title, description=description, lifespan=runtime.lifespan())
     app.state.runtime = runtime
     install_error_handlers(app)
-    install_health(app, {"postgresql": runtime.check_db, "kafka": runtime.check_kafka})
+    install_correlation(app)
+    install_health(app, {"postgresql": runtime.check_db, "kafka": runtime.check_kafka,
+                         "workers": runtime.check_workers})
     return app
 
 

@@ -68,24 +68,24 @@ class Season:
         headers = PEOPLE[who] if isinstance(who, str) else who
         return await self.client.post(self.url("review", f"/cases/{app_id}/{decision}"), json=body, headers=headers)
 
-    async def does(self, app_id, decision: str, who: str, **body) -> dict:
+    async def does(self, app_id, decision: str, who: str | dict, **body) -> dict:
         answer = await self.act(app_id, decision, who, **body)
         assert answer.status_code == 200, (decision, answer.text)
         return answer.json()["case"]
 
-    async def refused(self, app_id, decision: str, who: str, status: int, code: str, **body) -> dict:
+    async def refused(self, app_id, decision: str, who: str | dict, status: int, code: str, **body) -> dict:
         answer = await self.act(app_id, decision, who, **body)
         error = answer.json()
         assert (answer.status_code, error.get("code")) == (status, code), (decision, answer.text)
         assert error["message_zh"] and error["message_en"]
         return error
 
-    async def read(self, path: str, who: str) -> httpx.Response:
-        answer = await self.client.get(self.url("review", path), headers=PEOPLE[who])
+    async def read(self, path: str, who: str | dict) -> httpx.Response:
+        answer = await self.client.get(self.url("review", path), headers=PEOPLE[who] if isinstance(who, str) else who)
         assert answer.status_code == 200, (path, answer.text)
         return answer
 
-    async def listed(self, path: str, who: str, key: str, expected: set[str]) -> dict:
+    async def listed(self, path: str, who: str | dict, key: str, expected: set[str]) -> dict:
         """Poll a read model until every expected application id is listed under `key`."""
         async def probe():
             body = (await self.read(path, who)).json()

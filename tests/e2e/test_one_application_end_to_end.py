@@ -76,3 +76,24 @@ async def test_a_stranger_cannot_file_in_someone_elses_name(stack):
         assert refused.status_code == 403 and refused.json()["code"] == "FORBIDDEN"
         anonymous = await client.post(f"{stack.url('intake')}/applications", json=submit_body(app, ID_NUMBER))
         assert anonymous.status_code == 401
+
+
+async def test_an_auditor_reads_an_applications_history_with_a_verified_hash_chain(stack, eventually):
+    app = with_new_id(normal_applicant())
+    async with httpx.AsyncClient(timeout=30) as client:
+        filed = await client.post(f"{stack.url('intake')}/applications", json=submit_body(app, ID_NUMBER),
+                                  headers=applicant_token(ID_NUMBER))
+        assert filed.status_code == 201
+        auditor = token(Role.AUDITOR, user="审计")
+        stream = f"eligibility-{app.application_id}"
+
+        async def audited():
+            response = await client.get(f"{stack.url('eligibility')}/audit/streams/{stream}", headers=auditor)
+            return response.json() if response.status_code == 200 else None
+
+        trail = await eventually(audited)
+        assert trail["intact"] is True and trail["events"][0]["prev_hash"] == "0" * 64
+        assert trail["events"][0]["causation_id"] == filed.json()["event_ids"][0]
+        unit = token(Role.UNIT, org=app.unit.unit_id)
+        refused = await client.get(f"{stack.url('eligibility')}/audit/streams/{stream}", headers=unit)
+        assert refused.status_code == 403 and refused.json()["message_en"]

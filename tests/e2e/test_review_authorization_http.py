@@ -12,7 +12,7 @@ from services.review.adapters.api_cases import COMMANDS
 from tests.e2e.api import applicant_token, token
 from tests.e2e.conftest import LOGS
 from tests.e2e.season import PEOPLE, Season, at_keqiao, named
-from tests.fixtures.builders import normal_applicant
+from tests.fixtures.builders import change_in, normal_applicant
 
 OUTSIDERS = {  # every one of them is outside a keqiao case's scope, or may never decide
     "another applicant": applicant_token("110101199003070015"),
@@ -98,3 +98,15 @@ async def test_refusals_answered_over_http_are_logged_by_the_error_handler_too(s
     await asyncio.sleep(0.2)
     log = (LOGS / "review.log").read_text(encoding="utf-8", errors="replace")
     assert any('"http.refused"' in line and f"/cases/{missing}/unit-pass" in line for line in log.splitlines())
+
+
+async def test_a_private_firm_filing_through_the_talent_centre_is_reviewed_by_the_centre_not_the_firm(season):
+    firm = change_in(named(normal_applicant(), "郑华"), "unit", unit_id="u-kq-minying", name="绍兴柯桥民营建筑有限公司",
+                     area="keqiao", kind="private_enterprise", personnel_files_at_talent_center=True)
+    app_id = str(await season.file(firm))
+    await season.reaches(app_id, "at_unit")
+    centre = token(Role.UNIT, org="keqiao-talent-center", area="keqiao")
+    await season.listed("/inbox", centre, "cases", {app_id})
+    await season.refused(app_id, "unit-pass", token(Role.UNIT, org="u-kq-minying", area="keqiao"), 403,
+                         "OUT_OF_SCOPE", opinion="同意")
+    assert (await season.does(app_id, "unit-pass", centre, opinion="同意推荐"))["stage"] == "awaiting_notice"

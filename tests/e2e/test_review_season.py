@@ -82,8 +82,20 @@ async def test_a_returned_application_is_resubmitted_checked_again_and_reopens_w
     assert (await season.sms(ids["R1"], "application_returned"))["text"].count("继续教育") >= 1
 
 
+async def test_a_retried_decision_with_its_idempotency_key_gets_the_first_answer_and_records_once(season, ids):
+    url, headers = season.url("review", f"/cases/{ids['N1']}/unit-pass"), {**PEOPLE["city_unit"], "Idempotency-Key": f"p-{ids['N1']}"}
+    first = await season.client.post(url, json=OPINION, headers=headers)
+    retried = await season.client.post(url, json=OPINION, headers=headers)
+    assert first.status_code == retried.status_code == 200 and first.json() == retried.json()
+    assert first.json()["case"]["stage"] == "awaiting_notice"
+    reused = await season.client.post(url, json={"opinion": "另一意见"}, headers=headers)
+    assert (reused.status_code, reused.json()["code"]) == (422, "IDEMPOTENCY_KEY_REUSED")
+    assert [e["event_type"] for e in (await season.case(ids["N1"]))["history"]] == ["CaseOpened", "UnitApproved"]
+
+
 async def test_units_pass_one_by_one_and_in_a_batch_that_answers_for_each_item(season, ids):
-    for key in CITY_CASES:
+    await season.refused(ids["N1"], "unit-pass", "city_unit", 409, "WRONG_STAGE", **OPINION)  # already passed
+    for key in ("R1", "T1", "L1"):
         assert (await season.does(ids[key], "unit-pass", "city_unit", **OPINION))["stage"] == "awaiting_notice"
     items = [{"application_id": ids[k], "fields": OPINION} for k in KQ_CASES]
     items += [{"application_id": ids["B1"], "fields": {}},  # no opinion: malformed

@@ -6,22 +6,25 @@ never in the request: it follows from where the case is.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
-from contracts.errors import InvalidInput, Refused
+from contracts.errors import InvalidInput, NotFound, Refused
 from plumbing import clock
+from plumbing.idempotency import request_fingerprint, run_once
 from plumbing.logging import get_logger
 from services.review.adapters.principal import principal_of
 from services.review.domain import commands as c
 from services.review.domain.authorization import authorize
-from services.review.usecases.cases import execute, require_case
+from services.review.usecases.cases import execute, load_case, require_case
 from services.review.views import case_json
 
 log = get_logger(__name__)
 router = APIRouter(tags=["review"])
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 COMMANDS: dict[str, type[c.Command]] = {
     "unit-pass": c.UnitPass, "unit-not-pass": c.UnitNotPass, "return": c.ReturnForRevision,
@@ -48,17 +51,20 @@ def build_command(name: str, application_id: uuid.UUID, body: dict[str, Any], ac
         raise InvalidInput("审核意见格式不正确", "the decision's fields are malformed", details=details) from None
 
 
-async def _decide(request: Request, name: str, application_id: uuid.UUID, body: dict) -> list[dict]:
+async def _decide(request: Request, name: str, application_id: uuid.UUID, body: dict, conn=None) -> list[dict]:
     """Who may act is checked before what they sent: a role outside the case's scope learns
     nothing about the body's shape (403, not 422). Every refusal is logged with the case."""
     state = request.app.state
     principal = principal_of(request)
     try:
         if name in COMMANDS:
-            case, _ = await require_case(state.runtime.store, application_id)
+            case, _ = await load_case(state.runtime.store, application_id, conn)
+            if case is None:
+                raise NotFound("未找到该申报的审核记录", "no review case for this application")
             authorize(principal, COMMANDS[name].action, case)
         command = build_command(name, application_id, body, principal.actor())
-        return await execute(state.runtime.store, state.plan, command, now=clock.now(), principal=principal)
+        return await execute(state.runtime.store, state.plan, command, now=clock.now(), principal=principal,
+                             conn=conn)
     except Refused as refused:
         log.info("review.refused", decision=name, code=refused.code, status=refused.status,
                  application_id=str(application_id), role=principal.role.value, org=principal.org)
@@ -66,10 +72,20 @@ async def _decide(request: Request, name: str, application_id: uuid.UUID, body: 
 
 
 @router.post("/cases/{application_id}/{decision}", summary="Take a decision on a case (pass / not pass / return ...)")
-async def decide_one(request: Request, application_id: uuid.UUID, decision: str, body: dict[str, Any] | None = None):
-    events = await _decide(request, decision, application_id, body or {})
-    case, _ = await require_case(request.app.state.runtime.store, application_id)
-    return {"events": events, "case": case_json(case)}
+async def decide_one(request: Request, application_id: uuid.UUID, decision: str, body: dict[str, Any] | None = None,
+                     key: IdemKey = None) -> JSONResponse:
+    """With an Idempotency-Key, a retry gets the first answer and records nothing twice."""
+    store, principal = request.app.state.runtime.store, principal_of(request)
+
+    async def action(conn):
+        events = await _decide(request, decision, application_id, body or {}, conn)
+        case, _ = await load_case(store, application_id, conn)
+        return 200, {"events": events, "case": case_json(case)}
+
+    fingerprint = request_fingerprint("review.decide", decision, str(application_id), body or {},
+                                      principal.role.value, principal.org, principal.user)
+    status, answer = await run_once(request.app.state.runtime.pool, key, fingerprint, action)
+    return JSONResponse(answer, status_code=status)
 
 
 class BatchItem(BaseModel):

@@ -23,7 +23,7 @@ def _rows(rows) -> list[dict]:
 async def inbox(pool: asyncpg.Pool, p: Principal, plan: Plan) -> dict:
     where, args = {
         Role.APPLICANT: ("person_ref = $1", [p.person_ref]),
-        Role.UNIT: ("unit_id = $1 AND level = 'unit'", [p.org]),
+        Role.UNIT: ("COALESCE(unit_org, unit_id) = $1 AND level = 'unit'", [p.org]),
         Role.CONSTRUCTION_AUTHORITY: ("area = $1 AND level = 'construction_authority'", [p.area]),
         Role.HR_BUREAU: ("area = $1 AND level = 'hr_bureau'", [p.area]),
         # The city HR bureau is also the HR-bureau level of city-level units.
@@ -72,8 +72,8 @@ async def roster_ids(pool: asyncpg.Pool, area: str | None) -> list[uuid.UUID]:
 
 
 async def notice_ids(pool: asyncpg.Pool, unit_id: str) -> list[uuid.UUID]:
-    rows = await pool.fetch("SELECT application_id FROM case_view WHERE unit_id = $1 AND notice_ends_on IS NOT NULL",
-                            unit_id)
+    rows = await pool.fetch("SELECT application_id FROM case_view WHERE COALESCE(unit_org, unit_id) = $1"
+                            " AND notice_ends_on IS NOT NULL", unit_id)
     return [r["application_id"] for r in rows]
 
 

@@ -21,6 +21,10 @@ CREATE TABLE IF NOT EXISTS case_view (
     updated_at       timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS case_view_unit ON case_view (unit_id, stage);
+-- The organisation acting at the unit level: the unit itself, or the talent exchange centre for a
+-- private firm whose personnel files it keeps (附件2 二(三)). NULL on rows projected before it existed.
+ALTER TABLE case_view ADD COLUMN IF NOT EXISTS unit_org text;
+CREATE INDEX IF NOT EXISTS case_view_unit_org ON case_view (unit_org, stage);
 CREATE INDEX IF NOT EXISTS case_view_area ON case_view (area, stage);
 -- Read model of achievement-archive entries (projection of archive-* streams).
 CREATE TABLE IF NOT EXISTS archive_view (

@@ -15,15 +15,15 @@ from services.review.domain.case import fold
 _UPSERT_CASE = """
 INSERT INTO case_view (application_id, stream_version, revision, stage, level, outcome, applicant_name, person_ref,
     unit_id, unit_name, area, route, specialty, interview_required, notice_ends_on, fee_requested, fee_paid,
-    submitted_at, updated_at)
-VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)
+    submitted_at, updated_at, unit_org)
+VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)
 ON CONFLICT (application_id) DO UPDATE SET stream_version = EXCLUDED.stream_version, revision = EXCLUDED.revision,
     stage = EXCLUDED.stage, level = EXCLUDED.level, outcome = EXCLUDED.outcome,
     applicant_name = EXCLUDED.applicant_name, person_ref = EXCLUDED.person_ref, unit_id = EXCLUDED.unit_id,
     unit_name = EXCLUDED.unit_name, area = EXCLUDED.area, route = EXCLUDED.route, specialty = EXCLUDED.specialty,
     interview_required = EXCLUDED.interview_required, notice_ends_on = EXCLUDED.notice_ends_on,
     fee_requested = EXCLUDED.fee_requested, fee_paid = EXCLUDED.fee_paid, submitted_at = EXCLUDED.submitted_at,
-    updated_at = EXCLUDED.updated_at
+    updated_at = EXCLUDED.updated_at, unit_org = EXCLUDED.unit_org
 """
 
 
@@ -49,7 +49,7 @@ async def _case_row(conn, case, stored: Stored) -> None:
                        case.stage.value, case.level.value if case.level else None, case.outcome.value, s.applicant_name,
                        case.applicant_ref, s.unit_id, s.unit_name, s.unit_area, s.route.value, s.specialty,
                        case.interview_required, case.notice_ends_on, case.fee_requested is not None, case.fee_paid,
-                       s.submitted_at, stored.envelope.recorded_at)
+                       s.submitted_at, stored.envelope.recorded_at, case.scope.unit_org)
 
 
 async def _archive_row(conn, payloads) -> None:
