@@ -110,6 +110,7 @@ class Runtime:
 
 def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI:
     """A FastAPI app whose lifespan starts/stops the runtime, with health probes and error bodies."""
+    from plumbing.audit import install_audit
     from plumbing.http import install_correlation, install_error_handlers, install_health
 
     app = FastAPI(title=title, description=description, lifespan=runtime.lifespan())
@@ -118,6 +119,7 @@ def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI
     install_correlation(app)
     install_health(app, {"postgresql": runtime.check_db, "kafka": runtime.check_kafka,
                          "workers": runtime.check_workers})
+    install_audit(app, runtime)
     return app
 
 

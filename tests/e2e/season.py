@@ -42,8 +42,9 @@ class Season:
         return self.stack.url(service) + path
 
     async def file(self, app: Application) -> uuid.UUID:
+        headers = {**applicant_token(ID_NUMBER), "Idempotency-Key": f"f-{app.application_id}"}
         answer = await self.client.post(self.url("intake", "/applications"), json=submit_body(app, ID_NUMBER),
-                                        headers={**applicant_token(ID_NUMBER), "Idempotency-Key": f"f-{app.application_id}"})
+                                        headers=headers)
         assert answer.status_code == 201, answer.text
         return app.application_id
 

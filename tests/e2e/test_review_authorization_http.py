@@ -17,7 +17,8 @@ from tests.fixtures.builders import change_in, normal_applicant
 OUTSIDERS = {  # every one of them is outside a keqiao case's scope, or may never decide
     "another applicant": applicant_token("110101199003070015"),
     "another unit": PEOPLE["city_unit"],
-    "another area's construction authority": token(Role.CONSTRUCTION_AUTHORITY, org="yc-construction", area="yuecheng"),
+    "another area's construction authority": token(Role.CONSTRUCTION_AUTHORITY, org="yc-construction",
+                                                   area="yuecheng"),
     "another area's HR bureau": token(Role.HR_BUREAU, org="yc-hr", area="yuecheng"),
     "the auditor": PEOPLE["auditor"],
 }

@@ -83,7 +83,8 @@ async def test_a_returned_application_is_resubmitted_checked_again_and_reopens_w
 
 
 async def test_a_retried_decision_with_its_idempotency_key_gets_the_first_answer_and_records_once(season, ids):
-    url, headers = season.url("review", f"/cases/{ids['N1']}/unit-pass"), {**PEOPLE["city_unit"], "Idempotency-Key": f"p-{ids['N1']}"}
+    url = season.url("review", f"/cases/{ids['N1']}/unit-pass")
+    headers = {**PEOPLE["city_unit"], "Idempotency-Key": f"p-{ids['N1']}"}
     first = await season.client.post(url, json=OPINION, headers=headers)
     retried = await season.client.post(url, json=OPINION, headers=headers)
     assert first.status_code == retried.status_code == 200 and first.json() == retried.json()
@@ -141,12 +142,14 @@ async def test_after_the_notice_each_department_passes_only_once_it_waived_the_f
         case = await season.does(ids[key], "public-notice-complete", unit, result="公示期满，无异议")
         assert case["stage"] == "at_construction_authority"
     await season.listed("/inbox", "kq_construction", "cases", {ids[k] for k in KQ_CASES})
-    for keys, construction, hr in ((CITY_CASES, "city_construction", "city_hr"), (KQ_CASES, "kq_construction", "kq_hr")):
+    departments = ((CITY_CASES, "city_construction", "city_hr"), (KQ_CASES, "kq_construction", "kq_hr"))
+    for keys, construction, hr in departments:
         for key in keys:
             await season.refused(ids[key], "department-pass", construction, 409, "FEE_OPTION_NOT_SET", **OPINION)
             assert (await season.does(ids[key], "fee-option", construction, charge=False))["fee_options"] == {
                 "construction_authority": False}
-            assert (await season.does(ids[key], "department-pass", construction, **OPINION))["stage"] == "at_hr_bureau"
+            passed = await season.does(ids[key], "department-pass", construction, **OPINION)
+            assert passed["stage"] == "at_hr_bureau"
             await season.refused(ids[key], "department-pass", hr, 409, "FEE_OPTION_NOT_SET", **OPINION)
             await season.does(ids[key], "fee-option", hr, charge=False)
             case = await season.does(ids[key], "department-pass", hr, **OPINION)
