@@ -107,4 +107,3 @@ class IdempotentConsumer:
         await conn.execute("INSERT INTO outbox (event_id, topic, key, raw) VALUES (NULL, $1, $2, $3::jsonb)",
                            self.dead_letter_topic, (record.key or b"").decode() or str(uuid.uuid4()),
                            json.dumps(raw, ensure_ascii=False))
-        await conn.execute("SELECT pg_notify('outbox', '')")

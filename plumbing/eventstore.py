@@ -90,6 +90,22 @@ def _row_to_stored(row: asyncpg.Record) -> Stored:
     return Stored(envelope, Position(int(row["tx_id"]), row["position"]), row["prev_hash"], row["hash"])
 
 
+_INSERT = """
+WITH appended AS (
+    INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version, occurred_at, recorded_at,
+                        actor, correlation_id, causation_id, payload, prev_hash, hash)
+    SELECT e.event_id, e.stream_id, e.stream_version, e.event_type, e.schema_version, e.occurred_at, e.recorded_at,
+           e.actor::jsonb, e.correlation_id, e.causation_id, e.payload::jsonb, e.prev_hash, e.hash
+    FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::timestamptz[], $7::timestamptz[],
+                $8::text[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::text[])
+         AS e(event_id, stream_id, stream_version, event_type, schema_version, occurred_at, recorded_at, actor,
+              correlation_id, causation_id, payload, prev_hash, hash)
+    RETURNING event_id, stream_version
+)
+INSERT INTO outbox (event_id, topic, key)
+SELECT event_id, $14::text, $15::text FROM appended WHERE $14::text IS NOT NULL ORDER BY stream_version
+"""
+
 _COLUMNS = ("position, tx_id::text::bigint AS tx_id, event_id, stream_id, stream_version, event_type, "
             "schema_version, occurred_at, recorded_at, actor::text AS actor, correlation_id, causation_id, "
             "payload::text AS payload, prev_hash, hash")
@@ -110,20 +126,32 @@ class EventStore:
         """
         if not events:
             return []
-        if conn is None:
-            async with self.pool.acquire() as own, own.transaction():
-                return await self._append(own, stream_id, expected_version, events, topic, key)
-        async with conn.transaction():  # a savepoint when the caller already opened one
-            return await self._append(conn, stream_id, expected_version, events, topic, key)
+        try:
+            if conn is None:
+                async with self.pool.acquire() as own, own.transaction():
+                    return await self._append(own, stream_id, expected_version, events, topic, key)
+            async with conn.transaction():  # a savepoint when the caller already opened one
+                return await self._append(conn, stream_id, expected_version, events, topic, key)
+        except (ConcurrencyConflict, asyncpg.UniqueViolationError) as failure:
+            # A retry of an append that already committed is a no-op, not a conflict.
+            stored = await self._already_stored(conn or self.pool, stream_id, events)
+            if stored is not None:
+                return stored
+            if isinstance(failure, ConcurrencyConflict):
+                raise
+            raise _conflict(stream_id, expected_version, None) from None
+
+    async def _already_stored(self, db, stream_id: str, events: list[NewEvent]) -> list[Envelope] | None:
+        ids = [e.event_id for e in events]
+        rows = await db.fetch(f"SELECT {_COLUMNS} FROM events WHERE event_id = ANY($1::uuid[])", ids)
+        if not rows:
+            return None
+        if len(rows) == len(ids) and all(r["stream_id"] == stream_id for r in rows):
+            return [_row_to_stored(r).envelope for r in sorted(rows, key=lambda r: r["stream_version"])]
+        raise Conflict("部分事件已存在，拒绝重复写入", "some of these events already exist; append refused",
+                       code="DUPLICATE_EVENT_ID")
 
     async def _append(self, conn, stream_id, expected_version, events, topic, key) -> list[Envelope]:
-        ids = [e.event_id for e in events]
-        existing = await conn.fetch(f"SELECT {_COLUMNS} FROM events WHERE event_id = ANY($1::uuid[])", ids)
-        if existing:
-            if len(existing) == len(ids) and all(r["stream_id"] == stream_id for r in existing):
-                return [_row_to_stored(r).envelope for r in sorted(existing, key=lambda r: r["stream_version"])]
-            raise Conflict("部分事件已存在，拒绝重复写入", "some of these events already exist; append refused",
-                           code="DUPLICATE_EVENT_ID")
         last = await conn.fetchrow(
             "SELECT stream_version, hash FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1",
             stream_id)
@@ -131,7 +159,8 @@ class EventStore:
         if expected_version is not None and expected_version != current:
             raise _conflict(stream_id, expected_version, current)
         now = _utc(self._clock())
-        rows, envelopes = [], []
+        columns = [[] for _ in range(13)]
+        envelopes = []
         for offset, new in enumerate(events, start=1):
             env = Envelope(
                 event_id=new.event_id, event_type=new.event_type, schema_version=new.schema_version,
@@ -141,23 +170,15 @@ class EventStore:
                 payload=new.payload.model_dump(mode="json"),
             )
             digest = chain_hash(prev_hash, env)
-            rows.append((env.event_id, stream_id, env.stream_version, env.event_type, env.schema_version,
-                         env.occurred_at, env.recorded_at, env.actor.model_dump_json(), env.correlation_id,
-                         env.causation_id, json.dumps(env.payload, ensure_ascii=False), prev_hash, digest))
+            row = (env.event_id, stream_id, env.stream_version, env.event_type, env.schema_version,
+                   env.occurred_at, env.recorded_at, env.actor.model_dump_json(), env.correlation_id,
+                   env.causation_id, json.dumps(env.payload, ensure_ascii=False), prev_hash, digest)
+            for column, value in zip(columns, row):
+                column.append(value)
             envelopes.append(env)
             prev_hash = digest
-        try:
-            await conn.executemany(
-                "INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version, occurred_at,"
-                " recorded_at, actor, correlation_id, causation_id, payload, prev_hash, hash)"
-                " VALUES ($1,$2,$3,$4,$5,$6,$7,$8::jsonb,$9,$10,$11::jsonb,$12,$13)", rows)
-        except asyncpg.UniqueViolationError:
-            raise _conflict(stream_id, expected_version, None) from None
-        if topic:
-            await conn.executemany(
-                "INSERT INTO outbox (event_id, topic, key) VALUES ($1, $2, $3)",
-                [(e.event_id, topic, key or stream_id) for e in envelopes])
-            await conn.execute("SELECT pg_notify('outbox', '')")
+        # One round trip for the events and their outbox rows (the outbox trigger wakes the relay).
+        await conn.execute(_INSERT, *columns, topic, key or stream_id)
         return envelopes
 
     async def load_stream(self, stream_id: str, conn: asyncpg.Connection | None = None) -> list[Envelope]:

@@ -32,6 +32,10 @@ CREATE TABLE IF NOT EXISTS outbox (
     published_at  timestamptz
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (id) WHERE published_at IS NULL;
+-- Wake the relay at commit of any transaction that queued rows (LISTEN outbox).
+CREATE OR REPLACE FUNCTION notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM pg_notify('outbox', ''); RETURN NULL; END $$;
+CREATE OR REPLACE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox();
 
 -- Consumers' inbox: one row per processed event, written in the consumer's transaction.
 CREATE TABLE IF NOT EXISTS inbox (

@@ -6,6 +6,8 @@ them. Exit codes: 0 shown (also when nothing was sent yet), 2 notify unreachable
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import typer
@@ -14,6 +16,11 @@ from rich.table import Table
 
 app = typer.Typer(help="短信通知 / 12333 notifications", no_args_is_help=True)
 DEFAULT_URL = "http://127.0.0.1:8004"
+TZ = ZoneInfo("Asia/Shanghai")  # the plan's zone; times are shown as the people concerned read them
+
+
+def _local(moment: str | None) -> str:
+    return datetime.fromisoformat(moment).astimezone(TZ).strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
 
 
 def _fail(zh: str, en: str) -> typer.Exit:
@@ -26,7 +33,7 @@ def _table(application_id: str, body: dict) -> Table:
     for column in ("template", "recipient", "status", "attempts", "sent at", "note"):
         table.add_column(column)
     for d in body.get("deliveries", []):
-        table.add_row(d["template"], d["recipient_masked"], d["status"], str(d["attempts"]), d["sent_at"] or "-",
+        table.add_row(d["template"], d["recipient_masked"], d["status"], str(d["attempts"]), _local(d["sent_at"]),
                       "" if d["status"] == "sent" else (d.get("last_error") or ""))
     planned = {d["template"] for d in body.get("deliveries", [])}
     for f in body.get("failures", []):
