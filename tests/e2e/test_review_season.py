@@ -56,6 +56,8 @@ async def test_applicants_of_every_route_file_and_their_cases_open_at_their_unit
         case = (await season.reaches(ids[key], "at_unit"))["case"]
         assert case["level"] == "unit" and case["summary"]["unit_id"] == apps[key].unit.unit_id
     assert (await season.case(ids["L1"]))["case"]["interview_required"] is True
+    own = await season.client.get(season.url("review", f"/cases/{ids['N1']}"), headers=applicant_token(ID_NUMBER))
+    assert own.status_code == 200 and own.json()["case"]["stage"] == "at_unit"  # the applicant reads their own case
     inbox = await season.listed("/inbox", "city_unit", "cases", {ids[k] for k in CITY_CASES})
     assert {c["unit_id"] for c in inbox["cases"]} == {CITY_UNIT}
     assert not {ids[k] for k in KQ_CASES} & {c["application_id"] for c in inbox["cases"]}
