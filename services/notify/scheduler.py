@@ -32,6 +32,9 @@ class ReminderScheduler:
         except (OSError, asyncpg.PostgresError) as exc:
             log.warning("reminders.failed", error=repr(exc))
             planned = []
+        except Exception:  # noqa: BLE001 - a bad run must not end the loop; the next run tries again
+            log.exception("reminders.crashed")
+            planned = []
         self.runs += 1
         log.info("reminders.ran", today=self.today().isoformat(), planned=len(planned))
         return planned
