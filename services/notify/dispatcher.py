@@ -40,6 +40,7 @@ import asyncpg
 
 from plumbing.eventstore import EventStore
 from plumbing.logging import get_logger
+from services.notify.adapters.gateway_http import GatewayResult
 from services.notify.domain import rate_limit
 from services.notify.domain.compose import Outgoing
 from services.notify.domain.quiet_hours import QuietHours, send_time
@@ -74,6 +75,15 @@ class Dispatcher:
         self._wake.set()
 
     async def run(self) -> None:
+        """Send until stopped; a lost database connection is retried, never fatal."""
+        while not self._stop.is_set():
+            try:
+                await self._session()
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                log.warning("dispatcher.reconnecting", error=repr(exc))
+                await asyncio.sleep(1)
+
+    async def _session(self) -> None:
         async with self.pool.acquire() as lock_conn:
             await lock_conn.execute("SELECT pg_advisory_lock($1)", DISPATCH_LOCK)
             await lock_conn.add_listener("deliveries", lambda *_: self._wake.set())
@@ -113,7 +123,13 @@ class Dispatcher:
         decision = rate_limit.check(history, now, self.windows)
         if not decision.allowed:
             return await self._reschedule(row, decision.next_at, "rate limited")
-        result = await self.gateway.send(row["to_e164"], row["text"], row["dedup_key"])
+        try:
+            result = await self.gateway.send(row["to_e164"], row["text"], row["dedup_key"])
+        except (OSError, asyncpg.PostgresError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a faulty gateway costs this message a round, not the loop
+            log.exception("dispatcher.gateway_error", template=row["template"])
+            result = GatewayResult(ok=False, attempts=1, reason=f"gateway error: {type(exc).__name__}")
         if result.ok and self._crash_after_send:
             log.warning("dispatcher.crash_injected", dedup_key=row["dedup_key"])
             os._exit(17)
