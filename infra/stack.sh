@@ -66,12 +66,12 @@ down() {
   pg stop
 }
 
+started=()  # what `test` started, so that exactly that is stopped (global: the EXIT trap reads it)
 run_tests() {
-  local started=()
   pg status | grep -q -e running -e external || started+=(postgres)
   infra/kafka/kafka.sh status | grep -q running || started+=(kafka)
   cleanup() {
-    for s in "${started[@]}"; do
+    for s in "${started[@]+"${started[@]}"}"; do
       case $s in postgres) pg stop ;; kafka) infra/kafka/kafka.sh stop ;; esac
     done
   }

@@ -43,3 +43,30 @@ def with_new_id(app: Application) -> Application:
 async def get_json(client: httpx.AsyncClient, url: str, headers: dict | None = None):
     response = await client.get(url, headers=headers)
     return response.json() if response.status_code == 200 else None
+
+
+async def with_approved_archive(client: httpx.AsyncClient, stack, app: Application, id_number: str,
+                                eventually) -> Application:
+    """Register the application's cited achievements in the applicant's archive (review), have the
+    unit approve them, wait until intake knows, and return the application citing those entries."""
+    applicant = applicant_token(id_number)
+    unit = token(Role.UNIT, org=app.unit.unit_id, area=app.unit.area)
+    cited = []
+    for achievement in app.achievements:
+        entry_id = f"ach-{uuid.uuid4().hex[:12]}"
+        added = await client.post(f"{stack.url('review')}/archive", headers=applicant, json={
+            "entry_id": entry_id, "unit_id": app.unit.unit_id, "title": achievement.title,
+            "achieved_on": achievement.achieved_on.isoformat()})
+        assert added.status_code == 201, added.text
+        approved = await client.post(f"{stack.url('review')}/archive/{entry_id}/review", headers=unit,
+                                     json={"approve": True, "text": "经核实属实"})
+        assert approved.status_code == 200, approved.text
+        cited.append(achievement.model_copy(update={"entry_id": entry_id}))
+    wanted = {c.entry_id for c in cited}
+
+    async def known_to_intake():
+        mine = await get_json(client, f"{stack.url('intake')}/archive", applicant)
+        return mine and wanted <= {e["entry_id"] for e in mine["entries"] if e["status"] == "approved"}
+
+    await eventually(known_to_intake)
+    return app.model_copy(update={"achievements": cited})

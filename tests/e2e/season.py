@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from contracts.application import Application
 from contracts.envelope import Role
-from tests.e2e.api import applicant_token, get_json, submit_body, token, with_new_id
+from tests.e2e.api import applicant_token, get_json, submit_body, token, with_approved_archive, with_new_id
 from tests.fixtures.builders import ID_NUMBER, change, change_in
 
 CITY_UNIT, KQ_UNIT = "u-sx-jzsj", "u-kq-jsgs"
@@ -34,6 +34,11 @@ def named(app: Application, name: str, **fields) -> Application:
     return app.model_copy(update={"applicant": app.applicant.model_copy(update={"name": name})})
 
 
+# The archive entries each filed application cited: a resubmission cites the same ones. Module-level,
+# because every test of a season module gets a fresh Season.
+CITED: dict[uuid.UUID, list] = {}
+
+
 class Season:
     def __init__(self, client: httpx.AsyncClient, stack, eventually) -> None:
         self.client, self.stack, self.eventually = client, stack, eventually
@@ -42,6 +47,8 @@ class Season:
         return self.stack.url(service) + path
 
     async def file(self, app: Application) -> uuid.UUID:
+        app = await with_approved_archive(self.client, self.stack, app, ID_NUMBER, self.eventually)
+        CITED[app.application_id] = app.achievements  # a resubmission cites the same archive entries
         headers = {**applicant_token(ID_NUMBER), "Idempotency-Key": f"f-{app.application_id}"}
         answer = await self.client.post(self.url("intake", "/applications"), json=submit_body(app, ID_NUMBER),
                                         headers=headers)
@@ -49,6 +56,7 @@ class Season:
         return app.application_id
 
     async def resubmit(self, app: Application) -> None:
+        app = app.model_copy(update={"achievements": CITED[app.application_id]})
         answer = await self.client.post(self.url("intake", f"/applications/{app.application_id}/resubmissions"),
                                         json=submit_body(app, ID_NUMBER), headers=applicant_token(ID_NUMBER))
         assert answer.status_code == 201, answer.text

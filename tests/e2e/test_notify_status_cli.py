@@ -7,7 +7,7 @@ import uuid
 import httpx
 
 from contracts.envelope import Role
-from tests.e2e.api import applicant_token, get_json, submit_body, token, with_new_id
+from tests.e2e.api import applicant_token, get_json, submit_body, token, with_approved_archive, with_new_id
 from tests.fixtures.builders import ID_NUMBER, normal_applicant
 
 
@@ -21,6 +21,7 @@ async def test_zc_notify_status_lists_the_unit_pass_sms_with_a_masked_recipient_
     app_id = app.application_id
     unit = token(Role.UNIT, org=app.unit.unit_id, area=app.unit.area)
     async with httpx.AsyncClient(timeout=30) as client:
+        app = await with_approved_archive(client, stack, app, ID_NUMBER, eventually)
         filed = await client.post(f"{stack.url('intake')}/applications", json=submit_body(app, ID_NUMBER),
                                   headers=applicant_token(ID_NUMBER))
         assert filed.status_code == 201, filed.text

@@ -4,7 +4,7 @@ import uuid
 import httpx
 
 from contracts.envelope import Role
-from tests.e2e.api import applicant_token, get_json, submit_body, token, with_new_id
+from tests.e2e.api import applicant_token, get_json, submit_body, token, with_approved_archive, with_new_id
 from tests.fixtures.builders import ID_NUMBER, normal_applicant
 
 
@@ -13,6 +13,7 @@ async def test_an_application_travels_from_filing_to_eligibility_to_unit_decisio
     app_id = app.application_id
     unit = token(Role.UNIT, org=app.unit.unit_id, area=app.unit.area)
     async with httpx.AsyncClient(timeout=30) as client:
+        app = await with_approved_archive(client, stack, app, ID_NUMBER, eventually)
         filed = await client.post(f"{stack.url('intake')}/applications", json=submit_body(app, ID_NUMBER),
                                   headers={**applicant_token(ID_NUMBER), "Idempotency-Key": f"k-{app_id}"})
         assert filed.status_code == 201, filed.text
@@ -81,6 +82,7 @@ async def test_a_stranger_cannot_file_in_someone_elses_name(stack):
 async def test_an_auditor_reads_an_applications_history_with_a_verified_hash_chain(stack, eventually):
     app = with_new_id(normal_applicant())
     async with httpx.AsyncClient(timeout=30) as client:
+        app = await with_approved_archive(client, stack, app, ID_NUMBER, eventually)
         filed = await client.post(f"{stack.url('intake')}/applications", json=submit_body(app, ID_NUMBER),
                                   headers=applicant_token(ID_NUMBER))
         assert filed.status_code == 201
@@ -97,3 +99,32 @@ async def test_an_auditor_reads_an_applications_history_with_a_verified_hash_cha
         unit = token(Role.UNIT, org=app.unit.unit_id)
         refused = await client.get(f"{stack.url('eligibility')}/audit/streams/{stream}", headers=unit)
         assert refused.status_code == 403 and refused.json()["message_en"]
+
+
+async def test_an_achievement_the_unit_has_not_approved_cannot_be_cited(stack, eventually):
+    app = with_new_id(normal_applicant())
+    async with httpx.AsyncClient(timeout=30) as client:
+        refused = await client.post(f"{stack.url('intake')}/applications", json=submit_body(app, ID_NUMBER),
+                                    headers=applicant_token(ID_NUMBER))
+        assert refused.status_code == 422
+        assert {d["code"] for d in refused.json()["details"]} == {"ACHIEVEMENT_NOT_IN_ARCHIVE"}
+        approved = await with_approved_archive(client, stack, app, ID_NUMBER, eventually)
+        pending_id = f"ach-pending-{app.application_id.hex[:8]}"
+        added = await client.post(f"{stack.url('review')}/archive", headers=applicant_token(ID_NUMBER), json={
+            "entry_id": pending_id, "unit_id": app.unit.unit_id, "title": "未审核的业绩", "achieved_on": "2019-01-01"})
+        assert added.status_code == 201
+
+        async def intake_knows_pending():
+            mine = await get_json(client, f"{stack.url('intake')}/archive", applicant_token(ID_NUMBER))
+            return mine and pending_id in {e["entry_id"] for e in mine["entries"]}
+
+        await eventually(intake_knows_pending)
+        extra = approved.achievements[0].model_copy(update={"entry_id": pending_id})
+        citing_pending = approved.model_copy(update={"achievements": [*approved.achievements, extra]})
+        refused = await client.post(f"{stack.url('intake')}/applications", json=submit_body(citing_pending, ID_NUMBER),
+                                    headers=applicant_token(ID_NUMBER))
+        assert refused.status_code == 422
+        assert [d["code"] for d in refused.json()["details"]] == ["ACHIEVEMENT_NOT_APPROVED"]
+        filed = await client.post(f"{stack.url('intake')}/applications", json=submit_body(approved, ID_NUMBER),
+                                  headers=applicant_token(ID_NUMBER))
+        assert filed.status_code == 201, filed.text

@@ -3,6 +3,7 @@ English; the summary at the end is built from what the services answered, not fr
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import httpx
 
@@ -65,6 +66,28 @@ class Season:
     def url(self, service: str) -> str:
         from zc.demo.client import url
         return url(service)
+
+    async def archive(self) -> None:
+        """Each applicant's cited achievements enter the archive; the unit approves them (only approved
+        entries can be cited), and intake must have heard of the approval before the filing."""
+        for p in self.people:
+            cited = []
+            for achievement in p.application.achievements:
+                entry_id = f"ach-{uuid.uuid4().hex[:12]}"
+                await post(self.c, "review", "/archive", {"entry_id": entry_id, "unit_id": p.application.unit.unit_id,
+                                                          "title": achievement.title,
+                                                          "achieved_on": achievement.achieved_on.isoformat()},
+                           auth(Role.APPLICANT, user=p.name, id_number=p.id_number))
+                await post(self.c, "review", f"/archive/{entry_id}/review", {"approve": True, "text": "经核实属实"},
+                           unit_auth(p))
+                cited.append(achievement.model_copy(update={"entry_id": entry_id}))
+            p.application = p.application.model_copy(update={"achievements": cited})
+            await until(lambda: self._archive_known(p, {c.entry_id for c in cited}), what="intake to learn the archive")
+        self.say("业绩档案登记并经单位审核通过 / archive entries added and approved by the units")
+
+    async def _archive_known(self, p: Person, wanted: set[str]) -> bool:
+        mine = await get(self.c, "intake", "/archive", auth(Role.APPLICANT, id_number=p.id_number))
+        return bool(mine) and wanted <= {e["entry_id"] for e in mine["entries"] if e["status"] == "approved"}
 
     async def file(self) -> None:
         for p in self.people:
@@ -165,6 +188,7 @@ class Season:
 
     async def run(self) -> None:
         await self.authorise_units()
+        await self.archive()
         await self.file()
         await self.unit_review()
         await self.resubmit()

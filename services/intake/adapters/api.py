@@ -100,3 +100,12 @@ async def history(request: Request, application_id: uuid.UUID, authorization: Au
         "SELECT level, reason, sections::text AS sections FROM open_returns WHERE application_id = $1", application_id)
     return {"application_id": str(application_id), "events": [e.model_dump(mode="json") for e in events],
             "open_return": dict(returned) if returned else None}
+
+
+@router.get("/archive", summary="My achievement archive as intake knows it (我的业绩档案: what may be cited)")
+async def my_archive(request: Request, authorization: Auth = None) -> dict:
+    claims = _applicant(request, authorization)
+    rows = await request.app.state.runtime.pool.fetch(
+        "SELECT entry_id, unit_id, title, achieved_on, status FROM archive_entries WHERE person_ref = $1"
+        " ORDER BY achieved_on", claims.get("person_ref", ""))
+    return {"entries": [{**dict(r), "achieved_on": r["achieved_on"].isoformat()} for r in rows]}

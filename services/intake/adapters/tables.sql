@@ -13,3 +13,13 @@ CREATE TABLE IF NOT EXISTS open_returns (
     reason           text NOT NULL,
     sections         jsonb NOT NULL DEFAULT '[]'
 );
+-- Read model of the achievement archive (from review's ArchiveEntry* events): what may be cited.
+CREATE TABLE IF NOT EXISTS archive_entries (
+    entry_id     text PRIMARY KEY,
+    person_ref   text NOT NULL,
+    unit_id      text NOT NULL,
+    title        text NOT NULL,
+    achieved_on  date NOT NULL,
+    status       text NOT NULL DEFAULT 'pending'
+);
+CREATE INDEX IF NOT EXISTS archive_entries_person ON archive_entries (person_ref);

@@ -10,8 +10,10 @@ import asyncpg
 from contracts import topics
 from contracts.application import Application
 from contracts.envelope import Actor
+from contracts.errors import InvalidInput
 from plumbing.eventstore import EventStore, NewEvent
 from services.intake.domain import filing
+from services.intake.domain.citations import ArchiveRecord, citation_problems, with_archive_facts
 from services.intake.domain.filing import Filing, OpenReturn
 
 
@@ -41,8 +43,21 @@ async def _store_photo(conn: asyncpg.Connection, application: Application, photo
                            application.photo.sha256, photo)
 
 
+async def _cited_from_archive(conn, application: Application) -> Application:
+    """Refuse citations of entries the unit has not approved; take their facts from the archive."""
+    ids = [c.entry_id for c in application.achievements]
+    rows = await conn.fetch("SELECT entry_id, person_ref, unit_id, title, achieved_on, status FROM archive_entries"
+                            " WHERE entry_id = ANY($1::text[])", ids)
+    archive = {r["entry_id"]: ArchiveRecord(**dict(r)) for r in rows}
+    if problems := citation_problems(application, archive):
+        raise InvalidInput("申报引用的业绩须先经单位审核通过", "cited achievements must be approved by the unit first",
+                           details=[p.as_dict() for p in problems])
+    return with_archive_facts(application, archive)
+
+
 async def submit(store: EventStore, conn, application: Application, photo: bytes | None, actor: Actor,
                  now: datetime) -> dict:
+    application = await _cited_from_archive(conn, application)
     state, version = await load_filing(store, conn, application.application_id)
     payloads = filing.decide_submit(state, application)
     await _store_photo(conn, application, photo)
@@ -53,6 +68,7 @@ async def submit(store: EventStore, conn, application: Application, photo: bytes
 
 async def resubmit(store: EventStore, conn, application: Application, photo: bytes | None, actor: Actor,
                    now: datetime) -> dict:
+    application = await _cited_from_archive(conn, application)
     state, version = await load_filing(store, conn, application.application_id)
     row = await conn.fetchrow("SELECT return_event_id, revision FROM open_returns WHERE application_id = $1",
                               application.application_id)
