@@ -6,13 +6,13 @@ For a batch of records, in ONE database transaction:
 - a record that cannot be processed (undecodable, or the handler refuses it) is rolled back to
   its savepoint, marked `dead_letter` in the inbox and queued for the dead-letter topic through
   the outbox, so the consumer goes on.
-Only after COMMIT does the caller acknowledge, i.e. commit Kafka offsets. A transient failure
-(database or broker unreachable, a concurrent change) raises: nothing is committed, the batch is
-redelivered, and the inbox makes the second pass safe.
+Only after COMMIT does the caller acknowledge, i.e. commit Kafka offsets. Any other failure
+(database unreachable, a timeout, a concurrent change, a bug) raises: nothing is committed, the
+batch is redelivered, and the inbox makes the second pass safe; after MAX_ATTEMPTS the record is
+treated as poison and dead-lettered, so it cannot stall its partition.
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -22,14 +22,24 @@ import asyncpg
 import structlog
 
 from contracts.envelope import Envelope
+from contracts.errors import Refused
 from plumbing.eventstore import ConcurrencyConflict
 from plumbing.logging import get_logger
 
 log = get_logger(__name__)
 
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
-TRANSIENT = (asyncpg.PostgresConnectionError, asyncpg.SerializationError, asyncpg.DeadlockDetectedError,
-             ConcurrencyConflict, OSError, asyncio.TimeoutError, asyncpg.InterfaceError)
+# About the record itself: dead-letter at once. (Refused covers the domain's refusals; pydantic's
+# ValidationError is a ValueError.) ConcurrencyConflict is a Refused but means "retry".
+BAD_DATA = (Refused, ValueError, TypeError, KeyError, LookupError, asyncpg.DataError)
+# Anything else (database down, timeouts, lock waits, a bug) is retried: the batch is redelivered.
+# A record that keeps failing is dead-lettered after MAX_ATTEMPTS, so one record cannot stall a
+# partition for ever.
+MAX_ATTEMPTS = 5
+
+
+def is_bad_data(exc: BaseException) -> bool:
+    return isinstance(exc, BAD_DATA) and not isinstance(exc, ConcurrencyConflict)
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,7 @@ class IdempotentConsumer:
         self.name, self.pool, self.handler = name, pool, handler
         self.dead_letter_topic = dead_letter_topic
         self.wants = wants
+        self._failures: dict[tuple[str, int, int], int] = {}  # (topic, partition, offset) -> failed attempts
 
     async def process(self, records: Sequence[Record]) -> BatchResult:
         result = BatchResult()
@@ -66,7 +77,7 @@ class IdempotentConsumer:
 
     async def _one(self, conn: asyncpg.Connection, record: Record, result: BatchResult) -> None:
         try:
-            envelope = Envelope.model_validate_json(record.value)
+            envelope = Envelope.model_validate_json(record.value or b"")  # a tombstone (None) is undecodable too
         except ValueError as exc:
             await self._dead_letter(conn, record, None, f"undecodable envelope: {exc}")
             result.dead_lettered += 1
@@ -87,9 +98,12 @@ class IdempotentConsumer:
             try:
                 async with conn.transaction():  # savepoint: a refused record leaves no trace
                     await self.handler(conn, envelope)
-            except TRANSIENT:
-                raise
-            except Exception as exc:  # noqa: BLE001 - anything else is about this record, not the system
+            except Exception as exc:  # noqa: BLE001 - sorted below: bad data, or retry
+                place = (record.topic, record.partition, record.offset)
+                self._failures[place] = self._failures.get(place, 0) + 1
+                if not is_bad_data(exc) and self._failures[place] < MAX_ATTEMPTS:
+                    raise  # the whole batch rolls back and is delivered again
+                self._failures.pop(place, None)
                 await conn.execute("UPDATE inbox SET status = 'dead_letter' WHERE consumer = $1 AND event_id = $2",
                                    self.name, envelope.event_id)
                 await self._dead_letter(conn, record, envelope, f"{type(exc).__name__}: {exc}")
@@ -101,9 +115,10 @@ class IdempotentConsumer:
 
     async def _dead_letter(self, conn, record: Record, envelope: Envelope | None, error: str) -> None:
         log.warning("consumer.dead_letter", consumer=self.name, topic=record.topic, offset=record.offset, error=error)
-        raw = {"consumer": self.name, "error": error, "topic": record.topic, "partition": record.partition,
-               "offset": record.offset, "value": record.value.decode("utf-8", "replace"),
+        raw = {"consumer": self.name, "error": error.replace("\x00", "\ufffd"), "topic": record.topic, "partition": record.partition,
+               # jsonb holds no NUL: keep the bytes readable, not exact (the topic still has them).
+               "offset": record.offset, "value": (record.value or b"").decode("utf-8", "replace").replace("\x00", "\ufffd"),
                "event_id": str(envelope.event_id) if envelope else None}
         await conn.execute("INSERT INTO outbox (event_id, topic, key, raw) VALUES (NULL, $1, $2, $3::jsonb)",
-                           self.dead_letter_topic, (record.key or b"").decode() or str(uuid.uuid4()),
+                           self.dead_letter_topic, (record.key or b"").decode("utf-8", "replace") or str(uuid.uuid4()),
                            json.dumps(raw, ensure_ascii=False))

@@ -51,7 +51,7 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
             gateway = RecordingGateway(rt.pool)
         app.state.dispatcher = Dispatcher(rt.pool, rt.store, gateway, tz=plan.timezone, quiet=settings.quiet(),
                                           windows=settings.windows(), policy=settings.round_policy(),
-                                          wall_offset=clock.offset())
+                                          wall_offset=clock.offset)  # read per message: the season clock may move
         rt.spawn(app.state.dispatcher.run(), "notify-dispatcher")
 
     async def start_reminders(rt: Runtime) -> None:

@@ -62,7 +62,7 @@ class Dispatcher:
 
     def __init__(self, pool: asyncpg.Pool, store: EventStore, gateway, *, tz: str, quiet: QuietHours | None = None,
                  policy: RetryPolicy = RetryPolicy(max_attempts=3), windows=rate_limit.DEFAULT_WINDOWS,
-                 clock=lambda: datetime.now(UTC), wall_offset: timedelta = timedelta(0)) -> None:
+                 clock=lambda: datetime.now(UTC), wall_offset=lambda: timedelta(0)) -> None:
         self.pool, self.store, self.gateway, self.windows = pool, store, gateway, windows
         self.tz, self.quiet, self.policy, self.clock, self.wall_offset = ZoneInfo(tz), quiet, policy, clock, wall_offset
         self._stop = asyncio.Event()
@@ -89,6 +89,9 @@ class Dispatcher:
             await lock_conn.add_listener("deliveries", lambda *_: self._wake.set())
             try:
                 while not self._stop.is_set():
+                    # Still holding the lock? If its connection died (a database restart), another
+                    # dispatcher may hold it now: leave and wait for it again rather than both send.
+                    await lock_conn.fetchval("SELECT 1")
                     try:
                         done = await self.dispatch_due()
                     except (OSError, asyncpg.PostgresError) as exc:
@@ -114,7 +117,7 @@ class Dispatcher:
     async def _one(self, row) -> None:
         now = self.clock()
         if self.quiet:
-            wall = now + self.wall_offset
+            wall = now + self.wall_offset()
             if (resume := send_time(wall, self.quiet, self.tz)) > wall:
                 return await self._reschedule(row, now + (resume - wall), "quiet hours")
         history = [r["sent_at"] for r in await self.pool.fetch(
@@ -144,10 +147,13 @@ class Dispatcher:
 
     async def _finish(self, row, status: str, outcome, attempts: int, now: datetime) -> None:
         async with self.pool.acquire() as conn, conn.transaction():
-            await conn.execute("UPDATE deliveries SET status = $2, attempts = attempts + $3, rounds = rounds + 1,"
-                               " sent_at = $4, last_error = CASE WHEN $2 = 'failed' THEN $5 ELSE last_error END"
-                               " WHERE dedup_key = $1", row["dedup_key"], status, attempts, now,
-                               getattr(outcome, "reason", None))
+            finished = await conn.execute(
+                "UPDATE deliveries SET status = $2, attempts = attempts + $3, rounds = rounds + 1,"
+                " sent_at = $4, last_error = CASE WHEN $2 = 'failed' THEN $5 ELSE last_error END"
+                " WHERE dedup_key = $1 AND status = 'pending'", row["dedup_key"], status, attempts, now,
+                getattr(outcome, "reason", None))
+            if finished == "UPDATE 0":
+                return  # someone else already recorded how it ended: record nothing twice
             await append_outcome(self.store, conn, outcome, row["correlation_id"])
             await conn.execute("SELECT pg_notify('outbox', '')")
         log.info(f"notify.{status}", template=row["template"], to=row["recipient_masked"],

@@ -8,6 +8,7 @@ from contracts.envelope import SYSTEM_ACTOR, Actor, Envelope, Role
 from contracts.events import ApplicationResubmitted, ApplicationSubmitted
 from contracts.plan import Plan
 from contracts.registry import parse_payload
+from plumbing import clock
 from plumbing.eventstore import EventStore, NewEvent
 from plumbing.logging import get_logger
 from services.eligibility.domain.assess import assess
@@ -27,7 +28,7 @@ async def when_application_filed_assess(store: EventStore, plan: Plan, conn: asy
     assert isinstance(filed, ApplicationSubmitted | ApplicationResubmitted)
     assessment = assess(filed.application, plan)
     event = NewEvent(assessment, ELIGIBILITY_ACTOR, correlation_id=envelope.correlation_id,
-                     causation_id=envelope.event_id)
+                     causation_id=envelope.event_id, occurred_at=clock.now())
     await store.append(stream_of(assessment.application_id), None, [event], topic=topics.eligibility(),
                        key=str(assessment.application_id), conn=conn)
     log.info("eligibility.assessed", outcome=assessment.outcome, revision=assessment.revision,

@@ -24,4 +24,6 @@ class SubmitRequest(BaseModel):
 
 
 class WithdrawRequest(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)  # "   " is no reason
+
     reason: str = Field(min_length=1, max_length=500)

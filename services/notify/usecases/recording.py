@@ -8,6 +8,7 @@ import uuid
 from contracts import topics
 from contracts.envelope import Actor, Role
 from contracts.events import NotificationFailed, NotificationSent
+from plumbing import clock
 from plumbing.eventstore import EventStore, NewEvent
 
 NOTIFY_ACTOR = Actor(role=Role.SYSTEM, organisation="notify", user="12333")
@@ -22,7 +23,7 @@ async def append_outcome(store: EventStore, conn, outcome: NotificationSent | No
     # event_id derived from the notification: recording the same outcome twice is a no-op append.
     event_id = uuid.uuid5(outcome.notification_id, type(outcome).__name__)
     key = str(outcome.application_id or outcome.notification_id)
-    event = NewEvent(outcome, NOTIFY_ACTOR, correlation_id=correlation_id, causation_id=outcome.caused_by_event_id,
+    event = NewEvent(outcome, NOTIFY_ACTOR, correlation_id=correlation_id, causation_id=outcome.caused_by_event_id, occurred_at=clock.now(),
                      event_id=event_id)
     await store.append(stream_of(outcome), None, [event], topic=topics.notifications(), key=key, conn=conn)
     if isinstance(outcome, NotificationFailed):

@@ -16,6 +16,7 @@ import asyncpg
 from contracts import topics
 from contracts.events import ReviewLevel
 from contracts.plan import Plan
+from plumbing import clock
 from plumbing.eventstore import EventStore, NewEvent
 from plumbing.logging import get_logger
 from services.notify.domain.recipients import Contact
@@ -68,7 +69,7 @@ async def run_reminders(pool: asyncpg.Pool, store: EventStore, plan: Plan, catal
                 reminder.waiting_cases, today)
             if not fresh:
                 continue
-            event = NewEvent(reminder.payload(), NOTIFY_ACTOR, correlation_id=reminder.event_id,
+            event = NewEvent(reminder.payload(), NOTIFY_ACTOR, correlation_id=reminder.event_id, occurred_at=clock.now(),
                              event_id=reminder.event_id)
             [envelope] = await store.append(f"reminder-{reminder.org}", None, [event], topic=topics.notifications(),
                                             key=reminder.org, conn=conn)

@@ -21,6 +21,10 @@ def open_case(case: Case | None, cmd: OpenCase, now, plan: Plan) -> list[Payload
                         outcome=cmd.outcome, summary=cmd.summary)
     if case is None:
         return [opened]
+    if case.stage in CLOSED:
+        # e.g. withdrawn while the resubmission was being assessed: the late assessment changes nothing
+        raise Conflict("该申报已结束，不再受理", "the case is closed", code="ALREADY_CLOSED",
+                       details={"stage": case.stage.value})
     if cmd.revision <= case.revision:
         # at-least-once delivery: a replayed EligibilityAssessed must change nothing
         raise Conflict(f"第{cmd.revision}版申报已受理", f"revision {cmd.revision} was already opened",
@@ -33,8 +37,13 @@ def open_case(case: Case | None, cmd: OpenCase, now, plan: Plan) -> list[Payload
 
 def close_withdrawn(case: Case | None, cmd: CloseWithdrawn, now, plan: Plan) -> list[Payload]:
     case = require_case(case)
-    if case.stage in CLOSED or case.stage == Stage.FORWARDED:
-        raise Conflict("案件已结束或已报送评委会，不能撤回", "a closed or forwarded case cannot be withdrawn",
-                       code="WRONG_STAGE", details={"stage": case.stage.value})
+    if case.stage in CLOSED:
+        raise Conflict("案件已结束", "the case is already closed", code="ALREADY_CLOSED",
+                       details={"stage": case.stage.value})
+    if case.stage == Stage.FORWARDED:
+        # Deliberately not silent: the committee has the file; an operator must tell it (dead letter).
+        raise Conflict("已报送评委会的申报不能在本系统撤回，请联系评委会办公室",
+                       "a case forwarded to the committee cannot be withdrawn here; contact the committee office",
+                       code="FORWARDED_CANNOT_WITHDRAW", details={"stage": case.stage.value})
     require_text(cmd.reason, "reason", "撤回原因")
     return [CaseClosed(application_id=case.application_id, final_status="withdrawn", level=case.level)]

@@ -11,6 +11,7 @@ from contracts.registry import parse_payload
 from plumbing.eventstore import EventStore, Stored
 from services.review.domain import archive as archive_domain
 from services.review.domain.case import fold
+from services.review.usecases.cases import withdrawn_before_open
 
 _UPSERT_CASE = """
 INSERT INTO case_view (application_id, stream_version, revision, stage, level, outcome, applicant_name, person_ref,
@@ -36,6 +37,8 @@ def make_apply(store: EventStore):
             history = [e for e in await store.load_stream(stream_id, conn)
                        if e.stream_version <= stored.envelope.stream_version]
             payloads = [parse_payload(e.event_type, e.payload) for e in history]
+            if stream_id.startswith("case-") and withdrawn_before_open([e.event_type for e in history]):
+                continue  # never opened: nothing for reviewers to see
             if stream_id.startswith("case-"):
                 await _case_row(conn, fold(payloads), stored)
             elif stream_id.startswith("archive-"):

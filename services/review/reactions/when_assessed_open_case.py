@@ -10,11 +10,11 @@ from plumbing import clock
 from plumbing.eventstore import EventStore
 from plumbing.logging import get_logger
 from services.review.domain.commands import CloseWithdrawn, OpenCase
-from services.review.usecases.cases import execute, load_case
+from services.review.usecases.cases import execute, load_case, mark_withdrawn_before_open
 
 log = get_logger(__name__)
 # Refusals that mean "this already happened": a redelivered or late event, not an error.
-ALREADY = {"ALREADY_OPEN", "ALREADY_CLOSED", "CASE_CLOSED"}
+ALREADY = {"ALREADY_OPEN", "ALREADY_CLOSED", "WITHDRAWN_BEFORE_OPEN"}
 
 
 async def when_assessed_open_case(store: EventStore, plan: Plan, conn, envelope: Envelope) -> None:
@@ -26,9 +26,18 @@ async def when_assessed_open_case(store: EventStore, plan: Plan, conn, envelope:
 
 async def when_withdrawn_close_case(store: EventStore, plan: Plan, conn, envelope: Envelope) -> None:
     withdrawn = ApplicationWithdrawn.model_validate(envelope.payload)
-    case, _ = await load_case(store, withdrawn.application_id, conn)
+    try:
+        case, _ = await load_case(store, withdrawn.application_id, conn)
+    except Refused as refused:
+        if refused.code in ALREADY:
+            return
+        raise
     if case is None:
-        log.info("review.withdrawn_before_case")  # nothing to close; intake already recorded it
+        # Withdrawn before eligibility's assessment reached us: the marker at version 1 makes the
+        # late assessment a no-op. If the case is being opened right now, one of the two appends
+        # loses on (stream, version) and is retried, then sees the other.
+        await mark_withdrawn_before_open(store, withdrawn, envelope, conn)
+        log.info("review.withdrawn_before_case")
         return
     await _run(store, plan, conn, envelope, CloseWithdrawn(actor=SYSTEM_ACTOR, application_id=withdrawn.application_id,
                                                            reason=withdrawn.reason))

@@ -9,10 +9,12 @@ import uuid
 from datetime import datetime
 
 from contracts import topics
-from contracts.envelope import Actor
-from contracts.errors import NotFound
+from contracts.envelope import SYSTEM_ACTOR, Actor, Envelope
+from contracts.errors import Conflict, NotFound
+from contracts.events import ApplicationWithdrawn, CaseClosed
 from contracts.plan import Plan
 from contracts.registry import parse_payload
+from plumbing import clock
 from plumbing.eventstore import EventStore, NewEvent
 from services.review.domain import archive as archive_domain
 from services.review.domain.authorization import Principal, authorize
@@ -29,10 +31,27 @@ def archive_stream(entry_id: str) -> str:
     return f"archive-{entry_id}"
 
 
+def withdrawn_before_open(event_types: list[str]) -> bool:
+    """A case stream that starts with CaseClosed: the application was withdrawn before it opened."""
+    return bool(event_types) and event_types[0] == "CaseClosed"
+
+
 async def load_case(store: EventStore, application_id: uuid.UUID, conn=None) -> tuple[Case | None, int]:
     envelopes = await store.load_stream(case_stream(application_id), conn)
+    if withdrawn_before_open([e.event_type for e in envelopes]):
+        raise Conflict("该申报在受理前已撤回", "the application was withdrawn before its case opened",
+                       code="WITHDRAWN_BEFORE_OPEN")
     case = fold(parse_payload(e.event_type, e.payload) for e in envelopes)
     return case, (envelopes[-1].stream_version if envelopes else 0)
+
+
+async def mark_withdrawn_before_open(store: EventStore, withdrawn: ApplicationWithdrawn, cause: Envelope,
+                                     conn) -> None:
+    closed = CaseClosed(application_id=withdrawn.application_id, final_status="withdrawn", level=None)
+    event = NewEvent(closed, SYSTEM_ACTOR, correlation_id=cause.correlation_id, causation_id=cause.event_id,
+                     occurred_at=clock.now(), event_id=uuid.uuid5(cause.event_id, "0"))
+    await store.append(case_stream(withdrawn.application_id), 0, [event], topic=topics.review(),
+                       key=str(withdrawn.application_id), conn=conn)
 
 
 async def require_case(store: EventStore, application_id: uuid.UUID) -> tuple[Case, int]:

@@ -62,8 +62,9 @@ async def test_a_second_message_to_the_same_number_waits_for_the_rate_limit_wind
 async def test_a_message_due_in_quiet_hours_is_held_until_the_morning(store):
     clock = Clock()
     evening = datetime.combine(clock.now.astimezone(ZoneInfo(TZ)).date(), time(22, 0), tzinfo=ZoneInfo(TZ))
+    offset = evening - clock.now  # the season's wall clock reads 22:00 now
     dispatcher = Dispatcher(store.pool, store, RecordingGateway(store.pool), tz=TZ, clock=clock,
-                            quiet=QuietHours(time(21, 0), time(8, 0)), wall_offset=evening - clock.now,
+                            quiet=QuietHours(time(21, 0), time(8, 0)), wall_offset=lambda: offset,
                             windows=(Window(timedelta(seconds=1), 100),))
     app_id = uuid.uuid4()
     await consume(store, case_opened(app_id, "u-quiet"),

@@ -122,3 +122,43 @@ async def test_a_record_the_handler_refuses_goes_to_dead_letter_and_leaves_no_ch
     assert (first.dead_lettered, second.duplicates) == (1, 1)
     assert await pool.fetchval("SELECT to_regclass('side')") is None  # the savepoint took it all back
     assert await pool.fetchval("SELECT status FROM inbox WHERE consumer='refusing'") == "dead_letter"
+
+
+async def test_a_tombstone_or_a_key_that_is_not_utf8_is_dead_lettered_not_stuck(database):
+    from plumbing.consumer import Record
+
+    _name, pool = database
+
+    async def handler(conn, envelope):
+        raise AssertionError("never called for undecodable records")
+
+    consumer = IdempotentConsumer("poison", pool, handler, dead_letter_topic="dlq")
+    result = await consumer.process([Record("src", 0, 0, b"\xff\xfe", None), Record("src", 0, 1, None, b"\x00")])
+    assert result.dead_lettered == 2
+    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE raw IS NOT NULL") == 2
+
+
+async def test_a_record_failing_for_a_transient_reason_is_retried_then_dead_lettered_after_the_cap(database, store):
+    from plumbing.consumer import MAX_ATTEMPTS, Record
+
+    _name, pool = database
+    calls = []
+
+    async def handler(conn, envelope):
+        calls.append(envelope.event_id)
+        raise RuntimeError("lock timeout or a bug: not the record's fault, as far as we can tell")
+
+    consumer = IdempotentConsumer("flaky", pool, handler, dead_letter_topic="dlq")
+    app = uuid.uuid4()
+    env = (await store.append(f"app-{app}", 0, [withdrawn(app)]))[0]
+    record = Record("src", 0, 7, b"k", env.model_dump_json().encode())
+    for _ in range(MAX_ATTEMPTS - 1):
+        try:
+            await consumer.process([record])
+            raise AssertionError("a transient failure must roll the batch back and raise")
+        except RuntimeError:
+            pass
+        assert await pool.fetchval("SELECT count(*) FROM inbox WHERE consumer = 'flaky'") == 0
+    result = await consumer.process([record])
+    assert result.dead_lettered == 1 and len(calls) == MAX_ATTEMPTS
+    assert await pool.fetchval("SELECT status FROM inbox WHERE consumer = 'flaky'") == "dead_letter"

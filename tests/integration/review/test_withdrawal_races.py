@@ -1,0 +1,57 @@
+"""Withdrawals that meet the review case early, late or twice, on the real PostgreSQL."""
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from contracts.envelope import Actor, Envelope, Role
+from contracts.errors import Conflict
+from contracts.events import ApplicationWithdrawn
+from contracts.plan import load_plan
+from services.eligibility.domain.assess import assess
+from services.review.reactions.when_assessed_open_case import when_assessed_open_case, when_withdrawn_close_case
+from services.review.usecases.cases import load_case
+from tests.fixtures.builders import normal_applicant
+
+PLAN = load_plan()
+
+
+def _envelope(payload, kind: str) -> Envelope:
+    now = datetime(2020, 8, 10, 1, tzinfo=UTC)
+    app_id = payload.application_id
+    return Envelope(event_type=kind, stream_id=f"x-{app_id}", stream_version=1, occurred_at=now, recorded_at=now,
+                    actor=Actor(role=Role.APPLICANT, user="t"), correlation_id=app_id, payload=payload.model_dump(mode="json"))
+
+
+def _assessed(app_id: uuid.UUID, revision: int = 1) -> Envelope:
+    app = normal_applicant().model_copy(update={"application_id": app_id, "revision": revision})
+    return _envelope(assess(app, PLAN), "EligibilityAssessed")
+
+
+def _withdrawn(app_id: uuid.UUID, reason: str = "个人原因") -> Envelope:
+    return _envelope(ApplicationWithdrawn(application_id=app_id, reason=reason), "ApplicationWithdrawn")
+
+
+async def _handle(store, handler, envelope):
+    async with store.pool.acquire() as conn, conn.transaction():
+        await handler(store, PLAN, conn, envelope)
+
+
+async def test_a_withdrawal_that_arrives_before_the_assessment_keeps_the_case_from_ever_opening(store):
+    app_id = uuid.uuid4()
+    await _handle(store, when_withdrawn_close_case, _withdrawn(app_id))
+    await _handle(store, when_assessed_open_case, _assessed(app_id))  # late, and a no-op
+    with pytest.raises(Conflict) as refused:
+        await load_case(store, app_id)
+    assert refused.value.code == "WITHDRAWN_BEFORE_OPEN"
+    assert [e.event_type for e in await store.load_stream(f"case-{app_id}")] == ["CaseClosed"]
+
+
+async def test_a_second_withdrawal_and_a_late_resubmission_assessment_change_nothing(store):
+    app_id = uuid.uuid4()
+    await _handle(store, when_assessed_open_case, _assessed(app_id))
+    await _handle(store, when_withdrawn_close_case, _withdrawn(app_id))
+    await _handle(store, when_withdrawn_close_case, _withdrawn(app_id, "again"))
+    await _handle(store, when_assessed_open_case, _assessed(app_id, revision=2))
+    case, version = await load_case(store, app_id)
+    assert case.stage.value == "withdrawn" and version == 2
