@@ -128,7 +128,10 @@ class EventStore:
             return []
         try:
             if conn is None:
-                async with self.pool.acquire() as own, own.transaction():
+                # No explicit transaction: the events and their outbox rows are ONE statement (atomic
+                # on its own), and a concurrent append of the same version fails on the primary key.
+                # Two round trips instead of four (BEGIN and COMMIT) roughly doubles append throughput.
+                async with self.pool.acquire() as own:
                     return await self._append(own, stream_id, expected_version, events, topic, key)
             async with conn.transaction():  # a savepoint when the caller already opened one
                 return await self._append(conn, stream_id, expected_version, events, topic, key)

@@ -2,7 +2,7 @@
 
 Measures (each against the real PostgreSQL and Kafka, in throw-away databases and topics):
 1. single-event appends from 16 concurrent writers to distinct streams (the deadline rush);
-2. 100-event batch appends;
+2. 100-event batch appends (and, as the floor, a plain one-row INSERT from 16 clients);
 3. the outbox relay draining to Kafka;
 4. the idempotent consumer (FastStream batch subscriber, inbox + append + outbox per event).
 Prints a table and writes reports/bench-<timestamp>.{md,json}. Figures, not assertions.
@@ -43,6 +43,24 @@ def event(app: uuid.UUID, n: int = 0) -> NewEvent:
 
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
+
+
+async def baseline_inserts(pool: asyncpg.Pool, writers: int = 16, per_writer: int = 250) -> dict:
+    """The floor on this machine: a plain one-row autocommit INSERT from the same number of clients."""
+    await pool.execute("CREATE TABLE IF NOT EXISTS bench_baseline (id bigserial PRIMARY KEY, v text)")
+    latencies: list[float] = []
+
+    async def writer() -> None:
+        for _ in range(per_writer):
+            start = time.perf_counter()
+            await pool.execute("INSERT INTO bench_baseline (v) VALUES ('x')")
+            latencies.append((time.perf_counter() - start) * 1000)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(writer() for _ in range(writers)))
+    elapsed = time.perf_counter() - start
+    return {"events": writers * per_writer, "seconds": elapsed, "events_per_s": writers * per_writer / elapsed,
+            "p50_ms": pct(latencies, 50), "p99_ms": pct(latencies, 99)}
 
 
 async def single_appends(store: EventStore, writers: int = 16, per_writer: int = 250, topic: str = "") -> dict:
@@ -115,7 +133,8 @@ async def main() -> dict:
     pool = await open_pool(DB, name, max_size=20)
     store = EventStore(pool)
     try:
-        results = {"single_appends_16_writers": await single_appends(store, topic=topic),
+        results = {"baseline_plain_insert_16_clients": await baseline_inserts(pool),
+                   "single_appends_16_writers": await single_appends(store, topic=topic),
                    "batch_appends_100": await batch_appends(store)}
         results["relay_to_kafka"] = await relay_drain(pool, with_database(DB, name))
         results["consumer_inbox_append"] = await consume(pool, store, topic, results["relay_to_kafka"]["events"])
