@@ -15,7 +15,9 @@ KEQIAO_UNIT = {"unit_id": "u-kq-szgl", "name": "绍兴市柯桥区市政工程�
                "area": "keqiao", "kind": "public_institution", "phone": "13905750002"}
 ZHUJI_UNIT = {"unit_id": "u-zj-jgjt", "name": "诸暨建工集团有限公司", "credit_code": "91330681MA2D8K3L0B",
               "area": "zhuji", "kind": "private_enterprise", "phone": "13905750003"}
-UNITS = [CITY_UNIT, KEQIAO_UNIT, ZHUJI_UNIT]
+SHANGYU_UNIT = {"unit_id": "u-sy-szjs", "name": "上虞市政建设有限公司", "credit_code": "91330604MA2BX7Q51C",
+                "area": "shangyu", "kind": "state_enterprise", "phone": "13905750004"}
+UNITS = [CITY_UNIT, KEQIAO_UNIT, ZHUJI_UNIT, SHANGYU_UNIT]
 
 
 def id_number(birth: str, serial: str) -> str:
@@ -64,6 +66,7 @@ def people() -> list[Person]:
         ("陈静", "2019年行业公需学时不足，被退回后补足重报", short, CITY_UNIT, "19660909", "228", "13805710005"),
         ("赵磊", "论文发表在冒名期刊，资格审查不通过", fraud, CITY_UNIT, "19690414", "417", "13805710006"),
         ("孙丽", "事业单位在编人员，上传岗位信息表", pi, KEQIAO_UNIT, "19710707", "526", "13805710007"),
+        ("周强", "单位未在截止日前审核：收到催办提醒，逾期不再受理", normal, SHANGYU_UNIT, "19670228", "634", "13805710008"),
     ]
     fixed_hours = {"continuing_education": normal.model_dump(mode="json")["continuing_education"]}
     out = []

@@ -13,6 +13,7 @@ from zc.demo.cast import UNITS, Person, people
 from zc.demo.client import PHOTO, auth, get, post, travel, until
 
 PLAN = load_plan()
+LATE = "周强"  # the applicant whose unit does not act before the unit deadline
 CITY = auth(Role.CITY_HR_BUREAU, org=PLAN.city_hr_bureau.org_id, user="市人社专技处")
 
 
@@ -113,6 +114,9 @@ class Season:
         for p in self.people:
             outcome = (await self.assessed(p))["outcome"]
             await self.at_stage(p, "at_unit")
+            if p.name == LATE:
+                self.say(f"单位未审核 / the unit leaves it waiting: {p.name}")
+                continue
             if p.fix:
                 await self.decide(p, "return", {"reason": "继续教育学时不足，请补足后重新提交", "sections": [
                     {"section": "ce_certificates", "reason": "2019年度行业公需科目10学时，少于12学时"}]}, unit_auth(p))
@@ -141,7 +145,8 @@ class Season:
         return bool(found and found.get("open_return"))
 
     def moving(self) -> list[Person]:
-        return [p for p in self.people if self.assessments[p.name]["outcome"] != "ineligible" or p.fix]
+        return [p for p in self.people
+                if p.name != LATE and (self.assessments[p.name]["outcome"] != "ineligible" or p.fix)]
 
     async def public_notice(self) -> None:
         for p in self.moving():
@@ -186,6 +191,25 @@ class Season:
                                                  "paid_at": "2020-08-18T11:00:00+08:00", "receipt": "demo"}, CITY)
         self.say("市人社局汇总报送省评委会，通知缴费并登记 / forwarded to the committee, fee requested and paid")
 
+    async def late_unit(self) -> None:
+        """The unit that let its case wait is reminded before the deadline and refused after it."""
+        late = next(p for p in self.people if p.name == LATE)
+
+        async def reminded():
+            found = await get(self.c, "notify", "/reminders") or {}
+            return [r for r in found.get("reminders", []) if r["org_id"] == late.application.unit.unit_id
+                    and r["status"] == "sent"]
+        reminder = (await until(reminded, timeout=60, what="the deadline reminder"))[0]
+        self.say(f"截止日前{reminder['days_before']}个工作日提醒 {late.application.unit.name}"
+                 f"（{reminder['waiting_cases']}件待审）/ deadline reminder sent")
+        travel("2020-08-21T09:00:00+08:00")
+        self.say("⏩ 季节时钟前进到 2020-08-21 09:00（单位审核截止日已过）/ past the unit deadline")
+        response = await self.c.post(f"{self.url('review')}/cases/{self.id(late)}/unit-pass",
+                                     json={"opinion": "同意推荐"}, headers=unit_auth(late))
+        refusal = response.json()
+        self.refusal = f"HTTP {response.status_code} {refusal.get('code')}: {refusal.get('message_zh')}"
+        self.say(f"逾期审核被拒绝 / late decision refused: {self.refusal}")
+
     async def run(self) -> None:
         await self.authorise_units()
         await self.archive()
@@ -196,4 +220,4 @@ class Season:
         await self.departments()
         await self.interviews()
         await self.to_committee()
-        await asyncio.sleep(1)
+        await self.late_unit()

@@ -25,7 +25,7 @@ async def reminder_status(pool: asyncpg.Pool) -> dict:
     """Every deadline reminder planned: recipient, deadline, cases, and its delivery or failure."""
     rows = await pool.fetch(
         "SELECT r.event_id, r.org_id, r.level, r.deadline, r.days_before, r.waiting_cases, r.planned_on,"
-        " d.recipient_masked, d.status, d.attempts, d.sent_at, d.dedup_key, f.payload->>'reason' AS failure"
+        " d.recipient_masked, d.text, d.status, d.attempts, d.sent_at, d.dedup_key, f.payload->>'reason' AS failure"
         " FROM reminders r LEFT JOIN deliveries d ON d.caused_by_event_id = r.event_id"
         " LEFT JOIN events f ON f.event_type = 'NotificationFailed'"
         "  AND f.payload->>'caused_by_event_id' = r.event_id::text"
