@@ -103,11 +103,15 @@ async def test_units_pass_one_by_one_and_in_a_batch_that_answers_for_each_item(s
     items = [{"application_id": ids[k], "fields": OPINION} for k in KQ_CASES]
     items += [{"application_id": ids["B1"], "fields": {}},  # no opinion: malformed
               {"application_id": ids["N1"], "fields": OPINION}]  # another unit's case
-    answer = await season.client.post(season.url("review", "/cases/batch"), headers=PEOPLE["kq_unit"],
+    headers = {**PEOPLE["kq_unit"], "Idempotency-Key": f"batch-{ids['B1']}"}
+    answer = await season.client.post(season.url("review", "/cases/batch"), headers=headers,
                                       json={"decision": "unit-pass", "items": items})
     assert answer.status_code == 200, answer.text
     batch = answer.json()
     assert (batch["succeeded"], batch["failed"]) == (3, 2)
+    retried = await season.client.post(season.url("review", "/cases/batch"), headers=headers,
+                                       json={"decision": "unit-pass", "items": items})
+    assert retried.json() == batch  # the first answer, nothing recorded twice
     outcome = {r["application_id"]: (r["ok"], r.get("status"), r.get("code")) for r in batch["results"]}
     assert all(outcome[ids[k]][0] for k in KQ_CASES)
     assert outcome[ids["B1"]] == (False, 422, "INVALID_INPUT")

@@ -99,17 +99,27 @@ class BatchRequest(BaseModel):
 
 
 @router.post("/cases/batch", summary="The same decision on many cases; each succeeds or fails on its own")
-async def decide_batch(request: Request, batch: BatchRequest) -> dict:
-    results = []
-    for item in batch.items:
-        try:
-            events = await _decide(request, batch.decision, item.application_id, item.fields)
-            results.append({"application_id": str(item.application_id), "ok": True, "events": events})
-        except Refused as refused:
-            results.append({"application_id": str(item.application_id), "ok": False, "status": refused.status,
-                            **refused.as_body()})
-    return {"succeeded": sum(r["ok"] for r in results), "failed": sum(not r["ok"] for r in results),
-            "results": results}
+async def decide_batch(request: Request, batch: BatchRequest, key: IdemKey = None) -> JSONResponse:
+    """One transaction, each item on its own (a refused item writes nothing, the others stand).
+    With an Idempotency-Key, a retried batch gets the first answer and records nothing twice."""
+    principal = principal_of(request)
+
+    async def action(conn):
+        results = []
+        for item in batch.items:
+            try:
+                events = await _decide(request, batch.decision, item.application_id, item.fields, conn)
+                results.append({"application_id": str(item.application_id), "ok": True, "events": events})
+            except Refused as refused:
+                results.append({"application_id": str(item.application_id), "ok": False, "status": refused.status,
+                                **refused.as_body()})
+        return 200, {"succeeded": sum(r["ok"] for r in results), "failed": sum(not r["ok"] for r in results),
+                     "results": results}
+
+    fingerprint = request_fingerprint("review.batch", batch.model_dump(mode="json"), principal.role.value,
+                                      principal.org, principal.user)
+    status, answer = await run_once(request.app.state.runtime.pool, key, fingerprint, action)
+    return JSONResponse(answer, status_code=status)
 
 
 @router.get("/cases/{application_id}", summary="A case: stage, history of decisions (by role and scope)")
