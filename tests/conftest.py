@@ -3,10 +3,12 @@
 prefix and databases, so tests can run beside a live `make up` stack."""
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 
 import pytest
+import pytest_asyncio
 
 SESSION = uuid.uuid4().hex[:8]
 os.environ.setdefault("ZC_TOPIC_PREFIX", f"t{SESSION}")
@@ -30,3 +32,19 @@ def pytest_collection_modifyitems(items):
         parts = item.path.parts
         if "integration" in parts or "e2e" in parts:
             item.add_marker(pytest.mark.integration)
+
+
+@pytest_asyncio.fixture
+async def eventually():
+    """Poll `probe` until it returns something truthy: the services talk through Kafka, so they
+    agree eventually, not at once."""
+    async def _eventually(probe, *, timeout: float = 45, interval: float = 0.3):
+        deadline = asyncio.get_running_loop().time() + timeout
+        last = None
+        while asyncio.get_running_loop().time() < deadline:
+            last = await probe()
+            if last:
+                return last
+            await asyncio.sleep(interval)
+        raise AssertionError(f"condition not met within {timeout}s; last value: {last!r}")
+    return _eventually

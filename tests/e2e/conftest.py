@@ -11,7 +11,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from plumbing import clock
 from plumbing.topics_admin import ensure_topics
@@ -100,17 +99,3 @@ def stack():
             s.stop(name)
         for db in s.databases.values():
             asyncio.run(drop_database(db))
-
-
-@pytest_asyncio.fixture
-async def eventually():
-    async def _eventually(probe, *, timeout: float = 45, interval: float = 0.3):
-        deadline = asyncio.get_running_loop().time() + timeout
-        last = None
-        while asyncio.get_running_loop().time() < deadline:
-            last = await probe()
-            if last:
-                return last
-            await asyncio.sleep(interval)
-        raise AssertionError(f"condition not met within {timeout}s; last value: {last!r}")
-    return _eventually

@@ -1,5 +1,4 @@
 """One application across the four running processes, talking only through Kafka."""
-import uuid
 
 import httpx
 

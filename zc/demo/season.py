@@ -2,7 +2,6 @@
 English; the summary at the end is built from what the services answered, not from assumptions."""
 from __future__ import annotations
 
-import asyncio
 import uuid
 
 import httpx

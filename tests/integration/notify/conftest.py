@@ -60,18 +60,6 @@ def notify_process():
         asyncio.run(drop_database(process.database))
 
 
-@pytest_asyncio.fixture
-async def eventually():
-    async def _eventually(probe, *, timeout: float = 45, interval: float = 0.3):
-        deadline = asyncio.get_running_loop().time() + timeout
-        last = None
-        while asyncio.get_running_loop().time() < deadline:
-            last = await probe()
-            if last:
-                return last
-            await asyncio.sleep(interval)
-        raise AssertionError(f"condition not met within {timeout}s; last value: {last!r}")
-    return _eventually
 
 
 async def get_json(url: str):
