@@ -43,7 +43,8 @@ datadir() {
   fi
 }
 
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# From / : the postgres user may not be allowed into the caller's working directory.
+as_pg() { if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 
 running() { local d; d=$(datadir); [ -f "$d/postmaster.pid" ] && as_pg "$(bindir)/pg_ctl" -D "$d" status >/dev/null 2>&1; }
 
