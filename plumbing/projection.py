@@ -13,6 +13,7 @@ import asyncpg
 
 from plumbing.eventstore import EventStore, Position, Stored
 from plumbing.logging import get_logger
+from plumbing.loops import nap
 
 log = get_logger(__name__)
 Apply = Callable[[asyncpg.Connection, Sequence[Stored]], Awaitable[None]]
@@ -58,7 +59,4 @@ class ProjectionRunner:
                 log.warning("projection.failed", projection=self.name, error=repr(exc))
                 applied = 0
             if not applied:
-                try:
-                    await asyncio.wait_for(self._stop.wait(), self.idle)
-                except TimeoutError:
-                    pass
+                await nap(self._stop, self.idle)

@@ -19,6 +19,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from plumbing.logging import get_logger
+from plumbing.loops import keep_running, nap
 
 log = get_logger(__name__)
 RELAY_LOCK = 727100
@@ -71,13 +72,8 @@ class OutboxRelay:
         self._wake.set()
 
     async def run(self) -> None:
-        """Publish until stopped; a lost database or broker connection is retried, never fatal."""
-        while not self._stop.is_set():
-            try:
-                await self._session()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, KafkaError) as exc:
-                log.warning("relay.reconnecting", error=repr(exc))
-                await asyncio.sleep(1)
+        await keep_running(self._session, self._stop, name="relay",
+                           errors=(OSError, asyncpg.PostgresError, asyncpg.InterfaceError, KafkaError))
 
     async def _session(self) -> None:
         conn = await asyncpg.connect(self.dsn)
@@ -97,11 +93,7 @@ class OutboxRelay:
                     await asyncio.sleep(1)
                     continue
                 if sent < self.batch:
-                    self._wake.clear()
-                    try:
-                        await asyncio.wait_for(self._wake.wait(), self.idle_wait)
-                    except TimeoutError:
-                        pass
+                    await nap(self._wake, self.idle_wait, clear=True)
         finally:
             await producer.stop()
             await conn.close()  # also releases the advisory lock

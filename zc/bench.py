@@ -44,39 +44,34 @@ def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
 
 
-async def baseline_inserts(pool: asyncpg.Pool, writers: int = 16, per_writer: int = 250) -> dict:
+async def concurrent_writes(write, writers: int = 16, per_writer: int = 250) -> dict:
+    """`writers` clients each calling `write()` `per_writer` times: throughput and latency."""
+    latencies: list[float] = []
+
+    async def writer() -> None:
+        for _ in range(per_writer):
+            start = time.perf_counter()
+            await write()
+            latencies.append((time.perf_counter() - start) * 1000)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(writer() for _ in range(writers)))
+    elapsed = time.perf_counter() - start
+    return {"events": writers * per_writer, "seconds": elapsed, "events_per_s": writers * per_writer / elapsed,
+            "p50_ms": pct(latencies, 50), "p99_ms": pct(latencies, 99)}
+
+
+async def baseline_inserts(pool: asyncpg.Pool) -> dict:
     """The floor on this machine: a plain one-row autocommit INSERT from the same number of clients."""
     await pool.execute("CREATE TABLE IF NOT EXISTS bench_baseline (id bigserial PRIMARY KEY, v text)")
-    latencies: list[float] = []
-
-    async def writer() -> None:
-        for _ in range(per_writer):
-            start = time.perf_counter()
-            await pool.execute("INSERT INTO bench_baseline (v) VALUES ('x')")
-            latencies.append((time.perf_counter() - start) * 1000)
-
-    start = time.perf_counter()
-    await asyncio.gather(*(writer() for _ in range(writers)))
-    elapsed = time.perf_counter() - start
-    return {"events": writers * per_writer, "seconds": elapsed, "events_per_s": writers * per_writer / elapsed,
-            "p50_ms": pct(latencies, 50), "p99_ms": pct(latencies, 99)}
+    return await concurrent_writes(lambda: pool.execute("INSERT INTO bench_baseline (v) VALUES ('x')"))
 
 
-async def single_appends(store: EventStore, writers: int = 16, per_writer: int = 250, topic: str = "") -> dict:
-    latencies: list[float] = []
-
-    async def writer() -> None:
-        for _ in range(per_writer):
-            app = uuid.uuid4()
-            start = time.perf_counter()
-            await store.append(f"app-{app}", 0, [event(app)], topic=topic or None, key=str(app))
-            latencies.append((time.perf_counter() - start) * 1000)
-
-    start = time.perf_counter()
-    await asyncio.gather(*(writer() for _ in range(writers)))
-    elapsed = time.perf_counter() - start
-    return {"events": writers * per_writer, "seconds": elapsed, "events_per_s": writers * per_writer / elapsed,
-            "p50_ms": pct(latencies, 50), "p99_ms": pct(latencies, 99)}
+async def single_appends(store: EventStore, topic: str) -> dict:
+    async def append_one() -> None:
+        app = uuid.uuid4()
+        await store.append(f"app-{app}", 0, [event(app)], topic=topic, key=str(app))
+    return await concurrent_writes(append_one)
 
 
 async def batch_appends(store: EventStore, batches: int = 40, size: int = 100) -> dict:

@@ -40,6 +40,7 @@ import asyncpg
 
 from plumbing.eventstore import EventStore
 from plumbing.logging import get_logger
+from plumbing.loops import keep_running, nap
 from services.notify.adapters.gateway_http import GatewayResult
 from services.notify.domain import rate_limit
 from services.notify.domain.compose import Outgoing
@@ -75,13 +76,8 @@ class Dispatcher:
         self._wake.set()
 
     async def run(self) -> None:
-        """Send until stopped; a lost database connection is retried, never fatal."""
-        while not self._stop.is_set():
-            try:
-                await self._session()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-                log.warning("dispatcher.reconnecting", error=repr(exc))
-                await asyncio.sleep(1)
+        await keep_running(self._session, self._stop, name="dispatcher",
+                           errors=(OSError, asyncpg.PostgresError, asyncpg.InterfaceError))
 
     async def _session(self) -> None:
         async with self.pool.acquire() as lock_conn:
@@ -98,11 +94,7 @@ class Dispatcher:
                         log.warning("dispatcher.failed", error=repr(exc))
                         done = 0
                     if not done:
-                        self._wake.clear()
-                        try:
-                            await asyncio.wait_for(self._wake.wait(), 0.5)
-                        except TimeoutError:
-                            pass
+                        await nap(self._wake, 0.5, clear=True)
             finally:
                 await lock_conn.execute("SELECT pg_advisory_unlock($1)", DISPATCH_LOCK)
 

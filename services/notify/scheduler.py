@@ -12,6 +12,7 @@ from datetime import date
 import asyncpg
 
 from plumbing.logging import get_logger
+from plumbing.loops import nap
 
 log = get_logger(__name__)
 
@@ -42,7 +43,4 @@ class ReminderScheduler:
     async def run(self) -> None:
         while not self._stop.is_set():
             await self.tick()
-            try:
-                await asyncio.wait_for(self._stop.wait(), self.interval)
-            except TimeoutError:
-                pass
+            await nap(self._stop, self.interval)

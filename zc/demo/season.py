@@ -9,7 +9,7 @@ import httpx
 from contracts.envelope import Role
 from contracts.plan import load_plan
 from zc.demo.cast import UNITS, Person, people
-from zc.demo.client import PHOTO, auth, get, post, travel, until
+from zc.demo.client import PHOTO, auth, get, post, travel, until, url
 
 PLAN = load_plan()
 LATE = "周强"  # the applicant whose unit does not act before the unit deadline
@@ -55,17 +55,13 @@ class Season:
 
     async def authorise_units(self) -> None:
         for unit in UNITS:
-            response = await self.c.post(f"{self.url('review')}/units/{unit['unit_id']}/authorization", headers=CITY,
+            response = await self.c.post(f"{url('review')}/units/{unit['unit_id']}/authorization", headers=CITY,
                                          json={"unit_name": unit["name"], "operator_name": "人事经办人",
                                                "operator_phone": unit["phone"]})
             said = {200: "授权通过，已短信通知经办人 / authorised, operator told by SMS",
                     201: "授权通过，已短信通知经办人 / authorised, operator told by SMS",
                     409: "此前已授权 / already authorised"}.get(response.status_code, f"HTTP {response.status_code}")
             self.say(f"单位授权 {unit['name']}: {said}")
-
-    def url(self, service: str) -> str:
-        from zc.demo.client import url
-        return url(service)
 
     async def archive(self) -> None:
         """Each applicant's cited achievements enter the archive; the unit approves them (only approved
@@ -203,7 +199,7 @@ class Season:
                  f"（{reminder['waiting_cases']}件待审）/ deadline reminder sent")
         travel("2020-08-21T09:00:00+08:00")
         self.say("⏩ 季节时钟前进到 2020-08-21 09:00（单位审核截止日已过）/ past the unit deadline")
-        response = await self.c.post(f"{self.url('review')}/cases/{self.id(late)}/unit-pass",
+        response = await self.c.post(f"{url('review')}/cases/{self.id(late)}/unit-pass",
                                      json={"opinion": "同意推荐"}, headers=unit_auth(late))
         refusal = response.json()
         self.refusal = f"HTTP {response.status_code} {refusal.get('code')}: {refusal.get('message_zh')}"

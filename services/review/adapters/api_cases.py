@@ -57,14 +57,15 @@ async def _decide(request: Request, name: str, application_id: uuid.UUID, body: 
     state = request.app.state
     principal = principal_of(request)
     try:
+        loaded = None
         if name in COMMANDS:
-            case, _ = await load_case(state.runtime.store, application_id, conn)
-            if case is None:
+            loaded = await load_case(state.runtime.store, application_id, conn)
+            if loaded[0] is None:
                 raise NotFound("未找到该申报的审核记录", "no review case for this application")
-            authorize(principal, COMMANDS[name].action, case)
+            authorize(principal, COMMANDS[name].action, loaded[0])
         command = build_command(name, application_id, body, principal.actor())
         return await execute(state.runtime.store, state.plan, command, now=clock.now(), principal=principal,
-                             conn=conn)
+                             conn=conn, loaded=loaded)
     except Refused as refused:
         log.info("review.refused", decision=name, code=refused.code, status=refused.status,
                  application_id=str(application_id), role=principal.role.value, org=principal.org)

@@ -63,10 +63,11 @@ async def require_case(store: EventStore, application_id: uuid.UUID) -> tuple[Ca
 
 async def execute(store: EventStore, plan: Plan, command: Command, *, now: datetime, principal: Principal | None = None,
                   correlation_id: uuid.UUID | None = None, causation_id: uuid.UUID | None = None,
-                  event_id: uuid.UUID | None = None, conn=None) -> list[dict]:
+                  event_id: uuid.UUID | None = None, conn=None,
+                  loaded: tuple[Case | None, int] | None = None) -> list[dict]:
     """Decide `command` on its case and append the outcome. `principal` is None for system commands
-    (consumers), which the composition root trusts."""
-    case, version = await load_case(store, command.application_id, conn)
+    (consumers), which the composition root trusts. `loaded`: the case the caller already loaded."""
+    case, version = loaded or await load_case(store, command.application_id, conn)
     if principal is not None:
         authorize(principal, command.action, case)
     payloads = decide(case, command, now=now, plan=plan)
