@@ -9,7 +9,17 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
+
+from contracts import limits as L
+
+
+# Every text and list has a bound (contracts/limits.py says why), so no filing can grow an event
+# past what Kafka carries.
+Short = Annotated[str, Field(max_length=L.SHORT_TEXT_MAX_CHARS)]
+Title = Annotated[str, Field(max_length=L.TITLE_MAX_CHARS)]
 
 
 class _Frozen(BaseModel):
@@ -60,21 +70,21 @@ class AttachmentKind(StrEnum):
 
 
 class Applicant(_Frozen):
-    name: str
-    id_number_masked: str  # e.g. 330602********1234
-    person_ref: str  # keyed hash of the full ID number
+    name: str = Field(max_length=L.NAME_MAX_CHARS)
+    id_number_masked: Short  # e.g. 330602********1234
+    person_ref: Short  # keyed hash of the full ID number
     birth_date: date
-    phone: str
+    phone: Short
 
 
 class Unit(_Frozen):
-    unit_id: str
-    name: str
-    credit_code: str  # 统一社会信用代码
-    area: str  # receiving-unit area code from the plan, e.g. "city", "yuecheng"
+    unit_id: Short
+    name: Title
+    credit_code: Short  # 统一社会信用代码
+    area: Short  # receiving-unit area code from the plan, e.g. "city", "yuecheng"
     kind: UnitKind
     personnel_files_at_talent_center: bool = False
-    phone: str | None = None
+    phone: Short | None = None
 
 
 class AnnualAssessment(_Frozen):
@@ -97,20 +107,20 @@ class Qualifications(_Frozen):
     senior_qualified_on: date | None = None  # 取得高级工程师资格
     senior_appointed_on: date | None = None  # 实际聘任高级工程师职务
     engineer_appointed_on: date | None = None  # 实际聘任工程师职务
-    senior_certificate_province: str = "浙江"
+    senior_certificate_province: Short = "浙江"
     out_of_province_certificate_confirmed: bool = False  # 市人力社保局审核并经发证高评委确认
 
 
 class TransferInfo(_Frozen):
-    other_senior_title: str  # 专业技术职务任职资格2, e.g. 副教授
+    other_senior_title: Title  # 专业技术职务任职资格2, e.g. 副教授
     other_senior_title_since: date
     transferred_on: date  # 转评高级工程师 date
 
 
 class LandmarkAchievement(_Frozen):
-    title: str
+    title: Title
     obtained_on: date
-    evidence_attachment_id: str | None = None
+    evidence_attachment_id: Short | None = None
 
 
 class SkillTalentInfo(_Frozen):
@@ -119,7 +129,7 @@ class SkillTalentInfo(_Frozen):
 
 
 class SocialInsurance(_Frozen):
-    paying_unit_credit_code: str
+    paying_unit_credit_code: Short
     in_city_since: date  # continuous payment in the city since
     active: bool = True
     out_of_province_in_last_3_years: bool = False
@@ -128,9 +138,9 @@ class SocialInsurance(_Frozen):
 class Affiliation(_Frozen):
     """Where the personnel relation sits (SPEC 3, 二(一))."""
 
-    personnel_file_unit_credit_code: str
-    labour_contract_unit_credit_code: str
-    social_insurance_unit_credit_code: str
+    personnel_file_unit_credit_code: Short
+    labour_contract_unit_credit_code: Short
+    social_insurance_unit_credit_code: Short
     entrusted_review: bool = False  # central/provincial unit staff filing here (委托评审)
 
 
@@ -140,7 +150,7 @@ class PublicInstitutionPost(_Frozen):
 
 
 class AppointmentLetter(_Frozen):
-    title: str
+    title: Title
     start: date
     end: date | None = None  # None: still in post
 
@@ -148,17 +158,17 @@ class AppointmentLetter(_Frozen):
 class CitedAchievement(_Frozen):
     """An entry of the achievement archive cited in the application."""
 
-    entry_id: str
-    title: str
+    entry_id: Short
+    title: Title
     achieved_on: date
     approved_by_unit: bool
     collective: bool = False
-    contribution_evidence_attachment_id: str | None = None
+    contribution_evidence_attachment_id: Short | None = None
 
 
 class Paper(_Frozen):
-    title: str
-    journal: str
+    title: Title
+    journal: Title
     published_on: date
 
 
@@ -169,46 +179,46 @@ class PreviousReview(_Frozen):
 
 
 class Attachment(_Frozen):
-    attachment_id: str
+    attachment_id: Short
     kind: AttachmentKind
     year: int | None = None  # for per-year certificates
     verified_copy: bool = True  # 核对无误 + signature + date + seal
 
 
 class Photo(_Frozen):
-    format: str  # JPEG
+    format: Short  # JPEG
     size_bytes: int
     width: int
     height: int
-    sha256: str
+    sha256: Short
 
 
 class Application(_Frozen):
     application_id: uuid.UUID
-    plan_id: str
+    plan_id: Short
     revision: int = 1
     applicant: Applicant
     unit: Unit
     route: Route
-    specialty: str  # 从事专业, must be one of the plan's reviewable specialties
-    category: str = "建设工程技术人员"  # 申报类别
+    specialty: Short  # 从事专业, must be one of the plan's reviewable specialties
+    category: Short = "建设工程技术人员"  # 申报类别
     professional_years: int = Field(ge=0)  # 专业工作年限 (full years)
-    self_statement: str
+    self_statement: str = Field(max_length=L.STATEMENT_MAX_CHARS)
     pledge_signed_at: datetime | None = None
     photo: Photo | None = None
-    assessments: list[AnnualAssessment] = []
+    assessments: list[AnnualAssessment] = Field(default=[], max_length=L.YEARS_MAX_ITEMS)
     qualifications: Qualifications = Qualifications()
     transfer: TransferInfo | None = None
-    landmark_achievements: list[LandmarkAchievement] = []
+    landmark_achievements: list[LandmarkAchievement] = Field(default=[], max_length=L.CITED_MAX_ITEMS)
     skill_talent: SkillTalentInfo | None = None
-    continuing_education: list[ContinuingEducationYear] = []
+    continuing_education: list[ContinuingEducationYear] = Field(default=[], max_length=L.YEARS_MAX_ITEMS)
     social_insurance: SocialInsurance | None = None
     affiliation: Affiliation | None = None
     public_institution: PublicInstitutionPost | None = None
-    appointment_letters: list[AppointmentLetter] = []
-    achievements: list[CitedAchievement] = []
-    papers: list[Paper] = []
-    previous_reviews: list[PreviousReview] = []
+    appointment_letters: list[AppointmentLetter] = Field(default=[], max_length=L.CITED_MAX_ITEMS)
+    achievements: list[CitedAchievement] = Field(default=[], max_length=L.CITED_MAX_ITEMS)
+    papers: list[Paper] = Field(default=[], max_length=L.CITED_MAX_ITEMS)
+    previous_reviews: list[PreviousReview] = Field(default=[], max_length=L.YEARS_MAX_ITEMS)
     certificate_lending_revoked_on: date | None = None  # 挂证 registration revoked
-    attachments: list[Attachment] = []
+    attachments: list[Attachment] = Field(default=[], max_length=L.ATTACHMENTS_MAX_ITEMS)
     submitted_at: datetime | None = None

@@ -48,3 +48,10 @@ class Forbidden(Refused):
 class NotFound(Refused):
     status = 404
     code = "NOT_FOUND"
+
+
+class TooLarge(Refused):
+    """More than a door's limit (contracts/limits.py): a request body, or an event to store."""
+
+    status = 413
+    code = "TOO_LARGE"

@@ -28,11 +28,22 @@ def stored_schemas() -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(SCHEMAS_DIR.glob("*.json"))}
 
 
+_TYPE_KEYS = {"type", "$ref", "anyOf", "items", "enum", "format", "const", "additionalProperties", "allOf"}
+
+
+def _type_only(node: object) -> object:
+    """A schema node without documentation (title, description, default) and without bounds
+    (maxLength, maxItems...: contracts/limits.py may change them), however deeply nested."""
+    if isinstance(node, list):
+        return [_type_only(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    return {k: _type_only(v) for k, v in node.items() if k in _TYPE_KEYS}
+
+
 def _shape(prop: dict) -> str:
-    """A field's type, without its documentation (title, description, default may change)."""
-    keep = {k: v for k, v in prop.items() if k in {"type", "$ref", "anyOf", "items", "enum", "format", "const",
-                                                    "additionalProperties", "allOf"}}
-    return json.dumps(keep, sort_keys=True)
+    """A field's type, without its documentation or bounds."""
+    return json.dumps(_type_only(prop), sort_keys=True)
 
 
 def _objects(schema: dict) -> dict[str, dict]:

@@ -3,9 +3,9 @@
 For a batch of records, in ONE database transaction:
 - each record's event_id goes into the inbox (ON CONFLICT DO NOTHING): a repeat is skipped;
 - the handler's changes (new events, outbox rows, read-model rows) are written in a savepoint;
-- a record that cannot be processed (undecodable, or the handler refuses it) is rolled back to
-  its savepoint, marked `dead_letter` in the inbox and queued for the dead-letter topic through
-  the outbox, so the consumer goes on.
+- a record that cannot be processed (undecodable by `plumbing.decoding`, or the handler refuses
+  it) is rolled back to its savepoint, marked `dead_letter` in the inbox and queued for the
+  dead-letter topic through the outbox as a bounded description, so the consumer goes on.
 Only after COMMIT does the caller acknowledge, i.e. commit Kafka offsets. Any other failure
 (database unreachable, a timeout, a concurrent change, a bug) raises: nothing is committed, the
 batch is redelivered, and the inbox makes the second pass safe; after MAX_ATTEMPTS the record is
@@ -23,6 +23,7 @@ import structlog
 
 from contracts.envelope import Envelope
 from contracts.errors import Refused
+from plumbing.decoding import BadRecord, decode_envelope, describe, short_error
 from plumbing.eventstore import ConcurrencyConflict
 from plumbing.logging import get_logger
 
@@ -50,7 +51,7 @@ class Record:
     partition: int
     offset: int
     key: bytes | None
-    value: bytes
+    value: bytes | None  # None: a tombstone
 
 
 @dataclass
@@ -77,9 +78,9 @@ class IdempotentConsumer:
 
     async def _one(self, conn: asyncpg.Connection, record: Record, result: BatchResult) -> None:
         try:
-            envelope = Envelope.model_validate_json(record.value or b"")  # a tombstone (None) is undecodable too
-        except ValueError as exc:
-            await self._dead_letter(conn, record, None, f"undecodable envelope: {exc}")
+            envelope = decode_envelope(record.value)
+        except BadRecord as exc:
+            await self._dead_letter(conn, record, None, str(exc))
             result.dead_lettered += 1
             return
         structlog.contextvars.bind_contextvars(correlation_id=str(envelope.correlation_id),
@@ -114,11 +115,17 @@ class IdempotentConsumer:
             structlog.contextvars.unbind_contextvars("correlation_id", "event_id", "event_type")
 
     async def _dead_letter(self, conn, record: Record, envelope: Envelope | None, error: str) -> None:
-        log.warning("consumer.dead_letter", consumer=self.name, topic=record.topic, offset=record.offset, error=error)
-        raw = {"consumer": self.name, "error": error.replace("\x00", "\ufffd"), "topic": record.topic, "partition": record.partition,
-               # jsonb holds no NUL: keep the bytes readable, not exact (the topic still has them).
-               "offset": record.offset, "value": (record.value or b"").decode("utf-8", "replace").replace("\x00", "\ufffd"),
-               "event_id": str(envelope.event_id) if envelope else None}
+        """Queue a dead letter through the outbox. It describes the record (length, hash, a short
+        preview, where it was) and never carries it, so a dead letter is always small enough to
+        publish (contracts/limits.py)."""
+        error = short_error(error)
+        log.warning("consumer.dead_letter", consumer=self.name, topic=record.topic, partition=record.partition,
+                    offset=record.offset, error=error)
+        letter = {"consumer": self.name, "error": error, "topic": record.topic, "partition": record.partition,
+                  "offset": record.offset, "key": describe(record.key)["preview"],
+                  "event_id": str(envelope.event_id) if envelope else None,
+                  "event_type": envelope.event_type if envelope else None, "value": describe(record.value)}
+        # jsonb holds no NUL character: the previews are made printable by `describe`.
         await conn.execute("INSERT INTO outbox (event_id, topic, key, raw) VALUES (NULL, $1, $2, $3::jsonb)",
-                           self.dead_letter_topic, (record.key or b"").decode("utf-8", "replace") or str(uuid.uuid4()),
-                           json.dumps(raw, ensure_ascii=False))
+                           self.dead_letter_topic, letter["key"] or str(uuid.uuid4()),
+                           json.dumps(letter, ensure_ascii=False))

@@ -20,7 +20,8 @@ from pathlib import Path
 import asyncpg
 
 from contracts.envelope import Actor, Envelope
-from contracts.errors import Conflict
+from contracts.errors import Conflict, TooLarge
+from contracts.limits import EVENT_MAX_BYTES
 from contracts.events import Payload
 
 GENESIS_HASH = "0" * 64
@@ -29,6 +30,21 @@ _SCHEMA = (Path(__file__).parent / "schema.sql").read_text()
 
 class ConcurrencyConflict(Conflict):
     code = "CONCURRENT_CHANGE"
+
+
+class EventTooLarge(TooLarge):
+    code = "EVENT_TOO_LARGE"
+
+
+def _refuse_if_too_large(stream_id: str, event_type: str, payload_json: str) -> None:
+    """An event that Kafka could not carry must never be stored: it would wait in the outbox for
+    ever. Refused as bad input before the append, so nothing is written."""
+    size = len(payload_json.encode())
+    if size > EVENT_MAX_BYTES:
+        raise EventTooLarge(f"内容过大（{size}字节，上限{EVENT_MAX_BYTES}字节），请精简后重新提交",
+                            f"the {event_type} event would be {size} bytes, more than the {EVENT_MAX_BYTES} allowed",
+                            details={"stream_id": stream_id, "event_type": event_type, "bytes": size,
+                                     "limit": EVENT_MAX_BYTES})
 
 
 @dataclass(frozen=True)
@@ -172,10 +188,12 @@ class EventStore:
                 correlation_id=new.correlation_id, causation_id=new.causation_id,
                 payload=new.payload.model_dump(mode="json"),
             )
+            payload_json = json.dumps(env.payload, ensure_ascii=False)
+            _refuse_if_too_large(stream_id, env.event_type, payload_json)
             digest = chain_hash(prev_hash, env)
             row = (env.event_id, stream_id, env.stream_version, env.event_type, env.schema_version,
                    env.occurred_at, env.recorded_at, env.actor.model_dump_json(), env.correlation_id,
-                   env.causation_id, json.dumps(env.payload, ensure_ascii=False), prev_hash, digest)
+                   env.causation_id, payload_json, prev_hash, digest)
             for column, value in zip(columns, row):
                 column.append(value)
             envelopes.append(env)

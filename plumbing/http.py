@@ -1,4 +1,4 @@
-"""HTTP helpers every service uses: bilingual error bodies, /healthz and /readyz."""
+"""HTTP helpers every service uses: bilingual error bodies, a request-body limit, /healthz and /readyz."""
 from __future__ import annotations
 
 import uuid
@@ -10,8 +10,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from contracts.errors import Refused
+from contracts.errors import Refused, TooLarge
 from plumbing.logging import get_logger
+from plumbing.stall import NotReady
 
 log = get_logger(__name__)
 
@@ -58,7 +59,61 @@ def install_health(app: FastAPI, checks: dict[str, Callable[[], Awaitable[None]]
             try:
                 await check()
                 results[name] = "ok"
+            except NotReady as exc:
+                results[name] = f"stalled: {exc}"
             except Exception as exc:  # noqa: BLE001 - report, do not crash the probe
                 results[name] = f"unreachable: {type(exc).__name__}"
         ready = all(v == "ok" for v in results.values())
         return JSONResponse({"ready": ready, "checks": results}, status_code=200 if ready else 503)
+
+
+def body_too_large(limit: int, size: int | None) -> TooLarge:
+    return TooLarge(f"请求内容过大（上限{limit}字节）；证件照须小于1MB", f"the request body is larger than {limit} bytes",
+                    code="BODY_TOO_LARGE", details={"limit_bytes": limit, "content_length": size})
+
+
+class BodyLimit:
+    """Refuse request bodies over `max_bytes` with 413 before the route reads them: by the declared
+    Content-Length at once, and by counting for a body sent without one (chunked)."""
+
+    def __init__(self, app, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or ()).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            return await self._refuse(send, int(declared) if declared.isdigit() else None)
+        received, exceeded, started = 0, False, False
+
+        async def counting_receive():
+            nonlocal received, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    exceeded = True
+                    return {"type": "http.request", "body": b"", "more_body": False}  # read no further
+            return message
+
+        async def guarded_send(message):
+            nonlocal started
+            if exceeded:  # whatever the route answered to a cut-off body, the answer is 413
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await self._refuse(send, received)
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        await self.app(scope, counting_receive, guarded_send)
+
+    async def _refuse(self, send, size: int | None) -> None:
+        log.info("http.refused", status=413, code="BODY_TOO_LARGE", size=size)
+        response = JSONResponse(body_too_large(self.max_bytes, size).as_body(), status_code=413)
+        await response({"type": "http"}, None, send)
+
+
+def install_body_limit(app: FastAPI, max_bytes: int) -> None:
+    app.add_middleware(BodyLimit, max_bytes=max_bytes)

@@ -1,20 +1,58 @@
-"""FastStream wiring: a Kafka broker and batch subscribers that ack only after the commit."""
+"""FastStream wiring: a Kafka broker and batch subscribers that ack only after the commit.
+
+FastStream decodes nothing here. Its default batch parser decodes every header as UTF-8 and its
+decoder JSON-decodes every body before our code runs; one bad record then fails the whole batch
+inside the framework, which seeks back and fetches the same batch for ever. `raw_parser` and
+`raw_decoder` hand the records over untouched, and `plumbing.decoding` decodes them, bounded, in
+the consumer, where a bad one goes to the dead-letter path.
+"""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import logging
 
 from faststream import Context
 from faststream.kafka import KafkaBroker
 from faststream.middlewares import AckPolicy
 
+from contracts.limits import KAFKA_PRODUCER_MAX_REQUEST_BYTES
 from plumbing.consumer import IdempotentConsumer, Record
 from plumbing.logging import get_logger
 
 log = get_logger(__name__)
+# FastStream's own messages (a failing subscriber, a rebalance) go through the standard library to
+# the structlog formatter installed by plumbing.logging.configure: JSON lines like ours.
+FRAMEWORK_LOGGER = logging.getLogger("faststream.zc")
 
 
 def build_broker(bootstrap: str) -> KafkaBroker:
-    return KafkaBroker(bootstrap, logger=None)
+    return KafkaBroker(bootstrap, logger=FRAMEWORK_LOGGER, max_request_size=KAFKA_PRODUCER_MAX_REQUEST_BYTES)
+
+
+def _utf8_headers(headers) -> tuple:
+    out = []
+    for name, value in headers or ():
+        try:
+            (value or b"").decode()
+        except UnicodeDecodeError:
+            continue  # FastStream would fail the whole batch on it; our code reads no header
+        out.append((name, value))
+    return tuple(out)
+
+
+async def raw_parser(records, original_parser):
+    """FastStream's batch parser, given records whose headers it can decode. The bodies stay bytes."""
+    if not isinstance(records, tuple):
+        records = (records,)
+    clean = tuple(dataclasses.replace(r, headers=_utf8_headers(r.headers)) for r in records)
+    return await original_parser(clean)
+
+
+async def raw_decoder(message) -> list[bytes | None]:
+    """No decoding: the handler receives the raw values (None for a tombstone)."""
+    raw = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
+    return [r.value for r in raw]
 
 
 def subscribe(broker: KafkaBroker, consumer: IdempotentConsumer, topics: list[str], *, group_id: str,
@@ -27,8 +65,9 @@ def subscribe(broker: KafkaBroker, consumer: IdempotentConsumer, topics: list[st
     """
 
     @broker.subscriber(*topics, group_id=group_id, batch=True, max_records=max_records, batch_timeout_ms=100,
-                       auto_offset_reset="earliest", ack_policy=AckPolicy.NACK_ON_ERROR)
-    async def handle(_body: list[bytes], message=Context("message")) -> None:
+                       auto_offset_reset="earliest", ack_policy=AckPolicy.NACK_ON_ERROR,
+                       parser=raw_parser, decoder=raw_decoder)
+    async def handle(message=Context("message")) -> None:
         raw = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
         records = [Record(r.topic, r.partition, r.offset, r.key, r.value) for r in raw]
         try:

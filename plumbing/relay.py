@@ -7,6 +7,10 @@
   version, correlation and causation ids.
 - At-least-once: rows are marked only after Kafka acknowledged them. A crash in between publishes
   them again; consumers drop the repeats by event_id (their inbox).
+- One row cannot wedge it: a row Kafka refuses for good (`PERMANENT`: too large, invalid) is
+  parked with its error and the relay goes on; rows with the same topic and key wait behind it
+  (per-application order holds) until an operator retries or discards it (`zc outbox`). Every
+  other error (connection, authorization, a missing topic, timeouts) is retried, in order.
 """
 from __future__ import annotations
 
@@ -16,13 +20,27 @@ import os
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+from aiokafka import errors as kafka_errors
 from aiokafka.errors import KafkaError
+
+from contracts.limits import DEAD_LETTER_ERROR_CHARS, KAFKA_PRODUCER_MAX_REQUEST_BYTES
 
 from plumbing.logging import get_logger
 from plumbing.loops import keep_running, nap
 
 log = get_logger(__name__)
 RELAY_LOCK = 727100
+
+# What the Kafka client documents as non-retriable for a record: no retry can make it publishable.
+PERMANENT = (kafka_errors.MessageSizeTooLargeError, kafka_errors.RecordTooLargeError,
+             kafka_errors.RecordListTooLargeError, kafka_errors.CorruptRecordException,
+             kafka_errors.InvalidTimestampError, kafka_errors.UnsupportedForMessageFormatError,
+             kafka_errors.InvalidTopicError)
+INVALID_RECORD = 87  # the broker's INVALID_RECORD code, which aiokafka maps to UnknownError
+
+
+def is_permanent(exc: BaseException) -> bool:
+    return isinstance(exc, PERMANENT) or getattr(exc, "errno", None) == INVALID_RECORD
 
 
 def headers_for(row: asyncpg.Record) -> list[tuple[str, bytes]]:
@@ -54,7 +72,11 @@ SELECT o.id, o.topic, o.key, o.raw::text AS raw, e.event_id, e.event_type, e.sch
        e.stream_version, e.occurred_at, e.recorded_at, e.actor::text AS actor, e.correlation_id,
        e.causation_id, e.payload::text AS payload
 FROM outbox o LEFT JOIN events e ON e.event_id = o.event_id
-WHERE o.published_at IS NULL ORDER BY o.id LIMIT $1
+WHERE o.published_at IS NULL AND o.parked_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM outbox p            -- held behind a parked row of the same key
+                  WHERE p.parked_at IS NOT NULL AND p.discarded_at IS NULL AND p.published_at IS NULL
+                    AND p.topic = o.topic AND p.key = o.key AND p.id < o.id)
+ORDER BY o.id LIMIT $1
 """
 
 
@@ -64,6 +86,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self.published = 0
+        self.parked = 0
         # Fault injection for the crash test: exit hard after publishing N rows, before marking.
         self._crash_after = int(os.environ.get("ZC_RELAY_CRASH_AFTER", "0") or 0)
 
@@ -78,7 +101,8 @@ class OutboxRelay:
     async def _session(self) -> None:
         conn = await asyncpg.connect(self.dsn)
         producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, enable_idempotence=True, acks="all",
-                                    linger_ms=5, request_timeout_ms=30000)
+                                    linger_ms=5, request_timeout_ms=30000,
+                                    max_request_size=KAFKA_PRODUCER_MAX_REQUEST_BYTES)
         try:
             await conn.execute("SELECT pg_advisory_lock($1)", RELAY_LOCK)  # waits while another relay runs
             await conn.add_listener("outbox", lambda *_: self._wake.set())
@@ -99,15 +123,68 @@ class OutboxRelay:
             await conn.close()  # also releases the advisory lock
 
     async def publish_pending(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> int:
+        """Publish one batch of ready rows in outbox order. Returns the number of rows fetched, or
+        the batch size when the pass stopped early (so that the caller goes on at once).
+
+        Rows are sent in order. The client refuses an oversized record at send() time: then the
+        rows before it are awaited and marked, it is parked, and the pass ends (rows after it go
+        in the next pass, those of its key held). A record the broker refuses for good fails its
+        future: the rows before it are marked, it is tried once more alone (its batch-mates may
+        have failed with it) and parked if it fails again; later rows of the pass are sent again
+        in the next one (consumers drop repeats).
+        """
         rows = await conn.fetch(_PENDING, self.batch)
         if not rows:
             return 0
-        futures = [await producer.send(r["topic"], message_value(r), key=r["key"].encode(), headers=headers_for(r))
-                   for r in rows]
-        await asyncio.gather(*futures)  # raises if Kafka did not take them: nothing is marked
+        sent, refused = [], None
+        for row in rows:
+            try:
+                sent.append(await producer.send(row["topic"], message_value(row), key=row["key"].encode(),
+                                                headers=headers_for(row)))
+            except PERMANENT as exc:
+                refused = (row, exc)
+                break
+        results = await asyncio.gather(*sent, return_exceptions=True)
+        failed = next((i for i, r in enumerate(results) if isinstance(r, BaseException)), None)
+        delivered = rows[:len(sent) if failed is None else failed]
+        await self._mark(conn, delivered)
+        if failed is not None:
+            error = results[failed]
+            if not is_permanent(error):
+                raise error  # retried in order: nothing after the first failure was marked
+            refused = (rows[failed], error)
+            if await self._send_alone(producer, rows[failed]):
+                await self._mark(conn, [rows[failed]])
+                refused = None
+        if refused:
+            await self._park(conn, *refused)
+        stopped_early = len(delivered) < len(rows)
+        return self.batch if stopped_early else len(rows)
+
+    async def _send_alone(self, producer: AIOKafkaProducer, row: asyncpg.Record) -> bool:
+        try:
+            await (await producer.send(row["topic"], message_value(row), key=row["key"].encode(),
+                                       headers=headers_for(row)))
+        except PERMANENT:
+            return False
+        except KafkaError as exc:
+            if is_permanent(exc):
+                return False
+            raise
+        return True
+
+    async def _mark(self, conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> None:
+        if not rows:
+            return
         self.published += len(rows)
         if self._crash_after and self.published >= self._crash_after:
             os._exit(17)
         await conn.execute("UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", [r["id"] for r in rows])
         log.info("relay.published", count=len(rows))
-        return len(rows)
+
+    async def _park(self, conn: asyncpg.Connection, row: asyncpg.Record, error: BaseException) -> None:
+        text = f"{type(error).__name__}: {error}"[:DEAD_LETTER_ERROR_CHARS]
+        await conn.execute("UPDATE outbox SET parked_at = now(), park_error = $2 WHERE id = $1", row["id"], text)
+        self.parked += 1
+        log.error("relay.parked", outbox_id=row["id"], topic=row["topic"], key=row["key"], event_id=str(row["event_id"]),
+                  event_type=row["event_type"], error=text)

@@ -18,6 +18,7 @@ from plumbing.eventstore import EventStore
 from plumbing.kafka import build_broker, subscribe
 from plumbing.logging import get_logger
 from plumbing.relay import OutboxRelay
+from plumbing.stall import ConsumerWatch, Group, NotReady, outbox_reasons
 from plumbing.settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -43,6 +44,7 @@ class Runtime:
     on_stopping: list[Callable] = field(default_factory=list)
     _tasks: list[asyncio.Task] = field(default_factory=list)
     _broker: object | None = None
+    watch: ConsumerWatch | None = None
 
     async def start(self) -> None:
         s = self.settings
@@ -50,14 +52,18 @@ class Runtime:
         self.store = EventStore(self.pool)
         self.relay = OutboxRelay(s.dsn, s.kafka_bootstrap, batch=s.relay_batch)
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{s.service}-relay"))
+        groups = []
         if self.subscriptions:
             self._broker = build_broker(s.kafka_bootstrap)
             for i, sub in enumerate(self.subscriptions):
                 consumer = IdempotentConsumer(f"{s.service}-{i}", self.pool, sub.handler,
                                               dead_letter_topic=topics.dead_letter(), wants=sub.wants)
-                subscribe(self._broker, consumer, sub.topics, group_id=f"{topics._prefix()}-{s.service}-{i}",
-                          max_records=s.consumer_batch)
+                group = Group(f"{topics._prefix()}-{s.service}-{i}", sub.topics)
+                subscribe(self._broker, consumer, group.topics, group_id=group.group_id, max_records=s.consumer_batch)
+                groups.append(group)
             await self._broker.start()
+        self.watch = ConsumerWatch(s.kafka_bootstrap, groups, s.stall_after_seconds, s.stall_check_seconds)
+        self._tasks.append(asyncio.create_task(self.watch.run(), name=f"{s.service}-stall-watch"))
         for hook in self.on_started:
             await hook(self)
         log.info("runtime.started", database=s.database)
@@ -69,6 +75,8 @@ class Runtime:
             await self._broker.stop()
         if self.relay:
             self.relay.stop()
+        if self.watch:
+            self.watch.stop()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await asyncio.wait_for(task, 10)
@@ -82,6 +90,14 @@ class Runtime:
 
     async def check_db(self) -> None:
         await self.pool.fetchval("SELECT 1")
+
+    async def check_outbox(self) -> None:
+        if reasons := await outbox_reasons(self.pool, self.settings.stall_after_seconds):
+            raise NotReady("; ".join(reasons))
+
+    async def check_consumers(self) -> None:
+        if self.watch and (reasons := self.watch.current()):
+            raise NotReady("; ".join(reasons))
 
     async def check_workers(self) -> None:
         """The relay, projections and dispatchers run as tasks: one that died makes us not ready."""
@@ -111,14 +127,16 @@ class Runtime:
 def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI:
     """A FastAPI app whose lifespan starts/stops the runtime, with health probes and error bodies."""
     from plumbing.audit import install_audit
-    from plumbing.http import install_correlation, install_error_handlers, install_health
+    from plumbing.http import install_body_limit, install_correlation, install_error_handlers, install_health
 
     app = FastAPI(title=title, description=description, lifespan=runtime.lifespan())
     app.state.runtime = runtime
     install_error_handlers(app)
     install_correlation(app)
+    install_body_limit(app, runtime.settings.body_limit)
     install_health(app, {"postgresql": runtime.check_db, "kafka": runtime.check_kafka,
-                         "workers": runtime.check_workers})
+                         "workers": runtime.check_workers, "outbox": runtime.check_outbox,
+                         "consumers": runtime.check_consumers})
     install_audit(app, runtime)
     return app
 

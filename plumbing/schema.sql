@@ -31,7 +31,17 @@ CREATE TABLE IF NOT EXISTS outbox (
     created_at    timestamptz NOT NULL DEFAULT now(),
     published_at  timestamptz
 );
-CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (id) WHERE published_at IS NULL;
+-- A row Kafka refuses for good (too large, invalid) is parked by the relay with its error, and
+-- later rows with the same topic and key wait behind it, so per-application order holds. An
+-- operator retries it (parked_at back to NULL) or discards it (`zc outbox`); nothing is deleted.
+ALTER TABLE outbox ADD COLUMN IF NOT EXISTS parked_at timestamptz;
+ALTER TABLE outbox ADD COLUMN IF NOT EXISTS park_error text;
+ALTER TABLE outbox ADD COLUMN IF NOT EXISTS discarded_at timestamptz;
+ALTER TABLE outbox ADD COLUMN IF NOT EXISTS discarded_by text;
+DROP INDEX IF EXISTS outbox_pending;
+CREATE INDEX IF NOT EXISTS outbox_ready ON outbox (id) WHERE published_at IS NULL AND parked_at IS NULL;
+CREATE INDEX IF NOT EXISTS outbox_blocking ON outbox (topic, key, id)
+    WHERE parked_at IS NOT NULL AND discarded_at IS NULL AND published_at IS NULL;
 -- Wake the relay at commit of any transaction that queued rows (LISTEN outbox).
 CREATE OR REPLACE FUNCTION notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN PERFORM pg_notify('outbox', ''); RETURN NULL; END $$;

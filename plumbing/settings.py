@@ -11,6 +11,9 @@
 | ZC_JWT_SECRET | dev-only-jwt-secret-change-me-in-production | HS256 key for role tokens |
 | ZC_PERSON_REF_SECRET | dev-only-person-ref-key | HMAC key turning ID numbers into person_ref |
 | ZC_LOG_JSON | auto (JSON unless on a terminal) | log format |
+| ZC_STALL_AFTER_SECONDS | 120 | /readyz turns red when an outbox row, a parked row or an unprocessed Kafka record is older, or a consumer has not committed for that long while records wait |
+| ZC_STALL_CHECK_SECONDS | 5 | how often the consumers' progress is read from Kafka |
+| ZC_HTTP_BODY_MAX_BYTES | intake 2 MiB, others 512 KiB | larger request bodies are refused with 413 (contracts/limits.py says why) |
 """
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from contracts.limits import HTTP_BODY_MAX_BYTES_DEFAULT, HTTP_BODY_MAX_BYTES_INTAKE
 
 DEFAULT_PORTS = {"intake": 8001, "eligibility": 8002, "review": 8003, "notify": 8004}
 
@@ -38,6 +43,9 @@ class ServiceSettings(BaseSettings):
     relay_batch: int = 500
     consumer_batch: int = 200
     log_json: bool | None = None
+    stall_after_seconds: float = Field(default=120, gt=0)
+    stall_check_seconds: float = Field(default=5, gt=0)
+    http_body_max_bytes: int | None = Field(default=None, gt=0)
 
     @property
     def database(self) -> str:
@@ -46,6 +54,12 @@ class ServiceSettings(BaseSettings):
     @property
     def dsn(self) -> str:
         return with_database(self.database_url, self.database)
+
+    @property
+    def body_limit(self) -> int:
+        if self.http_body_max_bytes:
+            return self.http_body_max_bytes
+        return HTTP_BODY_MAX_BYTES_INTAKE if self.service == "intake" else HTTP_BODY_MAX_BYTES_DEFAULT
 
     @property
     def http_port(self) -> int:

@@ -8,8 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class ApplicantIn(BaseModel):
     name: str = Field(min_length=1, max_length=50)
-    id_number: str = Field(description="18-character resident ID number; never stored in events")
-    phone: str
+    id_number: str = Field(max_length=30, description="18-character resident ID number; never stored in events")
+    phone: str = Field(max_length=30)
 
 
 class SubmitRequest(BaseModel):

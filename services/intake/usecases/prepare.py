@@ -15,15 +15,25 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from contracts.application import Application
-from contracts.errors import InvalidInput
+from contracts.errors import InvalidInput, TooLarge
 from contracts.plan import Plan
 from services.intake.adapters.requests import SubmitRequest
 from services.intake.domain import validation
 
 
-def _photo_bytes(request: SubmitRequest) -> bytes | None:
+def largest_photo_base64(plan: Plan) -> int:
+    """Characters of base64 for the largest photo the plan accepts (1,398,100 for "< 1 MB")."""
+    return (plan.photo.max_bytes_exclusive - 1 + 2) // 3 * 4
+
+
+def _photo_bytes(request: SubmitRequest, plan: Plan) -> bytes | None:
     if request.photo_base64 is None:
         return None
+    if len(request.photo_base64) > (limit := largest_photo_base64(plan)):
+        # Larger than the largest valid photo: refused before decoding it (contracts/limits.py).
+        raise TooLarge("证件照文件须小于1MB", "the ID photo must be smaller than 1 MB", code="PHOTO_TOO_LARGE",
+                       details=[{"field": "photo_base64", "code": "PHOTO_TOO_LARGE", "limit_chars": limit,
+                                 "got_chars": len(request.photo_base64)}])
     try:
         return base64.b64decode(request.photo_base64, validate=True)
     except (binascii.Error, ValueError):
@@ -34,7 +44,7 @@ def _photo_bytes(request: SubmitRequest) -> bytes | None:
 
 def prepare(request: SubmitRequest, plan: Plan, *, person_ref_secret: str, now: datetime,
             application_id: uuid.UUID | None = None, revision: int = 1) -> tuple[Application, bytes | None]:
-    photo = _photo_bytes(request)
+    photo = _photo_bytes(request, plan)
     fields = request.model_dump(exclude={"applicant", "photo_base64", "application_id"})
     id_number = validation.compact_id(request.applicant.id_number)
     today = now.astimezone(ZoneInfo(plan.timezone)).date()

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from contracts.envelope import Role
 from contracts.errors import InvalidInput
+from contracts.limits import OPINION_MAX_CHARS, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS
 from plumbing import clock
 from services.review.adapters import exports, queries
 from services.review.adapters.principal import principal_of
@@ -76,11 +77,11 @@ async def notice_export(request: Request, unit_id: str, format: str = Query("csv
 
 
 class NewEntry(BaseModel):
-    entry_id: str = Field(default_factory=lambda: f"ach-{uuid.uuid4().hex[:12]}")
-    unit_id: str
-    title: str
+    entry_id: str = Field(default_factory=lambda: f"ach-{uuid.uuid4().hex[:12]}", max_length=SHORT_TEXT_MAX_CHARS)
+    unit_id: str = Field(max_length=SHORT_TEXT_MAX_CHARS)
+    title: str = Field(min_length=1, max_length=TITLE_MAX_CHARS)
     achieved_on: date
-    kind: str = "project"
+    kind: str = Field(default="project", max_length=SHORT_TEXT_MAX_CHARS)
 
 
 @router.post("/archive", status_code=201, summary="Applicant adds an entry to the achievement archive")
@@ -95,7 +96,7 @@ async def add_entry(request: Request, body: NewEntry) -> dict:
 
 class EntryReview(BaseModel):
     approve: bool
-    text: str = ""
+    text: str = Field(default="", max_length=OPINION_MAX_CHARS)
 
 
 @router.post("/archive/{entry_id}/review", summary="Unit approves or rejects an archive entry")

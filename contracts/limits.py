@@ -1,0 +1,63 @@
+"""Every size, length and depth limit of the system, in one place, with the reason for its number.
+
+The chain is strictly increasing, so that whatever passes one door fits through the next:
+
+    field limits (below)  ->  event  <  Kafka producer request  <  Kafka broker message
+    HTTP body (intake): the photo travels inline as base64, but the event keeps only its metadata,
+    so the HTTP body limit is much larger than the event limit.
+
+`infra/kafka/server.properties.in` repeats KAFKA_BROKER_MESSAGE_BYTES (message.max.bytes); a unit
+test checks the two agree.
+"""
+from __future__ import annotations
+
+KIB = 1024
+MIB = 1024 * KIB
+
+# --- HTTP doors --------------------------------------------------------------------------------
+# The notice's photo limit is "< 1 MB" (附件1 二.1; the plan file's photo.max_bytes_exclusive), so
+# the largest valid photo is 1,048,575 bytes, 1,398,100 characters of base64; a larger photo is
+# refused with 413 before it is decoded. The rest of the largest valid filing (the field limits
+# below) is ~0.3 MB, so 2 MiB holds every valid filing with room to spare.
+HTTP_BODY_MAX_BYTES_INTAKE = 2 * MIB
+# Review's largest body is a batch decision: 500 items, each a short opinion. Eligibility and
+# notify take no large bodies at all.
+HTTP_BODY_MAX_BYTES_DEFAULT = 512 * KIB
+
+# --- Fields an applicant or reviewer writes ------------------------------------------------------
+NAME_MAX_CHARS = 50                 # a person's name
+TITLE_MAX_CHARS = 200               # an achievement, paper, award or title name
+SHORT_TEXT_MAX_CHARS = 100          # codes, unit ids, specialties, journals
+OPINION_MAX_CHARS = 2_000           # a reviewer's opinion, a return reason, an objection
+# 个人述职 (self-statement): the notice gives no length; a long statement of several thousand
+# characters is normal, ten thousand is generous.
+STATEMENT_MAX_CHARS = 10_000
+# Lists: a career of 40 years at most gives one assessment and one CE year per year; the other
+# lists are what a person can plausibly cite or attach (the notice asks for "representative"
+# achievements, 不宜过多过杂).
+YEARS_MAX_ITEMS = 50                # annual assessments, continuing-education years, previous reviews
+CITED_MAX_ITEMS = 50                # cited achievements, landmark achievements, papers, appointment letters
+ATTACHMENTS_MAX_ITEMS = 200         # every certificate, proof and evidence file of one filing
+
+# --- Events and Kafka -----------------------------------------------------------------------------
+# The largest valid application event (every list and text at its limit above) is ~150 KB of JSON.
+EVENT_MAX_BYTES = 256 * KIB
+# One record on the wire: an event plus its envelope and headers, with room to spare. aiokafka
+# refuses a larger record at send() time, before anything reaches the broker.
+KAFKA_PRODUCER_MAX_REQUEST_BYTES = 1 * MIB
+# The broker accepts a record batch up to this size: larger than any producer request, so a batch
+# the producer builds is never refused by the broker for its size.
+KAFKA_BROKER_MESSAGE_BYTES = 2 * MIB
+
+# --- Records read from Kafka ----------------------------------------------------------------------
+# Anything may be written to a topic by a buggy or hostile producer: our decoder refuses records
+# larger than the broker could hold and JSON nested deeper than any envelope we write (ours are
+# 6 levels deep; 32 leaves room for new optional structures, far below Python's recursion limit).
+RECORD_MAX_BYTES = KAFKA_BROKER_MESSAGE_BYTES
+JSON_MAX_DEPTH = 32
+
+# --- Dead letters -----------------------------------------------------------------------------------
+# A dead letter describes the record; it never carries it (a large poison would be refused by Kafka
+# in turn and jam the relay that publishes dead letters).
+DEAD_LETTER_PREVIEW_BYTES = 512
+DEAD_LETTER_ERROR_CHARS = 1_000
