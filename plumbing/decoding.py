@@ -48,9 +48,11 @@ def decode_json(raw: bytes | None, *, max_bytes: int = RECORD_MAX_BYTES, max_dep
     if len(raw) > max_bytes:
         raise BadRecord("TOO_LARGE", f"{len(raw)} bytes, more than {max_bytes}")
     try:
-        data = json.loads(raw)
+        text = raw.decode("utf-8")  # strictly: json.loads(bytes) would guess UTF-16 from a BOM
     except UnicodeDecodeError as exc:
         raise BadRecord("NOT_UTF8", str(exc)) from None
+    try:
+        data = json.loads(text)
     except RecursionError:  # the C parser gives up near Python's recursion limit, cleanly
         raise BadRecord("TOO_DEEP", f"JSON nested deeper than {max_depth} levels") from None
     except ValueError as exc:

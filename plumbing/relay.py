@@ -87,6 +87,7 @@ class OutboxRelay:
         self._stop = asyncio.Event()
         self.published = 0
         self.parked = 0
+        self._suspect: int | None = None  # an outbox id the broker refused in a batch: next, sent alone
         # Fault injection for the crash test: exit hard after publishing N rows, before marking.
         self._crash_after = int(os.environ.get("ZC_RELAY_CRASH_AFTER", "0") or 0)
 
@@ -100,42 +101,54 @@ class OutboxRelay:
 
     async def _session(self) -> None:
         conn = await asyncpg.connect(self.dsn)
-        producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, enable_idempotence=True, acks="all",
-                                    linger_ms=5, request_timeout_ms=30000,
-                                    max_request_size=KAFKA_PRODUCER_MAX_REQUEST_BYTES)
         try:
             await conn.execute("SELECT pg_advisory_lock($1)", RELAY_LOCK)  # waits while another relay runs
             await conn.add_listener("outbox", lambda *_: self._wake.set())
-            await producer.start()
             log.info("relay.started")
             while not self._stop.is_set():
+                # A fresh producer after every failure: an idempotent producer whose batch the broker
+                # refused is spent (every later send to that partition fails, out of sequence).
+                producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, enable_idempotence=True, acks="all",
+                                            linger_ms=5, request_timeout_ms=30000,
+                                            max_request_size=KAFKA_PRODUCER_MAX_REQUEST_BYTES)
+                await producer.start()
                 try:
-                    sent = await self.publish_pending(conn, producer)
-                except (KafkaError, asyncio.TimeoutError) as exc:
-                    # Kafka unreachable or a topic missing: nothing was marked, so retry later.
-                    log.warning("relay.publish_failed", error=repr(exc))
-                    await asyncio.sleep(1)
-                    continue
-                if sent < self.batch:
-                    await nap(self._wake, self.idle_wait, clear=True)
+                    await self._publish_until_failure(conn, producer)
+                finally:
+                    await producer.stop()
         finally:
-            await producer.stop()
             await conn.close()  # also releases the advisory lock
+
+    async def _publish_until_failure(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> None:
+        while not self._stop.is_set():
+            try:
+                sent = await self.publish_pending(conn, producer)
+            except (KafkaError, asyncio.TimeoutError) as exc:
+                # Kafka unreachable, a topic missing, not authorized, or a record refused: nothing
+                # after the first failure was marked, so retry later, in order, with a new producer.
+                log.warning("relay.publish_failed", error=repr(exc))
+                await nap(self._stop, 1)
+                return
+            if sent < self.batch:
+                await nap(self._wake, self.idle_wait, clear=True)
 
     async def publish_pending(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> int:
         """Publish one batch of ready rows in outbox order. Returns the number of rows fetched, or
         the batch size when the pass stopped early (so that the caller goes on at once).
 
-        Rows are sent in order. The client refuses an oversized record at send() time: then the
-        rows before it are awaited and marked, it is parked, and the pass ends (rows after it go
-        in the next pass, those of its key held). A record the broker refuses for good fails its
-        future: the rows before it are marked, it is tried once more alone (its batch-mates may
-        have failed with it) and parked if it fails again; later rows of the pass are sent again
-        in the next one (consumers drop repeats).
+        The client refuses an oversized record at send() time: the rows before it are awaited
+        and marked, it is parked, and the pass ends (rows of its key are held from then on). A
+        record the broker refuses for good fails its future and the producer with it: the rows
+        before it are marked, and the error is raised, so the next producer first sends that row
+        alone (its batch-mates may only have failed with it) and parks it if it fails again.
         """
         rows = await conn.fetch(_PENDING, self.batch)
         if not rows:
             return 0
+        if rows[0]["id"] == self._suspect:
+            self._suspect = None
+            await self._send_alone(conn, producer, rows[0])
+            return self.batch
         sent, refused = [], None
         for row in rows:
             try:
@@ -146,32 +159,26 @@ class OutboxRelay:
                 break
         results = await asyncio.gather(*sent, return_exceptions=True)
         failed = next((i for i, r in enumerate(results) if isinstance(r, BaseException)), None)
-        delivered = rows[:len(sent) if failed is None else failed]
-        await self._mark(conn, delivered)
+        await self._mark(conn, rows[:len(sent) if failed is None else failed])
         if failed is not None:
-            error = results[failed]
-            if not is_permanent(error):
-                raise error  # retried in order: nothing after the first failure was marked
-            refused = (rows[failed], error)
-            if await self._send_alone(producer, rows[failed]):
-                await self._mark(conn, [rows[failed]])
-                refused = None
+            if is_permanent(results[failed]):
+                self._suspect = rows[failed]["id"]
+            raise results[failed]
         if refused:
             await self._park(conn, *refused)
-        stopped_early = len(delivered) < len(rows)
-        return self.batch if stopped_early else len(rows)
+            return self.batch
+        return len(rows)
 
-    async def _send_alone(self, producer: AIOKafkaProducer, row: asyncpg.Record) -> bool:
+    async def _send_alone(self, conn: asyncpg.Connection, producer: AIOKafkaProducer, row: asyncpg.Record) -> None:
         try:
             await (await producer.send(row["topic"], message_value(row), key=row["key"].encode(),
                                        headers=headers_for(row)))
-        except PERMANENT:
-            return False
         except KafkaError as exc:
-            if is_permanent(exc):
-                return False
-            raise
-        return True
+            if not is_permanent(exc):
+                raise
+            await self._park(conn, row, exc)
+            raise  # the producer is spent: the session starts a new one
+        await self._mark(conn, [row])
 
     async def _mark(self, conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> None:
         if not rows:

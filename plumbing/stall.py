@@ -63,6 +63,7 @@ class ConsumerWatch:
     reasons: list[str] = field(default_factory=list)
     checked_at: float | None = None
     _seen: dict = field(default_factory=dict)  # (group, TopicPartition) -> _Seen
+    _partitions_of: dict = field(default_factory=dict)  # topic -> partition numbers
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
 
     def stop(self) -> None:
@@ -102,9 +103,8 @@ class ConsumerWatch:
         reasons, waiting = [], {}
         for group in self.groups:
             committed = await admin.list_consumer_group_offsets(group.group_id)
-            partitions = [TopicPartition(t, p) for t in group.topics for p in (reader.partitions_for_topic(t) or ())]
+            partitions = await self._partitions(admin, group.topics)
             if not partitions:
-                await reader.topics()  # refresh metadata; partitions are known next time
                 continue
             starts = await reader.beginning_offsets(partitions)
             ends = await reader.end_offsets(partitions)
@@ -123,6 +123,14 @@ class ConsumerWatch:
                 waiting[tp] = (group.group_id, position)
         reasons += await self._oldest_ages(reader, waiting)
         return reasons
+
+    async def _partitions(self, admin: AIOKafkaAdminClient, topics: list[str]) -> list[TopicPartition]:
+        missing = [t for t in topics if t not in self._partitions_of]
+        if missing:
+            for described in await admin.describe_topics(missing):
+                if described["error_code"] == 0 and described["partitions"]:
+                    self._partitions_of[described["topic"]] = sorted(p["partition"] for p in described["partitions"])
+        return [TopicPartition(t, p) for t in topics for p in self._partitions_of.get(t, ())]
 
     async def _oldest_ages(self, reader: AIOKafkaConsumer, waiting: dict) -> list[str]:
         """The age of the first record each group has not committed, read at that offset."""

@@ -100,7 +100,8 @@ async def test_redelivered_event_changes_nothing_the_second_time(database, store
     assert handled == [envelope.event_id, second.event_id]
     assert len(await store.load_stream(f"derived-{app}")) == 2
     dead = json.loads(await pool.fetchval("SELECT raw::text FROM outbox WHERE raw IS NOT NULL"))
-    assert dead["consumer"] == "test-consumer" and "undecodable" in dead["error"]
+    assert dead["consumer"] == "test-consumer" and dead["error"].startswith("NOT_JSON")
+    assert dead["value"]["length"] == len(b"{not json") and "payload" not in dead
 
 
 async def test_a_record_the_handler_refuses_goes_to_dead_letter_and_leaves_no_changes(database, store):
