@@ -24,7 +24,6 @@ from aiokafka import errors as kafka_errors
 from aiokafka.errors import KafkaError
 
 from contracts.limits import DEAD_LETTER_ERROR_CHARS, KAFKA_PRODUCER_MAX_REQUEST_BYTES
-
 from plumbing.logging import get_logger
 from plumbing.loops import keep_running, nap
 
