@@ -12,9 +12,8 @@ from enum import StrEnum
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
-from contracts.envelope import Envelope
 from contracts.events import (
-    ApplicationResubmitted, ApplicationSubmitted, CaseOpened, EligibilityAssessed, UnitAuthorized,
+    ApplicationResubmitted, ApplicationSubmitted, CaseOpened, EligibilityAssessed, Payload, UnitAuthorized,
 )
 
 _SMS_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
@@ -91,24 +90,21 @@ def resolve(contact: Contact | None) -> Recipient | Unreachable:
     return Recipient(contact.kind, contact.ref, contact.name, e164, mask_phone(e164))
 
 
-def contact_updates(envelope: Envelope) -> list[Contact]:
+CONTACT_SOURCES = (ApplicationSubmitted, ApplicationResubmitted, EligibilityAssessed, CaseOpened, UnitAuthorized)
+
+
+def contact_updates(event: Payload) -> list[Contact]:
     """The directory rows (upserts) an event implies; the adapter stores them."""
-    p = envelope.payload
-    match envelope.event_type:
-        case "ApplicationSubmitted" | "ApplicationResubmitted":
-            cls = ApplicationSubmitted if envelope.event_type == "ApplicationSubmitted" else ApplicationResubmitted
-            app = cls.model_validate(p).application
+    match event:
+        case ApplicationSubmitted(application=app) | ApplicationResubmitted(application=app):
             updates = [Contact(RecipientKind.APPLICANT, str(app.application_id), app.applicant.name, app.applicant.phone)]
             if app.unit.phone:  # the unit's registration phone
                 updates.append(Contact(RecipientKind.UNIT, app.unit.unit_id, app.unit.name, app.unit.phone))
             return updates
-        case "EligibilityAssessed" | "CaseOpened":
-            e = (EligibilityAssessed if envelope.event_type == "EligibilityAssessed" else CaseOpened).model_validate(p)
-            s = e.summary
-            return [Contact(RecipientKind.APPLICANT, str(e.application_id), s.applicant_name, s.applicant_phone)]
-        case "UnitAuthorized":
-            e = UnitAuthorized.model_validate(p)
-            return [Contact(RecipientKind.UNIT, e.unit_id, e.operator_name, e.operator_phone, rank=1)]
+        case EligibilityAssessed(application_id=app_id, summary=s) | CaseOpened(application_id=app_id, summary=s):
+            return [Contact(RecipientKind.APPLICANT, str(app_id), s.applicant_name, s.applicant_phone)]
+        case UnitAuthorized():
+            return [Contact(RecipientKind.UNIT, event.unit_id, event.operator_name, event.operator_phone, rank=1)]
     return []
 
 

@@ -46,3 +46,12 @@ def decide_authorization(current: UnitAuthorized | None, cmd: AuthorizeUnit) -> 
         raise Conflict("该单位的授权已审核通过", "this unit's authorization was already approved",
                        code="ALREADY_AUTHORIZED")
     return [event]
+
+
+def evolve_authorization(current: UnitAuthorized | None, event: Payload) -> UnitAuthorized | None:
+    """A unit's stream folds to its latest authorization."""
+    return event if isinstance(event, UnitAuthorized) else current
+
+
+def unit_stream(unit_id: str) -> str:
+    return f"unit-{unit_id}"
