@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import inspect
 import types
 import typing
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -41,8 +42,14 @@ class Store(Protocol):
 
 
 class Repository(Generic[S]):
-    def __init__(self, store: Store, evolve: Callable[[S | None, Payload], S]) -> None:
-        self.store, self.evolve = store, evolve
+    """`store` may be a function returning the store (see Recorder)."""
+
+    def __init__(self, store: Store | Callable[[], Store], evolve: Callable[[S | None, Payload], S]) -> None:
+        self._store, self.evolve = store, evolve
+
+    @property
+    def store(self) -> Store:
+        return self._store() if callable(self._store) else self._store
 
     async def get(self, stream_id: str, conn=None, *, upto: int | None = None) -> tuple[S | None, int]:
         """The stream folded into state, and its version (0: no such stream yet). `upto`: stop at
@@ -82,7 +89,7 @@ class Recorder:
         return self._store() if callable(self._store) else self._store
 
     def repository(self, evolve: Callable[[S | None, Payload], S]) -> Repository[S]:
-        return Repository(self.store, evolve)
+        return Repository(self._store, evolve)
 
     async def save(self, stream_id: str, payloads: Sequence[Payload], *, key: str, expected_version: int | None = None,
                    actor: Actor | None = None, cause: Cause | Envelope | None = None, conn=None,
@@ -115,8 +122,9 @@ React = Callable[[Any, Context], Awaitable[Append | Sequence[Append] | None]]
 
 def _payload_types(react: React) -> tuple[type[Payload], ...]:
     """The payload types a reaction declares in its first parameter's annotation (a union: several)."""
-    first = next(iter(typing.get_type_hints(react).items()))[1]
-    members = typing.get_args(first) if isinstance(first, types.UnionType) else (first,)
+    first = next(iter(inspect.signature(react).parameters), None)
+    hint = typing.get_type_hints(react).get(first)
+    members = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
     if not members or not all(isinstance(m, type) and issubclass(m, Payload) for m in members):
         raise TypeError(f"{react.__qualname__}: annotate the first parameter with the payload type(s) it reacts to")
     return members
