@@ -15,7 +15,7 @@ from plumbing.idempotency import request_fingerprint, run_once
 from services.intake.adapters.requests import SubmitRequest, WithdrawRequest
 from services.intake.domain import validation
 from services.intake.usecases import filing
-from services.intake.usecases.prepare import prepare
+from services.intake.adapters.prepare import prepare
 
 router = APIRouter(tags=["applications"])
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]

@@ -9,15 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-import phonenumbers
-from phonenumbers import PhoneNumberType
-
+from contracts.personal_data import InvalidPhone, mask_phone, normalise_phone
 from contracts.events import (
     ApplicationResubmitted, ApplicationSubmitted, CaseOpened, EligibilityAssessed, Payload, UnitAuthorized,
 )
-
-_SMS_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
-
 
 class RecipientKind(StrEnum):
     APPLICANT = "applicant"  # ref: application id
@@ -49,35 +44,6 @@ class Recipient:
 class Unreachable:
     reason: str
     masked: str = ""
-
-
-class InvalidPhone(ValueError):
-    pass
-
-
-def normalise_phone(raw: str | None) -> str:
-    """E.164 form of a mainland mobile number, or InvalidPhone saying why."""
-    if not raw or not raw.strip():
-        raise InvalidPhone("no phone number on record")
-    try:
-        number = phonenumbers.parse(raw, "CN")
-    except phonenumbers.NumberParseException:
-        raise InvalidPhone("phone number cannot be parsed") from None
-    if not phonenumbers.is_valid_number(number):
-        raise InvalidPhone("phone number is not valid")
-    if phonenumbers.number_type(number) not in _SMS_TYPES:
-        raise InvalidPhone("phone number is not a mobile number and cannot receive SMS")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678 for any spelling of a mainland mobile; keeps 3 + 4 digits of anything else."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if len(digits) == 13 and digits.startswith("86"):
-        digits = digits[2:]
-    if len(digits) < 8:
-        return "*" * len(digits)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
 def resolve(contact: Contact | None) -> Recipient | Unreachable:

@@ -3,9 +3,9 @@ import uuid
 import pytest
 
 from contracts.events import ApplicationSummary, FeePaid
+from contracts.personal_data import InvalidPhone, mask_phone, normalise_phone
 from services.notify.domain.recipients import (
-    Contact, InvalidPhone, Recipient, RecipientKind, Unreachable, contact_updates, mask_phone, merge,
-    normalise_phone, resolve,
+    Contact, Recipient, RecipientKind, Unreachable, contact_updates, merge, resolve,
 )
 from notify_samples import APP_ID, SAMPLES, SUMMARY, envelope, event
 

@@ -8,7 +8,7 @@ from contracts.events import CaseClosed, CaseMovedTo, FeePaid
 
 from services.notify.domain.compose import Outgoing, compose
 from services.notify.domain.recipients import Contact, RecipientKind
-from services.notify.domain.redact import contains_full_id
+from contracts.personal_data import contains_full_id
 from services.notify.domain.routing import route
 from notify_samples import APP_ID, SAMPLES, envelope, event
 
