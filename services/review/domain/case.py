@@ -1,4 +1,4 @@
-"""The review case: state projected from its own events only (`evolve`, `fold`).
+"""The review case: its state, projected from its own events only (`transitions.evolve`, `fold`).
 
 One case per application; a resubmission continues the same stream with a new revision, so
 `history` keeps everything that ever happened. Who and when of each event are in its envelope
@@ -7,7 +7,7 @@ One case per application; a resubmission continues the same stream with a new re
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 

@@ -7,7 +7,7 @@ from services.notify.domain.compose import Outgoing, compose
 from services.notify.domain.dedup import dedup_key, notification_id
 from services.notify.domain.recipients import Contact, RecipientKind
 from services.notify.domain.routing import route
-from notify_samples import APP_ID, SAMPLES, envelope, event
+from notify_samples import APP_ID, SAMPLES, envelope
 
 APPLICANT = Contact(RecipientKind.APPLICANT, str(APP_ID), "张三", "13812345678")
 

@@ -7,7 +7,7 @@ from contracts.personal_data import InvalidPhone, mask_phone, normalise_phone
 from services.notify.domain.recipients import (
     Contact, Recipient, RecipientKind, Unreachable, contact_updates, merge, resolve,
 )
-from notify_samples import APP_ID, SAMPLES, SUMMARY, envelope, event
+from notify_samples import APP_ID, SAMPLES, SUMMARY, event
 
 
 @pytest.mark.parametrize("raw", ["13812345678", "+86 138 1234 5678", "138-1234-5678", "008613812345678"])
