@@ -4,6 +4,6 @@ Events travel as an `Envelope` whose `payload` is one of the models in `events`.
 Topic names and message keys are defined once, in `topics`.
 """
 from contracts.envelope import Actor, Envelope, Role
-from contracts.registry import EVENT_TYPES, parse_payload
+from contracts.registry import EVENT_TYPES, decode
 
-__all__ = ["Actor", "Envelope", "Role", "EVENT_TYPES", "parse_payload"]
+__all__ = ["Actor", "Envelope", "Role", "EVENT_TYPES", "decode"]

@@ -1,13 +1,15 @@
 """Payloads of the integration events (SPEC 3-7). Names say what happened.
 
 Each model is the `payload` of an `Envelope` whose `event_type` is the class name. Changing one:
-add an optional field, or add a new model/schema_version; `tests/contracts` pins every schema.
+add an optional field, or raise its `schema_version` and register an upcaster from the previous
+version in `contracts/upcasters.py`; `tests/contracts` pins every version's schema.
 """
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -16,6 +18,7 @@ from contracts.application import Application, Route
 
 class Payload(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
+    schema_version: ClassVar[int] = 1  # the version this model reads and writes
 
 
 class ReviewLevel(StrEnum):
@@ -100,11 +103,27 @@ class EligibilityAssessed(Payload):
 # --- review -------------------------------------------------------------------------------
 
 
+class Acting(Payload):
+    """Who must act next on a case: the review level and the organisation acting at it."""
+
+    level: ReviewLevel
+    org_id: str
+
+
 class CaseOpened(Payload):
+    schema_version: ClassVar[int] = 2  # v2: `acting` (v1 is upcast: the unit level, see upcasters.py)
     application_id: uuid.UUID
     revision: int
     outcome: Outcome
     summary: ApplicationSummary
+    acting: Acting  # the organisation acting at the unit level (the unit, or its talent centre)
+
+
+class CaseMovedTo(Payload):
+    """The case now waits at another reviewer, or (acting None) at none: returned, closed, forwarded."""
+
+    application_id: uuid.UUID
+    acting: Acting | None
 
 
 class UnitApproved(Payload):

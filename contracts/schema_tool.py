@@ -4,7 +4,10 @@
     python -m contracts.schema_tool write   # refresh the files (refuses breaking changes)
 
 A change breaks existing consumers when it removes a field, changes a field's type, or adds a
-required field (one without a default). Such a change needs a new event type or schema_version.
+required field (one without a default). Such a change needs a new event type or a new
+schema_version: the model's `schema_version` goes up, `write` adds `<Event>.v<n>.json` next to the
+older files (which stay, as the record of what is stored), and `check` then wants an upcaster from
+each version to the next (`contracts/upcasters.py`) and compares the newest file with the model.
 """
 from __future__ import annotations
 
@@ -14,12 +17,13 @@ from pathlib import Path
 
 from contracts.envelope import Envelope
 from contracts.registry import EVENT_TYPES
+from contracts.upcasters import UPCASTERS
 
 SCHEMAS_DIR = Path(__file__).parent / "schemas"
 
 
 def current_schemas() -> dict[str, dict]:
-    schemas = {f"{name}.v1": model.model_json_schema() for name, model in EVENT_TYPES.items()}
+    schemas = {f"{name}.v{model.schema_version}": model.model_json_schema() for name, model in EVENT_TYPES.items()}
     schemas["Envelope.v1"] = Envelope.model_json_schema()
     return schemas
 
@@ -73,12 +77,30 @@ def breaking_changes(old: dict, new: dict) -> list[str]:
     return problems
 
 
+def _split(name: str) -> tuple[str, int]:
+    event_type, _, version = name.rpartition(".v")
+    return event_type, int(version)
+
+
 def check() -> dict[str, list[str]]:
-    current = current_schemas()
+    """Each stored version against its successor: the newest against the model (no breaking change
+    within a version), every older one against the next by a registered upcaster."""
+    current, stored = current_schemas(), stored_schemas()
     report = {}
-    for name, old in stored_schemas().items():
-        if name not in current:
+    for name, old in stored.items():
+        event_type, version = _split(name)
+        model = EVENT_TYPES.get(event_type)
+        latest = 1 if event_type == "Envelope" else (model.schema_version if model else None)
+        if latest is None:
             report[name] = ["event type removed"]
+        elif version > latest:
+            report[name] = [f"the model is at version {latest}, older than this file"]
+        elif version < latest:
+            problems = [] if (event_type, version) in UPCASTERS else [f"no upcaster from v{version} to v{version + 1}"]
+            if f"{event_type}.v{version + 1}" not in stored and f"{event_type}.v{version + 1}" not in current:
+                problems.append(f"v{version + 1} is missing")
+            if problems:
+                report[name] = problems
         elif problems := breaking_changes(old, current[name]):
             report[name] = problems
     return report

@@ -52,6 +52,3 @@ def all_topics() -> list[TopicSpec]:
     # Dead letters are kept 30 days: they are for operators, not for replay.
     return history + [TopicSpec(dead_letter(), 1, retention_ms=30 * 24 * 3600 * 1000)]
 
-
-def message_key(application_id: object) -> bytes:
-    return str(application_id).encode()

@@ -1,7 +1,6 @@
 """HTTP helpers every service uses: bilingual error bodies, a request-body limit, /healthz and /readyz."""
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable
 
 import structlog
@@ -11,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from contracts.errors import Refused, TooLarge
+from plumbing.causes import caused_by, from_request
 from plumbing.logging import get_logger
 from plumbing.stall import NotReady
 
@@ -18,17 +18,17 @@ log = get_logger(__name__)
 
 
 def install_correlation(app: FastAPI) -> None:
-    """Every request's log lines carry its correlation id (X-Correlation-Id, or a new one)."""
+    """The request's cause (plumbing/causes.py): X-Correlation-Id or traceparent becomes the
+    correlation id of every event it causes and of every log line; the request gets its own id,
+    the causation id of the events it decides. Both are answered in headers."""
 
     @app.middleware("http")
     async def correlate(request: Request, call_next):
-        correlation_id = request.headers.get("X-Correlation-Id") or str(uuid.uuid4())
-        structlog.contextvars.bind_contextvars(correlation_id=correlation_id, path=request.url.path)
-        try:
+        with caused_by(from_request(request.headers)) as cause, \
+                structlog.contextvars.bound_contextvars(path=request.url.path):
             response = await call_next(request)
-        finally:
-            structlog.contextvars.unbind_contextvars("correlation_id", "path")
-        response.headers["X-Correlation-Id"] = correlation_id
+        response.headers["X-Correlation-Id"] = str(cause.correlation_id)
+        response.headers["X-Causation-Id"] = str(cause.causation_id)
         return response
 
 

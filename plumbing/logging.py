@@ -3,18 +3,12 @@ correlation id on every line, and no full resident ID or phone number ever writt
 from __future__ import annotations
 
 import logging
-import re
 import sys
 
 import structlog
 
-_ID_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+from contracts.personal_data import redact
 
-
-def redact(text: str) -> str:
-    """Mask 18-digit resident ID numbers and mainland mobile numbers inside any text."""
-    return _PHONE.sub(r"\1****\2", _ID_NUMBER.sub(r"\1********\2", text))
 
 
 def _redact_values(_, __, event_dict: dict) -> dict:

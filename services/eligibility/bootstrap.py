@@ -8,10 +8,11 @@ from fastapi import FastAPI
 from contracts import topics
 from contracts.errors import NotFound
 from contracts.plan import load_plan
+from plumbing.application import Reactions, Recorder
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
 from services.eligibility.reactions.when_application_filed_assess import (
-    FILED, stream_of, when_application_filed_assess)
+    ELIGIBILITY_ACTOR, stream_of, when_application_filed_assess)
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -19,10 +20,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     plan = load_plan(settings.plan)  # a wrong plan stops the start-up here, with its message
     runtime = Runtime(settings)
 
-    async def handle(conn, envelope):
-        await when_application_filed_assess(runtime.store, plan, conn, envelope)
-
-    runtime.subscriptions.append(Subscription([topics.applications()], handle, wants=lambda e: e.event_type in FILED))
+    recorder = Recorder(lambda: runtime.store, topic=topics.eligibility(), actor=ELIGIBILITY_ACTOR)
+    reactions = Reactions(recorder).add(when_application_filed_assess(plan))
+    runtime.subscriptions.append(Subscription([topics.applications()], reactions.handle, wants=reactions.wants))
     app = build_app(runtime, title="zhicheng eligibility",
                     description="Checks every rule of the plan and explains each decision (中文/English).")
 

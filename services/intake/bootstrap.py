@@ -9,10 +9,13 @@ from contracts import topics
 from contracts.plan import load_plan
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
+from plumbing.application import Reactions, Recorder
 from services.intake.adapters.api import router
+from services.intake.domain import filing
 from services.intake.reactions.when_archive_changes_record_entry import (
-    ARCHIVE_EVENTS, when_archive_changes_record_entry)
+    when_archive_entry_added_record_it, when_archive_entry_judged_record_status)
 from services.intake.reactions.when_returned_record_return import when_returned_record_return
+from services.intake.usecases.filing import INTAKE_ACTOR
 
 TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text()
 
@@ -22,16 +25,14 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     plan = load_plan(settings.plan)
     runtime = Runtime(settings, extra_schema=TABLES)
 
-    async def on_review_event(conn, envelope):
-        if envelope.event_type == "Returned":
-            await when_returned_record_return(runtime.store, conn, envelope)
-        else:
-            await when_archive_changes_record_entry(conn, envelope)
-
-    runtime.subscriptions.append(Subscription([topics.review()], on_review_event,
-                                              wants=lambda e: e.event_type in ARCHIVE_EVENTS | {"Returned"}))
+    recorder = Recorder(lambda: runtime.store, topic=topics.applications(), actor=INTAKE_ACTOR)
+    reactions = (Reactions(recorder)
+                 .add(when_returned_record_return(recorder.repository(filing.evolve)))
+                 .add(when_archive_entry_added_record_it)
+                 .add(when_archive_entry_judged_record_status))
+    runtime.subscriptions.append(Subscription([topics.review()], reactions.handle, wants=reactions.wants))
     app = build_app(runtime, title="zhicheng intake",
                     description="Applicants file, resubmit and withdraw applications (个人申报).")
-    app.state.settings, app.state.plan = settings, plan
+    app.state.settings, app.state.plan, app.state.recorder = settings, plan, recorder
     app.include_router(router)
     return app

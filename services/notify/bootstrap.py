@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from contracts import topics
 from contracts.plan import load_plan
 from plumbing import clock
+from plumbing.application import Reactions, Recorder
 from plumbing.runtime import Runtime, Subscription, build_app
 from services.notify.adapters.gateway_http import HttpSmsGateway
 from services.notify.adapters.gateway_recording import RecordingGateway
@@ -20,10 +21,11 @@ from services.notify.dispatcher import Dispatcher
 from services.notify.domain.departments import department_contacts
 from services.notify.domain.templates import load_catalogue
 from services.notify.reactions.when_case_moves_track_waiting import when_case_moves_track_waiting
-from services.notify.reactions.when_event_plan_messages import when_event_plan_messages
+from services.notify.reactions.when_event_plan_messages import EVENTS, when_event_plan_messages
 from services.notify.scheduler import ReminderScheduler
 from services.notify.settings import NotifySettings
 from services.notify.templates import read_catalogue_text, read_department_contacts
+from services.notify.usecases.recording import NOTIFY_ACTOR
 from services.notify.usecases.reminding import run_reminders, seed_department_contacts
 from services.notify.usecases.status import delivery_status, reminder_status
 
@@ -37,11 +39,12 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     departments = department_contacts(read_department_contacts(settings.notify_department_contacts), plan)
     runtime = Runtime(settings, extra_schema=TABLES)
 
-    async def on_event(conn, envelope):
-        await when_case_moves_track_waiting(plan, conn, envelope)
-        await when_event_plan_messages(runtime.store, plan, catalogue, conn, envelope)
-
-    runtime.subscriptions.append(Subscription([topics.applications(), topics.eligibility(), topics.review()], on_event))
+    recorder = Recorder(lambda: runtime.store, topic=topics.notifications(), actor=NOTIFY_ACTOR)
+    reactions = (Reactions(recorder)
+                 .add(when_case_moves_track_waiting)
+                 .add(when_event_plan_messages(recorder, plan, catalogue), *EVENTS))
+    runtime.subscriptions.append(Subscription([topics.applications(), topics.eligibility(), topics.review()],
+                                              reactions.handle, wants=reactions.wants))
     app = build_app(runtime, title="zhicheng notify", description="12333 SMS: once per event, never a full ID number.")
 
     async def start_dispatcher(rt: Runtime) -> None:
@@ -49,7 +52,7 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
             gateway = HttpSmsGateway.from_env(os.environ, policy=settings.gateway_policy())
         else:
             gateway = RecordingGateway(rt.pool)
-        app.state.dispatcher = Dispatcher(rt.pool, rt.store, gateway, tz=plan.timezone, quiet=settings.quiet(),
+        app.state.dispatcher = Dispatcher(rt.pool, recorder, gateway, tz=plan.timezone, quiet=settings.quiet(),
                                           windows=settings.windows(), policy=settings.round_policy(),
                                           wall_offset=clock.offset)  # read per message: the season clock may move
         rt.spawn(app.state.dispatcher.run(), "notify-dispatcher")
@@ -60,7 +63,7 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         def today() -> date:
             return clock.now().astimezone(ZoneInfo(plan.timezone)).date()
 
-        app.state.reminders = ReminderScheduler(lambda day: run_reminders(rt.pool, rt.store, plan, catalogue, day),
+        app.state.reminders = ReminderScheduler(lambda day: run_reminders(rt.pool, recorder, plan, catalogue, day),
                                                 today, interval=settings.notify_reminder_interval_seconds)
         rt.spawn(app.state.reminders.run(), "notify-reminders")
 

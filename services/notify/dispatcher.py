@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from plumbing.eventstore import EventStore
+from plumbing.application import Recorder
 from plumbing.logging import get_logger
 from plumbing.loops import keep_running, nap
 from services.notify.adapters.gateway_http import GatewayResult
@@ -61,10 +61,10 @@ class Dispatcher:
     """`clock` is real time (it is compared with the database's timestamps); `wall_offset` shifts
     it to the season's wall clock for quiet hours (plumbing.clock.offset() in the service)."""
 
-    def __init__(self, pool: asyncpg.Pool, store: EventStore, gateway, *, tz: str, quiet: QuietHours | None = None,
+    def __init__(self, pool: asyncpg.Pool, recorder: Recorder, gateway, *, tz: str, quiet: QuietHours | None = None,
                  policy: RetryPolicy = RetryPolicy(max_attempts=3), windows=rate_limit.DEFAULT_WINDOWS,
                  clock=lambda: datetime.now(UTC), wall_offset=lambda: timedelta(0)) -> None:
-        self.pool, self.store, self.gateway, self.windows = pool, store, gateway, windows
+        self.pool, self.recorder, self.gateway, self.windows = pool, recorder, gateway, windows
         self.tz, self.quiet, self.policy, self.clock, self.wall_offset = ZoneInfo(tz), quiet, policy, clock, wall_offset
         self._stop = asyncio.Event()
         self._wake = asyncio.Event()
@@ -146,7 +146,7 @@ class Dispatcher:
                 getattr(outcome, "reason", None))
             if finished == "UPDATE 0":
                 return  # someone else already recorded how it ended: record nothing twice
-            await append_outcome(self.store, conn, outcome, row["correlation_id"])
+            await append_outcome(self.recorder, conn, outcome, row["correlation_id"])
             await conn.execute("SELECT pg_notify('outbox', '')")
         log.info(f"notify.{status}", template=row["template"], to=row["recipient_masked"],
                  correlation_id=str(row["correlation_id"]))

@@ -6,7 +6,9 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from contracts import topics
+from contracts.envelope import SYSTEM_ACTOR
 from contracts.plan import load_plan
+from plumbing.application import Reactions, Recorder
 from plumbing.projection import ProjectionRunner
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
@@ -24,15 +26,12 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     plan = load_plan(settings.plan)
     runtime = Runtime(settings, extra_schema=TABLES)
 
-    async def on_assessed(conn, envelope):
-        await when_assessed_open_case(runtime.store, plan, conn, envelope)
-
-    async def on_withdrawn(conn, envelope):
-        await when_withdrawn_close_case(runtime.store, plan, conn, envelope)
-
+    recorder = Recorder(lambda: runtime.store, topic=topics.review(), actor=SYSTEM_ACTOR)
+    assessed = Reactions(recorder).add(when_assessed_open_case(recorder, plan))
+    withdrawn = Reactions(recorder).add(when_withdrawn_close_case(recorder, plan))
     runtime.subscriptions += [
-        Subscription([topics.eligibility()], on_assessed, wants=lambda e: e.event_type == "EligibilityAssessed"),
-        Subscription([topics.applications()], on_withdrawn, wants=lambda e: e.event_type == "ApplicationWithdrawn"),
+        Subscription([topics.eligibility()], assessed.handle, wants=assessed.wants),
+        Subscription([topics.applications()], withdrawn.handle, wants=withdrawn.wants),
     ]
 
     async def start_projection(rt: Runtime) -> None:
@@ -47,7 +46,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app = build_app(runtime, title="zhicheng review",
                     description="The review chain: unit → public notice → construction authority → HR bureau → "
                                 "city HR bureau → provincial committee.")
-    app.state.settings, app.state.plan = settings, plan
+    app.state.settings, app.state.plan, app.state.recorder = settings, plan, recorder
     app.include_router(views_router)
     app.include_router(cases_router)
     app.include_router(units_router)

@@ -78,7 +78,7 @@ async def test_a_returned_application_is_resubmitted_checked_again_and_reopens_w
     await season.resubmit(corrected)
     reopened = await season.reaches(ids["R1"], "at_unit", revision=2)
     types = [e["event_type"] for e in reopened["history"]]
-    assert types == ["CaseOpened", "Returned", "CaseOpened"]
+    assert types == ["CaseOpened", "Returned", "CaseMovedTo", "CaseOpened"]  # returned: nobody acts until resubmitted
     assert [e["payload"]["revision"] for e in reopened["history"] if e["event_type"] == "CaseOpened"] == [1, 2]
     assert reopened["history"][1]["payload"]["sections"][0]["section"] == "ce_certificates"
     assert (await season.sms(ids["R1"], "application_returned"))["text"].count("继续教育") >= 1

@@ -15,7 +15,7 @@ from plumbing.idempotency import request_fingerprint, run_once
 from services.intake.adapters.requests import SubmitRequest, WithdrawRequest
 from services.intake.domain import validation
 from services.intake.usecases import filing
-from services.intake.usecases.prepare import prepare
+from services.intake.adapters.prepare import prepare
 
 router = APIRouter(tags=["applications"])
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
@@ -46,7 +46,7 @@ async def _file(request: Request, body: SubmitRequest, key: str | None, claims: 
     fingerprint = request_fingerprint(use_case.__name__, str(application_id), body.model_dump(mode="json"))
 
     async def action(conn):
-        return 201, await use_case(state.runtime.store, conn, application, photo, _actor(claims), now)
+        return 201, await use_case(state.recorder, conn, application, photo, _actor(claims), now)
 
     status, answer = await run_once(state.runtime.pool, key, fingerprint, action)
     return JSONResponse(answer, status_code=status)
@@ -74,7 +74,7 @@ async def withdraw(request: Request, application_id: uuid.UUID, body: WithdrawRe
     await _owned(request, application_id, claims)
 
     async def action(conn):
-        return 200, await filing.withdraw(state.runtime.store, conn, application_id, body.reason, _actor(claims),
+        return 200, await filing.withdraw(state.recorder, conn, application_id, body.reason, _actor(claims),
                                           clock.now())
 
     status, answer = await run_once(state.runtime.pool, key, request_fingerprint("withdraw", str(application_id),
@@ -83,13 +83,12 @@ async def withdraw(request: Request, application_id: uuid.UUID, body: WithdrawRe
 
 
 async def _owned(request: Request, application_id: uuid.UUID, claims: dict) -> list:
-    events = await request.app.state.runtime.store.load_stream(filing.stream_of(application_id))
+    events = await filing.history(request.app.state.recorder, application_id)
     if not events:
         raise NotFound("未找到该申报", "no such application")
-    owner = events[0].payload["application"]["applicant"]["person_ref"]
-    if claims["role"] is not Role.AUDITOR and claims.get("person_ref") != owner:
+    if claims["role"] is not Role.AUDITOR and claims.get("person_ref") != filing.owner(events):
         raise Forbidden("只能查看本人的申报", "you may only see your own application")
-    return events
+    return [envelope for envelope, _payload in events]
 
 
 @router.get("/applications/{application_id}", summary="The application's history as filed (applicant, auditor)")

@@ -12,6 +12,10 @@ from contracts.errors import Conflict
 from contracts.events import ApplicationResubmitted, ApplicationSubmitted, ApplicationWithdrawn, Payload
 
 
+def stream_of(application_id: uuid.UUID) -> str:
+    return f"application-{application_id}"
+
+
 @dataclass(frozen=True)
 class Filing:
     application_id: uuid.UUID

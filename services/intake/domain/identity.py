@@ -14,6 +14,8 @@ from datetime import date
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
+from contracts import personal_data
+
 from .problems import Problem
 
 EARLIEST_BIRTH = date(1900, 1, 1)
@@ -63,9 +65,8 @@ def credit_code_problems(code: str, field: str = "unit.credit_code") -> list[Pro
 
 
 def mask_id_number(id_number: str) -> str:
-    """First 6 and last 4 kept: 330602********1234. Events never carry the full number."""
-    number = compact_id(id_number)
-    return number[:6] + "*" * max(len(number) - 10, 0) + number[-4:]
+    """The number as typed, compacted, then masked by the one rule (contracts.personal_data)."""
+    return personal_data.mask_id_number(compact_id(id_number))
 
 
 def person_ref(id_number: str, secret: bytes | str) -> str:

@@ -1,5 +1,5 @@
 """Intake's use cases: submit, resubmit after a return, withdraw. Each loads the application's
-stream, lets the pure domain decide, and appends (with outbox rows) in the caller's transaction."""
+stream, lets the pure domain decide, and saves (with outbox rows) in the caller's transaction."""
 from __future__ import annotations
 
 import uuid
@@ -7,33 +7,34 @@ from datetime import datetime
 
 import asyncpg
 
-from contracts import topics
 from contracts.application import Application
-from contracts.envelope import Actor
+from contracts.envelope import SYSTEM_ACTOR, Actor, Role
 from contracts.errors import InvalidInput
-from plumbing.eventstore import EventStore, NewEvent
+from plumbing.application import Recorder, Repository
 from services.intake.domain import filing
 from services.intake.domain.citations import ArchiveRecord, citation_problems, with_archive_facts
-from services.intake.domain.filing import Filing, OpenReturn
+from services.intake.domain.filing import Filing, OpenReturn, stream_of
+
+INTAKE_ACTOR = Actor(role=Role.SYSTEM, organisation="intake", user=SYSTEM_ACTOR.user)
 
 
-def stream_of(application_id: uuid.UUID) -> str:
-    return f"application-{application_id}"
+async def load_filing(recorder: Recorder, conn, application_id: uuid.UUID) -> tuple[Filing | None, int]:
+    return await Repository(recorder.store, filing.evolve).get(stream_of(application_id), conn)
 
 
-async def load_filing(store: EventStore, conn, application_id: uuid.UUID) -> tuple[Filing | None, int]:
-    from contracts.registry import parse_payload
-
-    state, version = None, 0
-    for env in await store.load_stream(stream_of(application_id), conn):
-        state, version = filing.evolve(state, parse_payload(env.event_type, env.payload)), env.stream_version
-    return state, version
+async def history(recorder: Recorder, application_id: uuid.UUID) -> list:
+    """The application's events with their decoded payloads, oldest first."""
+    return await Repository(recorder.store, filing.evolve).events(stream_of(application_id))
 
 
-async def _append(store, conn, application_id, version, payloads, actor, now) -> list[str]:
-    events = [NewEvent(p, actor, correlation_id=application_id, occurred_at=now) for p in payloads]
-    stored = await store.append(stream_of(application_id), version, events, topic=topics.applications(),
-                                key=str(application_id), conn=conn)
+def owner(history: list) -> str:
+    """The person_ref of whoever filed the application (its first event)."""
+    return history[0][1].application.applicant.person_ref
+
+
+async def _save(recorder: Recorder, conn, application_id, version, payloads, actor, now) -> list[str]:
+    stored = await recorder.save(stream_of(application_id), payloads, key=str(application_id),
+                                 expected_version=version, actor=actor, conn=conn, occurred_at=now)
     return [str(e.event_id) for e in stored]
 
 
@@ -55,35 +56,34 @@ async def _cited_from_archive(conn, application: Application) -> Application:
     return with_archive_facts(application, archive)
 
 
-async def submit(store: EventStore, conn, application: Application, photo: bytes | None, actor: Actor,
+async def submit(recorder: Recorder, conn, application: Application, photo: bytes | None, actor: Actor,
                  now: datetime) -> dict:
     application = await _cited_from_archive(conn, application)
-    state, version = await load_filing(store, conn, application.application_id)
+    state, version = await load_filing(recorder, conn, application.application_id)
     payloads = filing.decide_submit(state, application)
     await _store_photo(conn, application, photo)
-    ids = await _append(store, conn, application.application_id, version, payloads, actor, now)
+    ids = await _save(recorder, conn, application.application_id, version, payloads, actor, now)
     return {"application_id": str(application.application_id), "revision": application.revision,
             "status": "submitted", "event_ids": ids}
 
 
-async def resubmit(store: EventStore, conn, application: Application, photo: bytes | None, actor: Actor,
+async def resubmit(recorder: Recorder, conn, application: Application, photo: bytes | None, actor: Actor,
                    now: datetime) -> dict:
     application = await _cited_from_archive(conn, application)
-    state, version = await load_filing(store, conn, application.application_id)
+    state, version = await load_filing(recorder, conn, application.application_id)
     row = await conn.fetchrow("SELECT return_event_id, revision FROM open_returns WHERE application_id = $1",
                               application.application_id)
     open_return = OpenReturn(row["return_event_id"], row["revision"]) if row else None
     payloads = filing.decide_resubmit(state, open_return, application)
     await _store_photo(conn, application, photo)
-    ids = await _append(store, conn, application.application_id, version, payloads, actor, now)
+    ids = await _save(recorder, conn, application.application_id, version, payloads, actor, now)
     await conn.execute("DELETE FROM open_returns WHERE application_id = $1", application.application_id)
-    revision = payloads[0].application.revision
-    return {"application_id": str(application.application_id), "revision": revision, "status": "resubmitted",
-            "event_ids": ids}
+    return {"application_id": str(application.application_id), "revision": payloads[0].application.revision,
+            "status": "resubmitted", "event_ids": ids}
 
 
-async def withdraw(store: EventStore, conn, application_id: uuid.UUID, reason: str, actor: Actor,
+async def withdraw(recorder: Recorder, conn, application_id: uuid.UUID, reason: str, actor: Actor,
                    now: datetime) -> dict:
-    state, version = await load_filing(store, conn, application_id)
-    ids = await _append(store, conn, application_id, version, filing.decide_withdraw(state, reason), actor, now)
+    state, version = await load_filing(recorder, conn, application_id)
+    ids = await _save(recorder, conn, application_id, version, filing.decide_withdraw(state, reason), actor, now)
     return {"application_id": str(application_id), "status": "withdrawn", "event_ids": ids}

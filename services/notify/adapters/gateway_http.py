@@ -14,7 +14,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Protocol
 
 import httpx
 
@@ -29,10 +28,6 @@ class GatewayResult:
     status: int | None = None  # the last HTTP status, None after a timeout or transport error
     reason: str = ""
     permanent: bool = False  # True: retrying later will not help (bad number, bad credentials)
-
-
-class SmsGateway(Protocol):
-    async def send(self, to: str, text: str, dedup_key: str) -> GatewayResult: ...
 
 
 class GatewayConfigError(ValueError):

@@ -8,7 +8,7 @@ import asyncpg
 
 from plumbing.logging import get_logger
 from services.notify.adapters.gateway_http import GatewayResult
-from services.notify.domain.recipients import mask_phone
+from contracts.personal_data import mask_phone
 
 log = get_logger(__name__)
 

@@ -37,14 +37,15 @@ CREATE TABLE IF NOT EXISTS sms_log (
     sent_at    timestamptz NOT NULL DEFAULT now()
 );
 -- Read model for deadline reminders: the reviewer each open case is waiting at (see domain/waiting.py).
+-- Who must act on each open case, as review's events say it (CaseOpened, CaseMovedTo).
 CREATE TABLE IF NOT EXISTS waiting_cases (
     application_id uuid PRIMARY KEY,
-    unit_org       text NOT NULL,  -- the unit (or talent centre) that acts at the unit level
-    area           text NOT NULL,  -- the unit's area: decides the departments (属地原则)
     level          text NOT NULL,  -- unit | construction_authority | hr_bureau | city_hr_bureau
     org_id         text NOT NULL,  -- who must act now
     updated_at     timestamptz NOT NULL DEFAULT now()
 );
+-- Before review said who acts next, notify derived it from the unit and its area.
+ALTER TABLE waiting_cases DROP COLUMN IF EXISTS unit_org, DROP COLUMN IF EXISTS area;
 CREATE INDEX IF NOT EXISTS waiting_cases_by_org ON waiting_cases (org_id, level);
 -- One row per reminder (recipient, deadline, days before): written in the transaction that plans
 -- its delivery, so a rerun or a restart of the scheduler never plans a reminder twice.

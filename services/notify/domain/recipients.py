@@ -9,16 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-import phonenumbers
-from phonenumbers import PhoneNumberType
-
-from contracts.envelope import Envelope
+from contracts.personal_data import InvalidPhone, mask_phone, normalise_phone
 from contracts.events import (
-    ApplicationResubmitted, ApplicationSubmitted, CaseOpened, EligibilityAssessed, UnitAuthorized,
+    ApplicationResubmitted, ApplicationSubmitted, CaseOpened, EligibilityAssessed, Payload, UnitAuthorized,
 )
-
-_SMS_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
-
 
 class RecipientKind(StrEnum):
     APPLICANT = "applicant"  # ref: application id
@@ -52,35 +46,6 @@ class Unreachable:
     masked: str = ""
 
 
-class InvalidPhone(ValueError):
-    pass
-
-
-def normalise_phone(raw: str | None) -> str:
-    """E.164 form of a mainland mobile number, or InvalidPhone saying why."""
-    if not raw or not raw.strip():
-        raise InvalidPhone("no phone number on record")
-    try:
-        number = phonenumbers.parse(raw, "CN")
-    except phonenumbers.NumberParseException:
-        raise InvalidPhone("phone number cannot be parsed") from None
-    if not phonenumbers.is_valid_number(number):
-        raise InvalidPhone("phone number is not valid")
-    if phonenumbers.number_type(number) not in _SMS_TYPES:
-        raise InvalidPhone("phone number is not a mobile number and cannot receive SMS")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678 for any spelling of a mainland mobile; keeps 3 + 4 digits of anything else."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if len(digits) == 13 and digits.startswith("86"):
-        digits = digits[2:]
-    if len(digits) < 8:
-        return "*" * len(digits)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
-
-
 def resolve(contact: Contact | None) -> Recipient | Unreachable:
     if contact is None:
         return Unreachable("recipient is not in notify's directory")
@@ -91,24 +56,21 @@ def resolve(contact: Contact | None) -> Recipient | Unreachable:
     return Recipient(contact.kind, contact.ref, contact.name, e164, mask_phone(e164))
 
 
-def contact_updates(envelope: Envelope) -> list[Contact]:
+CONTACT_SOURCES = (ApplicationSubmitted, ApplicationResubmitted, EligibilityAssessed, CaseOpened, UnitAuthorized)
+
+
+def contact_updates(event: Payload) -> list[Contact]:
     """The directory rows (upserts) an event implies; the adapter stores them."""
-    p = envelope.payload
-    match envelope.event_type:
-        case "ApplicationSubmitted" | "ApplicationResubmitted":
-            cls = ApplicationSubmitted if envelope.event_type == "ApplicationSubmitted" else ApplicationResubmitted
-            app = cls.model_validate(p).application
+    match event:
+        case ApplicationSubmitted(application=app) | ApplicationResubmitted(application=app):
             updates = [Contact(RecipientKind.APPLICANT, str(app.application_id), app.applicant.name, app.applicant.phone)]
             if app.unit.phone:  # the unit's registration phone
                 updates.append(Contact(RecipientKind.UNIT, app.unit.unit_id, app.unit.name, app.unit.phone))
             return updates
-        case "EligibilityAssessed" | "CaseOpened":
-            e = (EligibilityAssessed if envelope.event_type == "EligibilityAssessed" else CaseOpened).model_validate(p)
-            s = e.summary
-            return [Contact(RecipientKind.APPLICANT, str(e.application_id), s.applicant_name, s.applicant_phone)]
-        case "UnitAuthorized":
-            e = UnitAuthorized.model_validate(p)
-            return [Contact(RecipientKind.UNIT, e.unit_id, e.operator_name, e.operator_phone, rank=1)]
+        case EligibilityAssessed(application_id=app_id, summary=s) | CaseOpened(application_id=app_id, summary=s):
+            return [Contact(RecipientKind.APPLICANT, str(app_id), s.applicant_name, s.applicant_phone)]
+        case UnitAuthorized():
+            return [Contact(RecipientKind.UNIT, event.unit_id, event.operator_name, event.operator_phone, rank=1)]
     return []
 
 

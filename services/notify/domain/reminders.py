@@ -11,12 +11,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
-
-import chinese_calendar
+from datetime import date
 
 from contracts.events import DeadlineApproaching, ReviewLevel
 from contracts.plan import Plan
+from contracts.working_days import is_working_day, working_days_before
 
 REMINDER_NAMESPACE = uuid.UUID("0d6c3a8e-2f0b-4c55-b1c4-2d2e9f7a3e10")
 IsWorkday = Callable[[date], bool]
@@ -66,17 +65,8 @@ def plan_deadlines(plan: Plan) -> list[Deadline]:
     return [Deadline(plan.unit_deadline, frozenset({ReviewLevel.UNIT})), Deadline(plan.city_deadline, departments)]
 
 
-def working_days_before(deadline: date, n: int, is_workday: IsWorkday = chinese_calendar.is_workday) -> date:
-    """The working day that leaves `n` working days (itself included) before `deadline`."""
-    day, counted = deadline, 0
-    while counted < n:
-        day -= timedelta(days=1)
-        counted += is_workday(day)
-    return day
-
-
 def due_reminders(deadlines: Iterable[Deadline], days_before: Iterable[int], today: date,
-                  waiting: Iterable[Waiting], is_workday: IsWorkday = chinese_calendar.is_workday) -> list[Reminder]:
+                  waiting: Iterable[Waiting], is_workday: IsWorkday = is_working_day) -> list[Reminder]:
     """The reminders due today. A run that missed a reminder day (the scheduler was down) still
     sends the most urgent reminder that has come due, and only that one, before the deadline."""
     offsets = sorted(set(days_before))

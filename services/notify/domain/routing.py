@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from contracts.envelope import Envelope
 from contracts.events import (
     DeadlineApproaching, DepartmentApproved, DepartmentRejected, EligibilityAssessed,
     ForwardedToCommittee, FeeRequested, HRBureauRecommended, InterviewResultRecorded,
-    InterviewScheduled, Outcome, PublicNoticeCompleted, PublicNoticeStarted, Returned,
+    InterviewScheduled, Outcome, Payload, PublicNoticeCompleted, PublicNoticeStarted, Returned,
     ReviewLevel, UnitApproved, UnitAuthorized, UnitRejected,
 )
 from contracts.plan import Plan
+from contracts.review_chain import org_names
 from services.notify.domain.recipients import Contact, RecipientKind
 from services.notify.domain.templates import FieldValue
 
@@ -43,14 +43,6 @@ def _local(moment: datetime, plan: Plan) -> datetime:
     return moment.astimezone(ZoneInfo(plan.timezone)) if moment.tzinfo else moment
 
 
-def _org_names(plan: Plan) -> dict[str, str]:
-    names = {plan.city_hr_bureau.org_id: plan.city_hr_bureau.name_zh}
-    for unit in plan.receiving_units:
-        names[unit.construction_authority.org_id] = unit.construction_authority.name_zh
-        names[unit.hr_bureau.org_id] = unit.hr_bureau.name_zh
-    return names
-
-
 def _unit_authorized(e: UnitAuthorized, plan: Plan) -> list[Message]:
     contact = Contact(RecipientKind.UNIT, e.unit_id, e.operator_name, e.operator_phone, rank=1)
     return [Message("unit_authorized", RecipientKind.UNIT, e.unit_id, {"unit_name": e.unit_name}, None, contact)]
@@ -72,47 +64,47 @@ def _eligibility(e: EligibilityAssessed, plan: Plan) -> list[Message]:
 
 def _deadline(e: DeadlineApproaching, plan: Plan) -> list[Message]:
     kind = RecipientKind.UNIT if e.level is ReviewLevel.UNIT else RecipientKind.ORG
-    name = _org_names(plan).get(e.recipient_org, e.recipient_org)
+    name = org_names(plan).get(e.recipient_org, e.recipient_org)
     contact = Contact(kind, e.recipient_org, name, e.recipient_phone) if e.recipient_phone else None
     fields = {"step": e.level.value, "deadline": e.deadline, "waiting_cases": e.waiting_cases}
     return [Message("deadline_approaching", kind, e.recipient_org, fields, None, contact)]
 
 
-_ROUTES: dict[str, tuple[type, Callable[..., list[Message]]]] = {
-    "UnitAuthorized": (UnitAuthorized, _unit_authorized),
-    "Returned": (Returned, _returned),
-    "UnitRejected": (UnitRejected, lambda e, p: [
+_ROUTES: dict[type[Payload], Callable[..., list[Message]]] = {
+    UnitAuthorized: _unit_authorized,
+    Returned: _returned,
+    UnitRejected: (lambda e, p: [
         _applicant("not_passed", e.application_id, step=ReviewLevel.UNIT.value, reason=e.reason)]),
-    "DepartmentRejected": (DepartmentRejected, lambda e, p: [
+    DepartmentRejected: (lambda e, p: [
         _applicant("not_passed", e.application_id, step=e.level.value, reason=e.reason)]),
-    "UnitApproved": (UnitApproved, lambda e, p: [_applicant("passed_unit", e.application_id)]),
-    "DepartmentApproved": (DepartmentApproved, lambda e, p: [_applicant(f"passed_{e.level.value}", e.application_id)]),
-    "HRBureauRecommended": (HRBureauRecommended, lambda e, p: [
-        _applicant("recommended_to_city", e.application_id, bureau=_org_names(p).get(e.bureau, e.bureau))]),
-    "PublicNoticeStarted": (PublicNoticeStarted, lambda e, p: [_applicant(
+    UnitApproved: (lambda e, p: [_applicant("passed_unit", e.application_id)]),
+    DepartmentApproved: (lambda e, p: [_applicant(f"passed_{e.level.value}", e.application_id)]),
+    HRBureauRecommended: (lambda e, p: [
+        _applicant("recommended_to_city", e.application_id, bureau=org_names(p).get(e.bureau, e.bureau))]),
+    PublicNoticeStarted: (lambda e, p: [_applicant(
         "public_notice_started", e.application_id, starts_on=e.starts_on, ends_on=e.ends_on, working_days=e.working_days)]),
-    "PublicNoticeCompleted": (PublicNoticeCompleted, lambda e, p: [_applicant(
+    PublicNoticeCompleted: (lambda e, p: [_applicant(
         "public_notice_ended_with_objections" if e.objections else "public_notice_ended", e.application_id)]),
-    "InterviewScheduled": (InterviewScheduled, lambda e, p: [_applicant(
+    InterviewScheduled: (lambda e, p: [_applicant(
         "interview_scheduled", e.application_id, scheduled_at=_local(e.scheduled_at, p), place=e.place)]),
-    "InterviewResultRecorded": (InterviewResultRecorded, lambda e, p: [_applicant(
+    InterviewResultRecorded: (lambda e, p: [_applicant(
         "interview_passed" if e.passed else "interview_failed", e.application_id, reason=e.remarks)]),
-    "FeeRequested": (FeeRequested, lambda e, p: [_applicant(
+    FeeRequested: (lambda e, p: [_applicant(
         "fee_due", e.application_id, amount_yuan=e.amount_yuan, due_by=_local(e.due_by, p))]),
-    "ForwardedToCommittee": (ForwardedToCommittee, lambda e, p: [_applicant(
+    ForwardedToCommittee: (lambda e, p: [_applicant(
         "forwarded_to_committee", e.application_id, committee=e.committee or p.committee_zh)]),
-    "DeadlineApproaching": (DeadlineApproaching, _deadline),
-    "EligibilityAssessed": (EligibilityAssessed, _eligibility),
+    DeadlineApproaching: _deadline,
+    EligibilityAssessed: _eligibility,
 }
-ROUTED_EVENT_TYPES = frozenset(_ROUTES)
+ROUTED = tuple(_ROUTES)
+ROUTED_EVENT_TYPES = frozenset(t.__name__ for t in _ROUTES)
 
 
-def route(envelope: Envelope, plan: Plan) -> list[Message]:
+def route(event: Payload, plan: Plan) -> list[Message]:
     """The messages an event asks for; other event types ask for none."""
-    entry = _ROUTES.get(envelope.event_type)
-    if entry is None:
+    handler = _ROUTES.get(type(event))
+    if handler is None:
         return []
-    model, handler = entry
-    messages = handler(model.model_validate(envelope.payload), plan)
+    messages = handler(event, plan)
     return [Message(m.template, m.recipient_kind, m.recipient_ref, {"plan": plan.short_name_zh, **m.fields},
                     m.application_id, m.contact) for m in messages]

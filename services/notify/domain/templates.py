@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
 
-from services.notify.domain.redact import redact
+from contracts.personal_data import redact
 
 KNOWN_FIELDS = frozenset({
     "name", "plan", "step", "reason", "unit_name", "phone_masked", "starts_on", "ends_on",

@@ -13,18 +13,16 @@ from datetime import date
 
 import asyncpg
 
-from contracts import topics
 from contracts.events import ReviewLevel
 from contracts.plan import Plan
-from plumbing import clock
-from plumbing.eventstore import EventStore, NewEvent
+from contracts.review_chain import CHAIN
+from plumbing.application import Recorder
+from plumbing.causes import Cause
 from plumbing.logging import get_logger
 from services.notify.domain.recipients import Contact
 from services.notify.domain.reminders import Reminder, Waiting, due_reminders, plan_deadlines
 from services.notify.domain.templates import Catalogue
-from services.notify.domain.waiting import CHAIN
-from services.notify.reactions.when_event_plan_messages import save_contact, when_event_plan_messages
-from services.notify.usecases.recording import NOTIFY_ACTOR
+from services.notify.usecases.planning import plan_messages, save_contact
 
 log = get_logger(__name__)
 
@@ -55,7 +53,7 @@ async def waiting_now(pool: asyncpg.Pool) -> list[Waiting]:
     return aggregate(rows)
 
 
-async def run_reminders(pool: asyncpg.Pool, store: EventStore, plan: Plan, catalogue: Catalogue,
+async def run_reminders(pool: asyncpg.Pool, recorder: Recorder, plan: Plan, catalogue: Catalogue,
                         today: date) -> list[Reminder]:
     """Plans the reminders due `today`; returns those planned by this run (not earlier ones)."""
     due = due_reminders(plan_deadlines(plan), plan.reminder_working_days_before, today, await waiting_now(pool))
@@ -69,11 +67,10 @@ async def run_reminders(pool: asyncpg.Pool, store: EventStore, plan: Plan, catal
                 reminder.waiting_cases, today)
             if not fresh:
                 continue
-            event = NewEvent(reminder.payload(), NOTIFY_ACTOR, correlation_id=reminder.event_id, occurred_at=clock.now(),
-                             event_id=reminder.event_id)
-            [envelope] = await store.append(f"reminder-{reminder.org}", None, [event], topic=topics.notifications(),
-                                            key=reminder.org, conn=conn)
-            await when_event_plan_messages(store, plan, catalogue, conn, envelope)
+            payload = reminder.payload()  # a story of its own: the reminder's id is its correlation id
+            [envelope] = await recorder.save(f"reminder-{reminder.org}", [payload], key=reminder.org, conn=conn,
+                                             cause=Cause(reminder.event_id), event_ids=[reminder.event_id])
+            await plan_messages(recorder, plan, catalogue, conn, payload, envelope)
         planned.append(reminder)
         log.info("notify.reminder_planned", org=reminder.org, deadline=reminder.deadline.isoformat(),
                  days_before=reminder.days_before, waiting_cases=reminder.waiting_cases)

@@ -12,14 +12,15 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
-from contracts.errors import InvalidInput, NotFound, Refused
+from contracts.errors import InvalidInput, Refused
 from plumbing import clock
+from plumbing.application import receipt
 from plumbing.idempotency import request_fingerprint, run_once
 from plumbing.logging import get_logger
 from services.review.adapters.principal import principal_of
 from services.review.domain import commands as c
 from services.review.domain.authorization import authorize
-from services.review.usecases.cases import execute, load_case, require_case
+from services.review.usecases.cases import case_stream, require_case, take_decision
 from services.review.views import case_json
 
 log = get_logger(__name__)
@@ -51,21 +52,20 @@ def build_command(name: str, application_id: uuid.UUID, body: dict[str, Any], ac
         raise InvalidInput("审核意见格式不正确", "the decision's fields are malformed", details=details) from None
 
 
-async def _decide(request: Request, name: str, application_id: uuid.UUID, body: dict, conn=None) -> list[dict]:
+async def _decide(request: Request, name: str, application_id: uuid.UUID, body: dict, conn=None):
     """Who may act is checked before what they sent: a role outside the case's scope learns
-    nothing about the body's shape (403, not 422). Every refusal is logged with the case."""
+    nothing about the body's shape (403, not 422). Every refusal is logged with the case.
+    Returns the saved events' receipt and the case after them."""
     state = request.app.state
     principal = principal_of(request)
     try:
-        loaded = None
-        if name in COMMANDS:
-            loaded = await load_case(state.runtime.store, application_id, conn)
-            if loaded[0] is None:
-                raise NotFound("未找到该申报的审核记录", "no review case for this application")
-            authorize(principal, COMMANDS[name].action, loaded[0])
-        command = build_command(name, application_id, body, principal.actor())
-        return await execute(state.runtime.store, state.plan, command, now=clock.now(), principal=principal,
-                             conn=conn, loaded=loaded)
+        if name not in COMMANDS:
+            build_command(name, application_id, body, principal.actor())  # refuses: unknown decision
+        stored, case = await take_decision(
+            state.recorder, state.plan, application_id, COMMANDS[name].action,
+            lambda: build_command(name, application_id, body, principal.actor()),
+            principal=principal, now=clock.now(), conn=conn)
+        return receipt(stored), case
     except Refused as refused:
         log.info("review.refused", decision=name, code=refused.code, status=refused.status,
                  application_id=str(application_id), role=principal.role.value, org=principal.org)
@@ -76,11 +76,10 @@ async def _decide(request: Request, name: str, application_id: uuid.UUID, body: 
 async def decide_one(request: Request, application_id: uuid.UUID, decision: str, body: dict[str, Any] | None = None,
                      key: IdemKey = None) -> JSONResponse:
     """With an Idempotency-Key, a retry gets the first answer and records nothing twice."""
-    store, principal = request.app.state.runtime.store, principal_of(request)
+    principal = principal_of(request)
 
     async def action(conn):
-        events = await _decide(request, decision, application_id, body or {}, conn)
-        case, _ = await load_case(store, application_id, conn)
+        events, case = await _decide(request, decision, application_id, body or {}, conn)
         return 200, {"events": events, "case": case_json(case)}
 
     fingerprint = request_fingerprint("review.decide", decision, str(application_id), body or {},
@@ -109,7 +108,7 @@ async def decide_batch(request: Request, batch: BatchRequest, key: IdemKey = Non
         results = []
         for item in batch.items:
             try:
-                events = await _decide(request, batch.decision, item.application_id, item.fields, conn)
+                events, _case = await _decide(request, batch.decision, item.application_id, item.fields, conn)
                 results.append({"application_id": str(item.application_id), "ok": True, "events": events})
             except Refused as refused:
                 results.append({"application_id": str(item.application_id), "ok": False, "status": refused.status,
@@ -125,8 +124,8 @@ async def decide_batch(request: Request, batch: BatchRequest, key: IdemKey = Non
 
 @router.get("/cases/{application_id}", summary="A case: stage, history of decisions (by role and scope)")
 async def read_case(request: Request, application_id: uuid.UUID) -> dict:
-    store = request.app.state.runtime.store
-    case, _ = await require_case(store, application_id)
+    recorder = request.app.state.recorder
+    case, _ = await require_case(recorder, application_id)
     authorize(principal_of(request), "read", case)
-    history = await store.load_stream(f"case-{application_id}")
+    history = await recorder.store.load_stream(case_stream(application_id))  # as stored, for the record
     return {"case": case_json(case), "history": [e.model_dump(mode="json") for e in history]}

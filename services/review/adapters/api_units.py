@@ -5,6 +5,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from plumbing import clock
+from plumbing.application import receipt
 from plumbing.logging import get_logger
 from services.review.adapters.principal import principal_of
 from services.review.domain.unit_authorization import AuthorizeUnit
@@ -25,6 +26,6 @@ class Authorization(BaseModel):
 async def approve_authorization(request: Request, unit_id: str, body: Authorization) -> dict:
     principal = principal_of(request)
     command = AuthorizeUnit(principal.actor(), unit_id, body.unit_name, body.operator_name, body.operator_phone)
-    events = await authorize_unit(request.app.state.runtime.store, command, now=clock.now())
+    events = receipt(await authorize_unit(request.app.state.recorder, command, now=clock.now()))
     log.info("review.unit_authorized", unit_id=unit_id, org=principal.org)
     return {"unit_id": unit_id, "events": events}

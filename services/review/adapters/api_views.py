@@ -13,6 +13,7 @@ from contracts.envelope import Role
 from contracts.errors import InvalidInput
 from contracts.limits import OPINION_MAX_CHARS, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS
 from plumbing import clock
+from plumbing.application import receipt
 from services.review.adapters import exports, queries
 from services.review.adapters.principal import principal_of
 from services.review.domain import roster
@@ -50,8 +51,7 @@ def _file(rows, headers, title: str, fmt: str, name: str) -> Response:
 
 
 async def _cases(request: Request, ids: list[uuid.UUID]):
-    store = request.app.state.runtime.store
-    return [(await load_case(store, i))[0] for i in ids]
+    return [(await load_case(request.app.state.recorder, i))[0] for i in ids]
 
 
 @router.get("/exports/roster", summary="评委会评审对象花名册: one receiving unit (area) or the whole city")
@@ -90,7 +90,7 @@ async def add_entry(request: Request, body: NewEntry) -> dict:
     authorize(principal, "add_archive_entry", Scope(person_ref=principal.person_ref))
     command = AddArchiveEntry(principal.actor(), body.entry_id, principal.person_ref, body.unit_id, body.title,
                               body.achieved_on, body.kind)
-    events = await execute_archive(request.app.state.runtime.store, command, now=clock.now(), key=body.entry_id)
+    events = receipt(await execute_archive(request.app.state.recorder, command, now=clock.now(), key=body.entry_id))
     return {"entry_id": body.entry_id, "events": events}
 
 
@@ -102,9 +102,9 @@ class EntryReview(BaseModel):
 @router.post("/archive/{entry_id}/review", summary="Unit approves or rejects an archive entry")
 async def review_entry(request: Request, entry_id: str, body: EntryReview) -> dict:
     principal = principal_of(request)
-    entry, _ = await load_entry(request.app.state.runtime.store, entry_id)
+    entry, _ = await load_entry(request.app.state.recorder, entry_id)
     action = "approve_archive_entry" if body.approve else "reject_archive_entry"
     authorize(principal, action, Scope(unit_org=entry.unit_id) if entry else None)
     command = ReviewArchiveEntry(principal.actor(), entry_id, body.approve, body.text)
-    return {"entry_id": entry_id, "events": await execute_archive(request.app.state.runtime.store, command,
-                                                                   now=clock.now(), key=entry_id)}
+    events = await execute_archive(request.app.state.recorder, command, now=clock.now(), key=entry_id)
+    return {"entry_id": entry_id, "events": receipt(events)}

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Iterable, Mapping
 
 from contracts.envelope import Actor
 from contracts.errors import Conflict, InvalidInput
@@ -84,11 +83,3 @@ def evolve_archive(entry: ArchiveEntry | None, event: Payload) -> ArchiveEntry:
         return replace(entry, status="rejected", note=event.reason)
     raise TypeError(f"{type(event).__name__} is not an archive event")
 
-
-def require_citable(entries: Mapping[str, ArchiveEntry], cited: Iterable[str], person_ref: str) -> None:
-    """Refuse citing an entry that is unknown, another person's, or not approved by the unit."""
-    bad = [i for i in cited if (e := entries.get(i)) is None or e.person_ref != person_ref or e.status != "approved"]
-    if bad:
-        raise InvalidInput(f"只能引用单位审核通过的本人业绩：{'、'.join(bad)}",
-                           f"only your own unit-approved archive entries can be cited: {', '.join(bad)}",
-                           code="ARCHIVE_ENTRY_NOT_APPROVED", details={"entries": bad})

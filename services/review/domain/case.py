@@ -1,4 +1,4 @@
-"""The review case: state projected from its own events only (`evolve`, `fold`).
+"""The review case: its state, projected from its own events only (`transitions.evolve`, `fold`).
 
 One case per application; a resubmission continues the same stream with a new revision, so
 `history` keeps everything that ever happened. Who and when of each event are in its envelope
@@ -7,15 +7,13 @@ One case per application; a resubmission continues the same stream with a new re
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from functools import reduce
-from typing import Iterable
 
 from contracts.application import Route
 from contracts.events import ApplicationSummary, Outcome, Payload, Returned, ReviewLevel
-from services.review.domain.routing import unit_org
+from contracts.review_chain import unit_org
 
 
 class Stage(StrEnum):
@@ -93,8 +91,7 @@ class Case:
 
     @property
     def applicant_ref(self) -> str:
-        # ApplicationSummary has no person_ref yet (contract change requested); read it when it does.
-        return str(getattr(self.summary, "person_ref", "") or "")
+        return self.summary.person_ref
 
     @property
     def scope(self) -> Scope:
@@ -104,14 +101,10 @@ class Case:
         return self.fee_options.get(level, True) is False
 
 
-def evolve(case: Case | None, event: Payload) -> Case:
-    """The state after `event`. Unknown payload types are a bug in the stream: TypeError."""
-    # imported here: transitions needs Case, and the state type should read on its own
-    from services.review.domain.transitions import apply
-
-    new = apply(case, event)
-    return replace(new, version=new.version + 1, history=new.history + (event,))
+@dataclass(frozen=True)
+class NeverOpened:
+    """A case stream that starts with CaseClosed: the application was withdrawn before its case
+    opened, and the marker makes a late assessment a no-op."""
 
 
-def fold(events: Iterable[Payload], case: Case | None = None) -> Case | None:
-    return reduce(evolve, events, case)
+NEVER_OPENED = NeverOpened()

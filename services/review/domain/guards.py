@@ -14,7 +14,7 @@ from contracts.errors import Conflict, Forbidden, InvalidInput
 from contracts.events import ReviewLevel
 from contracts.plan import Plan
 from services.review.domain.case import Case, Stage
-from services.review.domain.routing import Step, review_chain, step_at
+from contracts.review_chain import Step, review_chain, step_at
 
 LEVEL_ZH = {
     ReviewLevel.UNIT: "用人单位",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from contracts.errors import Conflict
 from contracts.events import CaseClosed, CaseOpened, Payload
 from contracts.plan import Plan
+from services.review.domain.acting import first_acting
 from services.review.domain.case import CLOSED, Case, Stage
 from services.review.domain.commands import CloseWithdrawn, OpenCase
 from services.review.domain.guards import require_case, require_text
@@ -18,7 +19,7 @@ from services.review.domain.guards import require_case, require_text
 def open_case(case: Case | None, cmd: OpenCase, now, plan: Plan) -> list[Payload]:
     plan.receiving_unit(cmd.summary.unit_area)  # an area outside the plan cannot be routed
     opened = CaseOpened(application_id=cmd.application_id, revision=cmd.revision,
-                        outcome=cmd.outcome, summary=cmd.summary)
+                        outcome=cmd.outcome, summary=cmd.summary, acting=first_acting(cmd.summary))
     if case is None:
         return [opened]
     if case.stage in CLOSED:

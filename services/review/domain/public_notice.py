@@ -10,7 +10,7 @@ from __future__ import annotations
 from contracts.errors import Conflict, InvalidInput
 from contracts.events import ObjectionRecorded, Payload, PublicNoticeCompleted, PublicNoticeStarted, ReviewLevel
 from contracts.plan import Plan
-from services.review.domain.calendar import add_working_days
+from contracts.working_days import add_working_days
 from services.review.domain.case import Case, Stage
 from services.review.domain.commands import CompletePublicNotice, RecordObjection, StartPublicNotice
 from services.review.domain.guards import (acting_step, local_date, require_case, require_in_time,

@@ -1,4 +1,4 @@
-"""How each review event changes a case (the body of `case.evolve`).
+"""How each review event changes a case: `evolve` and `fold`, the case's own projection.
 
 Kept apart from `case.py` so the state type stays readable; every handler trusts the event,
 because `decide` already refused anything invalid before it was recorded.
@@ -6,11 +6,12 @@ because `decide` already refused anything invalid before it was recorded.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable
+from functools import reduce
+from typing import Callable, Iterable
 
 from contracts import events as ev
 from contracts.events import ReviewLevel
-from services.review.domain.case import INTERVIEW_ROUTES, Case, Stage
+from services.review.domain.case import INTERVIEW_ROUTES, NEVER_OPENED, Case, NeverOpened, Stage
 
 _CLOSED_BY_STATUS = {
     "rejected": Stage.CLOSED_REJECTED,
@@ -68,6 +69,7 @@ _HANDLERS: dict[type, Callable[[Case, ev.Payload], Case]] = {
     ev.FeeRequested: lambda c, e: replace(c, fee_requested=e.amount_yuan, fee_due_by=e.due_by),
     ev.FeePaid: lambda c, e: replace(c, fee_paid=True),
     ev.CaseClosed: _closed,
+    ev.CaseMovedTo: lambda c, e: c,  # says who acts next; the stage already knows
 }
 
 
@@ -80,3 +82,22 @@ def apply(case: Case | None, event: ev.Payload) -> Case:
     if handler is None:
         raise TypeError(f"{type(event).__name__} is not a review-case event")
     return handler(case, event)
+
+
+def evolve(case: Case | None, event: ev.Payload) -> Case:
+    """The state after `event`. Unknown payload types are a bug in the stream: TypeError."""
+    new = apply(case, event)
+    return replace(new, version=new.version + 1, history=new.history + (event,))
+
+
+def fold(events: Iterable[ev.Payload], case: Case | None = None) -> Case | None:
+    return reduce(evolve, events, case)
+
+
+def evolve_stream(state: Case | NeverOpened | None, event: ev.Payload) -> Case | NeverOpened:
+    """`evolve` for a whole case stream, which may start with the withdrawn-before-open marker."""
+    if state is None and isinstance(event, ev.CaseClosed):
+        return NEVER_OPENED
+    if isinstance(state, NeverOpened):
+        return state
+    return evolve(state, event)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from contracts.envelope import Actor, Role
 from contracts.errors import Conflict, Forbidden, InvalidInput
 from contracts.events import Payload, UnitAuthorized
+from contracts.personal_data import mainland_mobile
 from services.review.domain.guards import require_text
 
-_MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
 _UNIT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -35,14 +35,23 @@ def decide_authorization(current: UnitAuthorized | None, cmd: AuthorizeUnit) -> 
         raise InvalidInput("单位编号格式不正确", "unit_id is malformed", code="UNIT_ID_INVALID")
     unit_name = require_text(cmd.unit_name, "unit_name", "单位名称")
     operator_name = require_text(cmd.operator_name, "operator_name", "经办人姓名")
-    mobile = _MOBILE.match(re.sub(r"[\s-]", "", cmd.operator_phone or ""))
+    mobile = mainland_mobile(cmd.operator_phone)
     if not mobile:
         raise InvalidInput("经办人手机号码格式不正确（用于接收12333短信）", "operator_phone must be a mainland "
                            "mobile number (it receives the 12333 SMS)", code="PHONE_INVALID",
                            details={"field": "operator_phone"})
     event = UnitAuthorized(unit_id=cmd.unit_id, unit_name=unit_name, operator_name=operator_name,
-                           operator_phone=mobile.group(1))
+                           operator_phone=mobile)
     if current == event:
         raise Conflict("该单位的授权已审核通过", "this unit's authorization was already approved",
                        code="ALREADY_AUTHORIZED")
     return [event]
+
+
+def evolve_authorization(current: UnitAuthorized | None, event: Payload) -> UnitAuthorized | None:
+    """A unit's stream folds to its latest authorization."""
+    return event if isinstance(event, UnitAuthorized) else current
+
+
+def unit_stream(unit_id: str) -> str:
+    return f"unit-{unit_id}"

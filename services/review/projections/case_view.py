@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from contracts.registry import parse_payload
+from plumbing.application import Repository
 from plumbing.eventstore import EventStore, Stored
 from services.review.domain import archive as archive_domain
-from services.review.domain.case import fold
-from services.review.usecases.cases import withdrawn_before_open
+from services.review.domain.case import NeverOpened
+from services.review.domain.transitions import evolve_stream
 
 _UPSERT_CASE = """
 INSERT INTO case_view (application_id, stream_version, revision, stage, level, outcome, applicant_name, person_ref,
@@ -29,20 +29,21 @@ ON CONFLICT (application_id) DO UPDATE SET stream_version = EXCLUDED.stream_vers
 
 
 def make_apply(store: EventStore):
+    cases = Repository(store, evolve_stream)
+    entries = Repository(store, archive_domain.evolve_archive)
+
     async def apply(conn, events: Sequence[Stored]) -> None:
         last: dict[str, Stored] = {}
         for stored in events:
             last[stored.envelope.stream_id] = stored
         for stream_id, stored in last.items():
-            history = [e for e in await store.load_stream(stream_id, conn)
-                       if e.stream_version <= stored.envelope.stream_version]
-            payloads = [parse_payload(e.event_type, e.payload) for e in history]
-            if stream_id.startswith("case-") and withdrawn_before_open([e.event_type for e in history]):
-                continue  # never opened: nothing for reviewers to see
+            upto = stored.envelope.stream_version
             if stream_id.startswith("case-"):
-                await _case_row(conn, fold(payloads), stored)
+                case, _ = await cases.get(stream_id, conn, upto=upto)
+                if not isinstance(case, NeverOpened):  # never opened: nothing for reviewers to see
+                    await _case_row(conn, case, stored)
             elif stream_id.startswith("archive-"):
-                await _archive_row(conn, payloads)
+                await _archive_row(conn, (await entries.get(stream_id, conn, upto=upto))[0])
     return apply
 
 
@@ -55,10 +56,7 @@ async def _case_row(conn, case, stored: Stored) -> None:
                        s.submitted_at, stored.envelope.recorded_at, case.scope.unit_org)
 
 
-async def _archive_row(conn, payloads) -> None:
-    entry = None
-    for p in payloads:
-        entry = archive_domain.evolve_archive(entry, p)
+async def _archive_row(conn, entry: archive_domain.ArchiveEntry) -> None:
     await conn.execute(
         "INSERT INTO archive_view (entry_id, person_ref, unit_id, title, achieved_on, status, note)"
         " VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (entry_id) DO UPDATE SET status = EXCLUDED.status,"

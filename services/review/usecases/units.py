@@ -2,25 +2,16 @@
 (key = unit_id) through the outbox in the append's transaction, like every case decision."""
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
-from contracts.events import UnitAuthorized
-from plumbing.eventstore import EventStore
-from services.review.domain.unit_authorization import AuthorizeUnit, decide_authorization
-from services.review.usecases.cases import _append
+from contracts.envelope import Envelope
+from plumbing.application import Recorder
+from services.review.domain.unit_authorization import (
+    AuthorizeUnit, decide_authorization, evolve_authorization, unit_stream)
 
 
-def unit_stream(unit_id: str) -> str:
-    return f"unit-{unit_id}"
-
-
-async def authorize_unit(store: EventStore, command: AuthorizeUnit, *, now: datetime) -> list[dict]:
+async def authorize_unit(recorder: Recorder, command: AuthorizeUnit, *, now: datetime) -> list[Envelope]:
     stream = unit_stream(command.unit_id)
-    envelopes = await store.load_stream(stream)
-    current = next((UnitAuthorized.model_validate(e.payload) for e in reversed(envelopes)
-                    if e.event_type == "UnitAuthorized"), None)
-    payloads = decide_authorization(current, command)
-    version = envelopes[-1].stream_version if envelopes else 0
-    return await _append(store, stream, version, payloads, command.actor, uuid.uuid5(uuid.NAMESPACE_URL, stream),
-                         None, now, command.unit_id, None)
+    current, version = await recorder.repository(evolve_authorization).get(stream)
+    return await recorder.save(stream, decide_authorization(current, command), key=command.unit_id,
+                               expected_version=version, actor=command.actor, occurred_at=now)

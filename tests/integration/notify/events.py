@@ -6,7 +6,10 @@ from datetime import UTC, datetime
 
 from contracts.envelope import SYSTEM_ACTOR, Envelope
 from contracts.application import Route
-from contracts.events import ApplicationSummary, CaseOpened, Outcome, Payload, UnitAuthorized
+from contracts.events import (
+    Acting, ApplicationSummary, CaseMovedTo, CaseOpened, Outcome, Payload, ReviewLevel, UnitAuthorized,
+)
+from contracts.review_chain import unit_org
 
 UNIT_MOBILE = "13800000000"
 
@@ -26,8 +29,15 @@ def summary(unit_id: str, *, area: str = "yuecheng", phone: str = "13912345678",
 
 
 def case_opened(app_id: uuid.UUID, unit_id: str, **kwargs) -> Envelope:
-    return envelope(CaseOpened(application_id=app_id, revision=1, outcome=Outcome.ELIGIBLE,
-                               summary=summary(unit_id, **kwargs)), f"case-{app_id}")
+    s = summary(unit_id, **kwargs)
+    return envelope(CaseOpened(application_id=app_id, revision=1, outcome=Outcome.ELIGIBLE, summary=s,
+                               acting=Acting(level=ReviewLevel.UNIT, org_id=unit_org(s))), f"case-{app_id}")
+
+
+def moved(app_id: uuid.UUID, version: int, level: ReviewLevel | None = None, org_id: str = "") -> Envelope:
+    """Review's CaseMovedTo: the case now waits at (level, org_id), or at nobody (no level)."""
+    acting = Acting(level=level, org_id=org_id) if level else None
+    return envelope(CaseMovedTo(application_id=app_id, acting=acting), f"case-{app_id}", version)
 
 
 def unit_authorized(unit_id: str, phone: str) -> Envelope:

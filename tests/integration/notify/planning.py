@@ -1,19 +1,32 @@
 """Feeding envelopes to notify's reactions in one transaction, as its consumer does."""
 from __future__ import annotations
 
+from contracts import topics
 from contracts.envelope import Envelope
 from contracts.plan import load_plan
+from plumbing.application import Reactions, Recorder
 from services.notify.domain.templates import load_catalogue
 from services.notify.reactions.when_case_moves_track_waiting import when_case_moves_track_waiting
-from services.notify.reactions.when_event_plan_messages import when_event_plan_messages
+from services.notify.reactions.when_event_plan_messages import EVENTS, when_event_plan_messages
 from services.notify.templates import read_catalogue_text
+from services.notify.usecases.recording import NOTIFY_ACTOR
 
 PLAN = load_plan("shaoxing-2020")
 CATALOGUE = load_catalogue(read_catalogue_text(PLAN.plan_id))
 
 
+def recorder_for(store) -> Recorder:
+    return Recorder(store, topic=topics.notifications(), actor=NOTIFY_ACTOR)
+
+
+def reactions_for(store) -> Reactions:
+    recorder = recorder_for(store)
+    return (Reactions(recorder).add(when_case_moves_track_waiting)
+            .add(when_event_plan_messages(recorder, PLAN, CATALOGUE), *EVENTS))
+
+
 async def consume(store, *envelopes: Envelope) -> None:
+    reactions = reactions_for(store)
     async with store.pool.acquire() as conn, conn.transaction():
         for e in envelopes:
-            await when_case_moves_track_waiting(PLAN, conn, e)
-            await when_event_plan_messages(store, PLAN, CATALOGUE, conn, e)
+            await reactions.handle(conn, e)

@@ -8,7 +8,7 @@ import time
 import httpx
 import uvicorn
 
-from services.notify.adapters.fake_provider import create_app
+from tests.fake_sms_provider import create_app
 
 API_KEY = "notify-test-key"
 

@@ -12,7 +12,7 @@ from services.notify.domain.quiet_hours import QuietHours
 from services.notify.domain.rate_limit import Window
 from services.notify.domain.retry import RetryPolicy
 from tests.integration.notify.events import case_opened, envelope
-from tests.integration.notify.planning import consume
+from tests.integration.notify.planning import consume, recorder_for
 
 TZ = "Asia/Shanghai"
 
@@ -44,7 +44,7 @@ async def statuses(pool, app_id):
 
 async def test_a_second_message_to_the_same_number_waits_for_the_rate_limit_window(store):
     clock = Clock()
-    dispatcher = Dispatcher(store.pool, store, RecordingGateway(store.pool), tz=TZ, clock=clock,
+    dispatcher = Dispatcher(store.pool, recorder_for(store), RecordingGateway(store.pool), tz=TZ, clock=clock,
                             windows=(Window(timedelta(seconds=60), 1),))
     app_id = await two_messages_to_one_applicant(store)
     assert await dispatcher.dispatch_due() == 2
@@ -63,7 +63,7 @@ async def test_a_message_due_in_quiet_hours_is_held_until_the_morning(store):
     clock = Clock()
     evening = datetime.combine(clock.now.astimezone(ZoneInfo(TZ)).date(), time(22, 0), tzinfo=ZoneInfo(TZ))
     offset = evening - clock.now  # the season's wall clock reads 22:00 now
-    dispatcher = Dispatcher(store.pool, store, RecordingGateway(store.pool), tz=TZ, clock=clock,
+    dispatcher = Dispatcher(store.pool, recorder_for(store), RecordingGateway(store.pool), tz=TZ, clock=clock,
                             quiet=QuietHours(time(21, 0), time(8, 0)), wall_offset=lambda: offset,
                             windows=(Window(timedelta(seconds=1), 100),))
     app_id = uuid.uuid4()
@@ -92,7 +92,7 @@ class DownGateway:
 
 async def test_after_the_last_round_of_retries_the_message_fails_with_a_dead_letter(store):
     clock, gateway = Clock(), DownGateway()
-    dispatcher = Dispatcher(store.pool, store, gateway, tz=TZ, clock=clock, policy=RetryPolicy(max_attempts=3, base=1, cap=4))
+    dispatcher = Dispatcher(store.pool, recorder_for(store), gateway, tz=TZ, clock=clock, policy=RetryPolicy(max_attempts=3, base=1, cap=4))
     app_id = uuid.uuid4()
     await consume(store, case_opened(app_id, "u-down"),
                   envelope(UnitApproved(application_id=app_id, opinion="同意"), f"case-{app_id}", 2))

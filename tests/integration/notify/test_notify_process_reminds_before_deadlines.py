@@ -6,7 +6,7 @@ import uuid
 
 from contracts.events import UnitRejected
 from tests.integration.notify.conftest import get_json
-from tests.integration.notify.events import case_opened, envelope, unit_authorized
+from tests.integration.notify.events import case_opened, envelope, moved, unit_authorized
 
 NEAR_UNIT_DEADLINE = "2020-08-18T09:00:00+08:00"  # unit deadline 20 Aug; the 3-day reminder is due
 
@@ -25,7 +25,8 @@ async def test_units_with_waiting_cases_get_one_reminder_each_across_runs_and_re
                          unit_authorized("u-gamma", "13500000003"), key="units")
     await notify.publish(case_opened(uuid.uuid4(), "u-alpha"), case_opened(uuid.uuid4(), "u-alpha"),
                          case_opened(uuid.uuid4(), "u-beta"), case_opened(rejected, "u-gamma"),
-                         envelope(UnitRejected(application_id=rejected, reason="不符合"), f"case-{rejected}", 2))
+                         envelope(UnitRejected(application_id=rejected, reason="不符合"), f"case-{rejected}", 2),
+                         moved(rejected, 3))
     notify.start().wait_ready()
 
     async def two_reminders_sent():

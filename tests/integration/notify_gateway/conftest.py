@@ -9,7 +9,7 @@ import httpx
 import pytest
 import uvicorn
 
-from services.notify.adapters.fake_provider import create_app
+from tests.fake_sms_provider import create_app
 
 API_KEY = "test-key"
 

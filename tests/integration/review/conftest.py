@@ -1,5 +1,8 @@
 import pytest_asyncio
 
+from contracts import topics
+from contracts.envelope import SYSTEM_ACTOR
+from plumbing.application import Recorder
 from plumbing.db import open_pool
 from plumbing.eventstore import EventStore
 from tests.conftest import DATABASE_URL
@@ -13,3 +16,8 @@ async def store():
     yield EventStore(pool)
     await pool.close()
     await drop_database(name)
+
+
+@pytest_asyncio.fixture
+async def recorder(store):
+    return Recorder(store, topic=topics.review(), actor=SYSTEM_ACTOR)

@@ -23,24 +23,24 @@ async def _outbox(store):
                                   " JOIN events e USING (event_id) ORDER BY o.id")
 
 
-async def test_an_approval_is_one_event_on_the_unit_stream_and_one_outbox_row_for_the_review_topic(store):
-    events = await authorize_unit(store, approve(), now=NOW)
-    assert [e["event_type"] for e in events] == ["UnitAuthorized"]
+async def test_an_approval_is_one_event_on_the_unit_stream_and_one_outbox_row_for_the_review_topic(store, recorder):
+    events = await authorize_unit(recorder, approve(), now=NOW)
+    assert [e.event_type for e in events] == ["UnitAuthorized"]
     stored = await store.load_stream("unit-u-kq-zhjs")
     assert stored[0].payload["operator_phone"] == "13957512345" and stored[0].actor == CITY
     assert [tuple(r) for r in await _outbox(store)] == [(topics.review(), "u-kq-zhjs", "unit-u-kq-zhjs", 1)]
 
 
-async def test_the_same_approval_twice_is_refused_and_a_new_operator_is_appended(store):
-    await authorize_unit(store, approve(), now=NOW)
+async def test_the_same_approval_twice_is_refused_and_a_new_operator_is_appended(store, recorder):
+    await authorize_unit(recorder, approve(), now=NOW)
     with pytest.raises(Conflict) as refused:
-        await authorize_unit(store, approve(phone="+86 139-5751-2345"), now=NOW)
+        await authorize_unit(recorder, approve(phone="+86 139-5751-2345"), now=NOW)
     assert refused.value.code == "ALREADY_AUTHORIZED"
-    await authorize_unit(store, approve(phone="13800571234"), now=NOW)
+    await authorize_unit(recorder, approve(phone="13800571234"), now=NOW)
     assert [r["stream_version"] for r in await _outbox(store)] == [1, 2]
 
 
-async def test_no_one_but_the_city_hr_bureau_may_approve_and_nothing_is_stored(store):
+async def test_no_one_but_the_city_hr_bureau_may_approve_and_nothing_is_stored(store, recorder):
     with pytest.raises(Forbidden):
-        await authorize_unit(store, approve(actor=Actor(role=Role.UNIT, organisation="u-kq-zhjs")), now=NOW)
+        await authorize_unit(recorder, approve(actor=Actor(role=Role.UNIT, organisation="u-kq-zhjs")), now=NOW)
     assert await store.load_stream("unit-u-kq-zhjs") == [] and await _outbox(store) == []

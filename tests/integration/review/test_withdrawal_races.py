@@ -8,6 +8,7 @@ from contracts.envelope import Actor, Envelope, Role
 from contracts.errors import Conflict
 from contracts.events import ApplicationWithdrawn
 from contracts.plan import load_plan
+from plumbing.application import Reactions
 from services.eligibility.domain.assess import assess
 from services.review.reactions.when_assessed_open_case import when_assessed_open_case, when_withdrawn_close_case
 from services.review.usecases.cases import load_case
@@ -32,26 +33,30 @@ def _withdrawn(app_id: uuid.UUID, reason: str = "个人原因") -> Envelope:
     return _envelope(ApplicationWithdrawn(application_id=app_id, reason=reason), "ApplicationWithdrawn")
 
 
-async def _handle(store, handler, envelope):
-    async with store.pool.acquire() as conn, conn.transaction():
-        await handler(store, PLAN, conn, envelope)
+async def _handle(recorder, reaction, envelope):
+    """As review's consumer does: the reaction table, in one transaction."""
+    reactions = Reactions(recorder).add(reaction(recorder, PLAN))
+    async with recorder.store.pool.acquire() as conn, conn.transaction():
+        await reactions.handle(conn, envelope)
 
 
-async def test_a_withdrawal_that_arrives_before_the_assessment_keeps_the_case_from_ever_opening(store):
+async def test_a_withdrawal_that_arrives_before_the_assessment_keeps_the_case_from_ever_opening(recorder):
     app_id = uuid.uuid4()
-    await _handle(store, when_withdrawn_close_case, _withdrawn(app_id))
-    await _handle(store, when_assessed_open_case, _assessed(app_id))  # late, and a no-op
+    await _handle(recorder, when_withdrawn_close_case, _withdrawn(app_id))
+    await _handle(recorder, when_assessed_open_case, _assessed(app_id))  # late, and a no-op
     with pytest.raises(Conflict) as refused:
-        await load_case(store, app_id)
+        await load_case(recorder, app_id)
     assert refused.value.code == "WITHDRAWN_BEFORE_OPEN"
-    assert [e.event_type for e in await store.load_stream(f"case-{app_id}")] == ["CaseClosed"]
+    assert [e.event_type for e in await recorder.store.load_stream(f"case-{app_id}")] == ["CaseClosed"]
 
 
-async def test_a_second_withdrawal_and_a_late_resubmission_assessment_change_nothing(store):
+async def test_a_second_withdrawal_and_a_late_resubmission_assessment_change_nothing(recorder):
     app_id = uuid.uuid4()
-    await _handle(store, when_assessed_open_case, _assessed(app_id))
-    await _handle(store, when_withdrawn_close_case, _withdrawn(app_id))
-    await _handle(store, when_withdrawn_close_case, _withdrawn(app_id, "again"))
-    await _handle(store, when_assessed_open_case, _assessed(app_id, revision=2))
-    case, version = await load_case(store, app_id)
-    assert case.stage.value == "withdrawn" and version == 2
+    await _handle(recorder, when_assessed_open_case, _assessed(app_id))
+    await _handle(recorder, when_withdrawn_close_case, _withdrawn(app_id))
+    await _handle(recorder, when_withdrawn_close_case, _withdrawn(app_id, "again"))
+    await _handle(recorder, when_assessed_open_case, _assessed(app_id, revision=2))
+    case, version = await load_case(recorder, app_id)
+    assert case.stage.value == "withdrawn" and version == 3
+    stream = await recorder.store.load_stream(f"case-{app_id}")
+    assert [e.event_type for e in stream] == ["CaseOpened", "CaseClosed", "CaseMovedTo"]

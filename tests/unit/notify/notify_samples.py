@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime, timezone
 
 from contracts.envelope import SYSTEM_ACTOR, Envelope
+from contracts.registry import decode
 
 APP_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
 WHEN = datetime(2020, 8, 3, 1, 30, tzinfo=timezone.utc)
@@ -51,3 +52,8 @@ def envelope(event_type: str, payload: dict, event_id: uuid.UUID | None = None) 
                     correlation_id=uuid.uuid4(), payload=payload)
 
 
+
+
+def event(event_type: str, payload: dict):
+    """The payload as a consumer sees it: decoded (and upcast) from its envelope."""
+    return decode(envelope(event_type, payload))

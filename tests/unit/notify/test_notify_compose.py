@@ -1,5 +1,7 @@
 import uuid
 
+from contracts.registry import decode
+
 from contracts.events import NotificationFailed
 from services.notify.domain.compose import Outgoing, compose
 from services.notify.domain.dedup import dedup_key, notification_id
@@ -12,7 +14,7 @@ APPLICANT = Contact(RecipientKind.APPLICANT, str(APP_ID), "张三", "13812345678
 
 def _first(event_type, plan, event_id=None):
     env = envelope(event_type, SAMPLES[event_type][0], event_id)
-    return env, route(env, plan)[0]
+    return env, route(decode(env), plan)[0]
 
 
 def test_a_redelivered_event_yields_the_same_key_and_notification_id(plan, catalogue):

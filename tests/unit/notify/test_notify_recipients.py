@@ -2,12 +2,12 @@ import uuid
 
 import pytest
 
-from contracts.events import ApplicationSummary
+from contracts.events import ApplicationSummary, FeePaid
+from contracts.personal_data import InvalidPhone, mask_phone, normalise_phone
 from services.notify.domain.recipients import (
-    Contact, InvalidPhone, Recipient, RecipientKind, Unreachable, contact_updates, mask_phone, merge,
-    normalise_phone, resolve,
+    Contact, Recipient, RecipientKind, Unreachable, contact_updates, merge, resolve,
 )
-from notify_samples import SAMPLES, SUMMARY, envelope
+from notify_samples import APP_ID, SAMPLES, SUMMARY, event
 
 
 @pytest.mark.parametrize("raw", ["13812345678", "+86 138 1234 5678", "138-1234-5678", "008613812345678"])
@@ -42,18 +42,18 @@ def test_an_unknown_recipient_or_bad_number_is_unreachable_not_an_exception():
 
 def test_the_directory_learns_applicants_from_assessments_and_operators_from_authorisations():
     payload, _ = SAMPLES["EligibilityAssessed"]
-    [applicant] = contact_updates(envelope("EligibilityAssessed", payload))
+    [applicant] = contact_updates(event("EligibilityAssessed", payload))
     assert (applicant.kind, applicant.name, applicant.phone) == (RecipientKind.APPLICANT, "张三", "13812345678")
-    [operator] = contact_updates(envelope("UnitAuthorized", SAMPLES["UnitAuthorized"][0]))
+    [operator] = contact_updates(event("UnitAuthorized", SAMPLES["UnitAuthorized"][0]))
     assert (operator.kind, operator.ref, operator.phone) == (RecipientKind.UNIT, "u-1", "13900001111")
-    assert contact_updates(envelope("FeePaid", {})) == []
+    assert contact_updates(FeePaid(application_id=APP_ID, amount_yuan=0, paid_at="2020-09-01T00:00:00Z")) == []
 
 
 def test_case_opened_updates_the_applicants_number():
     app_id = uuid.uuid4()
     summary = ApplicationSummary.model_validate({**SUMMARY, "applicant_phone": "13700000000"})
     payload = {"application_id": str(app_id), "revision": 2, "outcome": "eligible", "summary": summary.model_dump(mode="json")}
-    [contact] = contact_updates(envelope("CaseOpened", payload))
+    [contact] = contact_updates(event("CaseOpened", payload))
     assert contact.ref == str(app_id) and contact.phone == "13700000000"
 
 

@@ -1,8 +1,9 @@
 from datetime import date
 
 from contracts.events import ReviewLevel
+from contracts.working_days import working_days_before
 from services.notify.domain.reminders import (
-    Deadline, Waiting, due_reminders, plan_deadlines, working_days_before,
+    Deadline, Waiting, due_reminders, plan_deadlines,
 )
 
 UNIT, HR = ReviewLevel.UNIT, ReviewLevel.HR_BUREAU

@@ -1,12 +1,16 @@
 import uuid
 
+from contracts.registry import decode
+
 import pytest
+
+from contracts.events import CaseClosed, CaseMovedTo, FeePaid
 
 from services.notify.domain.compose import Outgoing, compose
 from services.notify.domain.recipients import Contact, RecipientKind
-from services.notify.domain.redact import contains_full_id
+from contracts.personal_data import contains_full_id
 from services.notify.domain.routing import route
-from notify_samples import APP_ID, SAMPLES, envelope
+from notify_samples import APP_ID, SAMPLES, envelope, event
 
 APPLICANT = Contact(RecipientKind.APPLICANT, str(APP_ID), "张三", "13812345678")
 
@@ -14,7 +18,7 @@ APPLICANT = Contact(RecipientKind.APPLICANT, str(APP_ID), "张三", "13812345678
 @pytest.mark.parametrize("event_type", sorted(SAMPLES))
 def test_each_event_of_spec_7_asks_for_its_message(event_type, plan):
     payload, template = SAMPLES[event_type]
-    [message] = route(envelope(event_type, payload), plan)
+    [message] = route(event(event_type, payload), plan)
     assert message.template == template
     assert message.fields["plan"] == plan.short_name_zh
 
@@ -23,7 +27,7 @@ def test_each_event_of_spec_7_asks_for_its_message(event_type, plan):
 def test_each_routed_message_composes_into_a_text_with_no_full_id(event_type, plan, catalogue):
     payload, _ = SAMPLES[event_type]
     env = envelope(event_type, payload)
-    [message] = route(env, plan)
+    [message] = route(decode(env), plan)
     out = compose(env.event_id, message, APPLICANT, catalogue)
     assert isinstance(out, Outgoing), out
     assert len(out.text) <= catalogue.max_chars and not contains_full_id(out.text)
@@ -31,63 +35,65 @@ def test_each_routed_message_composes_into_a_text_with_no_full_id(event_type, pl
 
 
 def test_applicant_messages_go_to_the_applicant_of_the_application(plan):
-    [m] = route(envelope("UnitRejected", SAMPLES["UnitRejected"][0]), plan)
+    [m] = route(event("UnitRejected", SAMPLES["UnitRejected"][0]), plan)
     assert (m.recipient_kind, m.recipient_ref, m.application_id) == (RecipientKind.APPLICANT, str(APP_ID), APP_ID)
     assert m.fields["reason"] == "任职年限不足" and m.fields["step"] == "unit"
 
 
 def test_a_returned_case_names_the_level_and_every_section_reason(plan):
-    [m] = route(envelope("Returned", SAMPLES["Returned"][0]), plan)
+    [m] = route(event("Returned", SAMPLES["Returned"][0]), plan)
     assert m.fields["reason"] == "论文扫描件不清晰（请重新上传第2篇论文）"
 
 
 def test_unit_authorisation_goes_to_the_operator_named_in_the_event(plan):
-    [m] = route(envelope("UnitAuthorized", SAMPLES["UnitAuthorized"][0]), plan)
+    [m] = route(event("UnitAuthorized", SAMPLES["UnitAuthorized"][0]), plan)
     assert m.recipient_kind is RecipientKind.UNIT and m.contact.phone == "13900001111"
 
 
 def test_each_department_level_has_its_own_passed_message(plan):
     for level in ("construction_authority", "hr_bureau", "city_hr_bureau"):
         payload = {"application_id": str(APP_ID), "level": level, "department": "d", "opinion": "同意"}
-        assert [m.template for m in route(envelope("DepartmentApproved", payload), plan)] == [f"passed_{level}"]
+        assert [m.template for m in route(event("DepartmentApproved", payload), plan)] == [f"passed_{level}"]
 
 
 def test_interview_time_is_shown_in_the_plans_time_zone(plan, catalogue):
     env = envelope("InterviewScheduled", SAMPLES["InterviewScheduled"][0])
-    [m] = route(env, plan)
+    [m] = route(decode(env), plan)
     assert "10月20日09:30" in compose(env.event_id, m, APPLICANT, catalogue).text  # 01:30Z is 09:30 in Shaoxing
 
 
 def test_a_bureau_named_by_its_org_id_is_shown_by_its_name(plan):
     payload = {"application_id": str(APP_ID), "bureau": "kq-hr"}
-    [m] = route(envelope("HRBureauRecommended", payload), plan)
+    [m] = route(event("HRBureauRecommended", payload), plan)
     assert m.fields["bureau"] == "柯桥区人力资源和社会保障局"
 
 
 def test_a_notice_with_objections_says_so_and_an_interview_pass_is_congratulated(plan):
     objected = {"application_id": str(APP_ID), "objections": 2, "result": "核实中"}
-    assert route(envelope("PublicNoticeCompleted", objected), plan)[0].template == "public_notice_ended_with_objections"
+    assert route(event("PublicNoticeCompleted", objected), plan)[0].template == "public_notice_ended_with_objections"
     passed = {"application_id": str(APP_ID), "passed": True}
-    assert route(envelope("InterviewResultRecorded", passed), plan)[0].template == "interview_passed"
+    assert route(event("InterviewResultRecorded", passed), plan)[0].template == "interview_passed"
 
 
 def test_eligible_assessments_send_nothing(plan):
     payload = {**SAMPLES["EligibilityAssessed"][0], "outcome": "eligible"}
-    assert route(envelope("EligibilityAssessed", payload), plan) == []
+    assert route(event("EligibilityAssessed", payload), plan) == []
 
 
 def test_a_reminder_names_the_department_and_goes_to_the_number_in_the_event(plan):
-    [m] = route(envelope("DeadlineApproaching", SAMPLES["DeadlineApproaching"][0]), plan)
+    [m] = route(event("DeadlineApproaching", SAMPLES["DeadlineApproaching"][0]), plan)
     assert m.recipient_kind is RecipientKind.ORG and m.contact.name == "越城区人力资源和社会保障局"
     assert m.contact.phone == "13700002222" and m.fields["waiting_cases"] == 4
 
 
 def test_a_unit_reminder_without_a_number_is_looked_up_in_the_directory(plan):
     payload = {"recipient_org": "u-1", "deadline": "2020-08-20", "waiting_cases": 2, "level": "unit"}
-    [m] = route(envelope("DeadlineApproaching", payload), plan)
+    [m] = route(event("DeadlineApproaching", payload), plan)
     assert (m.recipient_kind, m.recipient_ref, m.contact) == (RecipientKind.UNIT, "u-1", None)
 
 
-@pytest.mark.parametrize("event_type", ["FeePaid", "CaseClosed", "NotificationSent", "SomethingNew"])
-def test_events_that_need_no_message_route_to_nothing(event_type, plan):
-    assert route(envelope(event_type, {"application_id": str(uuid.uuid4())}), plan) == []
+def test_events_that_need_no_message_route_to_nothing(plan):
+    app = uuid.uuid4()
+    quiet = [FeePaid(application_id=app, amount_yuan=0, paid_at="2020-09-01T00:00:00Z"),
+             CaseClosed(application_id=app, final_status="withdrawn"), CaseMovedTo(application_id=app, acting=None)]
+    assert [route(e, plan) for e in quiet] == [[], [], []]

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.notify.domain.redact import contains_full_id, redact
+from contracts.personal_data import contains_full_id, redact
 from services.notify.domain.routing import ROUTED_EVENT_TYPES
 from services.notify.domain.templates import TemplateError, load_catalogue
 from services.notify.templates import read_catalogue_text

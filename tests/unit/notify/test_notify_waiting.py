@@ -1,66 +1,28 @@
-"""Where a case waits, re-derived by notify from review's events and the plan (no review import)."""
+"""Where a case waits is what review's events say (CaseOpened, CaseMovedTo): a plain upsert."""
 import uuid
-from datetime import UTC, datetime
 
-import pytest
+from contracts.events import Acting, CaseMovedTo, ReviewLevel
+from contracts.registry import decode
+from services.notify.domain.waiting import Left, WaitsAt, change_for
+from notify_samples import SUMMARY, envelope
 
-from contracts.envelope import SYSTEM_ACTOR, Envelope
-from contracts.events import ReviewLevel
-from contracts.plan import load_plan
-from services.notify.domain.waiting import Left, MovedTo, Opened, change_for, org_at
-
-PLAN = load_plan()
 APP = uuid.uuid4()
-SUMMARY = {"applicant_name": "张三", "applicant_phone": "13812345678", "id_number_masked": "330602********1234",
-           "unit_id": "u-1", "unit_name": "某公司", "unit_area": "keqiao", "unit_kind": "private_enterprise",
-           "route": "normal", "specialty": "建筑结构"}
 
 
-def env(kind: str, **payload) -> Envelope:
-    now = datetime(2020, 8, 10, tzinfo=UTC)
-    return Envelope(event_type=kind, stream_id=f"case-{APP}", stream_version=1, occurred_at=now, recorded_at=now,
-                    actor=SYSTEM_ACTOR, correlation_id=APP, payload={"application_id": str(APP), **payload})
+def test_an_opened_case_waits_where_its_v2_event_says():
+    opened = decode(envelope("CaseOpened", {"application_id": str(APP), "revision": 1, "outcome": "eligible",
+                                            "summary": SUMMARY, "acting": {"level": "unit", "org_id": "u-9"}})
+                    .model_copy(update={"schema_version": 2}))
+    assert change_for(opened) == WaitsAt(APP, ReviewLevel.UNIT, "u-9")
 
 
-def test_an_opened_case_waits_at_its_unit():
-    assert change_for(env("CaseOpened", revision=1, outcome="eligible", summary=SUMMARY)) == Opened(APP, "u-1", "keqiao")
+def test_a_stored_v1_case_opened_waits_at_the_unit_it_names():
+    opened = decode(envelope("CaseOpened", {"application_id": str(APP), "revision": 1, "outcome": "eligible",
+                                            "summary": SUMMARY}))
+    assert change_for(opened) == WaitsAt(APP, ReviewLevel.UNIT, SUMMARY["unit_id"])
 
 
-def test_a_private_firm_filing_through_the_talent_centre_waits_there():
-    summary = {**SUMMARY, "personnel_files_at_talent_center": True}
-    change = change_for(env("CaseOpened", revision=1, outcome="eligible", summary=summary))
-    assert change.unit_org == "keqiao-talent-center"
-
-
-@pytest.mark.parametrize("kind, payload, level", [
-    ("PublicNoticeCompleted", {"result": "无异议"}, ReviewLevel.CONSTRUCTION_AUTHORITY),
-    ("DepartmentApproved", {"level": "construction_authority", "department": "kq-construction", "opinion": "同意"},
-     ReviewLevel.HR_BUREAU),
-    ("HRBureauRecommended", {"bureau": "kq-hr"}, ReviewLevel.CITY_HR_BUREAU),
-])
-def test_each_forwarding_moves_the_case_one_level_up_the_chain(kind, payload, level):
-    assert change_for(env(kind, **payload)) == MovedTo(APP, level)
-
-
-@pytest.mark.parametrize("kind, payload", [
-    ("Returned", {"level": "unit", "reason": "r"}), ("UnitRejected", {"reason": "r"}),
-    ("DepartmentRejected", {"level": "hr_bureau", "department": "kq-hr", "reason": "r"}),
-    ("CaseClosed", {"final_status": "withdrawn"}), ("ForwardedToCommittee", {"committee": "c"}),
-    ("InterviewResultRecorded", {"passed": False, "remarks": "未通过"}),
-])
-def test_a_case_that_is_returned_closed_forwarded_or_failed_waits_nowhere(kind, payload):
-    assert change_for(env(kind, **payload)) == Left(APP)
-
-
-@pytest.mark.parametrize("kind, payload", [
-    ("UnitApproved", {"opinion": "同意"}), ("InterviewResultRecorded", {"passed": True}),
-    ("DepartmentApproved", {"level": "hr_bureau", "department": "kq-hr", "opinion": "同意"}),
-])
-def test_steps_within_a_level_leave_the_case_where_it_waits(kind, payload):
-    assert change_for(env(kind, **payload)) is None
-
-
-def test_the_organisations_of_the_chain_come_from_the_plan():
-    assert [org_at(PLAN, "keqiao", level, "u-1") for level in ReviewLevel] == [
-        "u-1", "kq-construction", "kq-hr", "sx-city-hr"]
-    assert org_at(PLAN, "city", ReviewLevel.HR_BUREAU, "u-1") == "sx-city-hr"
+def test_a_case_moved_to_a_department_waits_there_and_one_moved_to_nobody_leaves():
+    moved = CaseMovedTo(application_id=APP, acting=Acting(level=ReviewLevel.HR_BUREAU, org_id="kq-hr"))
+    assert change_for(moved) == WaitsAt(APP, ReviewLevel.HR_BUREAU, "kq-hr")
+    assert change_for(CaseMovedTo(application_id=APP, acting=None)) == Left(APP)

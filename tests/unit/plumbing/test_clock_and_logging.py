@@ -3,7 +3,8 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from plumbing import clock
-from plumbing.logging import configure, get_logger, redact
+from contracts.personal_data import redact
+from plumbing.logging import configure, get_logger
 from plumbing.settings import ServiceSettings, with_database
 
 

@@ -11,9 +11,10 @@ from contracts.envelope import Actor, Role
 from contracts.events import ApplicationSummary, Outcome, ReturnedSection
 from contracts.plan import load_plan
 from services.review.domain import commands as c
-from services.review.domain.case import Case, evolve
+from services.review.domain.case import Case
+from services.review.domain.transitions import evolve
 from services.review.domain.decide import decide
-from services.review.domain.routing import review_chain
+from contracts.review_chain import review_chain
 
 PLAN = load_plan()
 SH = ZoneInfo("Asia/Shanghai")

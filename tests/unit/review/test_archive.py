@@ -5,8 +5,7 @@ import pytest
 from contracts.envelope import Actor, Role
 from contracts.errors import Conflict, InvalidInput
 from contracts.events import ArchiveEntryAdded, ArchiveEntryApproved, ArchiveEntryRejected
-from services.review.domain.archive import (AddArchiveEntry, ReviewArchiveEntry, decide_archive, evolve_archive,
-                                            require_citable)
+from services.review.domain.archive import (AddArchiveEntry, ReviewArchiveEntry, decide_archive, evolve_archive)
 
 APPLICANT = Actor(role=Role.APPLICANT, user="zhang")
 UNIT = Actor(role=Role.UNIT, organisation="unit-yc-1", user="hr")
@@ -57,15 +56,3 @@ def test_the_review_events_carry_the_units_text():
     assert decide_archive(entry, ReviewArchiveEntry(UNIT, "e-1", False, "不属实")) == [
         ArchiveEntryRejected(entry_id="e-1", unit_id="unit-yc-1", reason="不属实")]
 
-
-def test_only_approved_entries_of_the_applicant_can_be_cited():
-    pending, _ = _entry("e-1")
-    approved = _review(_entry("e-2")[0], True)
-    rejected = _review(_entry("e-3")[0], False, "不属实")
-    others = _review(_entry("e-4", person="person-2")[0], True)
-    entries = {e.entry_id: e for e in (pending, approved, rejected, others)}
-    require_citable(entries, ["e-2"], "person-1")
-    with pytest.raises(InvalidInput) as refused:
-        require_citable(entries, ["e-1", "e-2", "e-3", "e-4", "e-9"], "person-1")
-    assert refused.value.code == "ARCHIVE_ENTRY_NOT_APPROVED"
-    assert refused.value.details == {"entries": ["e-1", "e-3", "e-4", "e-9"]}

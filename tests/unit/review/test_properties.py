@@ -12,7 +12,8 @@ from contracts.application import Route
 from contracts.errors import Refused
 from contracts.events import Outcome, ReturnedSection, ReviewLevel
 from services.review.domain import commands as c
-from services.review.domain.case import Stage, fold
+from services.review.domain.case import Stage
+from services.review.domain.transitions import fold
 from services.review.domain.guards import local_date
 
 from .builders import PLAN, SECTIONS, SYSTEM, Story, at, summary

@@ -5,7 +5,8 @@ import pytest
 from contracts.errors import Conflict, InvalidInput
 from contracts.events import CaseOpened, Outcome, Returned, ReturnedSection, ReviewLevel
 from services.review.domain import commands as c
-from services.review.domain.case import Stage, fold
+from services.review.domain.case import Stage
+from services.review.domain.transitions import fold
 
 from .builders import SECTIONS, SYSTEM, Story
 

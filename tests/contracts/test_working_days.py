@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from services.review.domain.calendar import (CalendarNotCovered, add_working_days, is_working_day,
-                                             next_working_day, working_days_between)
+from contracts.working_days import (CalendarNotCovered, add_working_days, is_working_day, next_working_day,
+                                    working_days_before)
 
 
 def test_an_ordinary_week_of_five_working_days_ends_on_friday():
@@ -43,17 +43,10 @@ def test_the_extended_spring_festival_2020_is_skipped():
     assert add_working_days(date(2020, 1, 21), 5) == date(2020, 2, 4)
 
 
-def test_working_days_between_counts_both_ends():
-    assert working_days_between(date(2020, 9, 26), date(2020, 10, 10)) == 6
-    assert working_days_between(date(2020, 7, 6), date(2020, 7, 10)) == 5
-    assert working_days_between(date(2020, 7, 10), date(2020, 7, 6)) == 0
-
-
-def test_add_and_between_agree():
-    start = date(2020, 9, 25)
-    for n in range(1, 15):
-        end = add_working_days(start, n)
-        assert working_days_between(start, end) == n and is_working_day(end)
+def test_a_reminder_n_working_days_before_and_a_period_of_n_working_days_agree():
+    for n in range(1, 10):
+        start = working_days_before(date(2020, 10, 12), n)
+        assert is_working_day(start) and add_working_days(start, n) < date(2020, 10, 12)
 
 
 def test_a_year_the_calendar_does_not_cover_is_refused_not_guessed():
@@ -61,7 +54,7 @@ def test_a_year_the_calendar_does_not_cover_is_refused_not_guessed():
         add_working_days(date(2030, 3, 4), 5)
     assert refused.value.code == "CALENDAR_NOT_COVERED" and "2030" in refused.value.message_zh
     with pytest.raises(CalendarNotCovered):
-        working_days_between(date(2003, 12, 30), date(2004, 1, 2))
+        working_days_before(date(2004, 1, 2), 3)
 
 
 def test_a_period_of_zero_working_days_is_a_programming_error():

@@ -1,8 +1,7 @@
 from contracts.application import UnitKind
 from contracts.events import ReviewLevel
-from services.review.domain.routing import review_chain, talent_center_org, unit_org
-
-from .builders import PLAN, summary
+from contracts.review_chain import org_names, review_chain, talent_center_org, unit_org
+from tests.unit.review.builders import PLAN, summary
 
 
 def test_a_district_unit_goes_to_its_areas_construction_authority_then_hr_bureau_then_the_city():
@@ -19,15 +18,21 @@ def test_a_city_level_unit_goes_to_the_city_construction_bureau_and_the_city_hr_
 
 def test_a_private_firm_whose_files_the_talent_center_keeps_files_through_the_talent_center():
     s = summary(area="zhuji", unit_id="zj-private", kind=UnitKind.PRIVATE_ENTERPRISE)
-    chain = review_chain(PLAN, s, at_talent_center=True)
+    chain = review_chain(PLAN, s.model_copy(update={"personnel_files_at_talent_center": True}))
     assert chain[0].org_id == talent_center_org("zhuji") == "zhuji-talent-center"
     assert chain[1].org_id == "zj-construction"
 
 
 def test_a_private_firm_keeping_its_own_files_files_directly():
     s = summary(area="zhuji", unit_id="zj-private", kind=UnitKind.PRIVATE_ENTERPRISE)
-    assert unit_org(s, False) == "zj-private" and unit_org(s) == "zj-private"
+    assert unit_org(s) == "zj-private"
 
 
 def test_the_talent_center_never_acts_for_a_state_enterprise():
-    assert unit_org(summary(unit_id="soe"), True) == "soe"
+    s = summary(unit_id="soe").model_copy(update={"personnel_files_at_talent_center": True})
+    assert unit_org(s) == "soe"
+
+
+def test_every_department_of_the_plan_has_its_chinese_name():
+    names = org_names(PLAN)
+    assert names["sx-city-hr"] and names["kq-construction"] and names["kq-hr"]

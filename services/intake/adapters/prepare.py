@@ -1,5 +1,6 @@
-"""Turn an applicant's request into the Application contract, refusing at the door what the
-notice says must be fixed before filing (photo, statement, pledge, attachments, ID, credit code).
+"""The HTTP edge of filing (an adapter, beside the request models it reads): turn an applicant's
+request into the Application contract, refusing at the door what the notice says must be fixed
+before filing (photo, statement, pledge, attachments, ID, credit code).
 
 Every problem is reported at once, field by field (services/intake/domain/validation.py);
 nothing is stored when any is found.

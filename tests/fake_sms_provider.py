@@ -4,7 +4,7 @@ POST /sms {to, text} + Idempotency-Key: delivers once per key; a repeated key ge
 answer back and is not delivered again. POST /control programs faults for the next requests;
 GET /messages lists deliveries; POST /reset forgets everything.
 
-Run: python -m services.notify.adapters.fake_provider --port 8099 [--api-key KEY]
+Run: python -m tests.fake_sms_provider --port 8099 [--api-key KEY]
 """
 from __future__ import annotations
 

@@ -1,19 +1,22 @@
-"""Chinese working days (SPEC 5: the public notice lasts at least 5 working days).
+"""Chinese working days (SPEC 5: the public notice lasts at least 5 working days; reminders come
+n working days before a deadline). Shared by review and notify, so it lives here once.
 
 Public holidays and adjusted working days (调休) come from `chinese_calendar`, never from a
 weekday guess: a date the library does not cover is refused, because guessing could shorten a
 public notice below its legal minimum.
 
-Definitions used everywhere in review:
+Definitions used everywhere:
 - a *working day* is a day `chinese_calendar.is_workday` says people work (this includes an
   adjusted Saturday or Sunday such as 2020-09-27, and excludes a weekday holiday such as 2020-10-05);
 - `add_working_days(start, n)` is the last day of a period of n working days that begins on
   `start`: the n-th working day counting `start` itself when it is a working day, otherwise
   counting from the next working day;
-- `working_days_between(start, end)` counts the working days in [start, end], both ends included.
+- `working_days_before(deadline, n)` is the working day that leaves n working days, itself
+  included, before `deadline`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import chinese_calendar
@@ -66,10 +69,11 @@ def add_working_days(start: date, n: int) -> date:
     return day
 
 
-def working_days_between(start: date, end: date) -> int:
-    """How many working days lie in [start, end]; 0 when end is before start."""
-    count, day = 0, start
-    while day <= end:
-        count += is_working_day(day)
-        day += _ONE_DAY
-    return count
+
+def working_days_before(deadline: date, n: int, is_workday: Callable[[date], bool] = is_working_day) -> date:
+    """The working day that leaves `n` working days (itself included) before `deadline`."""
+    day, counted = deadline, 0
+    while counted < n:
+        day -= _ONE_DAY
+        counted += is_workday(day)
+    return day

@@ -1,0 +1,69 @@
+"""Event versions: (type, version) -> model through an upcaster chain; unknown versions refused;
+every stored schema version checked against its successor."""
+import uuid
+
+import pytest
+
+from contracts import schema_tool, upcasters
+from contracts.events import CaseOpened, ReviewLevel
+from contracts.registry import UnknownEventType, UnknownEventVersion, decode_payload
+from contracts.schema_tool import breaking_changes, check, stored_schemas
+
+SUMMARY = {"applicant_name": "张三", "applicant_phone": "13812345678", "id_number_masked": "330602********1234",
+           "unit_id": "u-1", "unit_name": "某公司", "unit_area": "keqiao", "unit_kind": "private_enterprise",
+           "route": "normal", "specialty": "建筑结构", "personnel_files_at_talent_center": True}
+V1 = {"application_id": str(uuid.uuid4()), "revision": 1, "outcome": "eligible", "summary": SUMMARY}
+
+
+def test_a_stored_v1_case_opened_reads_as_v2_saying_who_acts_first():
+    opened = decode_payload("CaseOpened", 1, V1)
+    assert isinstance(opened, CaseOpened) and CaseOpened.schema_version == 2
+    assert (opened.acting.level, opened.acting.org_id) == (ReviewLevel.UNIT, "keqiao-talent-center")
+
+
+def test_a_v2_payload_is_read_as_it_is():
+    v2 = {**V1, "acting": {"level": "unit", "org_id": "someone"}}
+    assert decode_payload("CaseOpened", 2, v2).acting.org_id == "someone"
+
+
+@pytest.mark.parametrize("version", [0, -1, 3, 999])
+def test_a_version_the_reader_does_not_know_is_refused_as_bad_data(version):
+    with pytest.raises(UnknownEventVersion) as refused:
+        decode_payload("CaseOpened", version, V1)
+    assert isinstance(refused.value, ValueError)
+
+
+def test_an_event_at_its_only_version_refuses_version_two():
+    with pytest.raises(UnknownEventVersion):
+        decode_payload("UnitApproved", 2, {"application_id": str(uuid.uuid4()), "opinion": "ok"})
+
+
+def test_an_unknown_event_type_is_refused_as_bad_data():
+    with pytest.raises(UnknownEventType):
+        decode_payload("SomethingNew", 1, {})
+
+
+def test_the_upcast_v1_payload_is_valid_under_the_checked_in_v2_schema():
+    stored = stored_schemas()
+    assert {"CaseOpened.v1", "CaseOpened.v2"} <= stored.keys()
+    assert set(stored["CaseOpened.v2"]["required"]) <= upcasters.case_opened_v1_to_v2(V1).keys()
+
+
+def test_v2_breaks_v1_which_is_why_it_is_a_new_version_with_an_upcaster():
+    stored = stored_schemas()
+    assert any("acting: new required field" in p for p in breaking_changes(stored["CaseOpened.v1"], stored["CaseOpened.v2"]))
+    assert check() == {}
+
+
+def test_a_version_without_an_upcaster_from_its_predecessor_fails_the_check(monkeypatch):
+    monkeypatch.setattr(schema_tool, "UPCASTERS", {})
+    assert check() == {"CaseOpened.v1": ["no upcaster from v1 to v2"]}
+
+
+def test_writing_a_new_version_adds_a_file_beside_the_old_one_and_keeps_it(monkeypatch, tmp_path):
+    for path in schema_tool.SCHEMAS_DIR.glob("CaseOpened.v1.json"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(schema_tool, "SCHEMAS_DIR", tmp_path)
+    monkeypatch.setattr(schema_tool, "check", lambda: {})
+    schema_tool.write()
+    assert (tmp_path / "CaseOpened.v1.json").exists() and (tmp_path / "CaseOpened.v2.json").exists()

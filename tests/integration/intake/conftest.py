@@ -1,0 +1,39 @@
+from pathlib import Path
+
+import pytest_asyncio
+
+from contracts import topics
+from plumbing.application import Reactions, Recorder
+from plumbing.db import open_pool
+from plumbing.eventstore import EventStore
+from services.intake.domain import filing
+from services.intake.reactions.when_archive_changes_record_entry import (
+    when_archive_entry_added_record_it, when_archive_entry_judged_record_status)
+from services.intake.reactions.when_returned_record_return import when_returned_record_return
+from services.intake.usecases.filing import INTAKE_ACTOR
+from tests.conftest import DATABASE_URL
+from tests.integration_support import db_name, drop_database
+
+TABLES = (Path(__file__).parents[3] / "services" / "intake" / "adapters" / "tables.sql").read_text()
+
+
+@pytest_asyncio.fixture
+async def recorder():
+    name = db_name("intake")
+    pool = await open_pool(DATABASE_URL, name, max_size=5, extra_schema=TABLES)
+    yield Recorder(EventStore(pool), topic=topics.applications(), actor=INTAKE_ACTOR)
+    await pool.close()
+    await drop_database(name)
+
+
+@pytest_asyncio.fixture
+async def consume(recorder):
+    """Feed review's events to intake's reactions in one transaction, as its consumer does."""
+    reactions = (Reactions(recorder).add(when_returned_record_return(recorder.repository(filing.evolve)))
+                 .add(when_archive_entry_added_record_it).add(when_archive_entry_judged_record_status))
+
+    async def _consume(*envelopes):
+        async with recorder.store.pool.acquire() as conn, conn.transaction():
+            for envelope in envelopes:
+                await reactions.handle(conn, envelope)
+    return _consume

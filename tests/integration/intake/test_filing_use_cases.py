@@ -1,0 +1,104 @@
+"""Intake's use cases and reactions on the real PostgreSQL: submit, cite the archive, be returned,
+resubmit, withdraw; every refusal stores nothing."""
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from contracts.envelope import SYSTEM_ACTOR, Actor, Envelope, Role
+from contracts.errors import Conflict, InvalidInput
+from contracts.events import ArchiveEntryAdded, ArchiveEntryApproved, Payload, Returned, ReviewLevel
+from plumbing.causes import Cause, caused_by
+from services.intake.usecases import filing
+from tests.fixtures.builders import normal_applicant
+
+NOW = datetime(2020, 8, 12, 2, tzinfo=UTC)
+
+
+def review_event(payload: Payload) -> Envelope:
+    return Envelope(event_type=type(payload).__name__, stream_id="from-review", stream_version=1, occurred_at=NOW,
+                    recorded_at=NOW, actor=SYSTEM_ACTOR, correlation_id=uuid.uuid4(),
+                    payload=payload.model_dump(mode="json"))
+
+
+def archive_of(app, approved: bool = True) -> list[Envelope]:
+    events = []
+    for a in app.achievements:
+        events.append(review_event(ArchiveEntryAdded(entry_id=a.entry_id, person_ref=app.applicant.person_ref,
+                                                     unit_id=app.unit.unit_id, title=a.title,
+                                                     achieved_on=a.achieved_on)))
+        if approved:
+            events.append(review_event(ArchiveEntryApproved(entry_id=a.entry_id, unit_id=app.unit.unit_id)))
+    return events
+
+
+def applicant(app) -> Actor:
+    return Actor(role=Role.APPLICANT, user=app.applicant.person_ref[:8])
+
+
+async def submit(recorder, app):
+    async with recorder.store.pool.acquire() as conn, conn.transaction():
+        return await filing.submit(recorder, conn, app, None, applicant(app), NOW)
+
+
+async def test_a_filing_is_one_event_with_its_outbox_row_under_the_requests_cause(recorder, consume):
+    app = normal_applicant().model_copy(update={"application_id": uuid.uuid4()})
+    await consume(*archive_of(app))
+    cause = Cause(uuid.uuid4(), uuid.uuid4())
+    with caused_by(cause):
+        answer = await submit(recorder, app)
+    [stored] = await recorder.store.load_stream(f"application-{app.application_id}")
+    assert answer["event_ids"] == [str(stored.event_id)] and stored.event_type == "ApplicationSubmitted"
+    assert (stored.correlation_id, stored.causation_id) == (cause.correlation_id, cause.causation_id)
+    assert await recorder.store.pool.fetchval("SELECT count(*) FROM outbox WHERE event_id = $1", stored.event_id) == 1
+    with pytest.raises(Conflict) as again:
+        await submit(recorder, app)
+    assert again.value.code == "ALREADY_SUBMITTED"
+
+
+async def test_citing_an_entry_the_unit_has_not_approved_is_refused_and_stores_nothing(recorder, consume):
+    app = normal_applicant().model_copy(update={"application_id": uuid.uuid4()})
+    await consume(*archive_of(app, approved=False))
+    with pytest.raises(InvalidInput) as refused:
+        await submit(recorder, app)
+    assert {d["code"] for d in refused.value.details} == {"ACHIEVEMENT_NOT_APPROVED"}
+    assert await recorder.store.load_stream(f"application-{app.application_id}") == []
+
+
+async def test_only_a_returned_application_can_be_resubmitted_and_then_only_once(recorder, consume):
+    app = normal_applicant().model_copy(update={"application_id": uuid.uuid4()})
+    await consume(*archive_of(app))
+    await submit(recorder, app)
+
+    async def resubmit():
+        async with recorder.store.pool.acquire() as conn, conn.transaction():
+            return await filing.resubmit(recorder, conn, app, None, applicant(app), NOW)
+
+    with pytest.raises(Conflict) as not_returned:
+        await resubmit()
+    assert not_returned.value.code == "NOT_RETURNED"
+    await consume(review_event(Returned(application_id=app.application_id, level=ReviewLevel.UNIT, reason="补材料")))
+    assert (await resubmit())["revision"] == 2
+    with pytest.raises(Conflict):
+        await resubmit()
+    types = [e.event_type for e in await recorder.store.load_stream(f"application-{app.application_id}")]
+    assert types == ["ApplicationSubmitted", "ApplicationResubmitted"]
+
+
+async def test_a_withdrawn_application_cannot_be_withdrawn_again(recorder, consume):
+    app = normal_applicant().model_copy(update={"application_id": uuid.uuid4()})
+    await consume(*archive_of(app))
+    await submit(recorder, app)
+    async with recorder.store.pool.acquire() as conn, conn.transaction():
+        done = await filing.withdraw(recorder, conn, app.application_id, "个人原因", applicant(app), NOW)
+    assert done["status"] == "withdrawn"
+    with pytest.raises(Conflict):
+        async with recorder.store.pool.acquire() as conn, conn.transaction():
+            await filing.withdraw(recorder, conn, app.application_id, "again", applicant(app), NOW)
+
+
+async def test_review_events_about_things_intake_never_saw_are_refused_as_bad_data(consume):
+    with pytest.raises(ValueError):
+        await consume(review_event(Returned(application_id=uuid.uuid4(), level=ReviewLevel.UNIT, reason="x")))
+    with pytest.raises(ValueError):
+        await consume(review_event(ArchiveEntryApproved(entry_id="never-added", unit_id="u")))
