@@ -8,7 +8,7 @@ from pathlib import Path
 from contracts import limits as L
 from contracts.application import Application
 from contracts.plan import load_plan
-from services.intake.usecases.prepare import largest_photo_base64
+from services.intake.adapters.prepare import largest_photo_base64
 
 ROOT = Path(__file__).resolve().parents[3]
 
