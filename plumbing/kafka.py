@@ -8,13 +8,14 @@ from faststream.kafka import KafkaBroker
 from faststream.middlewares import AckPolicy
 
 from plumbing.consumer import IdempotentConsumer, Record
+from plumbing.kafka_security import faststream_kwargs
 from plumbing.logging import get_logger
 
 log = get_logger(__name__)
 
 
-def build_broker(bootstrap: str) -> KafkaBroker:
-    return KafkaBroker(bootstrap, logger=None)
+def build_broker(bootstrap: str, principal: str | None = None) -> KafkaBroker:
+    return KafkaBroker(bootstrap, logger=None, **faststream_kwargs(principal))
 
 
 def subscribe(broker: KafkaBroker, consumer: IdempotentConsumer, topics: list[str], *, group_id: str,

@@ -18,6 +18,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
+from plumbing.kafka_security import client_kwargs
 from plumbing.logging import get_logger
 from plumbing.loops import keep_running, nap
 
@@ -59,8 +60,10 @@ WHERE o.published_at IS NULL ORDER BY o.id LIMIT $1
 
 
 class OutboxRelay:
-    def __init__(self, dsn: str, bootstrap: str, *, batch: int = 500, idle_wait: float = 0.5) -> None:
+    def __init__(self, dsn: str, bootstrap: str, *, batch: int = 500, idle_wait: float = 0.5,
+                 principal: str | None = None) -> None:
         self.dsn, self.bootstrap, self.batch, self.idle_wait = dsn, bootstrap, batch, idle_wait
+        self.principal = principal  # Kafka principal (plumbing/kafka_security.py); None: ZC_KAFKA_USER
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self.published = 0
@@ -78,7 +81,7 @@ class OutboxRelay:
     async def _session(self) -> None:
         conn = await asyncpg.connect(self.dsn)
         producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, enable_idempotence=True, acks="all",
-                                    linger_ms=5, request_timeout_ms=30000)
+                                    linger_ms=5, request_timeout_ms=30000, **client_kwargs(self.principal))
         try:
             await conn.execute("SELECT pg_advisory_lock($1)", RELAY_LOCK)  # waits while another relay runs
             await conn.add_listener("outbox", lambda *_: self._wake.set())

@@ -16,6 +16,7 @@ from plumbing.consumer import Handler, IdempotentConsumer
 from plumbing.db import open_pool
 from plumbing.eventstore import EventStore
 from plumbing.kafka import build_broker, subscribe
+from plumbing.kafka_security import client_kwargs
 from plumbing.logging import get_logger
 from plumbing.relay import OutboxRelay
 from plumbing.settings import ServiceSettings
@@ -48,10 +49,10 @@ class Runtime:
         s = self.settings
         self.pool = await open_pool(s.database_url, s.database, extra_schema=self.extra_schema)
         self.store = EventStore(self.pool)
-        self.relay = OutboxRelay(s.dsn, s.kafka_bootstrap, batch=s.relay_batch)
+        self.relay = OutboxRelay(s.dsn, s.kafka_bootstrap, batch=s.relay_batch, principal=s.service)
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{s.service}-relay"))
         if self.subscriptions:
-            self._broker = build_broker(s.kafka_bootstrap)
+            self._broker = build_broker(s.kafka_bootstrap, principal=s.service)
             for i, sub in enumerate(self.subscriptions):
                 consumer = IdempotentConsumer(f"{s.service}-{i}", self.pool, sub.handler,
                                               dead_letter_topic=topics.dead_letter(), wants=sub.wants)
@@ -90,7 +91,8 @@ class Runtime:
             raise RuntimeError(f"stopped: {', '.join(dead)}")
 
     async def check_kafka(self) -> None:
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap, request_timeout_ms=3000)
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap, request_timeout_ms=3000,
+                                    **client_kwargs(self.settings.service))
         await admin.start()
         try:
             await admin.list_topics()
