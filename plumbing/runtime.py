@@ -24,6 +24,17 @@ from plumbing.settings import ServiceSettings
 log = get_logger(__name__)
 
 
+def refuse_dev_secrets(s: ServiceSettings) -> None:
+    """The development secrets are public (they are in this repository): refuse them unless ZC_DEV_MODE."""
+    from plumbing.auth import dev_secrets_in_use
+
+    if (weak := dev_secrets_in_use(s.jwt_secret, s.person_ref_secret)) and not s.dev_mode:
+        raise SystemExit(f"refusing to start: {', '.join(weak)} is the development secret; set a real one "
+                         "(or ZC_DEV_MODE=1 on a development machine)")
+    if weak:
+        log.warning("runtime.development_secrets", secrets=weak)
+
+
 @dataclass
 class Subscription:
     topics: list[str]
@@ -47,6 +58,7 @@ class Runtime:
 
     async def start(self) -> None:
         s = self.settings
+        refuse_dev_secrets(s)
         self.pool = await open_pool(s.database_url, s.database, extra_schema=self.extra_schema)
         self.store = EventStore(self.pool)
         self.relay = OutboxRelay(s.dsn, s.kafka_bootstrap, batch=s.relay_batch, principal=s.service)
@@ -114,10 +126,16 @@ def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI
     """A FastAPI app whose lifespan starts/stops the runtime, with health probes and error bodies."""
     from plumbing.audit import install_audit
     from plumbing.http import install_correlation, install_error_handlers, install_health
+    from plumbing.http_guard import install_guard
+    from plumbing.ratelimit import RateLimiter
+    from plumbing.security import install_roles_in_openapi
 
     app = FastAPI(title=title, description=description, lifespan=runtime.lifespan())
     app.state.runtime = runtime
     install_error_handlers(app)
+    install_guard(app)
+    install_roles_in_openapi(app)
+    app.state.rate_limiter = RateLimiter(runtime.settings.rate_limit_per_minute, runtime.settings.rate_limit_burst)
     install_correlation(app)
     install_health(app, {"postgresql": runtime.check_db, "kafka": runtime.check_kafka,
                          "workers": runtime.check_workers})

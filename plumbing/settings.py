@@ -11,6 +11,9 @@
 | ZC_JWT_SECRET | dev-only-jwt-secret-change-me-in-production | HS256 key for role tokens |
 | ZC_PERSON_REF_SECRET | dev-only-person-ref-key | HMAC key turning ID numbers into person_ref |
 | ZC_LOG_JSON | auto (JSON unless on a terminal) | log format |
+| ZC_DEV_MODE | false | allow the development secrets above (`make up` / `make test` set it); without it a service refuses to start with them |
+| ZC_JWT_AUDIENCE | zhicheng | the `aud` claim every token must carry |
+| ZC_RATE_LIMIT_PER_MINUTE / ZC_RATE_LIMIT_BURST | 600 / 120 | requests per caller (token subject) per minute, and at once; 0 switches limits off |
 """
 from __future__ import annotations
 
@@ -38,6 +41,10 @@ class ServiceSettings(BaseSettings):
     relay_batch: int = 500
     consumer_batch: int = 200
     log_json: bool | None = None
+    dev_mode: bool = False
+    jwt_audience: str = "zhicheng"
+    rate_limit_per_minute: int = 600
+    rate_limit_burst: int = 120
 
     @property
     def database(self) -> str:
