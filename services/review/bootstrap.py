@@ -15,6 +15,7 @@ from services.review.adapters.api_units import router as units_router
 from services.review.adapters.api_views import router as views_router
 from services.review.projections.case_view import make_apply
 from services.review.reactions.when_assessed_open_case import when_assessed_open_case, when_withdrawn_close_case
+from services.review.reactions.when_filed_remember_application import FILED, when_filed_remember_application
 
 TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text()
 
@@ -27,12 +28,16 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def on_assessed(conn, envelope):
         await when_assessed_open_case(runtime.store, plan, conn, envelope)
 
-    async def on_withdrawn(conn, envelope):
-        await when_withdrawn_close_case(runtime.store, plan, conn, envelope)
+    async def on_application(conn, envelope):
+        if envelope.event_type in FILED:
+            await when_filed_remember_application(conn, envelope)
+        else:
+            await when_withdrawn_close_case(runtime.store, plan, conn, envelope)
 
     runtime.subscriptions += [
         Subscription([topics.eligibility()], on_assessed, wants=lambda e: e.event_type == "EligibilityAssessed"),
-        Subscription([topics.applications()], on_withdrawn, wants=lambda e: e.event_type == "ApplicationWithdrawn"),
+        Subscription([topics.applications()], on_application,
+                     wants=lambda e: e.event_type in FILED | {"ApplicationWithdrawn"}),
     ]
 
     async def start_projection(rt: Runtime) -> None:

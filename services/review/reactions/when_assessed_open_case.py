@@ -10,6 +10,7 @@ from plumbing import clock
 from plumbing.eventstore import EventStore
 from plumbing.logging import get_logger
 from services.review.domain.commands import CloseWithdrawn, OpenCase
+from services.review.reactions.when_filed_remember_application import require_known
 from services.review.usecases.cases import execute, load_case, mark_withdrawn_before_open
 
 log = get_logger(__name__)
@@ -19,6 +20,7 @@ ALREADY = {"ALREADY_OPEN", "ALREADY_CLOSED", "WITHDRAWN_BEFORE_OPEN"}
 
 async def when_assessed_open_case(store: EventStore, plan: Plan, conn, envelope: Envelope) -> None:
     assessed = EligibilityAssessed.model_validate(envelope.payload)
+    await require_known(store, conn, assessed.application_id)  # topics are not ordered with each other
     command = OpenCase(actor=SYSTEM_ACTOR, application_id=assessed.application_id, revision=assessed.revision,
                        outcome=assessed.outcome, summary=assessed.summary)
     await _run(store, plan, conn, envelope, command)
