@@ -3,6 +3,7 @@ and unit authorisation. Reads come from the projections; exports fold cases from
 from __future__ import annotations
 
 import uuid
+from urllib.parse import quote
 from datetime import date
 
 from typing import Annotated
@@ -51,7 +52,8 @@ def _file(rows, headers, title: str, fmt: str, name: str) -> Response:
         raise InvalidInput("导出格式只支持csv或xlsx", "format must be csv or xlsx", code="UNKNOWN_FORMAT")
     data = exports.to_csv(rows, headers) if fmt == "csv" else exports.to_xlsx(rows, headers, title)
     return Response(data, media_type=FORMATS[fmt],
-                    headers={"Content-Disposition": f"attachment; filename={name}.{fmt}"})
+                    # Any unit id may name the file: percent-encoded UTF-8 (RFC 6266), never a raw header byte.
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}.{fmt}"})
 
 
 async def _cases(request: Request, ids: list[uuid.UUID]):
