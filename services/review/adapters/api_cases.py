@@ -42,7 +42,7 @@ def build_command(name: str, application_id: uuid.UUID, body: dict[str, Any] | B
         raise InvalidInput(f"未知的审核操作：{name}", f"unknown decision {name!r}", code="UNKNOWN_DECISION", status=404)
     try:
         fields = body if isinstance(body, BaseModel) else BODIES[name].model_validate(body or {})
-        return TypeAdapter(cls).validate_python({**dict(fields), "actor": actor, "application_id": application_id})
+        return TypeAdapter(cls).validate_python({**fields.model_dump(), "actor": actor, "application_id": application_id})
     except ValidationError as exc:
         details = [{"field": ".".join(map(str, e["loc"])), "code": e["type"], "message_en": e["msg"]}
                    for e in exc.errors()]
