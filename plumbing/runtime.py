@@ -24,15 +24,14 @@ from plumbing.settings import ServiceSettings
 log = get_logger(__name__)
 
 
-def refuse_dev_secrets(s: ServiceSettings) -> None:
+def refuse_dev_secrets(s: ServiceSettings) -> list[str]:
     """The development secrets are public (they are in this repository): refuse them unless ZC_DEV_MODE."""
     from plumbing.auth import dev_secrets_in_use
 
     if (weak := dev_secrets_in_use(s.jwt_secret, s.person_ref_secret)) and not s.dev_mode:
         raise SystemExit(f"refusing to start: {', '.join(weak)} is the development secret; set a real one "
                          "(or ZC_DEV_MODE=1 on a development machine)")
-    if weak:
-        log.warning("runtime.development_secrets", secrets=weak)
+    return weak
 
 
 @dataclass
@@ -58,7 +57,8 @@ class Runtime:
 
     async def start(self) -> None:
         s = self.settings
-        refuse_dev_secrets(s)
+        if weak := refuse_dev_secrets(s):
+            log.warning("runtime.development_secrets", secrets=weak)
         self.pool = await open_pool(s.database_url, s.database, extra_schema=self.extra_schema)
         self.store = EventStore(self.pool)
         self.relay = OutboxRelay(s.dsn, s.kafka_bootstrap, batch=s.relay_batch, principal=s.service)

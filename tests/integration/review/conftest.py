@@ -2,6 +2,7 @@ import pytest_asyncio
 
 from plumbing.db import open_pool
 from plumbing.eventstore import EventStore
+from services.review.bootstrap import TABLES
 from tests.conftest import DATABASE_URL
 from tests.integration_support import db_name, drop_database
 
@@ -9,7 +10,7 @@ from tests.integration_support import db_name, drop_database
 @pytest_asyncio.fixture
 async def store():
     name = db_name("review")
-    pool = await open_pool(DATABASE_URL, name, max_size=5)
+    pool = await open_pool(DATABASE_URL, name, max_size=5, extra_schema=TABLES)
     yield EventStore(pool)
     await pool.close()
     await drop_database(name)
