@@ -10,6 +10,8 @@ py=$root/.venv/bin/python
 external_db=${DATABASE_URL:+yes}
 export DATABASE_URL=${DATABASE_URL:-postgresql://postgres@127.0.0.1:${ZC_PG_PORT:-55432}/postgres}
 export ZC_KAFKA_BOOTSTRAP=${ZC_KAFKA_BOOTSTRAP:-127.0.0.1:${ZC_KAFKA_PORT:-9092}}
+# The stack and the tests run with the public development secrets: say so (services refuse them otherwise).
+export ZC_DEV_MODE=${ZC_DEV_MODE:-1}
 run=$root/infra/.run/services
 services=(intake eligibility review notify)
 declare -A ports=([intake]=${ZC_INTAKE_PORT:-8001} [eligibility]=${ZC_ELIGIBILITY_PORT:-8002} [review]=${ZC_REVIEW_PORT:-8003} [notify]=${ZC_NOTIFY_PORT:-8004})

@@ -14,6 +14,7 @@ treated as poison and dead-lettered, so it cannot stall its partition.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from contracts.errors import Refused
 from plumbing.decoding import BadRecord, decode_envelope, describe, short_error
 from plumbing.eventstore import ConcurrencyConflict
 from plumbing.logging import get_logger
+from plumbing.references import still_waiting
 
 log = get_logger(__name__)
 
@@ -68,6 +70,7 @@ class IdempotentConsumer:
         self.dead_letter_topic = dead_letter_topic
         self.wants = wants
         self._failures: dict[tuple[str, int, int], int] = {}  # (topic, partition, offset) -> failed attempts
+        self._since: dict[tuple[str, int, int], float] = {}  # first failure (ReferenceNotYetKnown waits by time)
 
     async def process(self, records: Sequence[Record]) -> BatchResult:
         result = BatchResult()
@@ -102,17 +105,26 @@ class IdempotentConsumer:
             except Exception as exc:  # noqa: BLE001 - sorted below: bad data, or retry
                 place = (record.topic, record.partition, record.offset)
                 self._failures[place] = self._failures.get(place, 0) + 1
-                if not is_bad_data(exc) and self._failures[place] < MAX_ATTEMPTS:
+                since = self._since.setdefault(place, time.monotonic())
+                if not is_bad_data(exc) and (self._failures[place] < MAX_ATTEMPTS or still_waiting(exc, since)):
                     raise  # the whole batch rolls back and is delivered again
                 self._failures.pop(place, None)
+                self._since.pop(place, None)
                 await conn.execute("UPDATE inbox SET status = 'dead_letter' WHERE consumer = $1 AND event_id = $2",
                                    self.name, envelope.event_id)
                 await self._dead_letter(conn, record, envelope, f"{type(exc).__name__}: {exc}")
                 result.dead_lettered += 1
                 return
+            self._forget(record)
             result.processed += 1
         finally:
             structlog.contextvars.unbind_contextvars("correlation_id", "event_id", "event_type")
+
+    def _forget(self, record: Record) -> None:
+        """A record that finally succeeded leaves no retry memory behind."""
+        place = (record.topic, record.partition, record.offset)
+        self._failures.pop(place, None)
+        self._since.pop(place, None)
 
     async def _dead_letter(self, conn, record: Record, envelope: Envelope | None, error: str) -> None:
         """Queue a dead letter through the outbox. It describes the record (length, hash, a short

@@ -36,7 +36,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Refused)
     async def refused(request: Request, exc: Refused) -> JSONResponse:
         log.info("http.refused", path=request.url.path, status=exc.status, code=exc.code)
-        return JSONResponse(exc.as_body(), status_code=exc.status)
+        return JSONResponse(exc.as_body(), status_code=exc.status, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -36,3 +36,9 @@ async def run_once(pool: asyncpg.Pool, key: str | None, fingerprint: str, action
             await conn.execute("UPDATE idempotency_keys SET status = $2, body = $3::jsonb WHERE key = $1",
                                key, status, json.dumps(body, ensure_ascii=False, default=str))
         return status, body
+
+
+def scoped(key: str | None, caller_key: str) -> str | None:
+    """An Idempotency-Key belongs to its caller: the same key from two callers is two keys, and
+    nobody can read another caller's stored answer by guessing theirs."""
+    return hashlib.sha256(f"{caller_key}\x1f{key}".encode()).hexdigest() if key else None

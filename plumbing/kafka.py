@@ -18,6 +18,7 @@ from faststream.middlewares import AckPolicy
 
 from contracts.limits import KAFKA_PRODUCER_MAX_REQUEST_BYTES
 from plumbing.consumer import IdempotentConsumer, Record
+from plumbing.kafka_security import faststream_kwargs
 from plumbing.logging import get_logger
 
 log = get_logger(__name__)
@@ -26,8 +27,9 @@ log = get_logger(__name__)
 FRAMEWORK_LOGGER = logging.getLogger("faststream.zc")
 
 
-def build_broker(bootstrap: str) -> KafkaBroker:
-    return KafkaBroker(bootstrap, logger=FRAMEWORK_LOGGER, max_request_size=KAFKA_PRODUCER_MAX_REQUEST_BYTES)
+def build_broker(bootstrap: str, principal: str | None = None) -> KafkaBroker:
+    return KafkaBroker(bootstrap, logger=FRAMEWORK_LOGGER, max_request_size=KAFKA_PRODUCER_MAX_REQUEST_BYTES,
+                       **faststream_kwargs(principal))
 
 
 def _utf8_headers(headers) -> tuple:

@@ -24,6 +24,7 @@ from aiokafka import errors as kafka_errors
 from aiokafka.errors import KafkaError
 
 from contracts.limits import DEAD_LETTER_ERROR_CHARS, KAFKA_PRODUCER_MAX_REQUEST_BYTES
+from plumbing.kafka_security import client_kwargs
 from plumbing.logging import get_logger
 from plumbing.loops import keep_running, nap
 
@@ -80,8 +81,10 @@ ORDER BY o.id LIMIT $1
 
 
 class OutboxRelay:
-    def __init__(self, dsn: str, bootstrap: str, *, batch: int = 500, idle_wait: float = 0.5) -> None:
+    def __init__(self, dsn: str, bootstrap: str, *, batch: int = 500, idle_wait: float = 0.5,
+                 principal: str | None = None) -> None:
         self.dsn, self.bootstrap, self.batch, self.idle_wait = dsn, bootstrap, batch, idle_wait
+        self.principal = principal  # Kafka principal (plumbing/kafka_security.py); None: ZC_KAFKA_USER
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self.published = 0
@@ -109,7 +112,8 @@ class OutboxRelay:
                 # refused is spent (every later send to that partition fails, out of sequence).
                 producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, enable_idempotence=True, acks="all",
                                             linger_ms=5, request_timeout_ms=30000,
-                                            max_request_size=KAFKA_PRODUCER_MAX_REQUEST_BYTES)
+                                            max_request_size=KAFKA_PRODUCER_MAX_REQUEST_BYTES,
+                                            **client_kwargs(self.principal))
                 await producer.start()
                 try:
                     await self._publish_until_failure(conn, producer)

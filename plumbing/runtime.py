@@ -16,12 +16,23 @@ from plumbing.consumer import Handler, IdempotentConsumer
 from plumbing.db import open_pool
 from plumbing.eventstore import EventStore
 from plumbing.kafka import build_broker, subscribe
+from plumbing.kafka_security import client_kwargs
 from plumbing.logging import get_logger
 from plumbing.relay import OutboxRelay
 from plumbing.stall import ConsumerWatch, Group, NotReady, outbox_reasons
 from plumbing.settings import ServiceSettings
 
 log = get_logger(__name__)
+
+
+def refuse_dev_secrets(s: ServiceSettings) -> list[str]:
+    """The development secrets are public (they are in this repository): refuse them unless ZC_DEV_MODE."""
+    from plumbing.auth import dev_secrets_in_use
+
+    if (weak := dev_secrets_in_use(s.jwt_secret, s.person_ref_secret)) and not s.dev_mode:
+        raise SystemExit(f"refusing to start: {', '.join(weak)} is the development secret; set a real one "
+                         "(or ZC_DEV_MODE=1 on a development machine)")
+    return weak
 
 
 @dataclass
@@ -48,13 +59,15 @@ class Runtime:
 
     async def start(self) -> None:
         s = self.settings
+        if weak := refuse_dev_secrets(s):
+            log.warning("runtime.development_secrets", secrets=weak)
         self.pool = await open_pool(s.database_url, s.database, extra_schema=self.extra_schema)
         self.store = EventStore(self.pool)
-        self.relay = OutboxRelay(s.dsn, s.kafka_bootstrap, batch=s.relay_batch)
+        self.relay = OutboxRelay(s.dsn, s.kafka_bootstrap, batch=s.relay_batch, principal=s.service)
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{s.service}-relay"))
         groups = []
         if self.subscriptions:
-            self._broker = build_broker(s.kafka_bootstrap)
+            self._broker = build_broker(s.kafka_bootstrap, principal=s.service)
             for i, sub in enumerate(self.subscriptions):
                 consumer = IdempotentConsumer(f"{s.service}-{i}", self.pool, sub.handler,
                                               dead_letter_topic=topics.dead_letter(), wants=sub.wants)
@@ -62,7 +75,8 @@ class Runtime:
                 subscribe(self._broker, consumer, group.topics, group_id=group.group_id, max_records=s.consumer_batch)
                 groups.append(group)
             await self._broker.start()
-        self.watch = ConsumerWatch(s.kafka_bootstrap, groups, s.stall_after_seconds, s.stall_check_seconds)
+        self.watch = ConsumerWatch(s.kafka_bootstrap, groups, s.stall_after_seconds, s.stall_check_seconds,
+                                   client=client_kwargs(s.service))
         self._tasks.append(asyncio.create_task(self.watch.run(), name=f"{s.service}-stall-watch"))
         for hook in self.on_started:
             await hook(self)
@@ -106,7 +120,8 @@ class Runtime:
             raise RuntimeError(f"stopped: {', '.join(dead)}")
 
     async def check_kafka(self) -> None:
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap, request_timeout_ms=3000)
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap, request_timeout_ms=3000,
+                                    **client_kwargs(self.settings.service))
         await admin.start()
         try:
             await admin.list_topics()
@@ -128,10 +143,16 @@ def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI
     """A FastAPI app whose lifespan starts/stops the runtime, with health probes and error bodies."""
     from plumbing.audit import install_audit
     from plumbing.http import install_body_limit, install_correlation, install_error_handlers, install_health
+    from plumbing.http_guard import install_guard
+    from plumbing.ratelimit import RateLimiter
+    from plumbing.security import install_roles_in_openapi
 
     app = FastAPI(title=title, description=description, lifespan=runtime.lifespan())
     app.state.runtime = runtime
     install_error_handlers(app)
+    install_guard(app)
+    install_roles_in_openapi(app)
+    app.state.rate_limiter = RateLimiter(runtime.settings.rate_limit_per_minute, runtime.settings.rate_limit_burst)
     install_correlation(app)
     install_body_limit(app, runtime.settings.body_limit)
     install_health(app, {"postgresql": runtime.check_db, "kafka": runtime.check_kafka,

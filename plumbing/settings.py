@@ -14,6 +14,9 @@
 | ZC_STALL_AFTER_SECONDS | 120 | /readyz turns red when an outbox row, a parked row or an unprocessed Kafka record is older, or a consumer has not committed for that long while records wait |
 | ZC_STALL_CHECK_SECONDS | 5 | how often the consumers' progress is read from Kafka |
 | ZC_HTTP_BODY_MAX_BYTES | intake 2 MiB, others 512 KiB | larger request bodies are refused with 413 (contracts/limits.py says why) |
+| ZC_DEV_MODE | false | allow the development secrets above (`make up` / `make test` set it); without it a service refuses to start with them |
+| ZC_JWT_AUDIENCE | zhicheng | the `aud` claim every token must carry |
+| ZC_RATE_LIMIT_PER_MINUTE / ZC_RATE_LIMIT_BURST | 600 / 120 | requests per caller (token subject) per minute, and at once; 0 switches limits off |
 """
 from __future__ import annotations
 
@@ -46,6 +49,10 @@ class ServiceSettings(BaseSettings):
     stall_after_seconds: float = Field(default=120, gt=0)
     stall_check_seconds: float = Field(default=5, gt=0)
     http_body_max_bytes: int | None = Field(default=None, gt=0)
+    dev_mode: bool = False
+    jwt_audience: str = "zhicheng"
+    rate_limit_per_minute: int = 600
+    rate_limit_burst: int = 120
 
     @property
     def database(self) -> str:

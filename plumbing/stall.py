@@ -60,6 +60,7 @@ class ConsumerWatch:
     groups: list[Group]
     threshold_s: float
     interval_s: float = 5.0
+    client: dict = field(default_factory=dict)  # credentials (plumbing/kafka_security.client_kwargs)
     reasons: list[str] = field(default_factory=list)
     checked_at: float | None = None
     _seen: dict = field(default_factory=dict)  # (group, TopicPartition) -> _Seen
@@ -84,9 +85,9 @@ class ConsumerWatch:
             await keep_running(self._session, self._stop, name="stall_watch", errors=(OSError, KafkaError))
 
     async def _session(self) -> None:
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, request_timeout_ms=5000)
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, request_timeout_ms=5000, **self.client)
         reader = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False,
-                                  fetch_max_bytes=64 * 1024, max_partition_fetch_bytes=64 * 1024)
+                                  fetch_max_bytes=64 * 1024, max_partition_fetch_bytes=64 * 1024, **self.client)
         await admin.start()
         await reader.start()
         try:

@@ -1,15 +1,23 @@
-"""Explicit topic creation (kafka-python admin): partitions and retention from contracts.topics."""
+"""Explicit topic creation (kafka-python admin): partitions and retention from contracts.topics,
+then the SCRAM users and ACLs of this prefix (plumbing/kafka_acls.py). Runs as `admin`."""
 from __future__ import annotations
 
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from contracts.topics import all_topics
+from plumbing.kafka_acls import ensure_principals
+from plumbing.kafka_security import ADMIN, client_kwargs
 
 
-def ensure_topics(bootstrap: str) -> list[str]:
-    """Create every missing topic; returns the names created. Safe to run again."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="zc-topics")
+def admin_client(bootstrap: str) -> KafkaAdminClient:
+    return KafkaAdminClient(bootstrap_servers=bootstrap, client_id="zc-topics", **client_kwargs(ADMIN))
+
+
+def ensure_topics(bootstrap: str, *, tools: bool = True) -> list[str]:
+    """Create every missing topic and grant its ACLs; returns the names created. Safe to run again.
+    `tools`: also let the tool principals (tests, operators' tools) write and read this prefix."""
+    admin = admin_client(bootstrap)
     try:
         existing = set(admin.list_topics())
         wanted = [t for t in all_topics() if t.name not in existing]
@@ -22,6 +30,8 @@ def ensure_topics(bootstrap: str) -> list[str]:
                 created.append(spec.name)
             except TopicAlreadyExistsError:
                 pass
+        if client_kwargs(ADMIN):  # a broker without authentication has no users or ACLs to manage
+            ensure_principals(admin, tools=tools)
         return created
     finally:
         admin.close()
@@ -31,5 +41,6 @@ if __name__ == "__main__":
     import os
     import sys
 
-    names = ensure_topics(os.environ.get("ZC_KAFKA_BOOTSTRAP", "127.0.0.1:9092"))
-    print(f"[topics] created {len(names)}: {', '.join(names) or '-'}", file=sys.stderr)
+    names = ensure_topics(os.environ.get("ZC_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+                          tools=os.environ.get("ZC_KAFKA_TOOLS") == "1")
+    print(f"[topics] created {len(names)}: {', '.join(names) or '-'}; users and ACLs in place", file=sys.stderr)

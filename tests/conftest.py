@@ -13,6 +13,7 @@ import pytest_asyncio
 SESSION = uuid.uuid4().hex[:8]
 os.environ.setdefault("ZC_TOPIC_PREFIX", f"t{SESSION}")
 os.environ.setdefault("ZC_TOPIC_PARTITIONS", "3")
+os.environ.setdefault("ZC_DEV_MODE", "1")  # the tests use the development secrets on purpose
 
 from tests.containers import ensure_stack  # noqa: E402
 

@@ -9,6 +9,7 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer
 
 from tests.conftest import DATABASE_URL, KAFKA, SESSION
+from plumbing.kafka_security import ADMIN, TOOL_READER, client_kwargs
 from plumbing.settings import with_database
 
 
@@ -29,7 +30,7 @@ async def read_topic(topic: str, *, expect: int = 10**9, timeout: float = 30.0,
     """Read a topic from the beginning until `expect` records arrived, `done(records)` is true,
     or the timeout."""
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=KAFKA, auto_offset_reset="earliest",
-                                enable_auto_commit=False, group_id=None)
+                                enable_auto_commit=False, group_id=None, **client_kwargs(TOOL_READER))
     await consumer.start()
     out: list = []
     try:
@@ -47,7 +48,7 @@ async def read_topic(topic: str, *, expect: int = 10**9, timeout: float = 30.0,
 def create_topic(name: str, partitions: int = 3) -> str:
     from kafka.admin import KafkaAdminClient, NewTopic
 
-    admin = KafkaAdminClient(bootstrap_servers=KAFKA)
+    admin = KafkaAdminClient(bootstrap_servers=KAFKA, **client_kwargs(ADMIN))
     try:
         admin.create_topics([NewTopic(name, num_partitions=partitions, replication_factor=1)])
     finally:

@@ -27,6 +27,7 @@ from plumbing.consumer import IdempotentConsumer
 from plumbing.db import open_pool
 from plumbing.eventstore import EventStore, NewEvent
 from plumbing.kafka import build_broker, subscribe
+from plumbing.kafka_security import ADMIN, client_kwargs  # the bench's throw-away topics: admin's
 from plumbing.relay import OutboxRelay
 from plumbing.settings import with_database
 
@@ -88,7 +89,7 @@ async def batch_appends(store: EventStore, batches: int = 40, size: int = 100) -
 
 async def relay_drain(pool: asyncpg.Pool, dsn: str) -> dict:
     pending = await pool.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
-    relay = OutboxRelay(dsn, KAFKA, batch=500, idle_wait=0.05)
+    relay = OutboxRelay(dsn, KAFKA, batch=500, idle_wait=0.05, principal=ADMIN)
     task = asyncio.create_task(relay.run())
     start = time.perf_counter()
     while await pool.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL"):
@@ -105,7 +106,7 @@ async def consume(pool: asyncpg.Pool, store: EventStore, topic: str, count: int)
         await store.append(f"derived-{app}", None, [event(app)], topic="bench.out", conn=conn)
 
     consumer = IdempotentConsumer("bench", pool, handler, dead_letter_topic="bench.dlq")
-    broker = build_broker(KAFKA)
+    broker = build_broker(KAFKA, ADMIN)
     subscribe(broker, consumer, [topic], group_id=f"bench-{RUN}", max_records=500)
     await broker.start()
     while not await pool.fetchval("SELECT count(*) FROM inbox WHERE consumer = 'bench'"):
@@ -121,7 +122,7 @@ async def consume(pool: asyncpg.Pool, store: EventStore, topic: str, count: int)
 async def main() -> dict:
     name = f"zc_bench_{RUN}"
     topic = f"zc.bench.{RUN}"
-    admin = KafkaAdminClient(bootstrap_servers=KAFKA)
+    admin = KafkaAdminClient(bootstrap_servers=KAFKA, **client_kwargs(ADMIN))
     admin.create_topics([NewTopic(topic, num_partitions=6, replication_factor=1)])
     admin.close()
     pool = await open_pool(DB, name, max_size=20)

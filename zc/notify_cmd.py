@@ -42,6 +42,18 @@ def _table(application_id: str, body: dict) -> Table:
     return table
 
 
+def _auditor() -> dict:
+    """ZC_TOKEN if given, else an auditor's token signed locally with ZC_JWT_SECRET (like `zc token`)."""
+    import os
+
+    from contracts.envelope import Role
+    from plumbing.auth import mint_token
+    from plumbing.settings import ServiceSettings
+
+    token = os.environ.get("ZC_TOKEN") or mint_token(ServiceSettings().jwt_secret, role=Role.AUDITOR, user="zc-notify")
+    return {"Authorization": f"Bearer {token}"}
+
+
 @app.command()
 def status(application_id: str = typer.Argument(..., help="the application id (UUID)"),
            url: str = typer.Option(DEFAULT_URL, help="notify's base URL")) -> None:
@@ -51,7 +63,7 @@ def status(application_id: str = typer.Argument(..., help="the application id (U
     except ValueError:
         raise _fail(f"申报编号格式不正确：{application_id}", f"not an application id: {application_id}") from None
     try:
-        response = httpx.get(f"{url.rstrip('/')}/notifications/{app_id}", timeout=10)
+        response = httpx.get(f"{url.rstrip('/')}/notifications/{app_id}", timeout=10, headers=_auditor())
     except httpx.HTTPError as exc:
         raise _fail(f"无法连接通知服务 {url}", f"notify is unreachable at {url}: {type(exc).__name__}") from None
     if response.status_code != 200:

@@ -14,7 +14,7 @@ def token(role: Role = typer.Option(..., help="applicant | unit | construction_a
           area: str = typer.Option("", help="area code from the plan, e.g. city, yuecheng, keqiao"),
           user: str = typer.Option("", help="the person acting"),
           id_number: str = typer.Option("", help="applicants: the resident ID number (turned into person_ref)"),
-          hours: int = typer.Option(12, help="validity in hours")) -> None:
+          hours: int = typer.Option(12, help="validity in hours (at most 12)")) -> None:
     """Print a bearer token signed with ZC_JWT_SECRET."""
     settings = ServiceSettings()
     ref = ""
@@ -22,4 +22,8 @@ def token(role: Role = typer.Option(..., help="applicant | unit | construction_a
         from services.intake.domain.identity import compact_id, person_ref  # the one definition of person_ref
 
         ref = person_ref(compact_id(id_number), settings.person_ref_secret)
-    typer.echo(mint_token(settings.jwt_secret, role=role, org=org, area=area, user=user, person_ref=ref, hours=hours))
+    try:
+        typer.echo(mint_token(settings.jwt_secret, role=role, org=org, area=area, user=user, person_ref=ref,
+                              hours=hours))
+    except ValueError as exc:  # the system role, or more than 12 hours: no person's token carries them
+        raise typer.BadParameter(str(exc)) from None

@@ -12,6 +12,9 @@ cport=${ZC_KAFKA_CONTROLLER_PORT:-9093}
 libs=${ZC_KAFKA_LIBS:-$root/infra/.cache/kafka-libs-$(sha256sum "$here/pom.xml" | cut -c1-12)}
 run=$root/infra/.run/kafka
 pidfile=$run/kafka.pid
+# name=password lines, one per principal (mode 600). kafka.sh adds admin and controller; the
+# service and tool principals are added by `python -m plumbing.topics_admin` (plumbing/kafka_security.py).
+creds=${ZC_KAFKA_CREDENTIALS:-$run/credentials}
 
 say() { printf '[kafka] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
@@ -27,15 +30,31 @@ install() {
     || die "mvn could not fetch Kafka's jars (is Maven Central reachable?)"
 }
 
+secret() { grep -m1 "^$1=" "$creds" 2>/dev/null | cut -d= -f2-; }
+
+ensure_secrets() {
+  mkdir -p "$(dirname "$creds")"; touch "$creds"; chmod 600 "$creds"
+  local who
+  for who in admin controller; do
+    [ -n "$(secret "$who")" ] || echo "$who=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')" >> "$creds"
+  done
+}
+
 running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 
 start() {
   install
   if running; then say "already running (pid $(cat "$pidfile")) on 127.0.0.1:$port"; return 0; fi
   if port_open "$port"; then die "port $port is taken by another process; set ZC_KAFKA_PORT"; fi
+  ensure_secrets
+  # Data formatted before authentication existed has no SCRAM admin: start it afresh.
+  if [ -f "$run/data/meta.properties" ] && [ ! -f "$run/formatted-with-scram" ]; then
+    say "data was formatted without SASL/SCRAM users: reformatting $run/data"; rm -rf "$run/data"
+  fi
   mkdir -p "$run/data" "$run/logs"
-  sed -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$cport#g" -e "s#@DATA_DIR@#$run/data#g" \
-    "$here/server.properties.in" > "$run/server.properties"
+  (umask 077; sed -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$cport#g" -e "s#@DATA_DIR@#$run/data#g" \
+    -e "s#@ADMIN_PASSWORD@#$(secret admin)#g" -e "s#@CONTROLLER_PASSWORD@#$(secret controller)#g" \
+    "$here/server.properties.in" > "$run/server.properties")
   local cp="$libs/*"
   local jvm=(-Xmx768m -Xms256m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true
              -Dlog4j2.configurationFile="$here/log4j2.properties" -Dkafka.logs.dir="$run/logs")
@@ -43,7 +62,9 @@ start() {
     local cluster_id
     cluster_id=$(java -cp "$cp" "${jvm[@]}" kafka.tools.StorageTool random-uuid | tail -n1)
     java -cp "$cp" "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$run/server.properties" \
+      --add-scram "SCRAM-SHA-256=[name=admin,password=$(secret admin)]" \
       --ignore-formatted >"$run/logs/format.log" 2>&1 || { cat "$run/logs/format.log" >&2; die "storage format failed"; }
+    touch "$run/formatted-with-scram"
   fi
   nohup java -cp "$cp" "${jvm[@]}" kafka.Kafka "$run/server.properties" >"$run/logs/stdout.log" 2>&1 &
   echo $! > "$pidfile"

@@ -2,17 +2,32 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from fastapi import FastAPI
 
 from contracts import topics
+from contracts.envelope import Role
 from contracts.errors import NotFound
 from contracts.plan import load_plan
 from plumbing.application import Reactions, Recorder
 from plumbing.runtime import Runtime, Subscription, build_app
+from plumbing.security import Caller, caller
 from plumbing.settings import ServiceSettings
 from services.eligibility.reactions.when_application_filed_assess import (
     ELIGIBILITY_ACTOR, stream_of, when_application_filed_assess)
+
+
+READERS = (Role.APPLICANT, Role.UNIT, Role.CONSTRUCTION_AUTHORITY, Role.HR_BUREAU, Role.CITY_HR_BUREAU, Role.AUDITOR)
+
+
+def may_read(who: Caller, summary: dict) -> bool:
+    """The same scopes as review's cases: own application, own unit, own area, whole city."""
+    return {Role.APPLICANT: lambda: bool(who.person_ref) and who.person_ref == summary.get("person_ref"),
+            Role.UNIT: lambda: bool(who.org) and who.org == summary.get("unit_id"),
+            Role.CONSTRUCTION_AUTHORITY: lambda: bool(who.area) and who.area == summary.get("unit_area"),
+            Role.HR_BUREAU: lambda: bool(who.area) and who.area == summary.get("unit_area"),
+            }.get(who.role, lambda: who.role in (Role.CITY_HR_BUREAU, Role.AUDITOR))()
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -27,10 +42,12 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                     description="Checks every rule of the plan and explains each decision (中文/English).")
 
     @app.get("/assessments/{application_id}", tags=["eligibility"])
-    async def assessments(application_id: uuid.UUID) -> list[dict]:
-        """Every assessment of the application, newest last (one per revision)."""
+    async def assessments(application_id: uuid.UUID, who: Annotated[Caller, caller(*READERS)]) -> list[dict]:
+        """Every assessment of the application, newest last (one per revision): to the applicant,
+        the unit and the departments of its area, the city and auditors. Anyone else's answers
+        exactly like an application without assessments."""
         events = await runtime.store.load_stream(stream_of(application_id))
-        if not events:
+        if not events or not may_read(who, events[-1].payload["summary"]):
             raise NotFound("尚无该申报的资格审查结果", "no assessment for this application yet")
         return [e.model_dump(mode="json") for e in events]
 

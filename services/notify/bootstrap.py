@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import Annotated
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,9 +13,11 @@ from fastapi import FastAPI
 
 from contracts import topics
 from contracts.plan import load_plan
+from contracts.envelope import Role
 from plumbing import clock
 from plumbing.application import Reactions, Recorder
 from plumbing.runtime import Runtime, Subscription, build_app
+from plumbing.security import Caller, caller
 from services.notify.adapters.gateway_http import HttpSmsGateway
 from services.notify.adapters.gateway_recording import RecordingGateway
 from services.notify.dispatcher import Dispatcher
@@ -29,6 +32,8 @@ from services.notify.usecases.recording import NOTIFY_ACTOR
 from services.notify.usecases.reminding import run_reminders, seed_department_contacts
 from services.notify.usecases.status import delivery_status, reminder_status
 
+# SMS texts name people and reasons: only the city HR bureau (the operator) and auditors read them.
+Operator = Annotated[Caller, caller(Role.CITY_HR_BUREAU, Role.AUDITOR)]
 TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text()
 
 
@@ -75,11 +80,11 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     runtime.on_stopping.append(stop_tasks)
 
     @app.get("/notifications/{application_id}", tags=["notify"], summary="What was sent to whom and when")
-    async def status(application_id: uuid.UUID) -> dict:
+    async def status(application_id: uuid.UUID, _who: Operator) -> dict:
         return await delivery_status(runtime.pool, application_id)
 
     @app.get("/reminders", tags=["notify"], summary="Deadline reminders planned, to whom, and how they ended")
-    async def reminders() -> dict:
+    async def reminders(_who: Operator) -> dict:
         return await reminder_status(runtime.pool)
 
     return app

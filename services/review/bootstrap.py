@@ -17,6 +17,7 @@ from services.review.adapters.api_units import router as units_router
 from services.review.adapters.api_views import router as views_router
 from services.review.projections.case_view import make_apply
 from services.review.reactions.when_assessed_open_case import when_assessed_open_case, when_withdrawn_close_case
+from services.review.reactions.when_filed_remember_application import when_filed_remember_application
 
 TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text()
 
@@ -28,10 +29,11 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     recorder = Recorder(lambda: runtime.store, topic=topics.review(), actor=SYSTEM_ACTOR)
     assessed = Reactions(recorder).add(when_assessed_open_case(recorder, plan))
-    withdrawn = Reactions(recorder).add(when_withdrawn_close_case(recorder, plan))
+    applications = (Reactions(recorder).add(when_withdrawn_close_case(recorder, plan))
+                    .add(when_filed_remember_application))
     runtime.subscriptions += [
         Subscription([topics.eligibility()], assessed.handle, wants=assessed.wants),
-        Subscription([topics.applications()], withdrawn.handle, wants=withdrawn.wants),
+        Subscription([topics.applications()], applications.handle, wants=applications.wants),
     ]
 
     async def start_projection(rt: Runtime) -> None:

@@ -34,7 +34,8 @@ class Stack:
         self.procs: dict[str, subprocess.Popen] = {}
         self.databases = {name: f"zct_{SESSION}_{name}" for name in SERVICES}
         self.env = {"ZC_CLOCK_OFFSET_SECONDS": str(clock.offset_for(SEASON_START)),
-                    "ZC_NOTIFY_RATE_WINDOWS": "1:100"}  # the season's messages arrive within seconds here
+                    "ZC_NOTIFY_RATE_WINDOWS": "1:100",  # the season's messages arrive within seconds here
+                    "ZC_REFERENCE_WAIT_SECONDS": "10"}  # a phantom reference is dead-lettered within the test
         self.clock_of: dict[str, dict[str, str]] = {}  # per-service clock after `set_season_time`
 
     def url(self, service: str) -> str:

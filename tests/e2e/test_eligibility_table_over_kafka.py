@@ -9,6 +9,7 @@ from aiokafka import AIOKafkaProducer
 
 from contracts import topics
 from contracts.envelope import Actor, Envelope, Role
+from plumbing.kafka_security import TOOL_WRITER, client_kwargs
 from tests.conftest import KAFKA
 from tests.integration_support import read_topic
 
@@ -25,7 +26,7 @@ def _submitted(row: dict) -> tuple[bytes, Envelope]:
 
 
 async def test_every_applicant_of_the_table_is_assessed_by_the_running_service_as_expected(stack):
-    expected, producer = {}, AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all")
+    expected, producer = {}, AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all", **client_kwargs(TOOL_WRITER))
     await producer.start()
     try:
         for row in TABLE:

@@ -115,7 +115,7 @@ async def test_units_pass_one_by_one_and_in_a_batch_that_answers_for_each_item(s
     outcome = {r["application_id"]: (r["ok"], r.get("status"), r.get("code")) for r in batch["results"]}
     assert all(outcome[ids[k]][0] for k in KQ_CASES)
     assert outcome[ids["B1"]] == (False, 422, "INVALID_INPUT")
-    assert outcome[ids["N1"]] == (False, 403, "OUT_OF_SCOPE")
+    assert outcome[ids["N1"]] == (False, 404, "NOT_FOUND")  # outside the unit: as if it did not exist
     assert (await season.case(ids["B1"]))["case"]["stage"] == "at_unit"
 
 

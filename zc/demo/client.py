@@ -53,7 +53,7 @@ async def until(probe, *, timeout: float = 60, what: str = "") -> object:
 
 
 async def get(client: httpx.AsyncClient, service: str, path: str, headers: dict | None = None):
-    response = await client.get(url(service) + path, headers=headers)
+    response = await client.get(url(service) + path, headers=headers or auth(Role.AUDITOR, user="demo-auditor"))
     return response.json() if response.status_code == 200 else None
 
 

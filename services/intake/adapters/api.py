@@ -8,10 +8,10 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
 from contracts.envelope import Actor, Role
-from contracts.errors import Forbidden, NotFound
+from contracts.errors import Conflict, Forbidden, NotFound
 from plumbing import clock
-from plumbing.auth import read_token
-from plumbing.idempotency import request_fingerprint, run_once
+from plumbing.idempotency import request_fingerprint, run_once, scoped
+from plumbing.security import Caller, caller
 from services.intake.adapters.requests import SubmitRequest, WithdrawRequest
 from services.intake.domain import validation
 from services.intake.usecases import filing
@@ -19,25 +19,21 @@ from services.intake.adapters.prepare import prepare
 
 router = APIRouter(tags=["applications"])
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
-Auth = Annotated[str | None, Header(alias="Authorization")]
+ApplicantCaller = Annotated[Caller, caller(Role.APPLICANT)]
+NOT_FOUND = ("未找到该申报", "no such application")
 
 
-def _applicant(request: Request, authorization: str | None, id_number: str | None = None) -> dict:
-    claims = read_token(request.app.state.settings.jwt_secret, authorization)
-    if claims["role"] is not Role.APPLICANT:
-        raise Forbidden("只有申报人本人可以提交或修改申报", "only the applicant may file or change an application")
-    if id_number is not None:
-        expected = validation.person_ref(validation.compact_id(id_number), request.app.state.settings.person_ref_secret)
-        if claims.get("person_ref") != expected:
-            raise Forbidden("登录账号与申报人身份证号不一致", "the signed-in person is not the applicant named")
-    return claims
+def _named_applicant(request: Request, who: Caller, id_number: str) -> None:
+    expected = validation.person_ref(validation.compact_id(id_number), request.app.state.settings.person_ref_secret)
+    if who.person_ref != expected:
+        raise Forbidden("登录账号与申报人身份证号不一致", "the signed-in person is not the applicant named")
 
 
-def _actor(claims: dict) -> Actor:
-    return Actor(role=claims["role"], organisation=claims.get("org", ""), user=claims.get("sub", ""))
+def _actor(who: Caller) -> Actor:
+    return Actor(role=who.role, organisation=who.org, user=who.user)
 
 
-async def _file(request: Request, body: SubmitRequest, key: str | None, claims: dict, use_case,
+async def _file(request: Request, body: SubmitRequest, key: str | None, who: Caller, use_case,
                 application_id: uuid.UUID | None = None) -> JSONResponse:
     state = request.app.state
     now = clock.now()
@@ -46,55 +42,58 @@ async def _file(request: Request, body: SubmitRequest, key: str | None, claims: 
     fingerprint = request_fingerprint(use_case.__name__, str(application_id), body.model_dump(mode="json"))
 
     async def action(conn):
-        return 201, await use_case(state.recorder, conn, application, photo, _actor(claims), now)
+        if application_id is None and await filing.history(state.recorder, application.application_id):
+            # Taken, by this applicant or another: the same answer either way (no existence leak).
+            raise Conflict("该申报编号已被使用，请使用新的编号", "this application_id is taken; use a new one",
+                           code="APPLICATION_ID_TAKEN")
+        return 201, await use_case(state.recorder, conn, application, photo, _actor(who), now)
 
-    status, answer = await run_once(state.runtime.pool, key, fingerprint, action)
+    status, answer = await run_once(state.runtime.pool, scoped(key, who.key), fingerprint, action)
     return JSONResponse(answer, status_code=status)
 
 
 @router.post("/applications", status_code=201, summary="File an application (个人申报)")
-async def submit(request: Request, body: SubmitRequest, authorization: Auth = None, key: IdemKey = None):
-    claims = _applicant(request, authorization, body.applicant.id_number)
-    return await _file(request, body, key, claims, filing.submit)
+async def submit(request: Request, body: SubmitRequest, who: ApplicantCaller, key: IdemKey = None):
+    _named_applicant(request, who, body.applicant.id_number)
+    return await _file(request, body, key, who, filing.submit)
 
 
 @router.post("/applications/{application_id}/resubmissions", status_code=201,
              summary="Resubmit after a return for revision (退回修改后重新提交)")
-async def resubmit(request: Request, application_id: uuid.UUID, body: SubmitRequest, authorization: Auth = None,
+async def resubmit(request: Request, application_id: uuid.UUID, body: SubmitRequest, who: ApplicantCaller,
                    key: IdemKey = None):
-    claims = _applicant(request, authorization, body.applicant.id_number)
-    return await _file(request, body, key, claims, filing.resubmit, application_id)
+    await _owned(request, application_id, who)
+    _named_applicant(request, who, body.applicant.id_number)
+    return await _file(request, body, key, who, filing.resubmit, application_id)
 
 
 @router.post("/applications/{application_id}/withdrawal", summary="Withdraw the application (撤回)")
-async def withdraw(request: Request, application_id: uuid.UUID, body: WithdrawRequest, authorization: Auth = None,
+async def withdraw(request: Request, application_id: uuid.UUID, body: WithdrawRequest, who: ApplicantCaller,
                    key: IdemKey = None):
-    claims = _applicant(request, authorization)
     state = request.app.state
-    await _owned(request, application_id, claims)
+    await _owned(request, application_id, who)
 
     async def action(conn):
-        return 200, await filing.withdraw(state.recorder, conn, application_id, body.reason, _actor(claims),
+        return 200, await filing.withdraw(state.recorder, conn, application_id, body.reason, _actor(who),
                                           clock.now())
 
-    status, answer = await run_once(state.runtime.pool, key, request_fingerprint("withdraw", str(application_id),
+    status, answer = await run_once(state.runtime.pool, scoped(key, who.key), request_fingerprint("withdraw", str(application_id),
                                                                                  body.reason), action)
     return JSONResponse(answer, status_code=status)
 
 
-async def _owned(request: Request, application_id: uuid.UUID, claims: dict) -> list:
+async def _owned(request: Request, application_id: uuid.UUID, who: Caller) -> list:
+    """The application's events if `who` may see them; someone else's answers exactly like none."""
     events = await filing.history(request.app.state.recorder, application_id)
-    if not events:
-        raise NotFound("未找到该申报", "no such application")
-    if claims["role"] is not Role.AUDITOR and claims.get("person_ref") != filing.owner(events):
-        raise Forbidden("只能查看本人的申报", "you may only see your own application")
+    if not events or (who.role is not Role.AUDITOR and who.person_ref != filing.owner(events)):
+        raise NotFound(*NOT_FOUND)
     return [envelope for envelope, _payload in events]
 
 
 @router.get("/applications/{application_id}", summary="The application's history as filed (applicant, auditor)")
-async def history(request: Request, application_id: uuid.UUID, authorization: Auth = None) -> dict:
-    claims = read_token(request.app.state.settings.jwt_secret, authorization)
-    events = await _owned(request, application_id, claims)
+async def history(request: Request, application_id: uuid.UUID,
+                  who: Annotated[Caller, caller(Role.APPLICANT, Role.AUDITOR)]) -> dict:
+    events = await _owned(request, application_id, who)
     returned = await request.app.state.runtime.pool.fetchrow(
         "SELECT level, reason, sections::text AS sections FROM open_returns WHERE application_id = $1", application_id)
     return {"application_id": str(application_id), "events": [e.model_dump(mode="json") for e in events],
@@ -102,9 +101,8 @@ async def history(request: Request, application_id: uuid.UUID, authorization: Au
 
 
 @router.get("/archive", summary="My achievement archive as intake knows it (我的业绩档案: what may be cited)")
-async def my_archive(request: Request, authorization: Auth = None) -> dict:
-    claims = _applicant(request, authorization)
+async def my_archive(request: Request, who: ApplicantCaller) -> dict:
     rows = await request.app.state.runtime.pool.fetch(
         "SELECT entry_id, unit_id, title, achieved_on, status FROM archive_entries WHERE person_ref = $1"
-        " ORDER BY achieved_on", claims.get("person_ref", ""))
+        " ORDER BY achieved_on", who.person_ref)
     return {"entries": [{**dict(r), "achieved_on": r["achieved_on"].isoformat()} for r in rows]}

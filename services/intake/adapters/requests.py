@@ -1,29 +1,40 @@
-"""The HTTP request bodies of intake: what an applicant sends (full ID number, photo bytes)."""
+"""The HTTP request bodies of intake: what an applicant sends (full ID number, photo bytes).
+
+Strict at the door (plumbing/inputs.py): unknown fields anywhere are a 422 naming them, codes are
+NFKC-normalised, control characters and out-of-range numbers and dates are refused."""
 from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from contracts.application import Application
+from plumbing.inputs import STRICT, Code, LongText, Phone, Text, strict_model
+
+# Every field of the Application contract except the ones intake derives (applicant's masked ID
+# and person_ref, photo measurements, revision, submitted_at), typed for the door.
+_ApplicationFields = strict_model(Application, exclude={"application_id", "plan_id", "applicant", "photo", "revision",
+                                                        "submitted_at"}, name="ApplicationFields")
 
 
 class ApplicantIn(BaseModel):
-    name: str = Field(min_length=1, max_length=50)
-    id_number: str = Field(max_length=30, description="18-character resident ID number; never stored in events")
-    phone: str = Field(max_length=30)
+    model_config = STRICT
+
+    name: Text = Field(min_length=1, max_length=50)
+    id_number: Code = Field(max_length=30, description="18-character resident ID number; never stored in events")
+    phone: Phone
 
 
-class SubmitRequest(BaseModel):
-    """Every field of contracts.application.Application except the ones intake derives
-    (applicant's masked ID and person_ref, photo measurements, revision, submitted_at)."""
-
-    model_config = ConfigDict(extra="allow")
+class SubmitRequest(_ApplicationFields):
+    model_config = STRICT
 
     application_id: uuid.UUID | None = None
+    plan_id: Code | None = None
     applicant: ApplicantIn
     photo_base64: str | None = Field(default=None, description="the ID photo, JPEG, base64")
 
 
 class WithdrawRequest(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)  # "   " is no reason
+    model_config = STRICT | {"str_strip_whitespace": True}  # "   " is no reason
 
-    reason: str = Field(min_length=1, max_length=500)
+    reason: LongText = Field(min_length=1, max_length=500)

@@ -2,69 +2,87 @@
 
 The URL names the decision; the body carries its text (opinion, reason, sections...). The level is
 never in the request: it follows from where the case is.
+
+This module does not use `from __future__ import annotations`: the decision routes are built in a
+loop and FastAPI must see each body model as a real type.
 """
-from __future__ import annotations
-
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, Optional
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
-from contracts.errors import InvalidInput, Refused
+from contracts.envelope import Role
+from contracts.errors import Forbidden, InvalidInput, NotFound, Refused
 from plumbing import clock
 from plumbing.application import receipt
-from plumbing.idempotency import request_fingerprint, run_once
+from plumbing.idempotency import request_fingerprint, run_once, scoped
+from plumbing.inputs import STRICT
+from plumbing.security import caller
 from plumbing.logging import get_logger
-from services.review.adapters.principal import principal_of
+from services.review.adapters.decision_bodies import BODIES, COMMANDS
+from services.review.adapters.principal import principal_of, principal_of_caller
 from services.review.domain import commands as c
-from services.review.domain.authorization import authorize
-from services.review.usecases.cases import case_stream, require_case, take_decision
+from services.review.domain.authorization import PERMISSIONS, authorize
+from services.review.usecases.cases import case_stream, load_case, require_case, take_decision
 from services.review.views import case_json
 
 log = get_logger(__name__)
 router = APIRouter(tags=["review"])
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
-COMMANDS: dict[str, type[c.Command]] = {
-    "unit-pass": c.UnitPass, "unit-not-pass": c.UnitNotPass, "return": c.ReturnForRevision,
-    "public-notice-start": c.StartPublicNotice, "objection": c.RecordObjection,
-    "public-notice-complete": c.CompletePublicNotice, "fee-option": c.SetFeeOption,
-    "department-pass": c.DepartmentPass, "department-not-pass": c.DepartmentNotPass,
-    "interview-schedule": c.ScheduleInterview, "interview-result": c.RecordInterviewResult,
-    "recommend": c.RecommendToCity, "forward": c.ForwardToCommittee, "fee-request": c.RequestFee,
-    "fee-payment": c.RecordFeePayment,
-}
+DECIDERS = (Role.UNIT, Role.CONSTRUCTION_AUTHORITY, Role.HR_BUREAU, Role.CITY_HR_BUREAU)
+READERS = (Role.APPLICANT, *DECIDERS, Role.AUDITOR)
+CASE_NOT_FOUND = ("未找到该申报的审核记录", "no review case for this application")
 
 
-def build_command(name: str, application_id: uuid.UUID, body: dict[str, Any], actor) -> c.Command:
+def build_command(name: str, application_id: uuid.UUID, body: dict[str, Any] | BaseModel | None, actor) -> c.Command:
     cls = COMMANDS.get(name)
     if cls is None:
         raise InvalidInput(f"未知的审核操作：{name}", f"unknown decision {name!r}", code="UNKNOWN_DECISION", status=404)
-    if not isinstance(body, dict) or {"actor", "application_id"} & body.keys():
-        raise InvalidInput("请求体必须是对象，且不能指定操作人或申报编号", "body must be an object without actor/application_id")
     try:
-        return TypeAdapter(cls).validate_python({**body, "actor": actor, "application_id": application_id})
+        fields = body if isinstance(body, BaseModel) else BODIES[name].model_validate(body or {})
+        return TypeAdapter(cls).validate_python({**fields.model_dump(), "actor": actor, "application_id": application_id})
     except ValidationError as exc:
         details = [{"field": ".".join(map(str, e["loc"])), "code": e["type"], "message_en": e["msg"]}
                    for e in exc.errors()]
         raise InvalidInput("审核意见格式不正确", "the decision's fields are malformed", details=details) from None
 
 
-async def _decide(request: Request, name: str, application_id: uuid.UUID, body: dict, conn=None):
-    """Who may act is checked before what they sent: a role outside the case's scope learns
-    nothing about the body's shape (403, not 422). Every refusal is logged with the case.
-    Returns the saved events' receipt and the case after them."""
+def authorize_visible(principal, action: str, target) -> None:
+    """`authorize`, except that a case outside the caller's scope answers exactly like a case that
+    does not exist (404), for reads and writes alike: nobody learns what they may not see."""
+    try:
+        authorize(principal, action, target)
+    except Forbidden as refused:
+        if refused.code == "OUT_OF_SCOPE":
+            raise NotFound(*CASE_NOT_FOUND) from None
+        raise
+
+
+async def _decide(request: Request, name: str, application_id: uuid.UUID, body, conn=None):
+    """Who may act is checked before what they sent: a role that may never take the decision gets
+    403, a case outside the caller's scope answers like a missing one (404), and only then is the
+    body read. Every refusal is logged with the case. Returns the saved events' receipt and the
+    case after them."""
     state = request.app.state
     principal = principal_of(request)
     try:
         if name not in COMMANDS:
             build_command(name, application_id, body, principal.actor())  # refuses: unknown decision
-        stored, case = await take_decision(
-            state.recorder, state.plan, application_id, COMMANDS[name].action,
-            lambda: build_command(name, application_id, body, principal.actor()),
-            principal=principal, now=clock.now(), conn=conn)
+        action = COMMANDS[name].action
+        if principal.role not in PERMISSIONS[action]:
+            authorize(principal, action, None)  # the role first: 403 whether or not the case exists
+        try:
+            stored, case = await take_decision(
+                state.recorder, state.plan, application_id, action,
+                lambda: build_command(name, application_id, body, principal.actor()),
+                principal=principal, now=clock.now(), conn=conn)
+        except Forbidden as refused:
+            if refused.code == "OUT_OF_SCOPE":
+                raise NotFound(*CASE_NOT_FOUND) from None
+            raise
         return receipt(stored), case
     except Refused as refused:
         log.info("review.refused", decision=name, code=refused.code, status=refused.status,
@@ -72,33 +90,78 @@ async def _decide(request: Request, name: str, application_id: uuid.UUID, body: 
         raise
 
 
-@router.post("/cases/{application_id}/{decision}", summary="Take a decision on a case (pass / not pass / return ...)")
-async def decide_one(request: Request, application_id: uuid.UUID, decision: str, body: dict[str, Any] | None = None,
-                     key: IdemKey = None) -> JSONResponse:
+async def _decide_one(request: Request, decision: str, application_id: uuid.UUID, body: BaseModel | None,
+                      key: str | None) -> JSONResponse:
     """With an Idempotency-Key, a retry gets the first answer and records nothing twice."""
-    principal = principal_of(request)
 
     async def action(conn):
-        events, case = await _decide(request, decision, application_id, body or {}, conn)
+        events, case = await _decide(request, decision, application_id, body, conn)
         return 200, {"events": events, "case": case_json(case)}
 
-    fingerprint = request_fingerprint("review.decide", decision, str(application_id), body or {},
-                                      principal.role.value, principal.org, principal.user)
-    status, answer = await run_once(request.app.state.runtime.pool, key, fingerprint, action)
+    fingerprint = request_fingerprint("review.decide", decision, str(application_id),
+                                      body.model_dump(mode="json") if body else {})
+    status, answer = await run_once(request.app.state.runtime.pool, scoped(key, principal_of_caller(request)),
+                                    fingerprint, action)
     return JSONResponse(answer, status_code=status)
 
 
+def _scope_first(decision: str):
+    """Runs before FastAPI validates the body: whose case it is is answered before what was sent."""
+    async def case_in_scope(request: Request, application_id: uuid.UUID) -> None:
+        try:
+            await _decide_checks(request, decision, application_id, None)
+        except Refused as refused:
+            log.info("review.refused", decision=decision, code=refused.code, status=refused.status,
+                     application_id=str(application_id), role=request.state.caller.role.value)
+            raise
+    return Depends(case_in_scope)
+
+
+async def _decide_checks(request: Request, name: str, application_id: uuid.UUID, conn):
+    principal = principal_of(request)
+    action = COMMANDS[name].action
+    if principal.role not in PERMISSIONS[action]:
+        authorize(principal, action, None)  # the role first: 403 whether or not the case exists
+    loaded = await load_case(request.app.state.recorder, application_id, conn)
+    if loaded[0] is None:
+        raise NotFound(*CASE_NOT_FOUND)
+    authorize_visible(principal, action, loaded[0])
+    return loaded
+
+
+def _route_for(decision: str):
+    model = BODIES[decision]
+
+    async def decide(request: Request, application_id: uuid.UUID, body: Optional[model] = None,  # noqa: UP045
+                     key: IdemKey = None) -> JSONResponse:
+        return await _decide_one(request, decision, application_id, body, key)
+
+    return decide
+
+
+for _name in COMMANDS:
+    router.add_api_route(f"/cases/{{application_id}}/{_name}", _route_for(_name), methods=["POST"],
+                         dependencies=[caller(*DECIDERS), _scope_first(_name)], name=f"decide_{_name.replace('-', '_')}",
+                         summary=f"Decision: {_name}")
+
+
 class BatchItem(BaseModel):
+    model_config = STRICT
+
     application_id: uuid.UUID
-    fields: dict[str, Any] = Field(default_factory=dict)
+    fields: dict[str, Any] = Field(default_factory=dict, description="the decision's body (see its route)",
+                                   max_length=20)
 
 
 class BatchRequest(BaseModel):
-    decision: str
+    model_config = STRICT
+
+    decision: Literal[tuple(COMMANDS)]  # type: ignore[valid-type]
     items: list[BatchItem] = Field(min_length=1, max_length=500)
 
 
-@router.post("/cases/batch", summary="The same decision on many cases; each succeeds or fails on its own")
+@router.post("/cases/batch", summary="The same decision on many cases; each succeeds or fails on its own",
+             dependencies=[caller(*DECIDERS)])
 async def decide_batch(request: Request, batch: BatchRequest, key: IdemKey = None) -> JSONResponse:
     """One transaction, each item on its own (a refused item writes nothing, the others stand).
     With an Idempotency-Key, a retried batch gets the first answer and records nothing twice."""
@@ -116,16 +179,17 @@ async def decide_batch(request: Request, batch: BatchRequest, key: IdemKey = Non
         return 200, {"succeeded": sum(r["ok"] for r in results), "failed": sum(not r["ok"] for r in results),
                      "results": results}
 
-    fingerprint = request_fingerprint("review.batch", batch.model_dump(mode="json"), principal.role.value,
-                                      principal.org, principal.user)
-    status, answer = await run_once(request.app.state.runtime.pool, key, fingerprint, action)
+    fingerprint = request_fingerprint("review.batch", batch.model_dump(mode="json"))
+    status, answer = await run_once(request.app.state.runtime.pool, scoped(key, principal_of_caller(request)),
+                                    fingerprint, action)
     return JSONResponse(answer, status_code=status)
 
 
-@router.get("/cases/{application_id}", summary="A case: stage, history of decisions (by role and scope)")
+@router.get("/cases/{application_id}", summary="A case: stage, history of decisions (by role and scope)",
+            dependencies=[caller(*READERS)])
 async def read_case(request: Request, application_id: uuid.UUID) -> dict:
     recorder = request.app.state.recorder
     case, _ = await require_case(recorder, application_id)
-    authorize(principal_of(request), "read", case)
+    authorize_visible(principal_of(request), "read", case)
     history = await recorder.store.load_stream(case_stream(application_id))  # as stored, for the record
     return {"case": case_json(case), "history": [e.model_dump(mode="json") for e in history]}

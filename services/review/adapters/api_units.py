@@ -1,12 +1,18 @@
 """Unit registration: the city HR bureau approves a unit's authorization proof (授权委托证明)."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
+
+from contracts.envelope import Role
 
 from plumbing import clock
 from plumbing.application import receipt
+from plumbing.inputs import STRICT, Code, Phone, Text
 from plumbing.logging import get_logger
+from plumbing.security import caller
 from services.review.adapters.principal import principal_of
 from services.review.domain.unit_authorization import AuthorizeUnit
 from services.review.usecases.units import authorize_unit
@@ -16,14 +22,18 @@ router = APIRouter(tags=["units"])
 
 
 class Authorization(BaseModel):
-    unit_name: str = Field(max_length=200)
-    operator_name: str = Field(max_length=100)
-    operator_phone: str = Field(max_length=30)
+    model_config = STRICT
+
+    unit_name: Text = Field(min_length=1, max_length=200)
+    operator_name: Text = Field(min_length=1, max_length=100)
+    operator_phone: Phone
 
 
 @router.post("/units/{unit_id}/authorization", status_code=201,
-             summary="City HR bureau approves a unit's authorization; its operator gets a 12333 SMS")
-async def approve_authorization(request: Request, unit_id: str, body: Authorization) -> dict:
+             summary="City HR bureau approves a unit's authorization; its operator gets a 12333 SMS",
+             dependencies=[caller(Role.CITY_HR_BUREAU)])
+async def approve_authorization(request: Request, unit_id: Annotated[Code, Path(min_length=1)],
+                                body: Authorization) -> dict:
     principal = principal_of(request)
     command = AuthorizeUnit(principal.actor(), unit_id, body.unit_name, body.operator_name, body.operator_phone)
     events = receipt(await authorize_unit(request.app.state.recorder, command, now=clock.now()))

@@ -3,18 +3,23 @@ and unit authorisation. Reads come from the projections; exports fold cases from
 from __future__ import annotations
 
 import uuid
+from urllib.parse import quote
 from datetime import date
 
-from fastapi import APIRouter, Query, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from contracts.envelope import Role
-from contracts.errors import InvalidInput
-from contracts.limits import OPINION_MAX_CHARS, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS
+from contracts.errors import Forbidden, InvalidInput, NotFound
+from contracts.limits import OPINION_MAX_CHARS, TITLE_MAX_CHARS
 from plumbing import clock
 from plumbing.application import receipt
 from services.review.adapters import exports, queries
+from plumbing.inputs import STRICT, Code, Day, LongText, Text
+from plumbing.security import caller
 from services.review.adapters.principal import principal_of
 from services.review.domain import roster
 from services.review.domain.archive import AddArchiveEntry, ReviewArchiveEntry
@@ -27,14 +32,16 @@ FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-@router.get("/inbox", summary="What waits for me: cases at my level, notices running, archive entries")
+@router.get("/inbox", summary="What waits for me: cases at my level, notices running, archive entries",
+            dependencies=[caller()])
 async def inbox(request: Request) -> dict:
     principal = principal_of(request)
     authorize(principal, "read", Scope(principal.person_ref, principal.org, principal.area))
     return await queries.inbox(request.app.state.runtime.pool, principal, request.app.state.plan)
 
 
-@router.get("/dashboard", summary="City dashboard: counts by area, specialty, category, stage; near deadlines")
+@router.get("/dashboard", summary="City dashboard: counts by area, specialty, category, stage; near deadlines",
+            dependencies=[caller(Role.CITY_HR_BUREAU, Role.AUDITOR)])
 async def dashboard(request: Request) -> dict:
     principal = principal_of(request)
     if principal.role not in {Role.CITY_HR_BUREAU, Role.AUDITOR}:
@@ -47,15 +54,17 @@ def _file(rows, headers, title: str, fmt: str, name: str) -> Response:
         raise InvalidInput("导出格式只支持csv或xlsx", "format must be csv or xlsx", code="UNKNOWN_FORMAT")
     data = exports.to_csv(rows, headers) if fmt == "csv" else exports.to_xlsx(rows, headers, title)
     return Response(data, media_type=FORMATS[fmt],
-                    headers={"Content-Disposition": f"attachment; filename={name}.{fmt}"})
+                    # Any unit id may name the file: percent-encoded UTF-8 (RFC 6266), never a raw header byte.
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}.{fmt}"})
 
 
 async def _cases(request: Request, ids: list[uuid.UUID]):
     return [(await load_case(request.app.state.recorder, i))[0] for i in ids]
 
 
-@router.get("/exports/roster", summary="评委会评审对象花名册: one receiving unit (area) or the whole city")
-async def roster_export(request: Request, area: str | None = None, format: str = Query("csv")) -> Response:
+@router.get("/exports/roster", summary="评委会评审对象花名册: one receiving unit (area) or the whole city",
+            dependencies=[caller(Role.CONSTRUCTION_AUTHORITY, Role.HR_BUREAU, Role.CITY_HR_BUREAU, Role.AUDITOR)])
+async def roster_export(request: Request, area: Code | None = Query(None), format: str = Query("csv", max_length=10)) -> Response:
     plan = request.app.state.plan
     principal = principal_of(request)
     authorize(principal, "export_roster", Scope(area=area) if area else None)
@@ -64,8 +73,8 @@ async def roster_export(request: Request, area: str | None = None, format: str =
     return _file(rows, roster.ROSTER_HEADERS, "花名册", format, f"roster-{area or 'city'}")
 
 
-@router.get("/exports/public-notice", summary="公示表 of a unit")
-async def notice_export(request: Request, unit_id: str, format: str = Query("csv")) -> Response:
+@router.get("/exports/public-notice", summary="公示表 of a unit", dependencies=[caller(Role.UNIT, Role.AUDITOR)])
+async def notice_export(request: Request, unit_id: Code = Query(), format: str = Query("csv", max_length=10)) -> Response:
     principal = principal_of(request)
     authorize(principal, "export_notice_table", Scope(unit_org=unit_id))
     pool = request.app.state.runtime.pool
@@ -77,14 +86,17 @@ async def notice_export(request: Request, unit_id: str, format: str = Query("csv
 
 
 class NewEntry(BaseModel):
-    entry_id: str = Field(default_factory=lambda: f"ach-{uuid.uuid4().hex[:12]}", max_length=SHORT_TEXT_MAX_CHARS)
-    unit_id: str = Field(max_length=SHORT_TEXT_MAX_CHARS)
-    title: str = Field(min_length=1, max_length=TITLE_MAX_CHARS)
-    achieved_on: date
-    kind: str = Field(default="project", max_length=SHORT_TEXT_MAX_CHARS)
+    model_config = STRICT
+
+    entry_id: Code = Field(default_factory=lambda: f"ach-{uuid.uuid4().hex[:12]}", min_length=1)
+    unit_id: Code = Field(min_length=1)
+    title: Text = Field(min_length=1, max_length=TITLE_MAX_CHARS)
+    achieved_on: Day
+    kind: Code = "project"
 
 
-@router.post("/archive", status_code=201, summary="Applicant adds an entry to the achievement archive")
+@router.post("/archive", status_code=201, summary="Applicant adds an entry to the achievement archive",
+             dependencies=[caller(Role.APPLICANT)])
 async def add_entry(request: Request, body: NewEntry) -> dict:
     principal = principal_of(request)
     authorize(principal, "add_archive_entry", Scope(person_ref=principal.person_ref))
@@ -95,16 +107,26 @@ async def add_entry(request: Request, body: NewEntry) -> dict:
 
 
 class EntryReview(BaseModel):
+    model_config = STRICT
+
     approve: bool
-    text: str = Field(default="", max_length=OPINION_MAX_CHARS)
+    text: LongText = Field("", max_length=OPINION_MAX_CHARS)
 
 
-@router.post("/archive/{entry_id}/review", summary="Unit approves or rejects an archive entry")
-async def review_entry(request: Request, entry_id: str, body: EntryReview) -> dict:
+@router.post("/archive/{entry_id}/review", summary="Unit approves or rejects an archive entry",
+             dependencies=[caller(Role.UNIT)])
+async def review_entry(request: Request, entry_id: Annotated[Code, Path()], body: EntryReview) -> dict:
     principal = principal_of(request)
     entry, _ = await load_entry(request.app.state.recorder, entry_id)
     action = "approve_archive_entry" if body.approve else "reject_archive_entry"
-    authorize(principal, action, Scope(unit_org=entry.unit_id) if entry else None)
+    if entry is None:  # another unit's entry and no entry answer alike
+        raise NotFound("未找到该业绩档案", "no such archive entry")
+    try:
+        authorize(principal, action, Scope(unit_org=entry.unit_id))
+    except Forbidden as refused:
+        if refused.code == "OUT_OF_SCOPE":
+            raise NotFound("未找到该业绩档案", "no such archive entry") from None
+        raise
     command = ReviewArchiveEntry(principal.actor(), entry_id, body.approve, body.text)
     events = await execute_archive(request.app.state.recorder, command, now=clock.now(), key=entry_id)
     return {"entry_id": entry_id, "events": receipt(events)}

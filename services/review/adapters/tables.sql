@@ -37,3 +37,10 @@ CREATE TABLE IF NOT EXISTS archive_view (
     note         text NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS archive_view_unit ON archive_view (unit_id, status);
+-- Applications review has seen filed (from the applications topic): an assessment of an
+-- application not in here (and without a case) waits for it, then is dead-lettered (plumbing/references.py).
+CREATE TABLE IF NOT EXISTS known_applications (
+    application_id uuid PRIMARY KEY,
+    revision       integer NOT NULL,
+    seen_at        timestamptz NOT NULL DEFAULT now()
+);

@@ -12,6 +12,7 @@ from plumbing.application import Append, Context, React, Recorder
 from plumbing.logging import get_logger
 from services.review.domain.commands import CloseWithdrawn, Command, OpenCase
 from services.review.usecases.cases import case_stream, decided, load_case
+from services.review.reactions.when_filed_remember_application import require_known
 
 log = get_logger(__name__)
 # Refusals that mean "this already happened": a redelivered or late event, not an error.
@@ -20,6 +21,7 @@ ALREADY = {"ALREADY_OPEN", "ALREADY_CLOSED", "WITHDRAWN_BEFORE_OPEN"}
 
 def when_assessed_open_case(recorder: Recorder, plan: Plan) -> React:
     async def react(assessed: EligibilityAssessed, ctx: Context) -> Append | None:
+        await require_known(recorder.store, ctx.conn, assessed.application_id)  # topics are not ordered with each other
         return await _system(recorder, plan, ctx, OpenCase(
             actor=SYSTEM_ACTOR, application_id=assessed.application_id, revision=assessed.revision,
             outcome=assessed.outcome, summary=assessed.summary))

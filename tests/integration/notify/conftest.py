@@ -11,7 +11,11 @@ import pytest_asyncio
 from plumbing.db import open_pool
 from plumbing.eventstore import EventStore
 from services.notify.bootstrap import TABLES
+from contracts.envelope import Role
+from plumbing.auth import DEV_JWT_SECRET, mint_token
 from tests.conftest import DATABASE_URL
+
+AUDITOR = {"Authorization": f"Bearer {mint_token(DEV_JWT_SECRET, role=Role.AUDITOR, user='notify-tests')}"}
 from tests.integration.notify.process import NotifyProcess
 from tests.integration.notify.provider import FakeProvider
 from tests.integration_support import db_name, drop_database
@@ -64,5 +68,5 @@ def notify_process():
 
 async def get_json(url: str):
     async with httpx.AsyncClient(timeout=10) as client:
-        response = await client.get(url)
+        response = await client.get(url, headers=AUDITOR)
     return response.json() if response.status_code == 200 else None

@@ -22,6 +22,7 @@ from aiokafka import AIOKafkaProducer
 from contracts import topics
 from contracts.envelope import Envelope
 from plumbing import clock
+from plumbing.kafka_security import TOOL_WRITER, client_kwargs
 from plumbing.topics_admin import ensure_topics
 from tests.conftest import KAFKA, SESSION
 
@@ -101,7 +102,7 @@ class NotifyProcess:
 
     async def publish(self, *envelopes: Envelope, key: str | None = None) -> None:
         """Produce the envelopes' bytes to the review topic, exactly as the review relay would."""
-        producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all")
+        producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all", **client_kwargs(TOOL_WRITER))
         await producer.start()
         try:
             for e in envelopes:

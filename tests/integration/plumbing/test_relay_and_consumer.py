@@ -13,6 +13,7 @@ from contracts import topics
 from plumbing.consumer import IdempotentConsumer
 from plumbing.eventstore import NewEvent
 from plumbing.kafka import build_broker, subscribe
+from plumbing.kafka_security import TOOL_READER, TOOL_WRITER, client_kwargs
 from plumbing.settings import with_database
 from tests.conftest import DATABASE_URL, KAFKA
 from tests.integration.plumbing.events_for_tests import withdrawn
@@ -20,7 +21,7 @@ from tests.integration_support import create_topic, read_topic
 
 
 def _relay(dbname: str, *, batch: int, crash_after: int = 0) -> subprocess.Popen:
-    env = dict(os.environ, ZC_RELAY_CRASH_AFTER=str(crash_after))
+    env = dict(os.environ, ZC_RELAY_CRASH_AFTER=str(crash_after), ZC_KAFKA_USER=TOOL_WRITER)
     return subprocess.Popen([sys.executable, "-m", "plumbing.relay_main", with_database(DATABASE_URL, dbname), KAFKA,
                              str(batch)], env=env, stderr=subprocess.DEVNULL)
 
@@ -74,12 +75,12 @@ async def test_redelivered_event_changes_nothing_the_second_time(database, store
                            envelope.correlation_id, causation_id=envelope.event_id)], topic="out", conn=conn)
 
     consumer = IdempotentConsumer("test-consumer", pool, handler, dead_letter_topic=topics.dead_letter())
-    broker = build_broker(KAFKA)
-    subscribe(broker, consumer, [source], group_id=f"g-{uuid.uuid4().hex[:6]}")
+    broker = build_broker(KAFKA, TOOL_READER)
+    subscribe(broker, consumer, [source], group_id=f"tool-{uuid.uuid4().hex[:6]}")
     app = uuid.uuid4()
     envelope = (await store.append(f"app-{app}", 0, [withdrawn(app)]))[0]
     value = envelope.model_dump_json().encode()
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA)
+    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, **client_kwargs(TOOL_WRITER))
     await producer.start()
     await broker.start()
     try:

@@ -5,6 +5,7 @@ from contracts.envelope import SYSTEM_ACTOR
 from plumbing.application import Recorder
 from plumbing.db import open_pool
 from plumbing.eventstore import EventStore
+from services.review.bootstrap import TABLES
 from tests.conftest import DATABASE_URL
 from tests.integration_support import db_name, drop_database
 
@@ -12,7 +13,7 @@ from tests.integration_support import db_name, drop_database
 @pytest_asyncio.fixture
 async def store():
     name = db_name("review")
-    pool = await open_pool(DATABASE_URL, name, max_size=5)
+    pool = await open_pool(DATABASE_URL, name, max_size=5, extra_schema=TABLES)
     yield EventStore(pool)
     await pool.close()
     await drop_database(name)

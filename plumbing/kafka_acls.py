@@ -1,0 +1,77 @@
+"""Who may write and read which topic: SCRAM users and ACLs, applied by the `admin` principal.
+
+One principal per service. Each writes only its own topic (and the dead-letter topic, where every
+service sets aside what it cannot process) and reads only what it consumes, in consumer groups
+named `<prefix>-<service>-<n>` (plumbing/runtime.py). Tool principals exist for tests and operators'
+tools: `tool-writer` may write any topic of the prefix (poison records, forged upstream events in
+tests), `tool-reader` may read any topic of the prefix in groups named `tool-*`. `make up` grants
+the tool principals nothing on the live prefix unless ZC_KAFKA_TOOLS=1.
+"""
+from __future__ import annotations
+
+from kafka.admin import (ACL, ACLOperation, ACLPermissionType, ACLResourcePatternType, KafkaAdminClient,
+                         ResourcePattern, ResourceType, ScramMechanism, UserScramCredentialUpsertion)
+
+from contracts import topics
+from plumbing.kafka_security import MECHANISM, SERVICES, TOOL_READER, TOOL_WRITER, ensure_credentials
+
+
+def owned_topic(service: str) -> str:
+    return {"intake": topics.applications(), "eligibility": topics.eligibility(), "review": topics.review(),
+            "notify": topics.notifications()}[service]
+
+
+def consumed_topics(service: str) -> set[str]:
+    """What each service subscribes to (checked against the bootstraps by a unit test)."""
+    return {"intake": {topics.review()}, "eligibility": {topics.applications()},
+            "review": {topics.eligibility(), topics.applications()},
+            "notify": {topics.applications(), topics.eligibility(), topics.review()}}[service]
+
+
+def _acl(user: str, op: ACLOperation, kind: ResourceType, name: str,
+         pattern: ACLResourcePatternType = ACLResourcePatternType.LITERAL) -> ACL:
+    return ACL(f"User:{user}", "*", op, ACLPermissionType.ALLOW, ResourcePattern(kind, name, pattern))
+
+
+def _writes(user: str, topic: str, pattern=ACLResourcePatternType.LITERAL) -> list[ACL]:
+    return [_acl(user, op, ResourceType.TOPIC, topic, pattern) for op in (ACLOperation.WRITE, ACLOperation.DESCRIBE)]
+
+
+def _reads(user: str, topic: str, pattern=ACLResourcePatternType.LITERAL) -> list[ACL]:
+    return [_acl(user, op, ResourceType.TOPIC, topic, pattern) for op in (ACLOperation.READ, ACLOperation.DESCRIBE)]
+
+
+def service_acls(service: str) -> list[ACL]:
+    acls = _writes(service, owned_topic(service)) + _writes(service, topics.dead_letter())
+    for topic in sorted(consumed_topics(service)):
+        acls += _reads(service, topic)
+    acls.append(_acl(service, ACLOperation.READ, ResourceType.GROUP, f"{topics._prefix()}-{service}-",
+                     ACLResourcePatternType.PREFIXED))
+    # The relay's producer is idempotent (no duplicates from its own retries).
+    acls.append(_acl(service, ACLOperation.IDEMPOTENT_WRITE, ResourceType.CLUSTER, "kafka-cluster"))
+    return acls
+
+
+def tool_acls() -> list[ACL]:
+    prefixed = ACLResourcePatternType.PREFIXED
+    return (_writes(TOOL_WRITER, f"{topics._prefix()}.", prefixed)
+            + [_acl(TOOL_WRITER, ACLOperation.IDEMPOTENT_WRITE, ResourceType.CLUSTER, "kafka-cluster")]
+            + _reads(TOOL_READER, f"{topics._prefix()}.", prefixed)
+            + [_acl(TOOL_READER, ACLOperation.READ, ResourceType.GROUP, "tool-", prefixed)])
+
+
+def ensure_principals(admin: KafkaAdminClient, *, tools: bool) -> None:
+    """Create the missing SCRAM users and grant this prefix's ACLs (both idempotent)."""
+    names = SERVICES + (TOOL_WRITER, TOOL_READER)
+    passwords = ensure_credentials(names)
+    existing = {user for user, info in admin.describe_user_scram_credentials().items() if not info["error"]}
+    missing = [UserScramCredentialUpsertion(n, ScramMechanism[MECHANISM.replace("-", "_")], passwords[n])
+               for n in names if n not in existing]
+    if missing:
+        failed = {u: e for u, e in admin.alter_user_scram_credentials(missing).items() if e}
+        if failed:
+            raise RuntimeError(f"could not create Kafka users: {failed}")
+    acls = [acl for service in SERVICES for acl in service_acls(service)] + (tool_acls() if tools else [])
+    result = admin.create_acls(acls)
+    if result.get("failed"):
+        raise RuntimeError(f"could not create Kafka ACLs: {result['failed']}")

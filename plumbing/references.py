@@ -1,0 +1,32 @@
+"""References between topics: an event may arrive before the event it refers to, because topics
+are not ordered with each other (an assessment can overtake its application's filing on the way
+to review). A handler that meets such a reference raises ReferenceNotYetKnown; the consumer then
+retries the record, for at most `wait_seconds` after the first failure, and only then dead-letters
+it (a phantom: a bug upstream, or a record that should never have been written).
+
+| variable | default | meaning |
+|---|---|---|
+| ZC_REFERENCE_WAIT_SECONDS | 120 | how long a record may wait for what it refers to |
+"""
+from __future__ import annotations
+
+import os
+import time
+
+
+def reference_wait_seconds() -> float:
+    return float(os.environ.get("ZC_REFERENCE_WAIT_SECONDS", "120"))
+
+
+class ReferenceNotYetKnown(Exception):
+    """Retryable, not bad data: the record refers to something this consumer has not seen yet."""
+
+    def __init__(self, what: str, wait_seconds: float | None = None) -> None:
+        super().__init__(f"refers to {what}, not seen (yet)")
+        self.wait_seconds = reference_wait_seconds() if wait_seconds is None else wait_seconds
+
+
+def still_waiting(exc: BaseException, first_failed_at: float, now: float | None = None) -> bool:
+    """True while a ReferenceNotYetKnown may still be retried (the consumer's question)."""
+    elapsed = (time.monotonic() if now is None else now) - first_failed_at
+    return isinstance(exc, ReferenceNotYetKnown) and elapsed < exc.wait_seconds

@@ -1,0 +1,74 @@
+"""The one security dependency of every HTTP route: a verified person's token with an allowed role.
+
+`caller(*roles)` is used as a FastAPI dependency (`Security`), so OpenAPI declares the bearer
+scheme on the route, and `x-roles` lists the roles it admits (`install_roles_in_openapi`). After
+authentication the caller's rate limit is taken (plumbing/ratelimit.py). No route but the health
+probes and the API docs is reachable without it (tests/e2e/test_trust_boundaries_http.py).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from fastapi import FastAPI, Request, Security
+from fastapi.openapi.utils import get_openapi
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from contracts.envelope import Role
+from contracts.errors import Forbidden
+from plumbing.auth import read_token
+
+PERSON_ROLES = frozenset(r for r in Role if r is not Role.SYSTEM)
+_bearer = HTTPBearer(auto_error=False, description="A person's role token (JWT HS256, `zc token` locally)")
+
+
+@dataclass(frozen=True)
+class Caller:
+    role: Role
+    org: str = ""
+    area: str = ""
+    user: str = ""
+    person_ref: str = ""
+
+    @property
+    def key(self) -> str:
+        """Who this is, for rate limits and Idempotency-Key scope."""
+        return hashlib.sha256("\x1f".join((self.role.value, self.org, self.user, self.person_ref)).encode()).hexdigest()
+
+
+def caller(*roles: Role):
+    allowed = frozenset(roles) or PERSON_ROLES
+
+    async def verified_caller(request: Request,
+                              credentials: HTTPAuthorizationCredentials | None = Security(_bearer)) -> Caller:
+        settings = request.app.state.runtime.settings
+        header = f"Bearer {credentials.credentials}" if credentials else None
+        claims = read_token(settings.jwt_secret, header, audience=settings.jwt_audience)
+        who = Caller(role=claims["role"], org=str(claims.get("org") or ""), area=str(claims.get("area") or ""),
+                     user=claims["sub"], person_ref=str(claims.get("person_ref") or ""))
+        request.app.state.rate_limiter.check(who.key)
+        if who.role not in allowed:
+            raise Forbidden(f"“{who.role.value}”角色无权访问此接口", f"role {who.role.value} may not call this route",
+                            code="ROLE_NOT_ALLOWED")
+        request.state.caller = who
+        return who
+
+    # The roles travel as the bearer requirement's scopes, so OpenAPI lists them on every operation.
+    return Security(verified_caller, scopes=sorted(r.value for r in allowed))
+
+
+def install_roles_in_openapi(app: FastAPI) -> None:
+    """Each operation's `x-roles`: the scopes of its bearer requirement, i.e. who may call it."""
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for requirement in operation.get("security", []):
+                    operation["x-roles"] = sorted(set(operation.get("x-roles", [])) | set(requirement.get("HTTPBearer", [])))
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi
