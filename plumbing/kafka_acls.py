@@ -9,8 +9,11 @@ the tool principals nothing on the live prefix unless ZC_KAFKA_TOOLS=1.
 """
 from __future__ import annotations
 
-from kafka.admin import (ACL, ACLOperation, ACLPermissionType, ACLResourcePatternType, KafkaAdminClient,
-                         ResourcePattern, ResourceType, ScramMechanism, UserScramCredentialUpsertion)
+import time
+
+from kafka.admin import (ACL, ACLFilter, ACLOperation, ACLPermissionType, ACLResourcePatternType, KafkaAdminClient,
+                         ResourcePattern, ResourcePatternFilter, ResourceType, ScramMechanism,
+                         UserScramCredentialUpsertion)
 
 from contracts import topics
 from plumbing.kafka_security import MECHANISM, SERVICES, TOOL_READER, TOOL_WRITER, ensure_credentials
@@ -75,3 +78,23 @@ def ensure_principals(admin: KafkaAdminClient, *, tools: bool) -> None:
     result = admin.create_acls(acls)
     if result.get("failed"):
         raise RuntimeError(f"could not create Kafka ACLs: {result['failed']}")
+    _wait_until_visible(admin, acls)
+
+
+def _key(acl: ACL) -> tuple:
+    pattern = acl.resource_pattern
+    return (acl.principal, acl.operation, pattern.resource_type, pattern.resource_name, pattern.pattern_type)
+
+
+def _wait_until_visible(admin: KafkaAdminClient, acls: list[ACL], timeout: float = 30) -> None:
+    """ACLs reach the broker's authorizer through the metadata log, a moment after create_acls
+    returns; a client that writes at once can be refused. Wait until the authorizer lists them."""
+    everything = ACLFilter(None, None, ACLOperation.ANY, ACLPermissionType.ANY,
+                           ResourcePatternFilter(ResourceType.ANY, None, ACLResourcePatternType.ANY))
+    wanted = {_key(a) for a in acls}
+    deadline = time.monotonic() + timeout
+    while True:
+        found, _error = admin.describe_acls(everything)
+        if wanted <= {_key(a) for a in found} or time.monotonic() > deadline:
+            return
+        time.sleep(0.2)

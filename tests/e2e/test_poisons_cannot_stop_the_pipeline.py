@@ -15,6 +15,7 @@ from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
 from contracts import topics
 from contracts.envelope import Role
+from plumbing.kafka_security import ADMIN, TOOL_WRITER, client_kwargs
 from tests.conftest import DATABASE_URL, KAFKA
 from tests.e2e.api import applicant_token, get_json, submit_body, token, with_approved_archive, with_new_id
 from tests.e2e.conftest import LOGS, _free_port
@@ -45,7 +46,7 @@ async def _reaches_case_and_sms(client: httpx.AsyncClient, stack, eventually, *,
 
 
 async def _produce(value: bytes | None) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, max_request_size=2 * 1024 * 1024)
+    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, max_request_size=2 * 1024 * 1024, **client_kwargs(TOOL_WRITER))
     await producer.start()
     try:
         await producer.send_and_wait(topics.applications(), value, key=str(uuid.uuid4()).encode())
@@ -128,7 +129,7 @@ async def test_a_row_kafka_refuses_is_parked_readiness_turns_red_and_discarding_
         applications = topics.applications()
     finally:
         os.environ["ZC_TOPIC_PREFIX"] = saved
-    admin = KafkaAdminClient(bootstrap_servers=KAFKA)
+    admin = KafkaAdminClient(bootstrap_servers=KAFKA, **client_kwargs(ADMIN))
     admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, applications, configs={"max.message.bytes": "2000"})])
     admin.close()
     LOGS.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ from plumbing import outbox_admin
 from plumbing.consumer import IdempotentConsumer
 from plumbing.eventstore import NewEvent
 from plumbing.kafka import build_broker, subscribe
+from plumbing.kafka_security import ADMIN, TOOL_READER, TOOL_WRITER, client_kwargs
 from plumbing.relay import OutboxRelay
 from plumbing.settings import with_database
 from plumbing.stall import ConsumerWatch, Group, outbox_reasons
@@ -24,7 +25,7 @@ from tests.integration_support import create_topic, read_topic
 def _topic_with_record_limit(max_bytes: int) -> str:
     """A topic whose operator set a record limit below our events: Kafka refuses them for good."""
     name = f"{topics._prefix()}.small.{uuid.uuid4().hex[:6]}"
-    admin = KafkaAdminClient(bootstrap_servers=KAFKA)
+    admin = KafkaAdminClient(bootstrap_servers=KAFKA, **client_kwargs(ADMIN))
     try:
         admin.create_topics([NewTopic(name, 1, 1, topic_configs={"max.message.bytes": str(max_bytes)})])
     finally:
@@ -52,7 +53,7 @@ async def test_a_row_kafka_refuses_is_parked_its_key_waits_and_other_keys_go_on(
     await store.append(f"app-{a}", 1, [_event(a, "a2 " + "长" * 1500)], topic=topic, key=str(a))  # ~4.5 KB
     await store.append(f"app-{a}", 2, [_event(a, "a3")], topic=topic, key=str(a))
     await store.append(f"app-{b}", 0, [_event(b, "b1")], topic=topic, key=str(b))
-    relay = OutboxRelay(with_database(DATABASE_URL, name), KAFKA, idle_wait=0.2)
+    relay = OutboxRelay(with_database(DATABASE_URL, name), KAFKA, idle_wait=0.2, principal=TOOL_WRITER)
     task = asyncio.create_task(relay.run())
     try:
         parked = await _until(lambda: outbox_admin.parked_rows(pool))
@@ -108,17 +109,17 @@ async def test_poison_records_are_dead_lettered_small_and_the_good_ones_after_th
         handled.append(envelope.payload["reason"])
 
     consumer = IdempotentConsumer("poisoned", pool, handler, dead_letter_topic=dead_topic)
-    broker = build_broker(KAFKA)
-    subscribe(broker, consumer, [source], group_id=f"g-{uuid.uuid4().hex[:6]}")
+    broker = build_broker(KAFKA, TOOL_READER)
+    subscribe(broker, consumer, [source], group_id=f"tool-{uuid.uuid4().hex[:6]}")
     app = uuid.uuid4()
     good = [(await store.append(f"app-{app}", i, [withdrawn(app, i)]))[0] for i in range(5)]
     poisons = [b'{"a":' * 5000 + b"1" + b"}" * 5000,      # 30 KB nested 5,000 deep
                b"\x01\x02\x1b" * 70_000,                   # 200 KB of control bytes
                None,                                       # a tombstone
                b"\xff" * 10]                               # not UTF-8
-    relay = OutboxRelay(with_database(DATABASE_URL, name), KAFKA, idle_wait=0.2)
+    relay = OutboxRelay(with_database(DATABASE_URL, name), KAFKA, idle_wait=0.2, principal=TOOL_WRITER)
     relay_task = asyncio.create_task(relay.run())
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA)
+    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, **client_kwargs(TOOL_WRITER))
     await producer.start()
     await broker.start()
     try:
@@ -141,15 +142,15 @@ async def test_poison_records_are_dead_lettered_small_and_the_good_ones_after_th
 
 async def test_a_consumer_that_stops_committing_while_records_wait_is_reported_and_clears(database):
     topic = create_topic(f"{topics._prefix()}.stall.{uuid.uuid4().hex[:6]}", partitions=2)
-    group = f"g-stalled-{uuid.uuid4().hex[:6]}"
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA)
+    group = f"tool-stalled-{uuid.uuid4().hex[:6]}"
+    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, **client_kwargs(TOOL_WRITER))
     await producer.start()
     try:
         for i in range(3):
             await producer.send_and_wait(topic, json.dumps({"n": i}).encode(), key=b"k", partition=0)
     finally:
         await producer.stop()
-    watch = ConsumerWatch(KAFKA, [Group(group, [topic])], threshold_s=1, interval_s=0.5)
+    watch = ConsumerWatch(KAFKA, [Group(group, [topic])], threshold_s=1, interval_s=0.5, client=client_kwargs(ADMIN))
     task = asyncio.create_task(watch.run())
     try:
         async def both_reported():
@@ -168,7 +169,7 @@ async def _commit_to_end(group: str, topic: str) -> None:
     from aiokafka import AIOKafkaConsumer
 
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=KAFKA, group_id=group, auto_offset_reset="earliest",
-                                enable_auto_commit=False)
+                                enable_auto_commit=False, **client_kwargs(TOOL_READER))
     await consumer.start()
     try:
         while len(await consumer.getmany(timeout_ms=1000)) or not consumer.assignment():
