@@ -1,0 +1,20 @@
+"""A measurement = a workload running while its progress counter is read at window boundaries; the
+figure is the median of the windows' rates (each window at least `seconds` long)."""
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+from zc.bench.stats import median
+
+
+async def windows(progress: Callable[[], Awaitable[int]], runs: int, seconds: float) -> dict:
+    rates = []
+    last_count, last_time = await progress(), time.perf_counter()
+    for _ in range(runs):
+        await asyncio.sleep(seconds)
+        count, now = await progress(), time.perf_counter()
+        rates.append((count - last_count) / (now - last_time))
+        last_count, last_time = count, now
+    return {"per_s": median(rates), "runs": rates}
