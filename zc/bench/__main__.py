@@ -29,7 +29,7 @@ def main() -> Path:
     configure("bench", level=logging.WARNING)
     config = configs.quick() if args.quick else configs.Config()
     machine = asyncio.run(describe(config.database_url))
-    results: dict = {"quick": config.quick, "seconds": {}}
+    results: dict = {"quick": config.quick, "seconds": {}, "runs": config.runs, "run_seconds": config.run_seconds}
     if args.section in ("all", "season"):
         from zc.bench.season import Season
         started = time.monotonic()

@@ -101,8 +101,9 @@ def markdown(results: dict, machine: dict, plots: list[str]) -> str:
     parts = results.get("parts")
     if parts:
         lines += ["", "## Section 2: the parts beside the peers", "",
-                  "Each figure is the median of 3 windows of at least 10 s of one continuous workload "
-                  "(pgbench and the Kafka tools: 3 separate runs). Events are ~500 bytes; the history of "
+                  f"Each figure is the median of {results['runs']} windows of {results['run_seconds']:g} s of one "
+                  f"continuous workload (pgbench and the Kafka tools: {results['runs']} separate runs). Events are "
+                  "~500 bytes; the history of "
                   "the reads, the rebuild, the relay and the consumer was loaded with COPY. Runs per window:", ""]
         for label, key, peers in PART_ROWS:
             runs = ", ".join(_n(r) for r in parts["ours"][key]["runs"])
@@ -160,7 +161,7 @@ def plot(results: dict, folder: Path, stamp: str) -> list[str]:
         ax.bar([i - 0.2 for i in x], ours, 0.4, label="zhicheng")
         ax.bar([i + 0.2 for i in x], peers, 0.4, label="peer")
         ax.set_xticks(list(x), labels, fontsize=6), ax.set_yscale("log"), ax.set_ylabel("per second (log)")
-        ax.legend(), ax.set_title("the parts beside the peers (median of 3)")
+        ax.legend(), ax.set_title(f"the parts beside the peers (median of {results['runs']})")
         names.append(_save(fig, folder, f"bench-{stamp}-parts.png"))
     return names
 

@@ -49,7 +49,6 @@ class Step:
         self.finished: set[uuid.UUID] = set()  # the unit's last decision is taken
         self.acting: set[uuid.UUID] = set()
         self.out = Outcome()
-        self.filing_done = asyncio.Event()
 
     async def run(self) -> Outcome:
         limits = httpx.Limits(max_connections=self.c.max_in_flight, max_keepalive_connections=64)
