@@ -21,10 +21,10 @@ test-unit: venv             ## pure tests only: no PostgreSQL, no Kafka
 
 SECTION ?= all
 bench: venv bench-deps infra-up  ## the season and the parts beside their peers (SECTION=season|parts), reports/
-	$(PY) -m zc.bench --section $(SECTION)
+	infra/stack.sh run $(PY) -m zc.bench --section $(SECTION)
 
 bench-quick: venv bench-deps infra-up  ## every figure from tiny amounts, under a minute: the instrument works
-	$(PY) -m zc.bench --quick
+	infra/stack.sh run $(PY) -m zc.bench --quick
 
 # Benchmark-only tools: the eventsourcing peer and matplotlib (requirements-bench.lock), Kafka's
 # perf tools from Maven Central (infra/bench/pom.xml), pgbench from Debian's packages.

@@ -86,7 +86,7 @@ def markdown(results: dict, machine: dict, plots: list[str]) -> str:
         for s in season["steps"]:
             sms = s["first_sms_ms"]
             lines.append(f"| {s['rate']:g} | {s['accepted_per_s']:.1f} | {s['events_per_s']:.0f} | {_n(sms['p50'])} / "
-                         f"{_n(sms['p95'])} / {_n(sms['p99'])} | {_n(s['http_ms']['p99'])} | {s['lag']['max']} | "
+                         f"{_n(sms['p95'])} / {_n(sms['p99'])} | {_n(s['http_ms']['p99'])} | {_n(s['lag']['max'])} | "
                          f"{s['reached']}/{s['checked']} | {s['duplicate_sms']} | {'yes' if s['held'] else 'no'} |")
         names = list(season["steps"][0]["cpu_s_per_1000"]) if season["steps"] else []
         lines += ["", "CPU seconds per 1,000 filings (from /proc, whole step incl. drain) and peak RSS MiB "

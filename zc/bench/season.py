@@ -114,6 +114,8 @@ class Season:
         cpu_after = sampler.cpu()
         self.load_pid.clear()
         events = asyncio.run(_events(self.stack)) - events_before
+        load["errors"] += lag.errors[:2]
+        lag.errors.clear()
         return self.figures(rate, load, verdict, start, end, events, cpu_before, cpu_after, sampler, lag.take())
 
     def settle(self, fates: dict[str, str]):
@@ -142,7 +144,8 @@ class Season:
                 "events": events, "events_per_s": events / (end - start),
                 "http_ms": {"p50": pct(http, 50), "p99": pct(http, 99)},
                 "first_sms_ms": {"p50": pct(sms, 50), "p95": pct(sms, 95), "p99": p99},
-                "lag": {"max": max(lags, default=0), "mean": sum(lags) / len(lags) if lags else 0},
+                "lag": {"max": max(lags, default=None), "mean": sum(lags) / len(lags) if lags else None,
+                        "samples": len(lags)},
                 "cpu_s_per_1000": per_1000, "peak_rss_mb": {k: v / 2**20 for k, v in sampler.peak_rss.items()},
                 "reached": verdict.reached, "checked": verdict.checked, "duplicate_sms": verdict.duplicate_sms,
                 "problems": (verdict.wrong_stage + verdict.wrong_sms + load["errors"])[:5],

@@ -11,14 +11,14 @@ class LagSampler:
     def __init__(self, bootstrap: str, group_prefix: str, interval: float = 1.0) -> None:
         self.bootstrap, self.prefix, self.interval = bootstrap, group_prefix, interval
         self.samples: list[int] = []
+        self.errors: list[str] = []  # reported with the step, so a broken sampler cannot pass for "no lag"
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
     def lag(self, admin: KafkaAdminClient, consumer: KafkaConsumer) -> int:
         total = 0
-        groups = [g[0] for g in admin.list_consumer_groups() if g[0].startswith(self.prefix)]
-        for group in groups:
-            committed = admin.list_consumer_group_offsets(group)
+        groups = [g["group_id"] for g in admin.list_groups() if g["group_id"].startswith(self.prefix)]
+        for group, committed in (admin.list_group_offsets(groups) if groups else {}).items():
             if not committed:
                 continue
             ends = consumer.end_offsets(list(committed))
@@ -32,8 +32,8 @@ class LagSampler:
             while not self._stop.wait(self.interval):
                 try:
                     self.samples.append(self.lag(admin, consumer))
-                except Exception:  # noqa: BLE001 - a missed sample is not worth stopping the run for
-                    continue
+                except Exception as exc:  # noqa: BLE001 - a missed sample is not worth stopping the run for
+                    self.errors.append(repr(exc))
         finally:
             admin.close()
             consumer.close()
