@@ -27,6 +27,7 @@ def main() -> Path:
     parser.add_argument("--quick", action="store_true", help="tiny amounts: proves the instrument, not the speed")
     args = parser.parse_args()
     configure("bench", level=logging.WARNING)
+    logging.getLogger("kafka").setLevel(logging.ERROR)  # the lag sampler's client is chatty under load
     config = configs.quick() if args.quick else configs.Config()
     machine = asyncio.run(describe(config.database_url))
     results: dict = {"quick": config.quick, "seconds": {}, "runs": config.runs, "run_seconds": config.run_seconds}

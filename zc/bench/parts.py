@@ -75,7 +75,13 @@ class Parts:
             r["batch100"] = _say("our 100-event batches",
                                  await ours.appends(store, 100, c.writers, c.runs, c.run_seconds))
             await pool.execute("TRUNCATE events, outbox")
+            # Both histories are loaded at once (set-up, not measured): the peer's in its own process.
+            await self._server(f'CREATE DATABASE "{self.databases["peer"]}"')
+            peer_load = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "zc.bench.peer_eventsourcing", "load", self.dsn("peer"), str(c.history_events))
             await ours.load_history(pool, c.history_events)
+            if await peer_load.wait():
+                raise RuntimeError("loading the eventsourcing peer's history failed")
             await pool.execute("ANALYZE events")
             r["reads"] = _say("our global-log reads", await ours.reads(store, c.runs, c.run_seconds))
             r["rebuild"] = _say("our read-model rebuild", await ours.rebuild(store, c.runs, c.run_seconds))
@@ -89,9 +95,8 @@ class Parts:
 
     def _peers(self) -> dict:
         c = self.c
-        asyncio.run(self._server(f'CREATE DATABASE "{self.databases["peer"]}"'))
-        done = subprocess.run([sys.executable, "-m", "zc.bench.peer_eventsourcing", self.dsn("peer"), str(c.writers),
-                               str(c.runs), str(c.run_seconds), str(c.history_events)],
+        done = subprocess.run([sys.executable, "-m", "zc.bench.peer_eventsourcing", "measure", self.dsn("peer"),
+                               str(c.writers), str(c.runs), str(c.run_seconds)],
                               capture_output=True, text=True, timeout=900)
         if done.returncode:
             raise RuntimeError(f"eventsourcing peer failed: {done.stderr[-1500:]}")
@@ -100,10 +105,10 @@ class Parts:
             _say(f"eventsourcing {name}", result)
         asyncio.run(self._pgbench_table())
         pgbench = _say("pgbench one-row insert", tools.pgbench(self.dsn("pgbench"), c.writers, c.runs, c.run_seconds))
-        producer = _say("Kafka ProducerPerformance",
-                        tools.producer_performance(c.kafka, self.topics["perf"], c.kafka_records, c.runs))
-        consumer = _say("Kafka ConsumerPerformance",
-                        tools.consumer_performance(c.kafka, self.topics["perf"], c.kafka_records, c.runs))
+        producer = _say("Kafka ProducerPerformance", tools.producer_performance(
+            c.kafka, self.topics["perf"], c.kafka_records, c.runs, c.run_seconds))
+        consumer = _say("Kafka ConsumerPerformance", tools.consumer_performance(
+            c.kafka, self.topics["perf"], producer["records_per_run"], c.runs))
         return {"eventsourcing": es, "pgbench": pgbench, "producer_performance": producer,
                 "consumer_performance": consumer}
 

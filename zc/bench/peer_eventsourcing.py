@@ -109,6 +109,9 @@ class Peer:
         for t in pool:
             t.start()
         try:
+            warm_up = time.perf_counter() + 30
+            while not counter[0] and not failures and time.perf_counter() < warm_up:
+                time.sleep(0.01)  # connecting and the first round trip are set-up, not throughput
             rates, last, at = [], counter[0], time.perf_counter()
             for _ in range(runs):
                 time.sleep(seconds)
@@ -167,10 +170,9 @@ class Peer:
         return self._threads(work, runs, seconds, threads=1)
 
 
-def measure(dsn: str, writers: int, runs: int, seconds: float, history: int) -> dict:
+def measure(dsn: str, writers: int, runs: int, seconds: float) -> dict:
     peer = Peer(dsn, writers)
     try:
-        peer.load_history(history)
         return {"single": peer.appends(1, runs, seconds), "batch10": peer.appends(10, runs, seconds),
                 "batch100": peer.appends(100, runs, seconds), "reads": peer.reads(runs, seconds),
                 "consumer": peer.process(runs, seconds), "rebuild": peer.rebuild(runs, seconds)}
@@ -178,6 +180,17 @@ def measure(dsn: str, writers: int, runs: int, seconds: float, history: int) -> 
         peer.close()
 
 
+def load(dsn: str, history: int) -> None:
+    peer = Peer(dsn, 1)
+    try:
+        peer.load_history(history)
+    finally:
+        peer.close()
+
+
 if __name__ == "__main__":
-    dsn, writers, runs, seconds, history = sys.argv[1:6]
-    print(json.dumps(measure(dsn, int(writers), int(runs), float(seconds), int(history))))
+    # load DSN EVENTS | measure DSN WRITERS RUNS SECONDS
+    if sys.argv[1] == "load":
+        load(sys.argv[2], int(sys.argv[3]))
+    else:
+        print(json.dumps(measure(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))))

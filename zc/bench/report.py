@@ -52,7 +52,7 @@ def summary_rows(results: dict) -> list[tuple[str, str, str]]:
     if parts:
         for label, key, peers in PART_ROWS:
             ours = _get(parts, ("ours", key))
-            beside = "; ".join(f"{name} {_n(_get(parts, path))} (ours ×{ours / _get(parts, path):.2f})"
+            beside = "; ".join(f"{name} {_n(_get(parts, path))} (ours ×{ours / _get(parts, path):.2g})"
                                if ours and _get(parts, path) else f"{name} {_n(_get(parts, path))}"
                                for name, path in peers)
             rows.append((label, _n(ours), beside))
@@ -150,18 +150,19 @@ def plot(results: dict, folder: Path, stamp: str) -> list[str]:
         names.append(_save(fig, folder, f"bench-{stamp}-cpu.png"))
     parts = results.get("parts")
     if parts:
-        fig, ax = plt.subplots(figsize=(11, 5))
+        fig, ax = plt.subplots(figsize=(10, 6))
         labels, ours, peers = [], [], []
         for label, key, peer_list in PART_ROWS:
             for name, path in peer_list:
-                labels.append(f"{key}\nvs {name.split('(')[0].replace('`', '').strip()}")
+                labels.append(f"{key} vs {name.split('(')[0].replace('`', '').strip()}")
                 ours.append(_get(parts, ("ours", key)) or 0)
                 peers.append(_get(parts, path) or 0)
-        x = range(len(labels))
-        ax.bar([i - 0.2 for i in x], ours, 0.4, label="zhicheng")
-        ax.bar([i + 0.2 for i in x], peers, 0.4, label="peer")
-        ax.set_xticks(list(x), labels, fontsize=6), ax.set_yscale("log"), ax.set_ylabel("per second (log)")
-        ax.legend(), ax.set_title(f"the parts beside the peers (median of {results['runs']})")
+        y = range(len(labels))
+        ax.barh([i - 0.2 for i in y], ours, 0.4, label="zhicheng")
+        ax.barh([i + 0.2 for i in y], peers, 0.4, label="peer")
+        ax.set_yticks(list(y), labels, fontsize=8), ax.invert_yaxis(), ax.set_xscale("log")
+        ax.set_xlabel("per second (log)"), ax.legend()
+        ax.set_title(f"the parts beside the peers (median of {results['runs']})")
         names.append(_save(fig, folder, f"bench-{stamp}-parts.png"))
     return names
 

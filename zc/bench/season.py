@@ -120,7 +120,7 @@ class Season:
 
     def settle(self, fates: dict[str, str]):
         """Wait (bounded) until every filing reached its end state; the last SMS follows the last decision."""
-        deadline = time.monotonic() + max(60.0, self.c.step_seconds / 2)  # returns as soon as all arrived
+        deadline = time.monotonic() + self.c.settle_seconds  # returns as soon as all arrived
         while True:
             verdict = asyncio.run(verify(self.stack.dsn("review"), self.stack.dsn("notify"), fates))
             if verdict.ok or time.monotonic() > deadline:

@@ -49,27 +49,35 @@ def _java(libs: str, main: str, args: list[str], timeout: float) -> str:
                  f"-Dlog4j2.configurationFile={ROOT / 'infra/kafka/log4j2.properties'}", main, *args], timeout)
 
 
-def producer_performance(kafka: str, topic: str, records: int, runs: int) -> dict:
-    """700-byte records, acks=all, idempotent, linger 5 ms: the producer settings of our relay."""
-    libs, rates = kafka_tools(), []
-    for _ in range(runs):
-        out = _java(libs, "org.apache.kafka.tools.ProducerPerformance",
-                    ["--topic", topic, "--num-records", str(records), "--record-size", "700", "--throughput", "-1",
-                     "--producer-props", f"bootstrap.servers={kafka}", "acks=all", "enable.idempotence=true",
-                     "linger.ms=5"], 600)
-        final = [line for line in out.splitlines() if "records sent" in line][-1]
-        rates.append(float(re.search(r"records sent, ([\d.]+) records/sec", final).group(1)))
-    return {"per_s": median(rates), "runs": rates, "records_per_run": records}
+def _produce(libs: str, kafka: str, topic: str, records: int) -> float:
+    out = _java(libs, "org.apache.kafka.tools.ProducerPerformance",
+                ["--topic", topic, "--num-records", str(records), "--record-size", "700", "--throughput", "-1",
+                 "--producer-props", f"bootstrap.servers={kafka}", "acks=all", "enable.idempotence=true",
+                 "linger.ms=5"], 600)
+    final = [line for line in out.splitlines() if "records sent" in line][-1]
+    return float(re.search(r"records sent, ([\d.]+) records/sec", final).group(1))
+
+
+def producer_performance(kafka: str, topic: str, records: int, runs: int, seconds: float) -> dict:
+    """700-byte records, acks=all, idempotent, linger 5 ms: the producer settings of our relay. A short
+    calibration run sizes the measured runs to last about `seconds` each (at least `records`)."""
+    libs = kafka_tools()
+    calibration = _produce(libs, kafka, topic, max(1000, records // 8))
+    sized = max(records, int(calibration * seconds * 1.15))
+    rates = [_produce(libs, kafka, topic, sized) for _ in range(runs)]
+    return {"per_s": median(rates), "runs": rates, "records_per_run": sized}
 
 
 def consumer_performance(kafka: str, topic: str, records: int, runs: int) -> dict:
-    """Reads 2 x `records` of what ProducerPerformance wrote (it wrote `runs` x `records`), a new group each run."""
+    """Reads `runs` x `records` from the start of what ProducerPerformance wrote (it wrote that, and its
+    calibration run, before: reading is faster than writing, so each run lasts about as long), a new
+    consumer group each run."""
     libs, rates = kafka_tools(), []
     for _ in range(runs):
         out = _java(libs, "org.apache.kafka.tools.ConsumerPerformance",
-                    ["--bootstrap-server", kafka, "--topic", topic, "--messages", str(records * 2),
+                    ["--bootstrap-server", kafka, "--topic", topic, "--messages", str(records * runs),
                      "--group", f"zcb-perf-{uuid.uuid4().hex[:6]}", "--timeout", "60000"], 600)
         header, values = [line for line in out.splitlines() if line.strip()][-2:]
         row = dict(zip([h.strip() for h in header.split(",")], [v.strip() for v in values.split(",")]))
         rates.append(float(row.get("fetch.nMsg.sec") or row["nMsg.sec"]))
-    return {"per_s": median(rates), "runs": rates, "records_per_run": records * 2}
+    return {"per_s": median(rates), "runs": rates, "records_per_run": records * runs}

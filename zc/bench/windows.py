@@ -10,7 +10,9 @@ from zc.bench.stats import median
 
 
 async def windows(progress: Callable[[], Awaitable[int]], runs: int, seconds: float) -> dict:
-    rates = []
+    rates, first, warm_up = [], await progress(), time.perf_counter() + 30
+    while await progress() == first and time.perf_counter() < warm_up:
+        await asyncio.sleep(0.01)  # connecting and the first round trip are set-up, not throughput
     last_count, last_time = await progress(), time.perf_counter()
     for _ in range(runs):
         await asyncio.sleep(seconds)

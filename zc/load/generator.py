@@ -160,7 +160,11 @@ class Step:
         url = f"{self.c.intake}/applications/{f.application_id}"
         for _ in range(int(self.c.drain_seconds / 0.5)):
             await asyncio.sleep(0.5)
-            answer = await self.http.get(url, headers={"Authorization": f"Bearer {f.token}"})
+            try:
+                answer = await self.http.get(url, headers={"Authorization": f"Bearer {f.token}"})
+            except httpx.HTTPError as exc:
+                self.out.errors.append(f"{url}: {exc!r}")
+                continue
             if answer.status_code == 200 and answer.json().get("open_return"):
                 break
         sent = time.time()
