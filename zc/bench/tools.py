@@ -45,7 +45,8 @@ def kafka_tools() -> str:
 
 
 def _java(libs: str, main: str, args: list[str], timeout: float) -> str:
-    return _run(["java", "-Xmx512m", "-cp", f"{libs}/*",
+    logs = Path(tempfile.gettempdir()) / "zc-bench-kafka-tools"  # the shared log4j2 file writes under it
+    return _run(["java", "-Xmx512m", "-cp", f"{libs}/*", f"-Dkafka.logs.dir={logs}",
                  f"-Dlog4j2.configurationFile={ROOT / 'infra/kafka/log4j2.properties'}", main, *args], timeout)
 
 
