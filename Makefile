@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: up down test test-unit bench venv infra-up status demo lock
+.PHONY: up down test test-unit bench bench-quick bench-deps venv infra-up status demo lock
 
 up: venv infra-up           ## install, start PostgreSQL + Kafka + the four services, run the demo season
 	infra/stack.sh services-up
@@ -13,14 +13,28 @@ up: venv infra-up           ## install, start PostgreSQL + Kafka + the four serv
 down:                       ## stop what `make up` started
 	infra/stack.sh down
 
-test: venv                  ## install, start what the tests need, run every test, stop what was started
+test: venv bench-deps       ## install, start what the tests need, run every test, stop what was started
 	infra/stack.sh test -q -p no:cacheprovider
 
 test-unit: venv             ## pure tests only: no PostgreSQL, no Kafka
 	$(PY) -m pytest -q tests/unit tests/contracts
 
-bench: venv infra-up        ## throughput and latency figures, written to reports/
-	$(PY) -m zc.bench
+SECTION ?= all
+bench: venv bench-deps infra-up  ## the season and the parts beside their peers (SECTION=season|parts), reports/
+	infra/stack.sh run $(PY) -m zc.bench --section $(SECTION)
+
+bench-quick: venv bench-deps infra-up  ## every figure from tiny amounts, under a minute: the instrument works
+	infra/stack.sh run $(PY) -m zc.bench --quick
+
+# Benchmark-only tools: the eventsourcing peer and matplotlib (requirements-bench.lock), Kafka's
+# perf tools from Maven Central (infra/bench/pom.xml), pgbench from Debian's packages.
+bench-deps: $(VENV)/.bench-installed
+	@infra/bench/kafka-tools.sh >/dev/null
+	@infra/bench/pgbench.sh >/dev/null
+
+$(VENV)/.bench-installed: requirements-bench.lock $(VENV)/.installed
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-bench.lock
+	@touch $@
 
 status:
 	infra/stack.sh status

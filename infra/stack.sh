@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The local stack: PostgreSQL, Kafka, topics, and the four service processes.
-#   stack.sh infra-up | services-up | services-down | down | status | test [pytest args]
+#   stack.sh infra-up | services-up | services-down | down | status | test [pytest args] | run CMD...
+# `run` runs CMD with this stack's DATABASE_URL and ZC_KAFKA_BOOTSTRAP (e.g. the benchmark).
 # `test` starts what is not running yet, runs pytest, then stops only what it started.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -91,5 +92,6 @@ case "${1:-}" in
   status) pg status; infra/kafka/kafka.sh status
           for s in "${services[@]}"; do if alive "$s"; then echo "$s: running :${ports[$s]}"; else echo "$s: stopped"; fi; done ;;
   test) shift; run_tests "$@" ;;
-  *) echo "usage: $0 infra-up|services-up|services-down|down|status|test [pytest args]" >&2; exit 2 ;;
+  run) shift; "$@" ;;
+  *) echo "usage: $0 infra-up|services-up|services-down|down|status|test [pytest args]|run CMD..." >&2; exit 2 ;;
 esac

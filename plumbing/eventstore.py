@@ -221,7 +221,8 @@ class EventStore:
             f"SELECT {_COLUMNS} FROM events"
             " WHERE (tx_id, position) > ($1::text::xid8, $2)"
             "   AND tx_id < pg_snapshot_xmin(pg_current_snapshot())"
-            " ORDER BY tx_id, position LIMIT $3", str(after.tx_id), after.position, limit)
+            " ORDER BY events.tx_id, events.position LIMIT $3",  # the columns, not the bigint aliases: the index
+            str(after.tx_id), after.position, limit)
         return [_row_to_stored(r) for r in rows]
 
     async def verify_stream(self, stream_id: str) -> tuple[bool, int | None]:

@@ -1,0 +1,44 @@
+"""`make bench-quick` as a smoke test of the instrument: it runs, and every figure of the report
+is there (a number for each of our parts and each peer, a season step with its figures). Never a speed."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from zc.bench.report import PART_ROWS
+
+
+def _figure(tree: dict, path: tuple) -> float | None:
+    for key in path:
+        tree = tree[key]
+    return tree["per_s"]
+
+
+@pytest.mark.timeout(600)  # four services and three peers start; a busy machine is slow, never wrong
+def test_the_quick_benchmark_produces_every_figure_of_the_report(tmp_path):
+    env = dict(os.environ, ZC_BENCH_REPORTS=str(tmp_path))
+    done = subprocess.run([sys.executable, "-m", "zc.bench", "--quick"], env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    [report] = tmp_path.glob("bench-*.json")
+    results = json.loads(report.read_text())
+    for _, ours, peers in PART_ROWS:
+        assert isinstance(_figure(results["parts"], ("ours", ours)), float)
+        for _, path in peers:
+            assert isinstance(_figure(results["parts"], path), float)
+    [step] = results["season"]["steps"]
+    assert step["accepted"] == step["filed"] > 0
+    assert step["reached"] == step["checked"] and step["duplicate_sms"] == 0
+    for figure in ("p50", "p95", "p99"):
+        assert step["first_sms_ms"][figure] is not None
+    assert step["lag"]["samples"] > 0 and step["lag"]["max"] is not None
+    assert set(step["cpu_s_per_1000"]) >= {"intake", "eligibility", "review", "notify", "load generator"}
+    assert all(mb > 0 for name, mb in step["peak_rss_mb"].items() if name != "kafka")
+    assert len(list(tmp_path.glob("bench-*.png"))) == 3
+    markdown = next(tmp_path.glob("bench-*.md")).read_text()
+    assert "cores" in markdown and "PostgreSQL" in markdown and "Kafka" in markdown
+    assert all(label in done.stdout for label, _, _ in PART_ROWS)

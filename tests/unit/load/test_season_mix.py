@@ -1,0 +1,46 @@
+"""The load generator's applicants: each passes intake's door, and eligibility's verdict is the
+one their fate expects (so the benchmark's 'expected state' is right by construction)."""
+from __future__ import annotations
+
+import base64
+import random
+from collections import Counter
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from services.eligibility.domain.assess import assess
+from services.intake.adapters.requests import SubmitRequest
+from services.intake.domain.photo import photo_problems
+from services.intake.usecases.prepare import prepare
+from zc.load.people import PLAN, Fate, filing, units
+from zc.load.photos import MAX_BYTES, MIN_BYTES, photo_set
+
+NOW = datetime(2020, 8, 10, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+PHOTOS = photo_set(2)
+
+
+def test_every_generated_photo_is_a_50_to_300_kb_jpeg_that_intake_accepts():
+    for photo in PHOTOS:
+        data = base64.b64decode(photo)
+        assert MIN_BYTES < len(data) < MAX_BYTES
+        assert photo_problems(data, PLAN.photo) == []
+
+
+def test_generated_filings_pass_the_door_and_get_the_verdict_their_fate_expects():
+    rng = random.Random(3)
+    people = units(12, rng)
+    fates = Counter()
+    for _ in range(80):
+        f = filing(rng, rng.choice(people), "a-secret-long-enough-for-hs256-signing!!", "person-key")
+        request = SubmitRequest.model_validate({**f.body, "photo_base64": PHOTOS[0]})
+        application, _ = prepare(request, PLAN, person_ref_secret="person-key", now=NOW)
+        outcome = assess(application, PLAN).outcome.value
+        assert (outcome == "ineligible") == (f.fate is Fate.INELIGIBLE), (f.fate, outcome)
+        fates[f.fate] += 1
+    assert 0.1 < fates[Fate.INELIGIBLE] / 80 < 0.35 and 0.02 < fates[Fate.RETURNED] / 80 < 0.25
+
+
+def test_each_fate_expects_its_applicant_messages_once():
+    assert Fate.PASSES.expected_sms() == ["passed_unit"]
+    assert Fate.RETURNED.expected_stage() == ("awaiting_notice", 2)
+    assert Fate.INELIGIBLE.expected_sms() == ["eligibility_ineligible", "not_passed"]

@@ -1,0 +1,56 @@
+"""`python -m zc.bench [--section season|parts|all] [--quick]`: run, write reports/bench-*.md (+ .json,
+PNG plots), print the table. `make bench`, `make bench SECTION=parts`, `make bench-quick`."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import time
+from pathlib import Path
+
+from plumbing.logging import configure
+from zc.bench import config as configs
+from zc.bench.machine import describe
+from zc.bench.report import summary_rows, write
+
+
+def _kafka_pid(root: Path) -> int | None:
+    try:
+        return int((root / "infra/.run/kafka/kafka.pid").read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def main() -> Path:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--section", choices=("all", "season", "parts"), default="all")
+    parser.add_argument("--quick", action="store_true", help="tiny amounts: proves the instrument, not the speed")
+    args = parser.parse_args()
+    configure("bench", level=logging.WARNING)
+    logging.getLogger("kafka").setLevel(logging.ERROR)  # the lag sampler's client is chatty under load
+    config = configs.quick() if args.quick else configs.Config()
+    machine = asyncio.run(describe(config.database_url))
+    results: dict = {"quick": config.quick, "seconds": {}, "runs": config.runs, "run_seconds": config.run_seconds}
+    if args.section in ("all", "season"):
+        from zc.bench.season import Season
+        started = time.monotonic()
+        results["season"] = Season(config, _kafka_pid(configs.ROOT)).run()
+        results["seconds"]["season"] = time.monotonic() - started
+    if args.section in ("all", "parts"):
+        from zc.bench.parts import Parts
+        started = time.monotonic()
+        results["parts"] = Parts(config).run()
+        results["seconds"]["parts"] = time.monotonic() - started
+    report = write(results, machine, config.reports)
+    print()
+    print(f"zhicheng benchmark · {machine['cores']} cores, {machine['memory_gib']} GiB · PostgreSQL "
+          f"{machine['postgresql']} · Kafka {machine['kafka']} · load average {machine['load_average_at_start'][0]:.1f}")
+    width = max(len(r[0]) for r in summary_rows(results))
+    for measure, ours, beside in summary_rows(results):
+        print(f"{measure:<{width}}  {ours:>12}   {beside}")
+    print(f"\nsections took {', '.join(f'{k} {v:.0f} s' for k, v in results['seconds'].items())}; report: {report}")
+    return report
+
+
+if __name__ == "__main__":
+    main()

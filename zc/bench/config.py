@@ -1,0 +1,35 @@
+"""How long and how much: the full benchmark, and the short form `make bench-quick` runs in tests."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str = field(default_factory=lambda: os.environ.get(
+        "DATABASE_URL", "postgresql://postgres@127.0.0.1:55432/postgres"))
+    kafka: str = field(default_factory=lambda: os.environ.get("ZC_KAFKA_BOOTSTRAP", "127.0.0.1:9092"))
+    reports: Path = field(default_factory=lambda: Path(os.environ.get("ZC_BENCH_REPORTS", ROOT / "reports")))
+    # section 1: rising filing rates, each held `step_seconds`; stop at the first that does not hold
+    rates: tuple[float, ...] = (10, 25, 45)
+    step_seconds: float = 60
+    settle_seconds: float = 30  # after the reviewers' drain, the last SMS may still be on its way
+    season_budget_seconds: float = 250
+    # section 2: each figure the median of `runs` windows of `run_seconds`
+    runs: int = 3
+    run_seconds: float = 10
+    writers: int = 16
+    history_events: int = 1_000_000
+    relay_backlog: int = 400_000
+    kafka_records: int = 300_000  # ProducerPerformance's least records a run (runs are sized to run_seconds)
+    quick: bool = False
+
+
+def quick() -> Config:
+    """Every figure, from tiny amounts: proves the instrument works, says nothing about speed."""
+    return Config(rates=(4,), step_seconds=3, settle_seconds=60, season_budget_seconds=30, runs=1, run_seconds=0.5,
+                  history_events=5_000, relay_backlog=3_000, kafka_records=5_000, quick=True)

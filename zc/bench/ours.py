@@ -1,0 +1,156 @@
+"""Section 2, our parts: appends, the consumer, the relay, reads of the global log and a read-model
+rebuild, each run against a throw-away database of the same server and topics of the same broker."""
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+import asyncpg
+
+from contracts.envelope import SYSTEM_ACTOR
+from contracts.events import ApplicationWithdrawn
+from plumbing.consumer import IdempotentConsumer
+from plumbing.eventstore import EventStore, NewEvent, Position
+from plumbing.kafka import build_broker, subscribe
+from plumbing.projection import ProjectionRunner
+from plumbing.relay import OutboxRelay
+from zc.bench.windows import windows
+
+REASON = "申报人主动撤回：" + "bench " * 70  # an event of about 500 bytes, as the peers'
+
+
+def event(app: uuid.UUID) -> NewEvent:
+    return NewEvent(ApplicationWithdrawn(application_id=app, reason=REASON), SYSTEM_ACTOR, correlation_id=app)
+
+
+async def load_history(pool: asyncpg.Pool, events: int, per_stream: int = 5, chunk: int = 100_000) -> None:
+    """`events` stored events (streams of `per_stream`) written with COPY (text format), as a migration
+    would: the lines are formatted here, the server parses them once."""
+    now = datetime.now(UTC).isoformat()
+    actor = SYSTEM_ACTOR.model_dump_json()
+    columns = ["event_id", "stream_id", "stream_version", "event_type", "schema_version", "occurred_at",
+               "recorded_at", "actor", "correlation_id", "payload", "prev_hash", "hash"]
+    tail = "\t".join(["0" * 64, "0" * 64]) + "\n"
+
+    async def lines(start: int, stop: int):
+        out = []
+        for i in range(start, stop):
+            app = str(uuid.UUID(int=i // per_stream + 1, version=4))
+            payload = json.dumps({"application_id": app, "reason": REASON}, ensure_ascii=False)
+            out.append(f"{uuid.uuid4()}\tapplication-{app}\t{i % per_stream + 1}\tApplicationWithdrawn\t1\t"
+                       f"{now}\t{now}\t{actor}\t{app}\t{payload}\t{tail}")
+        yield "".join(out).encode()
+    for start in range(0, events, chunk):
+        await pool.copy_to_table("events", source=lines(start, min(events, start + chunk)), columns=columns)
+
+
+async def _writers(work: Callable[[], Awaitable[int]], writers: int, runs: int, seconds: float) -> dict:
+    done, stop = [0], asyncio.Event()
+
+    async def writer() -> None:
+        while not stop.is_set():
+            n = await work()  # not `done[0] += await work()`: that reads the counter before the await
+            done[0] += n
+
+    async def progress() -> int:
+        return done[0]
+    tasks = [asyncio.create_task(writer()) for _ in range(writers)]
+    try:
+        return await windows(progress, runs, seconds)
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks)
+
+
+async def appends(store: EventStore, batch: int, writers: int, runs: int, seconds: float) -> dict:
+    async def work() -> int:
+        app = uuid.uuid4()
+        await store.append(f"bench-{app}", 0, [event(app) for _ in range(batch)], topic="zcb.unused", key=str(app))
+        return batch
+    return await _writers(work, writers, runs, seconds)
+
+
+async def reads(store: EventStore, runs: int, seconds: float) -> dict:
+    position = [Position()]
+
+    async def work() -> int:
+        page = await store.read_all(position[0], 500)
+        position[0] = page[-1].position if len(page) == 500 else Position()
+        return len(page)
+    return await _writers(work, 1, runs, seconds)
+
+
+async def rebuild(store: EventStore, runs: int, seconds: float) -> dict:
+    """Our ProjectionRunner rebuilding a one-row-per-stream read model from the whole history."""
+    await store.pool.execute("CREATE TABLE IF NOT EXISTS rebuild_view (stream_id text PRIMARY KEY,"
+                             " version integer, seen integer)")
+    applied = [0]
+
+    async def apply(conn, events) -> None:
+        latest: dict[str, list[int]] = {}
+        for e in events:
+            row = latest.setdefault(e.envelope.stream_id, [0, 0])
+            row[0], row[1] = max(row[0], e.envelope.stream_version), row[1] + 1
+        await conn.execute("INSERT INTO rebuild_view SELECT * FROM unnest($1::text[], $2::int[], $3::int[])"
+                           " ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version,"
+                           " seen = rebuild_view.seen + EXCLUDED.seen",
+                           list(latest), [v[0] for v in latest.values()], [v[1] for v in latest.values()])
+        applied[0] += len(events)
+
+    runner = ProjectionRunner("bench-rebuild", store, apply, batch=500)
+    await runner.reset()
+    task = asyncio.create_task(runner.run())
+
+    async def progress() -> int:
+        return applied[0]
+    try:
+        return await windows(progress, runs, seconds)
+    finally:
+        runner.stop()
+        await task
+
+
+async def relay(pool: asyncpg.Pool, dsn: str, kafka: str, topic: str, backlog: int, runs: int,
+                seconds: float) -> dict:
+    """The relay draining a backlog of `backlog` outbox rows (history events) to Kafka."""
+    await pool.execute("INSERT INTO outbox (event_id, topic, key) SELECT event_id, $1, stream_id FROM events"
+                       " ORDER BY position LIMIT $2", topic, backlog)
+    relay = OutboxRelay(dsn, kafka, batch=500, idle_wait=0.05)
+    task = asyncio.create_task(relay.run())
+    while not relay.published:
+        await asyncio.sleep(0.01)  # connecting and the producer's start are set-up, not throughput
+
+    async def progress() -> int:
+        return relay.published
+    try:
+        result = await windows(progress, runs, seconds)
+    finally:
+        relay.stop()
+        await task
+    result["exhausted"] = relay.published >= backlog
+    return result
+
+
+async def consumer(pool: asyncpg.Pool, store: EventStore, kafka: str, topic: str, group: str, runs: int,
+                   seconds: float) -> dict:
+    """One record in, one ~500-byte event appended to a new stream with its outbox row, inbox row."""
+    async def handler(conn, envelope) -> None:
+        app = uuid.UUID(envelope.payload["application_id"])
+        await store.append(f"derived-{uuid.uuid4()}", None, [event(app)], topic="zcb.derived", key=str(app), conn=conn)
+
+    consume = IdempotentConsumer("bench", pool, handler, dead_letter_topic="zcb.deadletter")
+    broker = build_broker(kafka)
+    subscribe(broker, consume, [topic], group_id=group, max_records=500)
+    await broker.start()
+
+    async def progress() -> int:
+        return await pool.fetchval("SELECT count(*) FROM inbox WHERE consumer = 'bench'")
+    try:
+        while not await progress():
+            await asyncio.sleep(0.05)  # the group join is set-up, not throughput
+        return await windows(progress, runs, seconds)
+    finally:
+        await broker.stop()

@@ -1,0 +1,121 @@
+"""Section 2: each of our parts beside its peer, in one run, on the same server and broker."""
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import uuid
+
+import asyncpg
+from kafka.admin import KafkaAdminClient, NewTopic
+
+from plumbing.db import open_pool
+from plumbing.eventstore import EventStore
+from plumbing.settings import with_database
+from zc.bench import ours, tools
+from zc.bench.config import Config
+
+
+def _say(what: str, result: dict) -> dict:
+    print(f"[parts] {what}: {result['per_s']:,.0f}/s (runs: {', '.join(f'{r:,.0f}' for r in result['runs'])})",
+          flush=True)
+    return result
+
+
+class Parts:
+    def __init__(self, config: Config) -> None:
+        self.c = config
+        self.run_id = uuid.uuid4().hex[:6]
+        self.databases = {"ours": f"zcb_{self.run_id}_ours", "peer": f"zcb_{self.run_id}_es",
+                          "pgbench": f"zcb_{self.run_id}_pgbench"}
+        self.topics = {"relay": f"zcb{self.run_id}.relay", "perf": f"zcb{self.run_id}.perf"}
+
+    def dsn(self, which: str) -> str:
+        return with_database(self.c.database_url, self.databases[which])
+
+    async def _server(self, sql: str) -> None:
+        conn = await asyncpg.connect(with_database(self.c.database_url, "postgres"))
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    def _topics(self, create: bool) -> None:
+        admin = KafkaAdminClient(bootstrap_servers=self.c.kafka)
+        try:
+            if create:
+                admin.create_topics([NewTopic(t, num_partitions=6, replication_factor=1) for t in self.topics.values()])
+            else:
+                admin.delete_topics(list(self.topics.values()))
+        finally:
+            admin.close()
+
+    def run(self) -> dict:
+        self._topics(create=True)
+        try:
+            results = asyncio.run(self._ours())
+            results.update(self._peers())
+            return results
+        finally:
+            asyncio.run(self._drop())
+            self._topics(create=False)
+
+    async def _drop(self) -> None:
+        for db in self.databases.values():
+            await self._server(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+    async def _ours(self) -> dict:
+        c, r = self.c, {}
+        pool = await open_pool(c.database_url, self.databases["ours"], min_size=c.writers, max_size=c.writers + 4)
+        store = EventStore(pool)
+        try:
+            r["single"] = _say("our single appends", await ours.appends(store, 1, c.writers, c.runs, c.run_seconds))
+            r["batch10"] = _say("our 10-event batches", await ours.appends(store, 10, c.writers, c.runs, c.run_seconds))
+            r["batch100"] = _say("our 100-event batches",
+                                 await ours.appends(store, 100, c.writers, c.runs, c.run_seconds))
+            await pool.execute("TRUNCATE events, outbox")
+            # Both histories are loaded at once (set-up, not measured): the peer's in its own process.
+            await self._server(f'CREATE DATABASE "{self.databases["peer"]}"')
+            peer_load = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "zc.bench.peer_eventsourcing", "load", self.dsn("peer"), str(c.history_events))
+            await ours.load_history(pool, c.history_events)
+            if await peer_load.wait():
+                raise RuntimeError("loading the eventsourcing peer's history failed")
+            await pool.execute("ANALYZE events")
+            r["reads"] = _say("our global-log reads", await ours.reads(store, c.runs, c.run_seconds))
+            r["rebuild"] = _say("our read-model rebuild", await ours.rebuild(store, c.runs, c.run_seconds))
+            r["relay"] = _say("our relay", await ours.relay(pool, self.dsn("ours"), c.kafka, self.topics["relay"],
+                                                           c.relay_backlog, c.runs, c.run_seconds))
+            r["consumer"] = _say("our consumer", await ours.consumer(pool, store, c.kafka, self.topics["relay"],
+                                                                    f"zcb{self.run_id}-bench", c.runs, c.run_seconds))
+        finally:
+            await pool.close()
+        return {"ours": r}
+
+    def _peers(self) -> dict:
+        c = self.c
+        done = subprocess.run([sys.executable, "-m", "zc.bench.peer_eventsourcing", "measure", self.dsn("peer"),
+                               str(c.writers), str(c.runs), str(c.run_seconds)],
+                              capture_output=True, text=True, timeout=900)
+        if done.returncode:
+            raise RuntimeError(f"eventsourcing peer failed: {done.stderr[-1500:]}")
+        es = json.loads(done.stdout.strip().splitlines()[-1])
+        for name, result in es.items():
+            _say(f"eventsourcing {name}", result)
+        asyncio.run(self._pgbench_table())
+        pgbench = _say("pgbench one-row insert", tools.pgbench(self.dsn("pgbench"), c.writers, c.runs, c.run_seconds))
+        producer = _say("Kafka ProducerPerformance", tools.producer_performance(
+            c.kafka, self.topics["perf"], c.kafka_records, c.runs, c.run_seconds))
+        consumer = _say("Kafka ConsumerPerformance", tools.consumer_performance(
+            c.kafka, self.topics["perf"], producer["records_per_run"], c.runs))
+        return {"eventsourcing": es, "pgbench": pgbench, "producer_performance": producer,
+                "consumer_performance": consumer}
+
+    async def _pgbench_table(self) -> None:
+        await self._server(f'CREATE DATABASE "{self.databases["pgbench"]}"')
+        conn = await asyncpg.connect(self.dsn("pgbench"))
+        try:
+            await conn.execute("CREATE TABLE pgbench_one_row (id bigserial PRIMARY KEY, doc jsonb)")
+        finally:
+            await conn.close()

@@ -1,0 +1,188 @@
+"""The report: the table of the issue (each of our figures beside its peer, with the ratio), the
+season's steps, CPU and memory per process, the machine; Markdown + PNG plots + JSON."""
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+# (label, our figure key, [(peer label, peer path)]) - the rows of the issue's table
+PART_ROWS = [
+    ("single-event appends, 16 writers (events/s)", "single",
+     [("pgbench one-row insert", ("pgbench",)), ("`eventsourcing` single saves", ("eventsourcing", "single"))]),
+    ("batched appends, 10 a batch (events/s)", "batch10", [("`eventsourcing` 10 a save", ("eventsourcing", "batch10"))]),
+    ("batched appends, 100 a batch (events/s)", "batch100",
+     [("`eventsourcing` 100 a save", ("eventsourcing", "batch100"))]),
+    ("effectively-once consumer (events/s)", "consumer",
+     [("`eventsourcing` ProcessApplication", ("eventsourcing", "consumer")),
+      ("Kafka ConsumerPerformance (read only)", ("consumer_performance",))]),
+    ("relay to Kafka (events/s)", "relay",
+     [("Kafka ProducerPerformance (700 B, acks=all, idempotent)", ("producer_performance",))]),
+    ("reads of the global log (events/s)", "reads", [("`eventsourcing` select_notifications", ("eventsourcing", "reads"))]),
+    ("read-model rebuild from history (events/s)", "rebuild",
+     [("`eventsourcing` projection into PostgreSQL", ("eventsourcing", "rebuild"))]),
+]
+
+
+def _get(tree: dict, path: tuple) -> float | None:
+    for key in path:
+        tree = (tree or {}).get(key)
+    return (tree or {}).get("per_s") if isinstance(tree, dict) else None
+
+
+def _n(value: float | None, digits: int = 0) -> str:
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def summary_rows(results: dict) -> list[tuple[str, str, str]]:
+    """(measure, zhicheng, beside it) rows: the issue's table with this run's figures."""
+    rows = []
+    season = results.get("season")
+    if season:
+        best = season["best_held_rate"]
+        held = next((s for s in season["steps"] if s["rate"] == best), None)
+        top = max(season["steps"], key=lambda s: s["accepted_per_s"], default=None)
+        text = (f"{best:g} filings/s held for {season['step_seconds']:g} s (first SMS p99 "
+                f"{_n(held['first_sms_ms']['p99'])} ms)" if held else "no rate held")
+        if top:
+            text += f"; most accepted {top['accepted_per_s']:.1f}/s at {top['rate']:g}/s offered"
+        rows.append(("filings through the whole pipeline (submit → assessed → case → unit → SMS)", text, "–"))
+    parts = results.get("parts")
+    if parts:
+        for label, key, peers in PART_ROWS:
+            ours = _get(parts, ("ours", key))
+            beside = "; ".join(f"{name} {_n(_get(parts, path))} (ours ×{ours / _get(parts, path):.2g})"
+                               if ours and _get(parts, path) else f"{name} {_n(_get(parts, path))}"
+                               for name, path in peers)
+            rows.append((label, _n(ours), beside))
+    return rows
+
+
+def markdown(results: dict, machine: dict, plots: list[str]) -> str:
+    m = machine
+    lines = ["# zhicheng benchmark", "",
+             f"{results['stamp']} · {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, Linux {m['kernel']} · "
+             f"Python {m['python']} · PostgreSQL {m['postgresql']} · Kafka {m['kafka']} ({m['java']}) · "
+             f"eventsourcing {m['eventsourcing']} · load average at start {m['load_average_at_start'][0]:.1f}, "
+             f"at end {m['load_average_at_end'][0]:.1f}" + (" · **quick form: tiny amounts, figures mean nothing**"
+                                                            if results.get("quick") else ""), "",
+             "Everything ran in one run on the same PostgreSQL server and Kafka broker, both on loopback. A load "
+             "average above the core count means other work shared the machine: read the figures as noisy.", "",
+             "| measure | zhicheng | beside it |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in summary_rows(results)]
+    season = results.get("season")
+    if season:
+        lines += ["", "## Section 1: the season", "",
+                  "A load generator in its own process (`zc.load`) files at a fixed rate (open loop) for "
+                  f"{season['step_seconds']:g} s a step: ~70 % pass, ~20 % fail a rule, ~10 % are returned once "
+                  "and resubmitted; each filing is a new applicant with a 50–300 KB JPEG photo; 24 units' reviewers "
+                  "poll their inboxes every second and decide in batches. Latency is from the filing's scheduled "
+                  "time to the applicant's first SMS (for a passing filing that includes the reviewer's decision). "
+                  "A rate is held when every filing was accepted, reached its expected stage with each expected "
+                  "SMS exactly once, and the first-SMS p99 stayed under 2 s.", "",
+                  "| offered /s | accepted /s | events /s | first SMS p50 / p95 / p99 ms | HTTP p99 ms | lag max |"
+                  " as expected | duplicate SMS | held |", "|---|---|---|---|---|---|---|---|---|"]
+        for s in season["steps"]:
+            sms = s["first_sms_ms"]
+            lines.append(f"| {s['rate']:g} | {s['accepted_per_s']:.1f} | {s['events_per_s']:.0f} | {_n(sms['p50'])} / "
+                         f"{_n(sms['p95'])} / {_n(sms['p99'])} | {_n(s['http_ms']['p99'])} | {_n(s['lag']['max'])} | "
+                         f"{s['reached']}/{s['checked']} | {s['duplicate_sms']} | {'yes' if s['held'] else 'no'} |")
+        names = list(season["steps"][0]["cpu_s_per_1000"]) if season["steps"] else []
+        lines += ["", "CPU seconds per 1,000 filings (from /proc, whole step incl. drain) and peak RSS MiB "
+                  "(PostgreSQL: sum over its processes, shared buffers counted once per process):", "",
+                  "| offered /s | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+        for s in season["steps"]:
+            lines.append(f"| {s['rate']:g} | " + " | ".join(
+                f"{s['cpu_s_per_1000'][n]:.1f} s / {s['peak_rss_mb'].get(n, 0):.0f} MiB" for n in names) + " |")
+        problems = [p for s in season["steps"] for p in s["problems"]]
+        if problems:
+            lines += ["", "First problems seen:", ""] + [f"- `{p[:200]}`" for p in problems[:5]]
+    parts = results.get("parts")
+    if parts:
+        lines += ["", "## Section 2: the parts beside the peers", "",
+                  f"Each figure is the median of {results['runs']} windows of {results['run_seconds']:g} s of one "
+                  f"continuous workload (pgbench and the Kafka tools: {results['runs']} separate runs). Events are "
+                  "~500 bytes; the history of "
+                  "the reads, the rebuild, the relay and the consumer was loaded with COPY. Runs per window:", ""]
+        for label, key, peers in PART_ROWS:
+            runs = ", ".join(_n(r) for r in parts["ours"][key]["runs"])
+            lines.append(f"- {label}: ours {runs}" + "".join(
+                f"; {name} " + ", ".join(_n(r) for r in _runs(parts, path)) for name, path in peers))
+    lines += ["", *[f"![{p}]({p})" for p in plots]]
+    return "\n".join(lines) + "\n"
+
+
+def _runs(parts: dict, path: tuple) -> list[float]:
+    tree = parts
+    for key in path:
+        tree = tree.get(key, {})
+    return tree.get("runs", [])
+
+
+def plot(results: dict, folder: Path, stamp: str) -> list[str]:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = []
+    season = results.get("season")
+    if season and season["steps"]:
+        steps = season["steps"]
+        rates = [s["rate"] for s in steps]
+        fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4))
+        a.plot(rates, [s["accepted_per_s"] for s in steps], "o-", label="accepted filings/s")
+        a.plot(rates, rates, ":", color="grey", label="offered")
+        a.set_xlabel("offered filings/s"), a.set_ylabel("filings/s"), a.legend(), a.set_title("throughput")
+        for q in ("p50", "p95", "p99"):
+            b.plot(rates, [s["first_sms_ms"][q] or 0 for s in steps], "o-", label=f"first SMS {q}")
+        b.axhline(2000, color="red", linestyle=":", label="2 s")
+        b.set_xlabel("offered filings/s"), b.set_ylabel("ms"), b.legend(), b.set_title("submission → first SMS")
+        names.append(_save(fig, folder, f"bench-{stamp}-season.png"))
+        fig, ax = plt.subplots(figsize=(11, 4))
+        procs = list(steps[0]["cpu_s_per_1000"])
+        bottom = [0.0] * len(steps)
+        for proc in procs:
+            values = [s["cpu_s_per_1000"][proc] for s in steps]
+            ax.bar([str(r) for r in rates], values, bottom=bottom, label=proc)
+            bottom = [x + y for x, y in zip(bottom, values)]
+        ax.set_xlabel("offered filings/s"), ax.set_ylabel("CPU s per 1,000 filings"), ax.legend(fontsize=8)
+        names.append(_save(fig, folder, f"bench-{stamp}-cpu.png"))
+    parts = results.get("parts")
+    if parts:
+        fig, ax = plt.subplots(figsize=(10, 6))
+        labels, ours, peers = [], [], []
+        for label, key, peer_list in PART_ROWS:
+            for name, path in peer_list:
+                labels.append(f"{key} vs {name.split('(')[0].replace('`', '').strip()}")
+                ours.append(_get(parts, ("ours", key)) or 0)
+                peers.append(_get(parts, path) or 0)
+        y = range(len(labels))
+        ax.barh([i - 0.2 for i in y], ours, 0.4, label="zhicheng")
+        ax.barh([i + 0.2 for i in y], peers, 0.4, label="peer")
+        ax.set_yticks(list(y), labels, fontsize=8), ax.invert_yaxis(), ax.set_xscale("log")
+        ax.set_xlabel("per second (log)"), ax.legend()
+        ax.set_title(f"the parts beside the peers (median of {results['runs']})")
+        names.append(_save(fig, folder, f"bench-{stamp}-parts.png"))
+    return names
+
+
+def _save(fig, folder: Path, name: str) -> str:
+    fig.tight_layout()
+    fig.savefig(folder / name, dpi=110)
+    import matplotlib.pyplot as plt
+    plt.close(fig)
+    return name
+
+
+def write(results: dict, machine: dict, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    results["stamp"] = stamp
+    machine["load_average_at_end"] = os.getloadavg()
+    plots = plot(results, folder, stamp)
+    text = markdown(results, machine, plots)
+    md = folder / f"bench-{stamp}.md"
+    md.write_text(text)
+    (folder / f"bench-{stamp}.json").write_text(json.dumps({"machine": machine, **results}, indent=2, default=str))
+    return md

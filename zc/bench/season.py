@@ -1,0 +1,160 @@
+"""Section 1, the season: rising filing rates through the four real services, each step held for
+`step_seconds` with reviewers acting, every filing checked for its expected end state and SMS."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+
+from zc.bench.config import Config
+from zc.bench.stats import pct
+from zc.load.lag import LagSampler
+from zc.load.procstat import Sampler, children
+from zc.load.stack import SERVICES, Stack
+from zc.load.verify import verify
+
+
+def _pid_file(path: Path) -> int | None:
+    try:
+        return int(path.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+async def _server_pids(database_url: str) -> tuple[int | None, str]:
+    """The PostgreSQL postmaster, if it runs on this machine (its data directory is readable)."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        data = await conn.fetchval("SELECT setting FROM pg_settings WHERE name = 'data_directory'")
+        version = await conn.fetchval("SHOW server_version")
+    finally:
+        await conn.close()
+    return _pid_file(Path(data) / "postmaster.pid"), version
+
+
+async def _events(stack: Stack) -> int:
+    total = 0
+    for service in SERVICES:
+        conn = await asyncpg.connect(stack.dsn(service))
+        try:
+            total += await conn.fetchval("SELECT count(*) FROM events")
+        finally:
+            await conn.close()
+    return total
+
+
+class Season:
+    def __init__(self, config: Config, kafka_pid: int | None) -> None:
+        self.c = config
+        self.stack = Stack(uuid.uuid4().hex[:6], config.database_url, config.kafka, config.reports / "season-logs")
+        self.kafka_pid = kafka_pid
+        self.load_pid: list[int] = []
+
+    def groups(self, postmaster: int | None) -> dict:
+        groups = {name: (lambda n=name: [self.stack.procs[n].pid] if n in self.stack.procs else [])
+                  for name in SERVICES}
+        groups["load generator"] = lambda: list(self.load_pid)
+        if postmaster:
+            groups["postgresql"] = lambda: [postmaster, *children(postmaster)]
+        if self.kafka_pid:
+            groups["kafka"] = lambda: [self.kafka_pid]
+        return groups
+
+    def run(self) -> dict:
+        postmaster, _ = asyncio.run(_server_pids(self.c.database_url))
+        started = time.monotonic()
+        self.stack.start()
+        sampler = Sampler(self.groups(postmaster)).start()
+        lag = LagSampler(self.c.kafka, self.stack.prefix + "-").start()
+        steps = []
+        try:
+            for i, rate in enumerate(self.c.rates):
+                if steps and time.monotonic() - started + self.c.step_seconds * 1.6 > self.c.season_budget_seconds:
+                    break
+                step = self.step(i, rate, sampler, lag)
+                steps.append(step)
+                print(f"[season] {rate:g}/s: {_one_line(step)}", flush=True)
+                if not step["held"]:
+                    break
+        finally:
+            lag.stop()
+            sampler.stop()
+            self.stack.teardown()
+        held = [s for s in steps if s["held"]]
+        return {"steps": steps, "best_held_rate": max((s["rate"] for s in held), default=None),
+                "step_seconds": self.c.step_seconds}
+
+    def step(self, i: int, rate: float, sampler: Sampler, lag: LagSampler) -> dict:
+        out = Path(tempfile.mkstemp(prefix="zc-load-", suffix=".json")[1])
+        events_before = asyncio.run(_events(self.stack))
+        sampler.reset_peaks()
+        lag.take()
+        cpu_before, start = sampler.cpu(), time.time()
+        env = dict(os.environ, **self.stack.env())
+        drain = max(20.0, self.c.step_seconds / 2)
+        proc = subprocess.Popen([sys.executable, "-m", "zc.load", "--intake", self.stack.url("intake"),
+                                 "--review", self.stack.url("review"), "--rate", str(rate),
+                                 "--seconds", str(self.c.step_seconds), "--seed", str(1000 + i),
+                                 "--drain", str(drain), "--out", str(out)], env=env)
+        self.load_pid[:] = [proc.pid]
+        proc.wait(timeout=self.c.step_seconds + drain + 120)
+        load = json.loads(out.read_text())
+        out.unlink()
+        fates = {f["application_id"]: f["fate"] for f in load["filings"] if f["status"] == 201}
+        verdict = self.settle(fates)
+        end = time.time()
+        cpu_after = sampler.cpu()
+        self.load_pid.clear()
+        events = asyncio.run(_events(self.stack)) - events_before
+        load["errors"] += lag.errors[:2]
+        lag.errors.clear()
+        return self.figures(rate, load, verdict, start, end, events, cpu_before, cpu_after, sampler, lag.take())
+
+    def settle(self, fates: dict[str, str]):
+        """Wait (bounded) until every filing reached its end state; the last SMS follows the last decision."""
+        deadline = time.monotonic() + self.c.settle_seconds  # returns as soon as all arrived
+        while True:
+            verdict = asyncio.run(verify(self.stack.dsn("review"), self.stack.dsn("notify"), fates))
+            if verdict.ok or time.monotonic() > deadline:
+                return verdict
+            time.sleep(1)
+
+    def figures(self, rate, load, verdict, start, end, events, cpu_before, cpu_after, sampler, lags) -> dict:
+        filings = load["filings"]
+        accepted = [f for f in filings if f["status"] == 201]
+        span = (max(f["answered"] for f in filings) - min(f["scheduled"] for f in filings)) if filings else 0
+        http = [(f["answered"] - f["scheduled"]) * 1000 for f in accepted]
+        by_id = {f["application_id"]: f for f in accepted}
+        sms = [(at - by_id[app]["scheduled"]) * 1000 for app, at in verdict.first_sms_at.items() if app in by_id]
+        per_1000 = {name: (cpu_after[name] - cpu_before.get(name, 0)) / max(1, len(accepted)) * 1000
+                    for name in cpu_after}
+        p99 = pct(sms, 99)
+        held = (bool(accepted) and len(accepted) == len(filings) and verdict.ok and len(sms) == len(accepted)
+                and p99 is not None and p99 < 2000)
+        return {"rate": rate, "filed": len(filings), "accepted": len(accepted),
+                "accepted_per_s": len(accepted) / span if span else 0.0,
+                "events": events, "events_per_s": events / (end - start),
+                "http_ms": {"p50": pct(http, 50), "p99": pct(http, 99)},
+                "first_sms_ms": {"p50": pct(sms, 50), "p95": pct(sms, 95), "p99": p99},
+                "lag": {"max": max(lags, default=None), "mean": sum(lags) / len(lags) if lags else None,
+                        "samples": len(lags)},
+                "cpu_s_per_1000": per_1000, "peak_rss_mb": {k: v / 2**20 for k, v in sampler.peak_rss.items()},
+                "reached": verdict.reached, "checked": verdict.checked, "duplicate_sms": verdict.duplicate_sms,
+                "problems": (verdict.wrong_stage + verdict.wrong_sms + load["errors"])[:5],
+                "decisions": load["decisions"], "resubmissions": len(load["resubmissions"]), "held": held}
+
+
+def _one_line(s: dict) -> str:
+    sms = s["first_sms_ms"]
+    return (f"{s['accepted']}/{s['filed']} accepted ({s['accepted_per_s']:.1f}/s), {s['events_per_s']:.0f} events/s, "
+            f"first SMS p50 {sms['p50'] or 0:.0f} / p99 {sms['p99'] or 0:.0f} ms, lag max {s['lag']['max']}, "
+            f"{s['reached']}/{s['checked']} as expected, {s['duplicate_sms']} duplicate SMS"
+            f" -> {'held' if s['held'] else 'NOT held'}")

@@ -1,0 +1,173 @@
+"""One step of the season's load: filings arrive at a fixed rate (open loop: the schedule does not
+wait for answers), units' reviewers poll their inboxes and decide in batches, returned applicants
+resubmit. Every request is bounded in time and the step ends by itself."""
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import uuid
+from dataclasses import dataclass, field
+
+import httpx
+
+from zc.load.people import Fate, Filing, Unit, filing, units
+from zc.load.photos import photo_set
+
+
+@dataclass
+class StepConfig:
+    intake: str
+    review: str
+    rate: float                 # filings per second
+    seconds: float              # how long filings arrive
+    seed: int = 1
+    units: int = 24
+    poll_seconds: float = 1.0   # how often each unit's reviewer looks at the inbox
+    drain_seconds: float = 60.0  # after the last filing, how long reviewers keep working at most
+    max_in_flight: int = 512
+    jwt_secret: str = "dev-only-jwt-secret-change-me-in-production"
+    person_ref_secret: str = "dev-only-person-ref-key"
+
+
+@dataclass
+class Outcome:
+    filings: list[dict] = field(default_factory=list)
+    resubmissions: list[dict] = field(default_factory=list)
+    decisions: int = 0
+    refused_decisions: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class Step:
+    def __init__(self, config: StepConfig) -> None:
+        self.c = config
+        self.rng = random.Random(config.seed)
+        self.units = units(config.units, random.Random(0))  # the same units in every step
+        self.photos = photo_set()
+        self.plan: dict[uuid.UUID, Filing] = {}
+        self.finished: set[uuid.UUID] = set()  # the unit's last decision is taken
+        self.acting: set[uuid.UUID] = set()
+        self.out = Outcome()
+
+    async def run(self) -> Outcome:
+        limits = httpx.Limits(max_connections=self.c.max_in_flight, max_keepalive_connections=64)
+        async with httpx.AsyncClient(timeout=30, limits=limits) as self.http:
+            reviewers = [asyncio.create_task(self.reviewer(u)) for u in self.units]
+            await self.arrivals()
+            deadline = time.monotonic() + self.c.drain_seconds
+            while time.monotonic() < deadline and len(self.finished) < len(self.expected()):
+                await asyncio.sleep(0.2)
+            for task in reviewers:
+                task.cancel()
+            await asyncio.gather(*reviewers, return_exceptions=True)
+        return self.out
+
+    def expected(self) -> list[uuid.UUID]:
+        accepted = {f["application_id"] for f in self.out.filings if f["status"] == 201}
+        return [i for i in self.plan if str(i) in accepted]
+
+    async def arrivals(self) -> None:
+        total, start = int(self.c.rate * self.c.seconds), time.time()
+        gate, tasks = asyncio.Semaphore(self.c.max_in_flight), []
+        for i in range(total):
+            scheduled = start + i / self.c.rate
+            await asyncio.sleep(max(0.0, scheduled - time.time()))
+            f = filing(self.rng, self.rng.choice(self.units), self.c.jwt_secret, self.c.person_ref_secret)
+            self.plan[f.application_id] = f
+            tasks.append(asyncio.create_task(self.file(f, scheduled, gate)))
+        await asyncio.gather(*tasks)
+
+    def body(self, f: Filing) -> dict:
+        return {**f.body, "photo_base64": self.rng.choice(self.photos)}
+
+    async def file(self, f: Filing, scheduled: float, gate: asyncio.Semaphore) -> None:
+        async with gate:
+            sent = time.time()
+            status = await self.post(self.c.intake + "/applications", self.body(f), f.token,
+                                     key=f"bench-{f.application_id}")
+            self.out.filings.append({"application_id": str(f.application_id), "fate": f.fate.value,
+                                     "unit": f.unit.unit_id, "scheduled": scheduled, "sent": sent,
+                                     "answered": time.time(), "status": status})
+
+    async def post(self, url: str, body: dict, token: str, key: str | None = None) -> int:
+        headers = {"Authorization": f"Bearer {token}", **({"Idempotency-Key": key} if key else {})}
+        try:
+            response = await self.http.post(url, json=body, headers=headers)
+        except httpx.HTTPError as exc:
+            self.out.errors.append(f"{url}: {exc!r}")
+            return 0
+        if response.status_code >= 400:
+            self.out.errors.append(f"{url}: {response.status_code} {response.text[:300]}")
+        return response.status_code
+
+    async def reviewer(self, unit: Unit) -> None:
+        token = unit.token(self.c.jwt_secret)
+        while True:
+            await asyncio.sleep(self.c.poll_seconds)
+            try:
+                answer = await self.http.get(self.c.review + "/inbox", headers={"Authorization": f"Bearer {token}"})
+                cases = answer.json().get("cases", []) if answer.status_code == 200 else []
+            except (httpx.HTTPError, ValueError) as exc:
+                self.out.errors.append(f"inbox {unit.unit_id}: {exc!r}")
+                continue
+            await self.decide(unit, token, [c for c in cases if c["stage"] == "at_unit"])
+
+    async def decide(self, unit: Unit, token: str, waiting: list[dict]) -> None:
+        passes, not_passes = [], []
+        for case in waiting:
+            app = uuid.UUID(case["application_id"])
+            f = self.plan.get(app)
+            if f is None or app in self.acting:
+                continue
+            self.acting.add(app)
+            if f.fate is Fate.RETURNED and case["revision"] == 1:
+                asyncio.create_task(self.return_once(f, token))
+            elif case.get("outcome") == "ineligible":
+                not_passes.append(app)
+            else:
+                passes.append(app)
+        for decision, apps, fields in (("unit-pass", passes, {"opinion": "材料真实完整，同意推荐"}),
+                                       ("unit-not-pass", not_passes, {"reason": "资格审查不通过"})):
+            if apps:
+                await self.batch(token, decision, apps, fields)
+
+    async def batch(self, token: str, decision: str, apps: list[uuid.UUID], fields: dict) -> None:
+        body = {"decision": decision, "items": [{"application_id": str(a), "fields": fields} for a in apps]}
+        try:
+            response = await self.http.post(self.c.review + "/cases/batch", json=body,
+                                            headers={"Authorization": f"Bearer {token}"})
+            results = response.json().get("results", []) if response.status_code == 200 else []
+        except (httpx.HTTPError, ValueError) as exc:
+            self.out.errors.append(f"batch {decision}: {exc!r}")
+            results = []
+        done = {uuid.UUID(r["application_id"]) for r in results if r["ok"]}
+        self.out.decisions += len(done)
+        self.out.refused_decisions += len(apps) - len(done)
+        self.finished |= done
+        self.acting -= set(apps) - done  # a refused or lost decision is tried again at the next poll
+
+    async def return_once(self, f: Filing, token: str) -> None:
+        body = {"reason": "证件材料不清晰，请补正后重新提交",
+                "sections": [{"section": "ce_certificates", "reason": "继续教育证书扫描件不清晰"}]}
+        status = await self.post(f"{self.c.review}/cases/{f.application_id}/return", body, token,
+                                 key=f"return-{f.application_id}")
+        self.out.decisions += status == 200
+        if status != 200:
+            self.acting.discard(f.application_id)
+            return
+        # The applicant hears by SMS; intake learns of the return from review's events.
+        url = f"{self.c.intake}/applications/{f.application_id}"
+        for _ in range(int(self.c.drain_seconds / 0.5)):
+            await asyncio.sleep(0.5)
+            try:
+                answer = await self.http.get(url, headers={"Authorization": f"Bearer {f.token}"})
+            except httpx.HTTPError as exc:
+                self.out.errors.append(f"{url}: {exc!r}")
+                continue
+            if answer.status_code == 200 and answer.json().get("open_return"):
+                break
+        sent = time.time()
+        status = await self.post(url + "/resubmissions", self.body(f), f.token, key=f"bench-re-{f.application_id}")
+        self.out.resubmissions.append({"application_id": str(f.application_id), "sent": sent, "status": status})
+        self.acting.discard(f.application_id)  # the resubmitted case comes back to the unit at revision 2
