@@ -71,6 +71,16 @@ def client_kwargs(principal: str | None = None) -> dict:
             "sasl_plain_username": login[0], "sasl_plain_password": login[1]}
 
 
+def java_client_properties(principal: str | None = None) -> list[str]:
+    """The same login as `key=value` properties, for Kafka's own Java tools (the benchmark's peers)."""
+    login = _login(principal)
+    if login is None:
+        return []
+    return ["security.protocol=SASL_PLAINTEXT", f"sasl.mechanism={MECHANISM}",
+            "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required"
+            f' username="{login[0]}" password="{login[1]}";']
+
+
 def faststream_kwargs(principal: str | None = None) -> dict:
     """Keyword arguments for FastStream's KafkaBroker."""
     from faststream.security import SASLScram256

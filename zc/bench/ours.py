@@ -18,6 +18,7 @@ from plumbing.kafka import build_broker, subscribe
 from plumbing.projection import ProjectionRunner
 from plumbing.relay import OutboxRelay
 from zc.bench.windows import windows
+from plumbing.kafka_security import ADMIN  # the bench's own topics and groups: admin's
 
 REASON = "申报人主动撤回：" + "bench " * 70  # an event of about 500 bytes, as the peers'
 
@@ -118,7 +119,7 @@ async def relay(pool: asyncpg.Pool, dsn: str, kafka: str, topic: str, backlog: i
     """The relay draining a backlog of `backlog` outbox rows (history events) to Kafka."""
     await pool.execute("INSERT INTO outbox (event_id, topic, key) SELECT event_id, $1, stream_id FROM events"
                        " ORDER BY position LIMIT $2", topic, backlog)
-    relay = OutboxRelay(dsn, kafka, batch=500, idle_wait=0.05)
+    relay = OutboxRelay(dsn, kafka, batch=500, idle_wait=0.05, principal=ADMIN)
     task = asyncio.create_task(relay.run())
     while not relay.published:
         await asyncio.sleep(0.01)  # connecting and the producer's start are set-up, not throughput
@@ -142,7 +143,7 @@ async def consumer(pool: asyncpg.Pool, store: EventStore, kafka: str, topic: str
         await store.append(f"derived-{uuid.uuid4()}", None, [event(app)], topic="zcb.derived", key=str(app), conn=conn)
 
     consume = IdempotentConsumer("bench", pool, handler, dead_letter_topic="zcb.deadletter")
-    broker = build_broker(kafka)
+    broker = build_broker(kafka, ADMIN)
     subscribe(broker, consume, [topic], group_id=group, max_records=500)
     await broker.start()
 

@@ -15,6 +15,7 @@ from plumbing.eventstore import EventStore
 from plumbing.settings import with_database
 from zc.bench import ours, tools
 from zc.bench.config import Config
+from plumbing.kafka_security import ADMIN, client_kwargs  # the bench's own topics and groups: admin's
 
 
 def _say(what: str, result: dict) -> dict:
@@ -42,7 +43,7 @@ class Parts:
             await conn.close()
 
     def _topics(self, create: bool) -> None:
-        admin = KafkaAdminClient(bootstrap_servers=self.c.kafka)
+        admin = KafkaAdminClient(bootstrap_servers=self.c.kafka, **client_kwargs(ADMIN))
         try:
             if create:
                 admin.create_topics([NewTopic(t, num_partitions=6, replication_factor=1) for t in self.topics.values()])

@@ -2,12 +2,15 @@
 ConsumerPerformance (kafka-tools jar from Maven Central, fetched by infra/bench/kafka-tools.sh)."""
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import subprocess
 import tempfile
 import uuid
 from pathlib import Path
 
+from plumbing.kafka_security import ADMIN, java_client_properties  # the bench's throw-away topics: admin's
 from zc.bench.config import ROOT
 from zc.bench.stats import median
 
@@ -50,11 +53,29 @@ def _java(libs: str, main: str, args: list[str], timeout: float) -> str:
                  f"-Dlog4j2.configurationFile={ROOT / 'infra/kafka/log4j2.properties'}", main, *args], timeout)
 
 
+@contextlib.contextmanager
+def _login_file(flag: str):
+    """The perf tools take a SASL login from a properties file (the JAAS line has `=` in it, which
+    their key=value arguments cannot carry): readable by us only (mkstemp), removed after the run."""
+    properties = java_client_properties(ADMIN)
+    if not properties:
+        yield []
+        return
+    handle, path = tempfile.mkstemp(prefix="zcb-login-", suffix=".properties")
+    try:
+        with os.fdopen(handle, "w") as out:
+            out.write("\n".join(properties) + "\n")
+        yield [flag, path]
+    finally:
+        os.unlink(path)
+
+
 def _produce(libs: str, kafka: str, topic: str, records: int) -> float:
-    out = _java(libs, "org.apache.kafka.tools.ProducerPerformance",
-                ["--topic", topic, "--num-records", str(records), "--record-size", "700", "--throughput", "-1",
-                 "--producer-props", f"bootstrap.servers={kafka}", "acks=all", "enable.idempotence=true",
-                 "linger.ms=5"], 600)
+    with _login_file("--producer.config") as login:
+        out = _java(libs, "org.apache.kafka.tools.ProducerPerformance",
+                    ["--topic", topic, "--num-records", str(records), "--record-size", "700", "--throughput", "-1",
+                     "--producer-props", f"bootstrap.servers={kafka}", "acks=all", "enable.idempotence=true",
+                     "linger.ms=5", *login], 600)
     final = [line for line in out.splitlines() if "records sent" in line][-1]
     return float(re.search(r"records sent, ([\d.]+) records/sec", final).group(1))
 
@@ -75,9 +96,10 @@ def consumer_performance(kafka: str, topic: str, records: int, runs: int) -> dic
     consumer group each run."""
     libs, rates = kafka_tools(), []
     for _ in range(runs):
-        out = _java(libs, "org.apache.kafka.tools.ConsumerPerformance",
-                    ["--bootstrap-server", kafka, "--topic", topic, "--messages", str(records * runs),
-                     "--group", f"zcb-perf-{uuid.uuid4().hex[:6]}", "--timeout", "60000"], 600)
+        with _login_file("--consumer.config") as login:
+            out = _java(libs, "org.apache.kafka.tools.ConsumerPerformance",
+                        ["--bootstrap-server", kafka, "--topic", topic, "--messages", str(records * runs),
+                         "--group", f"zcb-perf-{uuid.uuid4().hex[:6]}", "--timeout", "60000", *login], 600)
         header, values = [line for line in out.splitlines() if line.strip()][-2:]
         row = dict(zip([h.strip() for h in header.split(",")], [v.strip() for v in values.split(",")]))
         rates.append(float(row.get("fetch.nMsg.sec") or row["nMsg.sec"]))

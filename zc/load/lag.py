@@ -5,6 +5,7 @@ import threading
 
 from kafka import KafkaConsumer
 from kafka.admin import KafkaAdminClient
+from plumbing.kafka_security import ADMIN, client_kwargs  # the bench's own topics and groups: admin's
 
 
 class LagSampler:
@@ -26,8 +27,8 @@ class LagSampler:
         return total
 
     def _loop(self) -> None:
-        admin = KafkaAdminClient(bootstrap_servers=self.bootstrap)
-        consumer = KafkaConsumer(bootstrap_servers=self.bootstrap)
+        admin = KafkaAdminClient(bootstrap_servers=self.bootstrap, **client_kwargs(ADMIN))
+        consumer = KafkaConsumer(bootstrap_servers=self.bootstrap, **client_kwargs(ADMIN))
         try:
             while not self._stop.wait(self.interval):
                 try:

@@ -15,6 +15,7 @@ import asyncpg
 
 from plumbing import clock
 from plumbing.settings import with_database
+from plumbing.kafka_security import ADMIN, client_kwargs  # the bench's own topics and groups: admin's
 
 SERVICES = ("intake", "eligibility", "review", "notify")
 SEASON_START = "2020-08-10T09:00:00+08:00"  # the plan's deadlines are past: run on the season's clock
@@ -98,7 +99,7 @@ class Stack:
     def drop_topics(self) -> None:
         from kafka.admin import KafkaAdminClient
 
-        admin = KafkaAdminClient(bootstrap_servers=self.kafka)
+        admin = KafkaAdminClient(bootstrap_servers=self.kafka, **client_kwargs(ADMIN))
         try:
             mine = [t for t in admin.list_topics() if t.startswith(self.prefix + ".")]
             if mine:

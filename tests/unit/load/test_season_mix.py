@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from services.eligibility.domain.assess import assess
 from services.intake.adapters.requests import SubmitRequest
 from services.intake.domain.photo import photo_problems
-from services.intake.usecases.prepare import prepare
+from services.intake.adapters.prepare import prepare
 from zc.load.people import PLAN, Fate, filing, units
 from zc.load.photos import MAX_BYTES, MIN_BYTES, photo_set
 
