@@ -290,3 +290,28 @@ class CaseClosed(Payload):
     application_id: uuid.UUID
     final_status: str  # rejected | interview_failed | withdrawn | forwarded
     level: ReviewLevel | None = None
+
+
+# --- review: objections resolved, deadlines missed (issue 12) ---------------------------------
+
+
+class ObjectionResolved(Payload):
+    """The unit's recorded outcome of the `number`-th objection (1 = the first recorded). Upheld
+    (异议成立) ends the case at the unit: the unit does not recommend it (确认无意见后，报送)."""
+
+    application_id: uuid.UUID
+    number: int
+    upheld: bool
+    finding: str  # what the unit found, told to the applicant
+
+
+class ClosedOverdue(Payload):
+    """A stage's deadline passed with the case still waiting there (逾期未审核): recorded by the
+    deadline sweep with the CaseClosed it comes with, so the applicant and the unit are told."""
+
+    application_id: uuid.UUID
+    level: ReviewLevel  # the level that had to act (for a returned case: the one it would return to)
+    waiting_for: str  # the organisation id that had to act, or "applicant" for a returned case
+    deadline: date
+    reason: str  # 逾期未审核 / 逾期未重新提交
+    unit_org: str  # the unit-level organisation, told as well

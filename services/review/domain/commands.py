@@ -74,6 +74,22 @@ class RecordObjection(Command):
 
 
 @dataclass(frozen=True)
+class ResolveObjection(Command):
+    """The unit's recorded outcome of the oldest unresolved objection: upheld (异议成立) or not."""
+
+    upheld: bool
+    finding: str
+    action: ClassVar[str] = "resolve_objection"
+
+
+@dataclass(frozen=True)
+class CloseOverdue(Command):
+    """The deadline sweep: close a case whose stage's deadline has passed (逾期未审核)."""
+
+    action: ClassVar[str] = "close_overdue"
+
+
+@dataclass(frozen=True)
 class CompletePublicNotice(Command):
     """Records the notice's result and forwards the case to the competent department."""
 
@@ -129,6 +145,10 @@ class ForwardToCommittee(Command):
 
 @dataclass(frozen=True)
 class RequestFee(Command):
+    """The city HR bureau sets the fee and its due time (the notice names neither)."""
+
+    amount_yuan: int
+    due_by: datetime
     action: ClassVar[str] = "request_fee"
 
 
@@ -142,7 +162,7 @@ class RecordFeePayment(Command):
 
 ALL_COMMANDS: tuple[type[Command], ...] = (
     OpenCase, CloseWithdrawn, UnitPass, UnitNotPass, ReturnForRevision, StartPublicNotice,
-    RecordObjection, CompletePublicNotice, SetFeeOption, DepartmentPass, DepartmentNotPass,
+    RecordObjection, ResolveObjection, CompletePublicNotice, CloseOverdue, SetFeeOption, DepartmentPass, DepartmentNotPass,
     ScheduleInterview, RecordInterviewResult, RecommendToCity, ForwardToCommittee, RequestFee,
     RecordFeePayment,
 )

@@ -8,8 +8,9 @@ fail must not travel up the chain on a reviewer's word alone.
 from __future__ import annotations
 
 from contracts.errors import Conflict
-from contracts.events import CaseClosed, CaseOpened, Payload
+from contracts.events import Acting, CaseClosed, CaseOpened, Payload
 from contracts.plan import Plan
+from contracts.review_chain import review_chain, step_at
 from services.review.domain.acting import first_acting
 from services.review.domain.case import CLOSED, Case, Stage
 from services.review.domain.commands import CloseWithdrawn, OpenCase
@@ -22,6 +23,9 @@ def open_case(case: Case | None, cmd: OpenCase, now, plan: Plan) -> list[Payload
                         outcome=cmd.outcome, summary=cmd.summary, acting=first_acting(cmd.summary))
     if case is None:
         return [opened]
+    if case.last_return is not None:  # a correction goes back to the level that returned it
+        step = step_at(review_chain(plan, cmd.summary), case.last_return.level)
+        opened = opened.model_copy(update={"acting": Acting(level=step.level, org_id=step.org_id)})
     if case.stage in CLOSED:
         # e.g. withdrawn while the resubmission was being assessed: the late assessment changes nothing
         raise Conflict("该申报已结束，不再受理", "the case is closed", code="ALREADY_CLOSED",

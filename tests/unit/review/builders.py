@@ -82,7 +82,7 @@ class Story:
     def notice_completed(self) -> "Story":
         self.unit_passed()
         self.do(c.StartPublicNotice(self.who.unit, self.id, date(2020, 7, 6)))
-        self.now = at(2020, 7, 10, 17)
+        self.now = at(2020, 7, 13, 9)  # the 5th working day (7-10, a Friday) has ended
         self.do(c.CompletePublicNotice(self.who.unit, self.id, "公示期满无异议"))
         return self
 

@@ -32,13 +32,16 @@ def test_setting_the_same_fee_option_twice_is_refused():
     assert refused.value.code == "FEE_OPTION_UNCHANGED"
 
 
-def test_switching_back_to_charging_blocks_the_department_again():
+def test_once_no_charge_is_set_no_level_can_set_charging_again_in_the_review_stage():
     story = Story().notice_completed()
     story.do(c.SetFeeOption(story.who.ca, story.id, charge=False))
-    story.do(c.SetFeeOption(story.who.ca, story.id, charge=True))
     with pytest.raises(Conflict) as refused:
-        story.decide(c.DepartmentPass(story.who.ca, story.id, "同意"))
-    assert refused.value.code == "FEE_OPTION_NOT_SET"
+        story.decide(c.SetFeeOption(story.who.ca, story.id, charge=True))
+    assert refused.value.code == "REVIEW_IS_FREE" and "审核环节不得收取任何费用" in refused.value.message_zh
+    story.do(c.DepartmentPass(story.who.ca, story.id, "同意"))
+    with pytest.raises(Conflict) as refused:  # the HR bureau's own switch still says 收费, but the stage is free
+        story.decide(c.SetFeeOption(story.who.hr, story.id, charge=True))
+    assert refused.value.code == "REVIEW_IS_FREE"
 
 
 def test_the_construction_authority_passes_to_the_hr_bureau():
