@@ -13,7 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from contracts.events import (
-    DeadlineApproaching, DepartmentApproved, DepartmentRejected, EligibilityAssessed,
+    ClosedOverdue, DeadlineApproaching, ObjectionResolved, DepartmentApproved, DepartmentRejected, EligibilityAssessed,
     ForwardedToCommittee, FeeRequested, HRBureauRecommended, InterviewResultRecorded,
     InterviewScheduled, Outcome, Payload, PublicNoticeCompleted, PublicNoticeStarted, Returned,
     ReviewLevel, UnitApproved, UnitAuthorized, UnitRejected,
@@ -70,7 +70,21 @@ def _deadline(e: DeadlineApproaching, plan: Plan) -> list[Message]:
     return [Message("deadline_approaching", kind, e.recipient_org, fields, None, contact)]
 
 
+def _closed_overdue(e: ClosedOverdue, plan: Plan) -> list[Message]:
+    """The applicant and the unit are both told that the case ended because a deadline passed."""
+    fields = {"step": e.level.value, "deadline": e.deadline, "reason": e.reason}
+    to_unit = Message("closed_overdue_unit", RecipientKind.UNIT, e.unit_org, fields, e.application_id)
+    return [_applicant("closed_overdue", e.application_id, **fields), to_unit]
+
+
+def _objection_resolved(e: ObjectionResolved, plan: Plan) -> list[Message]:
+    template = "objection_upheld" if e.upheld else "objection_dismissed"
+    return [_applicant(template, e.application_id, reason=e.finding)]
+
+
 _ROUTES: dict[type[Payload], Callable[..., list[Message]]] = {
+    ClosedOverdue: _closed_overdue,
+    ObjectionResolved: _objection_resolved,
     UnitAuthorized: _unit_authorized,
     Returned: _returned,
     UnitRejected: (lambda e, p: [
