@@ -46,7 +46,7 @@ async def _file(request: Request, body: SubmitRequest, key: str | None, claims: 
     fingerprint = request_fingerprint(use_case.__name__, str(application_id), body.model_dump(mode="json"))
 
     async def action(conn):
-        return 201, await use_case(state.recorder, conn, application, photo, _actor(claims), now)
+        return 201, await use_case(state.recorder, conn, application, photo, _actor(claims), now, plan=state.plan)
 
     status, answer = await run_once(state.runtime.pool, key, fingerprint, action)
     return JSONResponse(answer, status_code=status)

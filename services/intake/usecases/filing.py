@@ -10,8 +10,11 @@ import asyncpg
 from contracts.application import Application
 from contracts.envelope import SYSTEM_ACTOR, Actor, Role
 from contracts.errors import InvalidInput
+from contracts.events import ReviewLevel
+from contracts.plan import Plan
 from plumbing.application import Recorder, Repository
 from services.intake.domain import filing
+from services.intake.domain.deadlines import require_filing_open, require_resubmission_open
 from services.intake.domain.citations import ArchiveRecord, citation_problems, with_archive_facts
 from services.intake.domain.filing import Filing, OpenReturn, stream_of
 
@@ -57,7 +60,8 @@ async def _cited_from_archive(conn, application: Application) -> Application:
 
 
 async def submit(recorder: Recorder, conn, application: Application, photo: bytes | None, actor: Actor,
-                 now: datetime) -> dict:
+                 now: datetime, *, plan: Plan) -> dict:
+    require_filing_open(now, plan)
     application = await _cited_from_archive(conn, application)
     state, version = await load_filing(recorder, conn, application.application_id)
     payloads = filing.decide_submit(state, application)
@@ -68,11 +72,13 @@ async def submit(recorder: Recorder, conn, application: Application, photo: byte
 
 
 async def resubmit(recorder: Recorder, conn, application: Application, photo: bytes | None, actor: Actor,
-                   now: datetime) -> dict:
+                   now: datetime, *, plan: Plan) -> dict:
     application = await _cited_from_archive(conn, application)
     state, version = await load_filing(recorder, conn, application.application_id)
-    row = await conn.fetchrow("SELECT return_event_id, revision FROM open_returns WHERE application_id = $1",
+    row = await conn.fetchrow("SELECT return_event_id, revision, level FROM open_returns WHERE application_id = $1",
                               application.application_id)
+    if row:
+        require_resubmission_open(now, plan, ReviewLevel(row["level"]), application.unit.area)
     open_return = OpenReturn(row["return_event_id"], row["revision"]) if row else None
     payloads = filing.decide_resubmit(state, open_return, application)
     await _store_photo(conn, application, photo)

@@ -8,11 +8,13 @@ import pytest
 from contracts.envelope import SYSTEM_ACTOR, Actor, Envelope, Role
 from contracts.errors import Conflict, InvalidInput
 from contracts.events import ArchiveEntryAdded, ArchiveEntryApproved, Payload, Returned, ReviewLevel
+from contracts.plan import load_plan
 from plumbing.causes import Cause, caused_by
 from services.intake.usecases import filing
 from tests.fixtures.builders import normal_applicant
 
 NOW = datetime(2020, 8, 12, 2, tzinfo=UTC)
+PLAN = load_plan()
 
 
 def review_event(payload: Payload) -> Envelope:
@@ -36,9 +38,9 @@ def applicant(app) -> Actor:
     return Actor(role=Role.APPLICANT, user=app.applicant.person_ref[:8])
 
 
-async def submit(recorder, app):
+async def submit(recorder, app, now=NOW):
     async with recorder.store.pool.acquire() as conn, conn.transaction():
-        return await filing.submit(recorder, conn, app, None, applicant(app), NOW)
+        return await filing.submit(recorder, conn, app, None, applicant(app), now, plan=PLAN)
 
 
 async def test_a_filing_is_one_event_with_its_outbox_row_under_the_requests_cause(recorder, consume):
@@ -72,7 +74,7 @@ async def test_only_a_returned_application_can_be_resubmitted_and_then_only_once
 
     async def resubmit():
         async with recorder.store.pool.acquire() as conn, conn.transaction():
-            return await filing.resubmit(recorder, conn, app, None, applicant(app), NOW)
+            return await filing.resubmit(recorder, conn, app, None, applicant(app), NOW, plan=PLAN)
 
     with pytest.raises(Conflict) as not_returned:
         await resubmit()
@@ -83,6 +85,37 @@ async def test_only_a_returned_application_can_be_resubmitted_and_then_only_once
         await resubmit()
     types = [e.event_type for e in await recorder.store.load_stream(f"application-{app.application_id}")]
     assert types == ["ApplicationSubmitted", "ApplicationResubmitted"]
+
+
+async def test_a_filing_after_the_unit_deadline_is_refused_and_stores_nothing(recorder, consume):
+    app = normal_applicant().model_copy(update={"application_id": uuid.uuid4()})
+    await consume(*archive_of(app))
+    with pytest.raises(Conflict) as refused:
+        await submit(recorder, app, now=datetime(2020, 8, 20, 16, 30, tzinfo=UTC))  # 08-21 00:30 in Shanghai
+    assert refused.value.code == "DEADLINE_PASSED" and refused.value.message_zh.startswith("逾期不再受理")
+    assert await recorder.store.load_stream(f"application-{app.application_id}") == []
+    assert (await submit(recorder, app, now=datetime(2020, 8, 20, 15, 30, tzinfo=UTC)))["status"] == "submitted"
+
+
+@pytest.mark.parametrize("level, late, in_time", [
+    (ReviewLevel.UNIT, datetime(2020, 8, 21, 1, tzinfo=UTC), datetime(2020, 8, 20, 1, tzinfo=UTC)),
+    (ReviewLevel.CONSTRUCTION_AUTHORITY, datetime(2020, 9, 20, 1, tzinfo=UTC), datetime(2020, 9, 1, 1, tzinfo=UTC)),
+])
+async def test_a_correction_is_accepted_until_the_deadline_of_the_level_that_returned_it(recorder, consume, level,
+                                                                                        late, in_time):
+    app = normal_applicant().model_copy(update={"application_id": uuid.uuid4()})
+    await consume(*archive_of(app))
+    await submit(recorder, app)
+    await consume(review_event(Returned(application_id=app.application_id, level=level, reason="补材料")))
+
+    async def resubmit(now):
+        async with recorder.store.pool.acquire() as conn, conn.transaction():
+            return await filing.resubmit(recorder, conn, app, None, applicant(app), now, plan=PLAN)
+
+    with pytest.raises(Conflict) as refused:
+        await resubmit(late)
+    assert refused.value.code == "DEADLINE_PASSED"
+    assert (await resubmit(in_time))["revision"] == 2
 
 
 async def test_a_withdrawn_application_cannot_be_withdrawn_again(recorder, consume):
