@@ -39,7 +39,8 @@ services_up() {
   for s in "${services[@]}"; do
     if alive "$s"; then say "$s already running (pid $(cat "$run/$s.pid"))"; continue; fi
     ZC_PORT=${ports[$s]} ZC_LOG_JSON=true ZC_NOTIFY_RATE_WINDOWS=${ZC_NOTIFY_RATE_WINDOWS:-1:100} \
-      ZC_NOTIFY_REMINDER_INTERVAL_SECONDS=${ZC_NOTIFY_REMINDER_INTERVAL_SECONDS:-5} nohup "$py" -m "services.$s" >"$run/$s.log" 2>&1 &
+      ZC_NOTIFY_REMINDER_INTERVAL_SECONDS=${ZC_NOTIFY_REMINDER_INTERVAL_SECONDS:-5} \
+      ZC_REVIEW_SWEEP_INTERVAL_SECONDS=${ZC_REVIEW_SWEEP_INTERVAL_SECONDS:-5} nohup "$py" -m "services.$s" >"$run/$s.log" 2>&1 &
     echo $! > "$run/$s.pid"
   done
   for s in "${services[@]}"; do

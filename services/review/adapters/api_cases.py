@@ -30,6 +30,7 @@ IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 COMMANDS: dict[str, type[c.Command]] = {
     "unit-pass": c.UnitPass, "unit-not-pass": c.UnitNotPass, "return": c.ReturnForRevision,
     "public-notice-start": c.StartPublicNotice, "objection": c.RecordObjection,
+    "objection-resolve": c.ResolveObjection,
     "public-notice-complete": c.CompletePublicNotice, "fee-option": c.SetFeeOption,
     "department-pass": c.DepartmentPass, "department-not-pass": c.DepartmentNotPass,
     "interview-schedule": c.ScheduleInterview, "interview-result": c.RecordInterviewResult,
