@@ -111,12 +111,15 @@ class Acting(Payload):
 
 
 class CaseOpened(Payload):
-    schema_version: ClassVar[int] = 2  # v2: `acting` (v1 is upcast: the unit level, see upcasters.py)
+    # v2: `acting` (v1 is upcast: the unit level); v3: `route_used` (v2 is upcast: None, the declared
+    # route stands, as it did then). See upcasters.py.
+    schema_version: ClassVar[int] = 3
     application_id: uuid.UUID
     revision: int
     outcome: Outcome
     summary: ApplicationSummary
-    acting: Acting  # the organisation acting at the unit level (the unit, or its talent centre)
+    acting: Acting  # the organisation acting first (the unit or its talent centre; after a return, that level)
+    route_used: Route | None  # eligibility's route used: the roster category and order, the interview
 
 
 class CaseMovedTo(Payload):

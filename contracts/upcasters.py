@@ -20,6 +20,12 @@ def case_opened_v1_to_v2(payload: dict) -> dict:
     return {**payload, "acting": {"level": ReviewLevel.UNIT.value, "org_id": unit_org(summary)}}
 
 
+def case_opened_v2_to_v3(payload: dict) -> dict:
+    """v2 did not carry eligibility's route used; such a case keeps the declared route, as it did."""
+    return {**payload, "route_used": None}
+
+
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("CaseOpened", 1): case_opened_v1_to_v2,
+    ("CaseOpened", 2): case_opened_v2_to_v3,
 }

@@ -75,6 +75,7 @@ class Case:
     version: int = 0  # events folded so far = the stream version to expect on append
     history: tuple[Payload, ...] = ()
     interview_required: bool = False
+    route_used: Route | None = None  # eligibility's; None for history before it was carried
     interview_at: datetime | None = None
     interview_passed: bool | None = None
     notice_starts_on: date | None = None
@@ -106,6 +107,12 @@ class Case:
     @property
     def scope(self) -> Scope:
         return Scope(self.applicant_ref, unit_org(self.summary), self.summary.unit_area)
+
+    @property
+    def route(self) -> Route:
+        """The route that counts (roster category and order, interview): the route that qualified,
+        or the declared one when none did (or for history before the route used was carried)."""
+        return self.route_used or self.summary.route
 
     @property
     def unresolved_objections(self) -> int:

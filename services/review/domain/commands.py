@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import ClassVar
 
+from contracts.application import Route
 from contracts.envelope import Actor
 from contracts.events import ApplicationSummary, Outcome, ReturnedSection
 
@@ -31,6 +32,7 @@ class OpenCase(Command):
     revision: int
     outcome: Outcome
     summary: ApplicationSummary
+    route_used: Route | None = None  # eligibility's route used (None: not qualified on any route)
     action: ClassVar[str] = "open_case"
 
 

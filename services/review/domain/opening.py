@@ -20,7 +20,8 @@ from services.review.domain.guards import require_case, require_text
 def open_case(case: Case | None, cmd: OpenCase, now, plan: Plan) -> list[Payload]:
     plan.receiving_unit(cmd.summary.unit_area)  # an area outside the plan cannot be routed
     opened = CaseOpened(application_id=cmd.application_id, revision=cmd.revision,
-                        outcome=cmd.outcome, summary=cmd.summary, acting=first_acting(cmd.summary))
+                        outcome=cmd.outcome, summary=cmd.summary, acting=first_acting(cmd.summary),
+                        route_used=cmd.route_used)
     if case is None:
         return [opened]
     if case.last_return is not None:  # a correction goes back to the level that returned it

@@ -1,6 +1,7 @@
 """The committee roster (评委会评审对象花名册, SPEC 6) and the unit's public-notice table (公示表).
 
-Roster order, exactly: category (正常申报, 转评…, 标志性业绩, 技能人才); within 正常申报 by review
+Roster order, exactly: category of the route used, the route that qualified (正常申报, 转评…,
+标志性业绩, 技能人才; a skill talent filing as 正常申报 is listed as 技能人才); within 正常申报 by review
 specialty, in the plan's list order (the order the committee's groups sit in), unknown
 specialties after, by name; then by submission time; the application id breaks any remaining tie
 so the order never depends on input order. The city's merged roster applies the same order to all
@@ -47,7 +48,7 @@ class RosterEntry:
 def entry_of(case: Case, plan: Plan) -> RosterEntry:
     s = case.summary
     return RosterEntry(case.application_id, s.applicant_name, s.id_number_masked, s.unit_name,
-                       plan.receiving_unit(s.unit_area).name_zh, s.route, s.specialty,
+                       plan.receiving_unit(s.unit_area).name_zh, case.route, s.specialty,
                        case.interview_required, s.submitted_at)
 
 
@@ -81,7 +82,7 @@ def notice_rows(cases: Iterable[Case], unit_org: str, achievements: Mapping[uuid
     mine = [c for c in cases if c.scope.unit_org == unit_org and c.notice_starts_on is not None]
     mine.sort(key=lambda c: (_sortable(c.summary.submitted_at), str(c.application_id)))
     return [[i, c.summary.applicant_name, c.summary.unit_name, c.summary.specialty,
-             CATEGORY_ZH[c.summary.route], "正高级工程师", "；".join(achievements.get(c.application_id, ())),
+             CATEGORY_ZH[c.route], "正高级工程师", "；".join(achievements.get(c.application_id, ())),
              f"{c.notice_starts_on:%Y-%m-%d}至{c.notice_ends_on:%Y-%m-%d}"]
             for i, c in enumerate(mine, start=1)]
 

@@ -82,3 +82,26 @@ def test_the_workbook_has_the_headers_and_rows_in_order():
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert values[0] == ROSTER_HEADERS and [v[1] for v in values[1:]] == ["乙", "甲"]
     assert to_csv(rows, NOTICE_HEADERS)  # any header set works
+
+
+def _at_city(name: str, declared: Route, used: Route, outcome=None) -> "Story":
+    from contracts.events import Outcome
+    interview = used in (Route.TRANSFER, Route.LANDMARK)
+    story = Story(summary(route=declared, name=name, unit_id=f"u-{name}"), route_used=used,
+                  outcome=outcome or (Outcome.ELIGIBLE_INTERVIEW_REQUIRED if interview else Outcome.ELIGIBLE))
+    return story.at_city()
+
+
+def test_the_roster_lists_and_orders_each_applicant_by_the_route_used_not_the_route_declared():
+    skill = _at_city("技能", Route.NORMAL, Route.SKILL_TALENT)  # files as 正常申报, listed as 技能人才
+    transfer_as_normal = _at_city("转正常", Route.TRANSFER, Route.NORMAL)
+    normal_as_landmark = _at_city("正常转标志", Route.NORMAL, Route.LANDMARK)
+    rows = roster_rows([skill.case, normal_as_landmark.case, transfer_as_normal.case], PLAN)
+    assert [(r[1], r[5], r[7]) for r in rows] == [("转正常", "正常申报", "否"), ("正常转标志", "标志性业绩", "是"),
+                                                 ("技能", "技能人才", "否")]
+
+
+def test_the_interview_follows_the_route_used():
+    assert not Story(summary(route=Route.TRANSFER), route_used=Route.NORMAL).case.interview_required
+    assert Story(summary(route=Route.NORMAL), route_used=Route.LANDMARK).case.interview_required
+    assert Story(summary(route=Route.TRANSFER)).case.interview_required  # history before route_used: declared
