@@ -10,7 +10,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 PLANS_DIR = Path(__file__).parent / "plans"
 DEFAULT_PLAN = "shaoxing-2020"
@@ -103,6 +103,7 @@ class Plan(_Frozen):
     fee: Fee
     journal_blacklist: list[str]
     reviewable_specialties: list[str]
+    max_cited_achievements: int = Field(ge=1)  # 代表性业绩，不宜过多过杂: the notice gives no number
     committee_zh: str
     city_hr_bureau: CityHRBureau
     receiving_units: list[ReceivingUnit]
