@@ -77,6 +77,13 @@ def _closed_overdue(e: ClosedOverdue, plan: Plan) -> list[Message]:
     return [_applicant("closed_overdue", e.application_id, **fields), to_unit]
 
 
+def _recommended(e: HRBureauRecommended, plan: Plan) -> Message:
+    """For a 市直 case the city HR bureau is the HR-bureau level itself: it does not recommend to itself."""
+    if e.bureau == plan.city_hr_bureau.org_id:
+        return _applicant("recommended_city_level", e.application_id)
+    return _applicant("recommended_to_city", e.application_id, bureau=org_names(plan).get(e.bureau, e.bureau))
+
+
 def _objection_resolved(e: ObjectionResolved, plan: Plan) -> list[Message]:
     template = "objection_upheld" if e.upheld else "objection_dismissed"
     return [_applicant(template, e.application_id, reason=e.finding)]
@@ -93,8 +100,7 @@ _ROUTES: dict[type[Payload], Callable[..., list[Message]]] = {
         _applicant("not_passed", e.application_id, step=e.level.value, reason=e.reason)]),
     UnitApproved: (lambda e, p: [_applicant("passed_unit", e.application_id)]),
     DepartmentApproved: (lambda e, p: [_applicant(f"passed_{e.level.value}", e.application_id)]),
-    HRBureauRecommended: (lambda e, p: [
-        _applicant("recommended_to_city", e.application_id, bureau=org_names(p).get(e.bureau, e.bureau))]),
+    HRBureauRecommended: (lambda e, p: [_recommended(e, p)]),
     PublicNoticeStarted: (lambda e, p: [_applicant(
         "public_notice_started", e.application_id, starts_on=e.starts_on, ends_on=e.ends_on, working_days=e.working_days)]),
     PublicNoticeCompleted: (lambda e, p: [_applicant(

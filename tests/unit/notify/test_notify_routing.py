@@ -116,3 +116,13 @@ def test_a_dismissed_objection_tells_the_applicant_what_the_unit_found(plan, cat
     [message] = route(decode(env), plan)
     text = compose(env.event_id, message, APPLICANT, catalogue).text
     assert message.template == "objection_dismissed" and "经核实署名无误" in text and "不成立" in text
+
+
+def test_a_city_level_case_is_not_recommended_by_the_city_hr_bureau_to_itself(plan, catalogue):
+    env = envelope("HRBureauRecommended", {"application_id": str(APP_ID), "bureau": plan.city_hr_bureau.org_id})
+    [message] = route(decode(env), plan)
+    text = compose(env.event_id, message, APPLICANT, catalogue).text
+    assert message.template == "recommended_city_level" and "推荐至市人力社保局" not in text
+    district = envelope("HRBureauRecommended", {"application_id": str(APP_ID), "bureau": "kq-hr"})
+    [message] = route(decode(district), plan)
+    assert "柯桥区人力资源和社会保障局审核推荐至市人力社保局" in compose(district.event_id, message, APPLICANT, catalogue).text
