@@ -63,6 +63,11 @@ class Season:
                     201: "授权通过，已短信通知经办人 / authorised, operator told by SMS",
                     409: "此前已授权 / already authorised"}.get(response.status_code, f"HTTP {response.status_code}")
             self.say(f"单位授权 {unit['name']}: {said}")
+            await until(lambda: self._unit_known(unit["unit_id"]), what="intake to learn the authorised unit")
+
+    async def _unit_known(self, unit_id: str) -> bool:
+        status = await get(self.c, "intake", f"/units/{unit_id}")
+        return bool(status and status["authorised"])
 
     async def archive(self) -> None:
         """Each applicant's cited achievements enter the archive; the unit approves them (only approved

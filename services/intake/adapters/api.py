@@ -108,3 +108,10 @@ async def my_archive(request: Request, authorization: Auth = None) -> dict:
         "SELECT entry_id, unit_id, title, achieved_on, status FROM archive_entries WHERE person_ref = $1"
         " ORDER BY achieved_on", claims.get("person_ref", ""))
     return {"entries": [{**dict(r), "achieved_on": r["achieved_on"].isoformat()} for r in rows]}
+
+
+@router.get("/units/{unit_id}", summary="Whether a unit may receive filings (its 授权委托证明 approved)")
+async def unit_status(request: Request, unit_id: str) -> dict:
+    """Public: an applicant checks that their employer is registered before filing (附件1 一.2)."""
+    async with request.app.state.runtime.pool.acquire() as conn:
+        return {"unit_id": unit_id, "authorised": await filing.unit_authorised(conn, unit_id)}

@@ -15,6 +15,7 @@ from contracts.plan import Plan
 from plumbing.application import Recorder, Repository
 from services.intake.domain import filing
 from services.intake.domain.deadlines import require_filing_open, require_resubmission_open
+from services.intake.domain.units import require_authorised_unit
 from services.intake.domain.citations import ArchiveRecord, citation_problems, with_archive_facts
 from services.intake.domain.filing import Filing, OpenReturn, stream_of
 
@@ -59,9 +60,18 @@ async def _cited_from_archive(conn, application: Application) -> Application:
     return with_archive_facts(application, archive)
 
 
+async def unit_authorised(conn, unit_id: str) -> bool:
+    return await conn.fetchval("SELECT EXISTS (SELECT 1 FROM authorised_units WHERE unit_id = $1)", unit_id)
+
+
+async def require_unit_known(conn, application: Application) -> None:
+    require_authorised_unit(application, await unit_authorised(conn, application.unit.unit_id))
+
+
 async def submit(recorder: Recorder, conn, application: Application, photo: bytes | None, actor: Actor,
                  now: datetime, *, plan: Plan) -> dict:
     require_filing_open(now, plan)
+    await require_unit_known(conn, application)
     application = await _cited_from_archive(conn, application)
     state, version = await load_filing(recorder, conn, application.application_id)
     payloads = filing.decide_submit(state, application)

@@ -7,7 +7,8 @@ import pytest
 
 from contracts.envelope import SYSTEM_ACTOR, Actor, Envelope, Role
 from contracts.errors import Conflict, InvalidInput
-from contracts.events import ArchiveEntryAdded, ArchiveEntryApproved, Payload, Returned, ReviewLevel
+from contracts.events import (ArchiveEntryAdded, ArchiveEntryApproved, Payload, Returned, ReviewLevel,
+                              UnitAuthorized)
 from contracts.plan import load_plan
 from plumbing.causes import Cause, caused_by
 from services.intake.usecases import filing
@@ -23,8 +24,13 @@ def review_event(payload: Payload) -> Envelope:
                     payload=payload.model_dump(mode="json"))
 
 
-def archive_of(app, approved: bool = True) -> list[Envelope]:
-    events = []
+def authorised(app) -> Envelope:
+    return review_event(UnitAuthorized(unit_id=app.unit.unit_id, unit_name=app.unit.name, operator_name="经办人",
+                                       operator_phone="13905759999"))
+
+
+def archive_of(app, approved: bool = True, unit_authorised: bool = True) -> list[Envelope]:
+    events = [authorised(app)] if unit_authorised else []
     for a in app.achievements:
         events.append(review_event(ArchiveEntryAdded(entry_id=a.entry_id, person_ref=app.applicant.person_ref,
                                                      unit_id=app.unit.unit_id, title=a.title,
@@ -116,6 +122,29 @@ async def test_a_correction_is_accepted_until_the_deadline_of_the_level_that_ret
         await resubmit(late)
     assert refused.value.code == "DEADLINE_PASSED"
     assert (await resubmit(in_time))["revision"] == 2
+
+
+async def test_a_filing_naming_a_unit_never_authorised_is_refused_until_its_authorization_is_learnt(recorder,
+                                                                                                   consume):
+    app = normal_applicant().model_copy(update={"application_id": uuid.uuid4()})
+    app = app.model_copy(update={"unit": app.unit.model_copy(update={"unit_id": f"u-{uuid.uuid4().hex[:8]}"})})
+    await consume(*archive_of(app, unit_authorised=False))
+    with pytest.raises(Conflict) as refused:
+        await submit(recorder, app)
+    assert refused.value.code == "UNIT_NOT_AUTHORIZED" and app.unit.unit_id in refused.value.message_en
+    assert await recorder.store.load_stream(f"application-{app.application_id}") == []
+    await consume(authorised(app))
+    await consume(authorised(app))  # a repeat changes nothing
+    assert (await submit(recorder, app))["status"] == "submitted"
+
+
+async def test_a_private_firm_filing_through_the_talent_centre_needs_no_unit_authorization(recorder, consume):
+    app = normal_applicant().model_copy(update={"application_id": uuid.uuid4()})
+    firm = app.unit.model_copy(update={"unit_id": f"u-{uuid.uuid4().hex[:8]}", "kind": "private_enterprise",
+                                       "personnel_files_at_talent_center": True})
+    app = app.model_copy(update={"unit": firm})
+    await consume(*archive_of(app, unit_authorised=False))
+    assert (await submit(recorder, app))["status"] == "submitted"
 
 
 async def test_a_withdrawn_application_cannot_be_withdrawn_again(recorder, consume):
