@@ -85,9 +85,17 @@ class ApplicationSummary(Payload):
     submitted_at: datetime | None = None
     person_ref: str = ""  # lets an applicant's token be matched to their case
     personnel_files_at_talent_center: bool = False  # private firm filing through the talent exchange centre
+    # For the 公示表 (附件2 一.4: basic information and achievements): the current title with its dates,
+    # the cited achievements (not the whole archive) and the landmark achievements. Empty for older events.
+    current_title: str = ""
+    current_title_qualified_on: date | None = None
+    current_title_appointed_on: date | None = None
+    cited_achievements: list[str] = []
+    landmark_achievements: list[str] = []
 
 
 class EligibilityAssessed(Payload):
+    schema_version: ClassVar[int] = 2  # v2: the summary carries the 公示表's facts (v1 is read with them empty)
     application_id: uuid.UUID
     revision: int
     outcome: Outcome
@@ -165,10 +173,15 @@ class PublicNoticeCompleted(Payload):
 
 
 class DepartmentApproved(Payload):
+    # v2: at the HR-bureau level, the paper material the applicant now brings (附件3 一.2 and 注):
+    # copies of the evaluation form (3, 4 with an interview) and where (附件4). v1 reads as 0 / "".
+    schema_version: ClassVar[int] = 2
     application_id: uuid.UUID
     level: ReviewLevel
     department: str
     opinion: str
+    form_copies: int  # 0 below the HR-bureau level
+    deliver_to: str
 
 
 class DepartmentRejected(Payload):

@@ -61,7 +61,15 @@ def test_v2_breaks_v1_which_is_why_it_is_a_new_version_with_an_upcaster():
 
 def test_a_version_without_an_upcaster_from_its_predecessor_fails_the_check(monkeypatch):
     monkeypatch.setattr(schema_tool, "UPCASTERS", {})
-    assert check() == {"CaseOpened.v1": ["no upcaster from v1 to v2"], "CaseOpened.v2": ["no upcaster from v2 to v3"]}
+    assert check() == {"CaseOpened.v1": ["no upcaster from v1 to v2"], "CaseOpened.v2": ["no upcaster from v2 to v3"],
+                       "DepartmentApproved.v1": ["no upcaster from v1 to v2"],
+                       "EligibilityAssessed.v1": ["no upcaster from v1 to v2"]}
+
+
+def test_a_stored_v1_department_approval_reads_with_no_paper_to_bring():
+    v1 = {"application_id": str(uuid.uuid4()), "level": "hr_bureau", "department": "kq-hr", "opinion": "同意"}
+    approved = decode_payload("DepartmentApproved", 1, v1)
+    assert (approved.form_copies, approved.deliver_to) == (0, "")
 
 
 def test_writing_a_new_version_adds_a_file_beside_the_old_one_and_keeps_it(monkeypatch, tmp_path):

@@ -166,6 +166,10 @@ async def test_after_the_notice_each_department_passes_only_once_it_waived_the_f
             interview = key[0] in "TL"
             assert case["stage"] == ("interview_pending" if interview else "awaiting_recommendation")
     await season.sms(ids["K1"], "passed_construction_authority")
+    paper = (await season.sms(ids["K1"], "passed_hr_bureau_paper"))["text"]
+    assert "一式3份" in paper and "柯桥区纺都路1066号" in paper  # 附件3: the form's copies; 附件4: where
+    view = (await season.case(ids["K1"], "kq_unit"))["case"]["paper"]
+    assert view["evaluation_form_copies"] == 3 and "柯桥区人力资源和社会保障局" in view["deliver_to"]
 
 
 async def test_interviews_decide_the_transfer_and_landmark_applicants(season, ids, travel):
@@ -221,6 +225,7 @@ async def test_the_read_models_count_the_season_and_export_the_roster_in_its_ord
         return rows if [r[1] for r in rows[1:]] == expected else None
     rows = await season.eventually(lambda: roster("/exports/roster?format=csv", "city_hr", CITY_ROSTER))
     assert [r[5] for r in rows[1:]] == ["正常申报"] * 3 + ["转评建设工程专业高级工程师后申报", "标志性业绩", "技能人才"]
+    assert [r[9] for r in rows[1:]] == ["4" if r[7] == "是" else "3" for r in rows[1:]]  # 评审表份数
     assert all("********" in r[2] for r in rows[1:])
     await season.eventually(lambda: roster("/exports/roster?area=keqiao&format=csv", "kq_hr", ["陈静", "刘洋", "孙强"]))
     await season.eventually(lambda: roster("/exports/roster?area=city&format=csv", "auditor", ["王建国", "李明", "张伟"]))

@@ -77,6 +77,12 @@ def _closed_overdue(e: ClosedOverdue, plan: Plan) -> list[Message]:
     return [_applicant("closed_overdue", e.application_id, **fields), to_unit]
 
 
+def _passed(e: DepartmentApproved) -> Message:
+    if e.form_copies:  # the HR bureau's pass: now the applicant prints the form and delivers the paper
+        return _applicant("passed_hr_bureau_paper", e.application_id, copies=e.form_copies, deliver_to=e.deliver_to)
+    return _applicant(f"passed_{e.level.value}", e.application_id)
+
+
 def _recommended(e: HRBureauRecommended, plan: Plan) -> Message:
     """For a 市直 case the city HR bureau is the HR-bureau level itself: it does not recommend to itself."""
     if e.bureau == plan.city_hr_bureau.org_id:
@@ -99,7 +105,7 @@ _ROUTES: dict[type[Payload], Callable[..., list[Message]]] = {
     DepartmentRejected: (lambda e, p: [
         _applicant("not_passed", e.application_id, step=e.level.value, reason=e.reason)]),
     UnitApproved: (lambda e, p: [_applicant("passed_unit", e.application_id)]),
-    DepartmentApproved: (lambda e, p: [_applicant(f"passed_{e.level.value}", e.application_id)]),
+    DepartmentApproved: (lambda e, p: [_passed(e)]),
     HRBureauRecommended: (lambda e, p: [_recommended(e, p)]),
     PublicNoticeStarted: (lambda e, p: [_applicant(
         "public_notice_started", e.application_id, starts_on=e.starts_on, ends_on=e.ends_on, working_days=e.working_days)]),

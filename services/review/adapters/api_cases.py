@@ -129,4 +129,4 @@ async def read_case(request: Request, application_id: uuid.UUID) -> dict:
     case, _ = await require_case(recorder, application_id)
     authorize(principal_of(request), "read", case)
     history = await recorder.store.load_stream(case_stream(application_id))  # as stored, for the record
-    return {"case": case_json(case), "history": [e.model_dump(mode="json") for e in history]}
+    return {"case": case_json(case, request.app.state.plan), "history": [e.model_dump(mode="json") for e in history]}

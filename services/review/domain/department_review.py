@@ -11,6 +11,7 @@ from contracts.events import (CaseClosed, DepartmentApproved, DepartmentRejected
                               HRBureauRecommended, Payload, ReviewLevel)
 from contracts.plan import Plan
 from services.review.domain.case import Case, Stage
+from services.review.domain.roster import deliver_to, form_copies
 from services.review.domain.commands import DepartmentNotPass, DepartmentPass, RecommendToCity, SetFeeOption
 from services.review.domain.guards import (acting_step, require_case, require_eligible, require_fee_waived,
                                            require_in_time, require_stage, require_text)
@@ -51,8 +52,12 @@ def department_pass(case: Case | None, cmd: DepartmentPass, now, plan: Plan) -> 
     require_fee_waived(case, step)
     require_eligible(case)
     opinion = require_text(cmd.opinion, "opinion", "审查意见")
-    return [DepartmentApproved(application_id=case.application_id, level=step.level,
-                               department=step.org_id, opinion=opinion)]
+    # 附件3 注: after the HR bureau's online approval the applicant prints the evaluation form and
+    # delivers the paper material; the event says how many copies and where.
+    hr = step.level == ReviewLevel.HR_BUREAU
+    return [DepartmentApproved(application_id=case.application_id, level=step.level, department=step.org_id,
+                               opinion=opinion, form_copies=form_copies(case) if hr else 0,
+                               deliver_to=deliver_to(case, plan) if hr else "")]
 
 
 def department_not_pass(case: Case | None, cmd: DepartmentNotPass, now, plan: Plan) -> list[Payload]:

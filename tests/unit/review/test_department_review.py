@@ -1,7 +1,8 @@
 import pytest
 
 from contracts.errors import Conflict, Forbidden, InvalidInput
-from contracts.events import CaseClosed, DepartmentApproved, DepartmentRejected, FeeOptionSet, ReviewLevel
+from contracts.application import Route
+from contracts.events import CaseClosed, DepartmentApproved, DepartmentRejected, FeeOptionSet, Outcome, ReviewLevel
 from services.review.domain import commands as c
 from services.review.domain.case import Stage
 
@@ -49,8 +50,20 @@ def test_the_construction_authority_passes_to_the_hr_bureau():
     story.do(c.SetFeeOption(story.who.ca, story.id, charge=False))
     events = story.do(c.DepartmentPass(story.who.ca, story.id, "资历符合"))
     assert events == [DepartmentApproved(application_id=story.id, level=ReviewLevel.CONSTRUCTION_AUTHORITY,
-                                         department="yc-construction", opinion="资历符合")]
+                                         department="yc-construction", opinion="资历符合", form_copies=0,
+                                         deliver_to="")]
     assert story.case.stage == Stage.AT_HR_BUREAU
+
+
+def test_the_hr_bureaus_pass_tells_how_many_evaluation_forms_to_bring_and_where():
+    story = Story().ca_passed()
+    story.do(c.SetFeeOption(story.who.hr, story.id, charge=False))
+    [passed] = story.do(c.DepartmentPass(story.who.hr, story.id, "同意"))
+    assert passed.form_copies == 3 and passed.deliver_to.startswith("越城区人力资源和社会保障局人事管理科（越城区北海街道马臻路45号")
+    interviewed = Story(summary(route=Route.TRANSFER), outcome=Outcome.ELIGIBLE_INTERVIEW_REQUIRED).ca_passed()
+    interviewed.do(c.SetFeeOption(interviewed.who.hr, interviewed.id, charge=False))
+    [passed] = interviewed.do(c.DepartmentPass(interviewed.who.hr, interviewed.id, "同意"))
+    assert passed.form_copies == 4  # 参加面试人员4份
 
 
 def test_the_hr_bureau_fee_option_is_its_own():
