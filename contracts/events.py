@@ -128,6 +128,9 @@ class CaseOpened(Payload):
     summary: ApplicationSummary
     acting: Acting  # the organisation acting first (the unit or its talent centre; after a return, that level)
     route_used: Route | None  # eligibility's route used: the roster category and order, the interview
+    # The current results of the rules every review level checks again (SPEC 3; 附件2 二.2: 资历、年度考核、
+    # 继续教育学时、评聘结合), from this revision's assessment: a resubmission replaces them.
+    checks: list[RuleResult] = []
 
 
 class CaseMovedTo(Payload):

@@ -76,6 +76,7 @@ class Case:
     history: tuple[Payload, ...] = ()
     interview_required: bool = False
     route_used: Route | None = None  # eligibility's; None for history before it was carried
+    checks: tuple = ()  # RuleResults every level checks again, of the current revision (CaseOpened.checks)
     interview_at: datetime | None = None
     interview_passed: bool | None = None
     notice_starts_on: date | None = None

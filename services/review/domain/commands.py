@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from contracts.application import Route
 from contracts.envelope import Actor
-from contracts.events import ApplicationSummary, Outcome, ReturnedSection
+from contracts.events import ApplicationSummary, Outcome, ReturnedSection, RuleResult
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class OpenCase(Command):
     outcome: Outcome
     summary: ApplicationSummary
     route_used: Route | None = None  # eligibility's route used (None: not qualified on any route)
+    rules: tuple[RuleResult, ...] = ()  # the assessment's rule results, of which the case keeps the checks
     action: ClassVar[str] = "open_case"
 
 

@@ -28,7 +28,7 @@ def _opened(case: Case | None, e: ev.CaseOpened) -> Case:
     interview = e.outcome == ev.Outcome.ELIGIBLE_INTERVIEW_REQUIRED or route in INTERVIEW_ROUTES
     if case is None:
         return Case(e.application_id, e.revision, e.outcome, e.summary, interview_required=interview,
-                    route_used=e.route_used)
+                    route_used=e.route_used, checks=tuple(e.checks))
     # A resubmission goes back to the level that returned it (contracts/deadlines.py says why).
     # Returned by the unit (also during its notice): the unit reviews again and the notice runs
     # again (the content changed). Returned by a department or the city: the unit's pass and its
@@ -36,7 +36,7 @@ def _opened(case: Case | None, e: ev.CaseOpened) -> Case:
     # the departments' fee options stay valid for the person.
     back_to = STAGE_AFTER_RETURN[case.last_return.level] if case.last_return else Stage.AT_UNIT
     reopened = replace(case, revision=e.revision, outcome=e.outcome, summary=e.summary, stage=back_to,
-                       interview_required=interview, route_used=e.route_used)
+                       interview_required=interview, route_used=e.route_used, checks=tuple(e.checks))
     if back_to != Stage.AT_UNIT:
         return reopened
     return replace(reopened, notice_starts_on=None, notice_ends_on=None, objections=(), objections_resolved=0,

@@ -22,7 +22,8 @@ def when_assessed_open_case(recorder: Recorder, plan: Plan) -> React:
     async def react(assessed: EligibilityAssessed, ctx: Context) -> Append | None:
         return await _system(recorder, plan, ctx, OpenCase(
             actor=SYSTEM_ACTOR, application_id=assessed.application_id, revision=assessed.revision,
-            outcome=assessed.outcome, summary=assessed.summary, route_used=assessed.route_used))
+            outcome=assessed.outcome, summary=assessed.summary, route_used=assessed.route_used,
+            rules=tuple(assessed.rules)))
     return react
 
 

@@ -110,3 +110,17 @@ def test_a_foreign_event_is_not_folded_silently():
     story = Story()
     with pytest.raises(TypeError):
         fold([UnitAuthorized(unit_id="u", unit_name="u", operator_name="o", operator_phone="1")], story.case)
+
+
+def test_every_level_sees_the_current_results_of_the_rules_it_checks_again_recomputed_on_resubmission():
+    from contracts.events import RuleResult
+    short = RuleResult(code="CE_HOURS", passed=False, message_zh="2019年度行业公需科目10学时", message_en="short")
+    made_up = short.model_copy(update={"passed": True, "message_zh": "学时符合"})
+    other = RuleResult(code="PLEDGE_SIGNED", passed=True, message_zh="已签署", message_en="signed")
+    story = Story()
+    story.case = None
+    story.do(c.OpenCase(SYSTEM, story.id, 1, Outcome.INELIGIBLE, story.summary, None, (short, other)))
+    assert story.case.checks == (short,)  # only what the levels check again: 资历、考核、学时、评聘结合
+    story.do(c.ReturnForRevision(story.who.unit, story.id, "补学时", SECTIONS))
+    story.do(c.OpenCase(SYSTEM, story.id, 2, Outcome.ELIGIBLE, story.summary, None, (made_up, other)))
+    assert story.case.checks == (made_up,) and story.case.eligible
