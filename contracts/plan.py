@@ -39,12 +39,6 @@ class PhotoRule(_Frozen):
     max_aspect: float
 
 
-class Fee(_Frozen):
-    amount_yuan: int
-    pay_within_days: int
-    note: str = ""
-
-
 class Org(_Frozen):
     org_id: str
     name_zh: str
@@ -100,7 +94,8 @@ class Plan(_Frozen):
     # 市直 cases): the notice gives none, 9月19日 binds those reporting TO it. Operator data.
     city_working_deadline: date
     reminder_working_days_before: list[int]
-    fee: Fee
+    # No fee here: the notice names no amount and no time limit; the city HR bureau sets both in its
+    # fee request (RequestFee -> FeeRequested), after forwarding.
     journal_blacklist: list[str]
     reviewable_specialties: list[str]
     max_cited_achievements: int = Field(ge=1)  # 代表性业绩，不宜过多过杂: the notice gives no number

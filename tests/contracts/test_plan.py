@@ -67,3 +67,8 @@ def test_facts_the_notice_does_not_give_are_marked_as_operator_data_to_be_confir
                   "receiving_units.yuecheng.construction_authority"):
         assert plan.unconfirmed(field) and "to be confirmed by the operator" in plan.to_be_confirmed_by_operator[field]
     assert not plan.unconfirmed("unit_deadline")  # 8月20日 is the notice's own
+
+
+def test_the_plan_invents_no_fee_the_notice_does_not_name():
+    raw = json.loads((PLANS_DIR / "shaoxing-2020.json").read_text(encoding="utf-8"))
+    assert "fee" not in raw and not hasattr(load_plan(), "fee")
