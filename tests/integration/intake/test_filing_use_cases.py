@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from contracts.application import UnitKind
 from contracts.envelope import SYSTEM_ACTOR, Actor, Envelope, Role
 from contracts.errors import Conflict, InvalidInput
 from contracts.events import (ArchiveEntryAdded, ArchiveEntryApproved, Payload, Returned, ReviewLevel,
@@ -140,7 +141,7 @@ async def test_a_filing_naming_a_unit_never_authorised_is_refused_until_its_auth
 
 async def test_a_private_firm_filing_through_the_talent_centre_needs_no_unit_authorization(recorder, consume):
     app = normal_applicant().model_copy(update={"application_id": uuid.uuid4()})
-    firm = app.unit.model_copy(update={"unit_id": f"u-{uuid.uuid4().hex[:8]}", "kind": "private_enterprise",
+    firm = app.unit.model_copy(update={"unit_id": f"u-{uuid.uuid4().hex[:8]}", "kind": UnitKind.PRIVATE_ENTERPRISE,
                                        "personnel_files_at_talent_center": True})
     app = app.model_copy(update={"unit": firm})
     await consume(*archive_of(app, unit_authorised=False))
