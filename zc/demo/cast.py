@@ -66,7 +66,7 @@ def people() -> list[Person]:
          samples.change(samples.skill_talent_applicant(), route="normal"), CITY_UNIT, "19720103", "115", "13805710004"),
         ("陈静", "2019年行业公需学时不足，被退回后补足重报", short, CITY_UNIT, "19660909", "228", "13805710005"),
         ("赵磊", "论文发表在冒名期刊，资格审查不通过", fraud, CITY_UNIT, "19690414", "417", "13805710006"),
-        ("孙丽", "事业单位在编人员，上传岗位信息表", pi, KEQIAO_UNIT, "19710707", "526", "13805710007"),
+        ("孙丽", "事业单位在编人员，上传岗位信息表；人力社保部门临近9月19日仍未审核，其值班手机（运营方用zc notify contact配置）收到催办后审核推荐", pi, KEQIAO_UNIT, "19710707", "526", "13805710007"),
         ("周强", "单位未在截止日前审核：收到催办提醒；截止后系统按“逾期未审核”关闭，短信告知本人和单位", normal, SHANGYU_UNIT, "19670228", "634", "13805710008"),
     ]
     fixed_hours = {"continuing_education": normal.model_dump(mode="json")["continuing_education"]}

@@ -13,6 +13,7 @@ from zc.demo.client import PHOTO, auth, get, post, travel, until, url
 
 PLAN = load_plan()
 LATE = "周强"  # the applicant whose unit does not act before the unit deadline
+HELD = "孙丽"  # her case waits at the district HR bureau until its reminder arrives
 DEMO_FEE_YUAN = 600  # the demo city HR bureau's input when it requests the fee; not a figure of the notice
 CITY = auth(Role.CITY_HR_BUREAU, org=PLAN.city_hr_bureau.org_id, user="市人社专技处")
 
@@ -175,6 +176,8 @@ class Season:
     async def departments(self) -> None:
         for level in ("construction_authority", "hr_bureau"):
             for p in self.moving():
+                if level == "hr_bureau" and p.name == HELD:
+                    continue  # left waiting at the HR bureau: its deadline reminder comes later
                 headers = department(p, level)
                 await self.decide(p, "fee-option", {"charge": False}, headers)
                 await self.decide(p, "department-pass", {"opinion": "资历、考核、学时均符合要求"}, headers)
@@ -197,15 +200,35 @@ class Season:
         for p in self.moving():
             if (await self.case(p)).get("stage") != "awaiting_recommendation":
                 continue
-            await self.decide(p, "recommend", {"opinion": "审核推荐"}, department(p, "hr_bureau"))
-            await self.decide(p, "forward", {"batch_id": "2020-SX-01"}, CITY)
-            # The notice names no fee: amount and due time are what the city HR bureau sets in its request
-            # (these two are the demo operator's input, not the notice's).
-            await self.decide(p, "fee-request", {"amount_yuan": DEMO_FEE_YUAN, "due_by": "2020-08-28T12:00:00+08:00"},
-                              CITY)
-            await self.decide(p, "fee-payment", {"amount_yuan": DEMO_FEE_YUAN,
-                                                 "paid_at": "2020-08-18T11:00:00+08:00", "receipt": "demo"}, CITY)
+            await self.forward_and_fee(p, due_by="2020-08-28T12:00:00+08:00", paid_at="2020-08-18T11:00:00+08:00")
         self.say("市人社局汇总报送省评委会，通知缴费并登记 / forwarded to the committee, fee requested and paid")
+
+    async def forward_and_fee(self, p: Person, *, due_by: str, paid_at: str) -> None:
+        await self.decide(p, "recommend", {"opinion": "审核推荐"}, department(p, "hr_bureau"))
+        await self.decide(p, "forward", {"batch_id": "2020-SX-01"}, CITY)
+        # The notice names no fee: amount and due time are what the city HR bureau sets in its request
+        # (these two are the demo operator's input, not the notice's).
+        await self.decide(p, "fee-request", {"amount_yuan": DEMO_FEE_YUAN, "due_by": due_by}, CITY)
+        await self.decide(p, "fee-payment", {"amount_yuan": DEMO_FEE_YUAN, "paid_at": paid_at, "receipt": "demo"}, CITY)
+
+    async def department_reminder(self) -> None:
+        """A case left at the district HR bureau: its duty mobile (set with `zc notify contact`) is
+        reminded before 9月19日, and the bureau then decides."""
+        held = next(p for p in self.people if p.name == HELD)
+        org = PLAN.receiving_unit(held.application.unit.area).hr_bureau.org_id
+        travel("2020-09-16T09:00:00+08:00")
+        self.say("⏩ 季节时钟前进到 2020-09-16 09:00（部门报送截止日前）/ before the departments' deadline")
+
+        async def reminded():
+            found = await get(self.c, "notify", "/reminders") or {}
+            return [r for r in found.get("reminders", []) if r["org_id"] == org and r["status"] == "sent"]
+        reminder = (await until(reminded, timeout=60, what="the department's reminder"))[0]
+        self.say(f"{org} 值班手机（运营方配置）收到催办短信 / department reminded: {reminder.get('recipient_masked')}")
+        headers = department(held, "hr_bureau")
+        await self.decide(held, "fee-option", {"charge": False}, headers)
+        await self.decide(held, "department-pass", {"opinion": "资历、考核、学时均符合要求"}, headers)
+        await self.forward_and_fee(held, due_by="2020-09-26T12:00:00+08:00", paid_at="2020-09-16T08:30:00+08:00")
+        self.say(f"人力社保部门收到提醒后审核推荐，报送评委会 / decided after the reminder: {held.name}")
 
     async def late_unit(self) -> None:
         """The unit that let its case wait is reminded before the deadline; after it, the deadline
@@ -240,3 +263,4 @@ class Season:
         await self.interviews()
         await self.to_committee()
         await self.late_unit()
+        await self.department_reminder()
