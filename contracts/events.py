@@ -85,9 +85,17 @@ class ApplicationSummary(Payload):
     submitted_at: datetime | None = None
     person_ref: str = ""  # lets an applicant's token be matched to their case
     personnel_files_at_talent_center: bool = False  # private firm filing through the talent exchange centre
+    # For the 公示表 (附件2 一.4: basic information and achievements): the current title with its dates,
+    # the cited achievements (not the whole archive) and the landmark achievements. Empty for older events.
+    current_title: str = ""
+    current_title_qualified_on: date | None = None
+    current_title_appointed_on: date | None = None
+    cited_achievements: list[str] = []
+    landmark_achievements: list[str] = []
 
 
 class EligibilityAssessed(Payload):
+    schema_version: ClassVar[int] = 2  # v2: the summary carries the 公示表's facts (v1 is read with them empty)
     application_id: uuid.UUID
     revision: int
     outcome: Outcome
@@ -111,12 +119,18 @@ class Acting(Payload):
 
 
 class CaseOpened(Payload):
-    schema_version: ClassVar[int] = 2  # v2: `acting` (v1 is upcast: the unit level, see upcasters.py)
+    # v2: `acting` (v1 is upcast: the unit level); v3: `route_used` (v2 is upcast: None, the declared
+    # route stands, as it did then). See upcasters.py.
+    schema_version: ClassVar[int] = 3
     application_id: uuid.UUID
     revision: int
     outcome: Outcome
     summary: ApplicationSummary
-    acting: Acting  # the organisation acting at the unit level (the unit, or its talent centre)
+    acting: Acting  # the organisation acting first (the unit or its talent centre; after a return, that level)
+    route_used: Route | None  # eligibility's route used: the roster category and order, the interview
+    # The current results of the rules every review level checks again (SPEC 3; 附件2 二.2: 资历、年度考核、
+    # 继续教育学时、评聘结合), from this revision's assessment: a resubmission replaces them.
+    checks: list[RuleResult] = []
 
 
 class CaseMovedTo(Payload):
@@ -162,10 +176,15 @@ class PublicNoticeCompleted(Payload):
 
 
 class DepartmentApproved(Payload):
+    # v2: at the HR-bureau level, the paper material the applicant now brings (附件3 一.2 and 注):
+    # copies of the evaluation form (3, 4 with an interview) and where (附件4). v1 reads as 0 / "".
+    schema_version: ClassVar[int] = 2
     application_id: uuid.UUID
     level: ReviewLevel
     department: str
     opinion: str
+    form_copies: int  # 0 below the HR-bureau level
+    deliver_to: str
 
 
 class DepartmentRejected(Payload):
@@ -290,3 +309,28 @@ class CaseClosed(Payload):
     application_id: uuid.UUID
     final_status: str  # rejected | interview_failed | withdrawn | forwarded
     level: ReviewLevel | None = None
+
+
+# --- review: objections resolved, deadlines missed (issue 12) ---------------------------------
+
+
+class ObjectionResolved(Payload):
+    """The unit's recorded outcome of the `number`-th objection (1 = the first recorded). Upheld
+    (异议成立) ends the case at the unit: the unit does not recommend it (确认无意见后，报送)."""
+
+    application_id: uuid.UUID
+    number: int
+    upheld: bool
+    finding: str  # what the unit found, told to the applicant
+
+
+class ClosedOverdue(Payload):
+    """A stage's deadline passed with the case still waiting there (逾期未审核): recorded by the
+    deadline sweep with the CaseClosed it comes with, so the applicant and the unit are told."""
+
+    application_id: uuid.UUID
+    level: ReviewLevel  # the level that had to act (for a returned case: the one it would return to)
+    waiting_for: str  # the organisation id that had to act, or "applicant" for a returned case
+    deadline: date
+    reason: str  # 逾期未审核 / 逾期未重新提交
+    unit_org: str  # the unit-level organisation, told as well

@@ -10,7 +10,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 PLANS_DIR = Path(__file__).parent / "plans"
 DEFAULT_PLAN = "shaoxing-2020"
@@ -37,12 +37,6 @@ class PhotoRule(_Frozen):
     min_height_exclusive: int
     min_aspect: float
     max_aspect: float
-
-
-class Fee(_Frozen):
-    amount_yuan: int
-    pay_within_days: int
-    note: str = ""
 
 
 class Org(_Frozen):
@@ -96,18 +90,28 @@ class Plan(_Frozen):
     public_notice_working_days: int
     unit_deadline: date
     city_deadline: date
+    # The city HR bureau's own working deadline (its aggregation, and the HR-bureau level it plays for
+    # 市直 cases): the notice gives none, 9月19日 binds those reporting TO it. Operator data.
+    city_working_deadline: date
     reminder_working_days_before: list[int]
-    fee: Fee
+    # No fee here: the notice names no amount and no time limit; the city HR bureau sets both in its
+    # fee request (RequestFee -> FeeRequested), after forwarding.
     journal_blacklist: list[str]
     reviewable_specialties: list[str]
+    max_cited_achievements: int = Field(ge=1)  # 代表性业绩，不宜过多过杂: the notice gives no number
     committee_zh: str
     city_hr_bureau: CityHRBureau
     receiving_units: list[ReceivingUnit]
+    # Facts the notice does not give, entered by the plan's operator: field -> why it is unconfirmed.
+    # Shown as 待运营方确认 ("to be confirmed by the operator"), never as an official name or number.
+    to_be_confirmed_by_operator: dict[str, str] = {}
 
     @model_validator(mode="after")
     def _consistent(self) -> "Plan":
         if self.unit_deadline > self.city_deadline:
             raise ValueError("unit_deadline must not be after city_deadline")
+        if self.city_deadline > self.city_working_deadline:
+            raise ValueError("city_working_deadline must not be before city_deadline")
         if len(self.assessment_years) < 1 or not self.receiving_units:
             raise ValueError("assessment_years and receiving_units must not be empty")
         if len({u.area for u in self.receiving_units}) != len(self.receiving_units):
@@ -119,6 +123,11 @@ class Plan(_Frozen):
             if unit.area == area:
                 return unit
         raise KeyError(f"area {area!r} is not in plan {self.plan_id}")
+
+    def unconfirmed(self, field: str) -> bool:
+        """Whether `field` (a dotted path, e.g. `receiving_units.yuecheng.construction_authority`) is
+        operator data still to be confirmed."""
+        return field in self.to_be_confirmed_by_operator
 
 
 class PlanError(ValueError):

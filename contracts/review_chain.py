@@ -46,7 +46,8 @@ def review_chain(plan: Plan, summary: ApplicationSummary) -> tuple[Step, ...]:
     """The ordered review levels with the organisation acting at each. KeyError: unknown area."""
     receiving = plan.receiving_unit(summary.unit_area)
     if files_through_talent_center(summary):
-        unit = Step(ReviewLevel.UNIT, talent_center_org(summary.unit_area), f"{receiving.area_zh}人才交流中心")
+        # The notice says only "人才交流中心": its own wording with the area, never an invented proper name.
+        unit = Step(ReviewLevel.UNIT, talent_center_org(summary.unit_area), f"人才交流中心（{receiving.area_zh}）")
     else:
         unit = Step(ReviewLevel.UNIT, summary.unit_id, summary.unit_name)
     city = plan.city_hr_bureau

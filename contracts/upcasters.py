@@ -20,6 +20,24 @@ def case_opened_v1_to_v2(payload: dict) -> dict:
     return {**payload, "acting": {"level": ReviewLevel.UNIT.value, "org_id": unit_org(summary)}}
 
 
+def case_opened_v2_to_v3(payload: dict) -> dict:
+    """v2 did not carry eligibility's route used; such a case keeps the declared route, as it did."""
+    return {**payload, "route_used": None}
+
+
+def eligibility_assessed_v1_to_v2(payload: dict) -> dict:
+    """v1's summary had no 公示表 facts; the summary's new fields default to empty."""
+    return dict(payload)
+
+
+def department_approved_v1_to_v2(payload: dict) -> dict:
+    """v1 did not say what paper the applicant brings: nothing to say for history."""
+    return {**payload, "form_copies": 0, "deliver_to": ""}
+
+
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
+    ("EligibilityAssessed", 1): eligibility_assessed_v1_to_v2,
+    ("DepartmentApproved", 1): department_approved_v1_to_v2,
     ("CaseOpened", 1): case_opened_v1_to_v2,
+    ("CaseOpened", 2): case_opened_v2_to_v3,
 }

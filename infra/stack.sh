@@ -39,10 +39,17 @@ services_up() {
     export ZC_CLOCK_FILE=$run/season-clock
     [ -f "$ZC_CLOCK_FILE" ] || "$py" -m plumbing.clock "$ZC_CLOCK_FILE" "$season"
   fi
+  if [ -z "${ZC_NOTIFY_DEPARTMENT_CONTACTS:-}" ] && [ -n "$season" ]; then
+    # The demo's operator data: one department's duty mobile, set the way an operator would (zc notify contact).
+    export ZC_NOTIFY_DEPARTMENT_CONTACTS=$run/department-contacts.json
+    cp services/notify/templates/department_contacts.json "$ZC_NOTIFY_DEPARTMENT_CONTACTS"
+    "$py" -m zc.cli notify contact kq-hr --mobile 13905750012 --file "$ZC_NOTIFY_DEPARTMENT_CONTACTS" >/dev/null
+  fi
   for s in "${services[@]}"; do
     if alive "$s"; then say "$s already running (pid $(cat "$run/$s.pid"))"; continue; fi
     ZC_PORT=${ports[$s]} ZC_LOG_JSON=true ZC_NOTIFY_RATE_WINDOWS=${ZC_NOTIFY_RATE_WINDOWS:-1:100} \
-      ZC_NOTIFY_REMINDER_INTERVAL_SECONDS=${ZC_NOTIFY_REMINDER_INTERVAL_SECONDS:-5} nohup "$py" -m "services.$s" >"$run/$s.log" 2>&1 &
+      ZC_NOTIFY_REMINDER_INTERVAL_SECONDS=${ZC_NOTIFY_REMINDER_INTERVAL_SECONDS:-5} \
+      ZC_REVIEW_SWEEP_INTERVAL_SECONDS=${ZC_REVIEW_SWEEP_INTERVAL_SECONDS:-5} nohup "$py" -m "services.$s" >"$run/$s.log" 2>&1 &
     echo $! > "$run/$s.pid"
   done
   for s in "${services[@]}"; do

@@ -14,7 +14,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from zc.contacts_cmd import list_contacts, set_contact
+
 app = typer.Typer(help="短信通知 / 12333 notifications", no_args_is_help=True)
+app.command("contact")(set_contact)
+app.command("contacts")(list_contacts)
 DEFAULT_URL = "http://127.0.0.1:8004"
 TZ = ZoneInfo("Asia/Shanghai")  # the plan's zone; times are shown as the people concerned read them
 

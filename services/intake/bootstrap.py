@@ -15,6 +15,7 @@ from services.intake.domain import filing
 from services.intake.reactions.when_archive_changes_record_entry import (
     when_archive_entry_added_record_it, when_archive_entry_judged_record_status)
 from services.intake.reactions.when_returned_record_return import when_returned_record_return
+from services.intake.reactions.when_unit_authorized_record_unit import when_unit_authorized_record_unit
 from services.intake.usecases.filing import INTAKE_ACTOR
 
 TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text()
@@ -29,7 +30,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     reactions = (Reactions(recorder)
                  .add(when_returned_record_return(recorder.repository(filing.evolve)))
                  .add(when_archive_entry_added_record_it)
-                 .add(when_archive_entry_judged_record_status))
+                 .add(when_archive_entry_judged_record_status)
+                 .add(when_unit_authorized_record_unit))
     runtime.subscriptions.append(Subscription([topics.review()], reactions.handle, wants=reactions.wants))
     app = build_app(runtime, title="zhicheng intake",
                     description="Applicants file, resubmit and withdraw applications (个人申报).")

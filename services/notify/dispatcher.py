@@ -99,9 +99,12 @@ class Dispatcher:
                 await lock_conn.execute("SELECT pg_advisory_unlock($1)", DISPATCH_LOCK)
 
     async def dispatch_due(self, limit: int = 50) -> int:
+        # A recipient's messages go out in the order of the events that caused them: a row waits
+        # while an earlier one (lower seq) to the same number is still pending (held, retried).
         rows = await self.pool.fetch(
-            "SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $1"
-            " ORDER BY next_attempt_at, created_at LIMIT $2", self.clock(), limit)
+            "SELECT * FROM deliveries d WHERE status = 'pending' AND next_attempt_at <= $1"
+            " AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.status = 'pending' AND e.to_e164 = d.to_e164"
+            " AND e.seq < d.seq) ORDER BY seq LIMIT $2", self.clock(), limit)
         for row in rows:
             await self._one(row)
         return len(rows)

@@ -1,6 +1,7 @@
 """Composition root of review: cases from assessments, decisions over HTTP, read models."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -8,6 +9,7 @@ from fastapi import FastAPI
 from contracts import topics
 from contracts.envelope import SYSTEM_ACTOR
 from contracts.plan import load_plan
+from plumbing import clock
 from plumbing.application import Reactions, Recorder
 from plumbing.projection import ProjectionRunner
 from plumbing.runtime import Runtime, Subscription, build_app
@@ -18,6 +20,8 @@ from services.review.adapters.api_views import router as views_router
 from services.review.projections.case_view import make_apply
 from services.review.reactions.when_assessed_open_case import when_assessed_open_case, when_withdrawn_close_case
 from services.review.reactions.when_filed_remember_application import when_filed_remember_application
+from services.review.sweeper import DeadlineSweeper
+from services.review.usecases.sweeping import sweep_overdue
 
 TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text()
 
@@ -42,8 +46,16 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     async def stop_projection(_rt: Runtime) -> None:
         app.state.projection.stop()
+        app.state.sweeper.stop()
 
-    runtime.on_started.append(start_projection)
+    async def start_sweeper(rt: Runtime) -> None:
+        # ZC_REVIEW_SWEEP_INTERVAL_SECONDS (default 60): how often cases past their stage deadline are closed
+        interval = float(os.environ.get("ZC_REVIEW_SWEEP_INTERVAL_SECONDS", "60") or 60)
+        app.state.sweeper = DeadlineSweeper(lambda: sweep_overdue(recorder, plan, rt.pool, clock.now()),
+                                            interval=interval)
+        rt.spawn(app.state.sweeper.run(), "review-deadline-sweep")
+
+    runtime.on_started.extend([start_projection, start_sweeper])
     runtime.on_stopping.append(stop_projection)
     app = build_app(runtime, title="zhicheng review",
                     description="The review chain: unit → public notice → construction authority → HR bureau → "

@@ -5,7 +5,9 @@ from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from enum import Enum
 
+from contracts.plan import Plan
 from services.review.domain.case import Case
+from services.review.domain.roster import deliver_to, form_copies
 
 
 def _plain(value):
@@ -24,7 +26,10 @@ def _plain(value):
     return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
 
 
-def case_json(case: Case) -> dict:
+def case_json(case: Case, plan: Plan | None = None) -> dict:
     data = {k: _plain(getattr(case, k)) for k in case.__dataclass_fields__ if k != "history"}
     data["level"] = _plain(case.level)
+    data["route"] = _plain(case.route)  # the route that counts
+    if plan is not None:  # what the applicant brings on paper (附件3 一.2, 附件4)
+        data["paper"] = {"evaluation_form_copies": form_copies(case), "deliver_to": deliver_to(case, plan)}
     return data

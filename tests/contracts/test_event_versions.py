@@ -15,18 +15,20 @@ SUMMARY = {"applicant_name": "张三", "applicant_phone": "13812345678", "id_num
 V1 = {"application_id": str(uuid.uuid4()), "revision": 1, "outcome": "eligible", "summary": SUMMARY}
 
 
-def test_a_stored_v1_case_opened_reads_as_v2_saying_who_acts_first():
+def test_a_stored_v1_case_opened_reads_as_v3_saying_who_acts_first_and_no_route_used():
     opened = decode_payload("CaseOpened", 1, V1)
-    assert isinstance(opened, CaseOpened) and CaseOpened.schema_version == 2
+    assert isinstance(opened, CaseOpened) and CaseOpened.schema_version == 3
     assert (opened.acting.level, opened.acting.org_id) == (ReviewLevel.UNIT, "keqiao-talent-center")
+    assert opened.route_used is None  # the declared route stands for history before v3
 
 
-def test_a_v2_payload_is_read_as_it_is():
+def test_a_v2_payload_is_read_with_its_acting_and_a_v3_payload_as_it_is():
     v2 = {**V1, "acting": {"level": "unit", "org_id": "someone"}}
     assert decode_payload("CaseOpened", 2, v2).acting.org_id == "someone"
+    assert decode_payload("CaseOpened", 3, {**v2, "route_used": "skill_talent"}).route_used == "skill_talent"
 
 
-@pytest.mark.parametrize("version", [0, -1, 3, 999])
+@pytest.mark.parametrize("version", [0, -1, 4, 999])
 def test_a_version_the_reader_does_not_know_is_refused_as_bad_data(version):
     with pytest.raises(UnknownEventVersion) as refused:
         decode_payload("CaseOpened", version, V1)
@@ -45,8 +47,10 @@ def test_an_unknown_event_type_is_refused_as_bad_data():
 
 def test_the_upcast_v1_payload_is_valid_under_the_checked_in_v2_schema():
     stored = stored_schemas()
-    assert {"CaseOpened.v1", "CaseOpened.v2"} <= stored.keys()
+    assert {"CaseOpened.v1", "CaseOpened.v2", "CaseOpened.v3"} <= stored.keys()
     assert set(stored["CaseOpened.v2"]["required"]) <= upcasters.case_opened_v1_to_v2(V1).keys()
+    v3 = upcasters.case_opened_v2_to_v3(upcasters.case_opened_v1_to_v2(V1))
+    assert set(stored["CaseOpened.v3"]["required"]) <= v3.keys()
 
 
 def test_v2_breaks_v1_which_is_why_it_is_a_new_version_with_an_upcaster():
@@ -57,13 +61,21 @@ def test_v2_breaks_v1_which_is_why_it_is_a_new_version_with_an_upcaster():
 
 def test_a_version_without_an_upcaster_from_its_predecessor_fails_the_check(monkeypatch):
     monkeypatch.setattr(schema_tool, "UPCASTERS", {})
-    assert check() == {"CaseOpened.v1": ["no upcaster from v1 to v2"]}
+    assert check() == {"CaseOpened.v1": ["no upcaster from v1 to v2"], "CaseOpened.v2": ["no upcaster from v2 to v3"],
+                       "DepartmentApproved.v1": ["no upcaster from v1 to v2"],
+                       "EligibilityAssessed.v1": ["no upcaster from v1 to v2"]}
+
+
+def test_a_stored_v1_department_approval_reads_with_no_paper_to_bring():
+    v1 = {"application_id": str(uuid.uuid4()), "level": "hr_bureau", "department": "kq-hr", "opinion": "同意"}
+    approved = decode_payload("DepartmentApproved", 1, v1)
+    assert (approved.form_copies, approved.deliver_to) == (0, "")
 
 
 def test_writing_a_new_version_adds_a_file_beside_the_old_one_and_keeps_it(monkeypatch, tmp_path):
-    for path in schema_tool.SCHEMAS_DIR.glob("CaseOpened.v1.json"):
+    for path in schema_tool.SCHEMAS_DIR.glob("CaseOpened.v[12].json"):
         (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr(schema_tool, "SCHEMAS_DIR", tmp_path)
     monkeypatch.setattr(schema_tool, "check", lambda: {})
     schema_tool.write()
-    assert (tmp_path / "CaseOpened.v1.json").exists() and (tmp_path / "CaseOpened.v2.json").exists()
+    assert all((tmp_path / f"CaseOpened.v{n}.json").exists() for n in (1, 2, 3))

@@ -26,7 +26,8 @@ def test_the_2020_shaoxing_plan_holds_the_notice_values():
 def test_a_next_years_plan_is_a_new_file_not_new_code(tmp_path):
     def next_year(d):
         d.update(plan_id="zj-sx-2021-zgj", version="2021.1", cutoff_date="2021-12-31",
-                 assessment_years=[2017, 2018, 2019, 2020], unit_deadline="2021-08-20", city_deadline="2021-09-19")
+                 assessment_years=[2017, 2018, 2019, 2020], unit_deadline="2021-08-20", city_deadline="2021-09-19",
+                 city_working_deadline="2021-09-30")
     plan = load_plan_file(_write(tmp_path, next_year))
     assert plan.plan_id == "zj-sx-2021-zgj" and plan.assessment_years[-1] == 2020
 
@@ -34,6 +35,7 @@ def test_a_next_years_plan_is_a_new_file_not_new_code(tmp_path):
 @pytest.mark.parametrize("change, says", [
     (lambda d: d.pop("cutoff_date"), "cutoff_date"),
     (lambda d: d.update(unit_deadline="2020-10-01"), "unit_deadline must not be after city_deadline"),
+    (lambda d: d.update(city_working_deadline="2020-09-18"), "city_working_deadline must not be before city_deadline"),
     (lambda d: d.update(public_notice_working_days="five"), "public_notice_working_days"),
     (lambda d: d.update(surprise=1), "surprise"),
 ])
@@ -57,3 +59,16 @@ def test_a_missing_or_broken_plan_file_is_refused(tmp_path):
     (tmp_path / "broken.json").write_text("{", encoding="utf-8")
     with pytest.raises(PlanError, match="not valid JSON"):
         load_plan_file(tmp_path / "broken.json")
+
+
+def test_facts_the_notice_does_not_give_are_marked_as_operator_data_to_be_confirmed():
+    plan = load_plan()
+    for field in ("city_working_deadline", "reviewable_specialties", "talent_exchange_centre",
+                  "receiving_units.yuecheng.construction_authority"):
+        assert plan.unconfirmed(field) and "to be confirmed by the operator" in plan.to_be_confirmed_by_operator[field]
+    assert not plan.unconfirmed("unit_deadline")  # 8月20日 is the notice's own
+
+
+def test_the_plan_invents_no_fee_the_notice_does_not_name():
+    raw = json.loads((PLANS_DIR / "shaoxing-2020.json").read_text(encoding="utf-8"))
+    assert "fee" not in raw and not hasattr(load_plan(), "fee")

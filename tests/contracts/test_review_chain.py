@@ -36,3 +36,14 @@ def test_the_talent_center_never_acts_for_a_state_enterprise():
 def test_every_department_of_the_plan_has_its_chinese_name():
     names = org_names(PLAN)
     assert names["sx-city-hr"] and names["kq-construction"] and names["kq-hr"]
+
+
+def test_the_talent_exchange_centre_is_named_in_the_notices_own_words_never_an_invented_name():
+    from contracts.application import UnitKind
+    from contracts.events import ApplicationSummary
+    from contracts.plan import load_plan
+    from contracts.review_chain import review_chain
+    s = ApplicationSummary(applicant_name="甲", applicant_phone="13800000000", id_number_masked="x", unit_id="u",
+                           unit_name="民企", unit_area="city", unit_kind=UnitKind.PRIVATE_ENTERPRISE, route="normal",
+                           specialty="建筑结构", personnel_files_at_talent_center=True)
+    assert review_chain(load_plan(), s)[0].org_name_zh == "人才交流中心（市直）"

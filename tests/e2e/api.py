@@ -46,12 +46,28 @@ async def get_json(client: httpx.AsyncClient, url: str, headers: dict | None = N
     return response.json() if response.status_code == 200 else None
 
 
+async def with_authorised_unit(client: httpx.AsyncClient, stack, app: Application, eventually) -> None:
+    """The city HR bureau approves the unit's authorization (once; 409 when it already did), and
+    intake learns it: only then may the unit's staff file."""
+    city = token(Role.CITY_HR_BUREAU, org="sx-city-hr", area="city")
+    answer = await client.post(f"{stack.url('review')}/units/{app.unit.unit_id}/authorization", headers=city,
+                               json={"unit_name": app.unit.name, "operator_name": "人事经办人",
+                                     "operator_phone": "13905759999"})
+    assert answer.status_code in (201, 409), answer.text
+
+    async def known():
+        status = await get_json(client, f"{stack.url('intake')}/units/{app.unit.unit_id}")
+        return status and status["authorised"]
+    await eventually(known)
+
+
 async def with_approved_archive(client: httpx.AsyncClient, stack, app: Application, id_number: str,
                                 eventually) -> Application:
     """Register the application's cited achievements in the applicant's archive (review), have the
     unit approve them, wait until intake knows, and return the application citing those entries."""
     applicant = applicant_token(id_number)
     unit = token(Role.UNIT, org=app.unit.unit_id, area=app.unit.area)
+    await with_authorised_unit(client, stack, app, eventually)
     cited = []
     for achievement in app.achievements:
         entry_id = f"ach-{uuid.uuid4().hex[:12]}"

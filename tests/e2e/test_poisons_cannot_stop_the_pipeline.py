@@ -9,6 +9,7 @@ import subprocess
 import sys
 import uuid
 
+import asyncpg
 import httpx
 from aiokafka import AIOKafkaProducer
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
@@ -16,9 +17,12 @@ from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 from contracts import topics
 from contracts.envelope import Role
 from plumbing.kafka_security import ADMIN, TOOL_WRITER, client_kwargs
+from plumbing.clock import offset_for
+from services.intake.domain.validation import person_ref
 from tests.conftest import DATABASE_URL, KAFKA
-from tests.e2e.api import applicant_token, get_json, submit_body, token, with_approved_archive, with_new_id
-from tests.e2e.conftest import LOGS, _free_port
+from tests.e2e.api import (PERSON_SECRET, applicant_token, get_json, submit_body, token, with_approved_archive,
+                           with_new_id)
+from tests.e2e.conftest import LOGS, SEASON_START, _free_port
 from tests.fixtures.builders import ID_NUMBER, normal_applicant
 from tests.fixtures.photos import photo_bytes
 from tests.integration_support import drop_database, read_topic
@@ -115,6 +119,21 @@ def _zc(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "zc.cli", "outbox", *args], capture_output=True, text=True, timeout=60)
 
 
+async def _known_to_this_intake(dsn: str, app) -> None:
+    """This intake has a database of its own and hears no review topic: seed what it would have
+    learnt (the unit's authorization, the approved archive entries the application cites)."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("INSERT INTO authorised_units (unit_id, unit_name) VALUES ($1, $2)", app.unit.unit_id,
+                           app.unit.name)
+        for a in app.achievements:
+            await conn.execute("INSERT INTO archive_entries (entry_id, person_ref, unit_id, title, achieved_on, status)"
+                               " VALUES ($1, $2, $3, $4, $5, 'approved') ON CONFLICT DO NOTHING", a.entry_id,
+                               person_ref(ID_NUMBER, PERSON_SECRET), app.unit.unit_id, a.title, a.achieved_on)
+    finally:
+        await conn.close()
+
+
 async def test_a_row_kafka_refuses_is_parked_readiness_turns_red_and_discarding_it_turns_it_green(eventually):
     """Its own intake process and topic prefix: the operator has set the applications topic's record
     limit below an application's size, so Kafka refuses the filing's event for good."""
@@ -122,7 +141,8 @@ async def test_a_row_kafka_refuses_is_parked_readiness_turns_red_and_discarding_
 
     prefix, database, port = f"park{uuid.uuid4().hex[:6]}", f"zct_park_{uuid.uuid4().hex[:6]}", _free_port()
     env = dict(os.environ, ZC_TOPIC_PREFIX=prefix, ZC_PORT=str(port), ZC_DB_NAME=database, ZC_KAFKA_BOOTSTRAP=KAFKA,
-               ZC_STALL_AFTER_SECONDS="1", ZC_STALL_CHECK_SECONDS="1", ZC_LOG_JSON="true")
+               ZC_STALL_AFTER_SECONDS="1", ZC_STALL_CHECK_SECONDS="1", ZC_LOG_JSON="true",
+               ZC_CLOCK_OFFSET_SECONDS=str(offset_for(SEASON_START)), ZC_CLOCK_FILE="")  # filing is open in season
     os.environ["ZC_TOPIC_PREFIX"], saved = prefix, os.environ["ZC_TOPIC_PREFIX"]
     try:
         ensure_topics(KAFKA)
@@ -139,7 +159,8 @@ async def test_a_row_kafka_refuses_is_parked_readiness_turns_red_and_discarding_
     try:
         async with httpx.AsyncClient(timeout=30) as client:
             await eventually(lambda: _ok(client, f"{url}/healthz"))
-            app = with_new_id(normal_applicant()).model_copy(update={"achievements": []})
+            app = with_new_id(normal_applicant())
+            await _known_to_this_intake(dsn, app)
             filed = await client.post(f"{url}/applications", json=submit_body(app, ID_NUMBER),
                                       headers=applicant_token(ID_NUMBER))
             assert filed.status_code == 201, filed.text  # accepted: the event is valid, Kafka's limit is not ours

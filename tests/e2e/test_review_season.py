@@ -142,7 +142,11 @@ async def test_the_notice_lasts_five_working_days_and_cannot_be_completed_early(
 
 
 async def test_after_the_notice_each_department_passes_only_once_it_waived_the_fee(season, ids, travel):
-    travel("2020-08-14T16:00:00+08:00")  # the notice's last working day, at close of business
+    travel("2020-08-17T09:00:00+08:00")  # the 5th working day (Fri 08-14) has ended
+    error = await season.refused(ids["T1"], "public-notice-complete", "city_unit", 409, "OBJECTION_UNRESOLVED",
+                                 result="公示期满")  # the objection holds the case
+    assert "确认无意见后方可报送" in error["message_zh"]
+    await season.does(ids["T1"], "objection-resolve", "city_unit", upheld=False, finding="经核实署名顺序无误")
     for key in PASSED:
         unit = "city_unit" if key in CITY_CASES else "kq_unit"
         case = await season.does(ids[key], "public-notice-complete", unit, result="公示期满，无异议")
@@ -162,10 +166,14 @@ async def test_after_the_notice_each_department_passes_only_once_it_waived_the_f
             interview = key[0] in "TL"
             assert case["stage"] == ("interview_pending" if interview else "awaiting_recommendation")
     await season.sms(ids["K1"], "passed_construction_authority")
+    paper = (await season.sms(ids["K1"], "passed_hr_bureau_paper"))["text"]
+    assert "一式3份" in paper and "柯桥区纺都路1066号" in paper  # 附件3: the form's copies; 附件4: where
+    view = (await season.case(ids["K1"], "kq_unit"))["case"]["paper"]
+    assert view["evaluation_form_copies"] == 3 and "柯桥区人力资源和社会保障局" in view["deliver_to"]
 
 
 async def test_interviews_decide_the_transfer_and_landmark_applicants(season, ids, travel):
-    at = {"at": "2020-08-17T09:00:00+08:00", "place": "绍兴市人社大楼1318室"}
+    at = {"at": "2020-08-17T15:00:00+08:00", "place": "绍兴市人社大楼1318室"}
     for key, hr in (("T1", "city_hr"), ("L1", "city_hr"), ("L2", "kq_hr")):
         await season.refused(ids[key], "recommend", hr, 409, "WRONG_STAGE")
         assert (await season.does(ids[key], "interview-schedule", hr, **at))["interview_at"].startswith("2020-08-17")
@@ -190,7 +198,8 @@ async def test_the_city_forwards_every_recommended_case_and_records_the_fee(seas
         assert (await season.does(ids[key], "forward", "city_hr", batch_id="sx-2020-1"))["stage"] == "forwarded"
         await season.refused(ids[key], "fee-payment", "city_hr", 409, "FEE_NOT_REQUESTED",
                              amount_yuan=600, paid_at="2020-08-18T08:30:00+08:00")
-        assert (await season.does(ids[key], "fee-request", "city_hr"))["fee_requested"] == 600
+        assert (await season.does(ids[key], "fee-request", "city_hr", amount_yuan=600,
+                                  due_by="2020-08-28T12:00:00+08:00"))["fee_requested"] == 600
         paid = await season.does(ids[key], "fee-payment", "city_hr", amount_yuan=600,
                                  paid_at="2020-08-18T08:30:00+08:00", receipt=f"R-{key}")
         assert paid["fee_paid"] is True
@@ -216,6 +225,7 @@ async def test_the_read_models_count_the_season_and_export_the_roster_in_its_ord
         return rows if [r[1] for r in rows[1:]] == expected else None
     rows = await season.eventually(lambda: roster("/exports/roster?format=csv", "city_hr", CITY_ROSTER))
     assert [r[5] for r in rows[1:]] == ["正常申报"] * 3 + ["转评建设工程专业高级工程师后申报", "标志性业绩", "技能人才"]
+    assert [r[9] for r in rows[1:]] == ["4" if r[7] == "是" else "3" for r in rows[1:]]  # 评审表份数
     assert all("********" in r[2] for r in rows[1:])
     await season.eventually(lambda: roster("/exports/roster?area=keqiao&format=csv", "kq_hr", ["陈静", "刘洋", "孙强"]))
     await season.eventually(lambda: roster("/exports/roster?area=city&format=csv", "auditor", ["王建国", "李明", "张伟"]))
@@ -225,11 +235,17 @@ async def test_the_read_models_count_the_season_and_export_the_roster_in_its_ord
                                     headers=PEOPLE["kq_hr"])).status_code == 403  # merged: city only
 
 
-async def test_a_unit_decision_after_its_deadline_is_refused_and_changes_nothing(season, ids, travel):
-    before = await season.case(ids["B1"])
-    travel("2020-08-21T09:00:00+08:00")
-    error = await season.refused(ids["B1"], "unit-pass", "kq_unit", 409, "DEADLINE_PASSED", **OPINION)
-    assert error["details"]["deadline"] == "2020-08-20" and "逾期" in error["message_zh"]
-    after = await season.case(ids["B1"])
-    assert after["case"]["version"] == before["case"]["version"] and after["history"] == before["history"]
-    assert after["case"]["stage"] == "at_unit"
+async def test_a_case_its_unit_never_decided_is_closed_by_the_sweep_after_the_deadline_and_both_are_told(
+        season, ids, travel):
+    assert (await season.case(ids["B1"]))["case"]["stage"] == "at_unit"
+    travel("2020-08-21T09:00:00+08:00")  # review restarts on 08-21: its sweep runs at start
+
+    async def swept():
+        found = await season.case(ids["B1"])
+        return found if found["case"]["stage"] == "closed_overdue" else None
+    after = await season.eventually(swept)
+    overdue = [e for e in after["history"] if e["event_type"] == "ClosedOverdue"]
+    assert [(e["payload"]["reason"], e["payload"]["deadline"]) for e in overdue] == [("逾期未审核", "2020-08-20")]
+    error = await season.refused(ids["B1"], "unit-pass", "kq_unit", 409, "WRONG_STAGE", **OPINION)
+    assert "逾期未审核" in error["message_zh"]
+    assert "逾期未审核" in (await season.sms(ids["B1"], "closed_overdue"))["text"]

@@ -13,7 +13,7 @@ from zc.demo.season import CITY, Season, unit_auth
 
 console = Console(width=None if sys.stdout.isatty() else 150)
 STAGE_ZH = {"forwarded": "已报送省评委会", "closed_rejected": "审查不通过", "closed_interview_failed": "面试未通过",
-            "returned": "退回修改", "at_unit": "待单位审查"}
+            "returned": "退回修改", "at_unit": "待单位审查", "closed_overdue": "逾期未审核（截止后由系统关闭）"}
 EXPORTS = ROOT / "reports" / "demo"
 
 
@@ -68,7 +68,8 @@ def report(season: Season, finals: dict, sms: dict, reminders: list[dict], expor
         texts.add_row(reminder["org_id"], reminder.get("recipient_masked") or "-", reminder["status"] or "-",
                       reminder.get("text") or reminder.get("failure") or "")
     console.print(texts)
-    console.print(f"[bold]逾期审核 / late decision[/bold]: {season.refusal}")
+    console.print(f"[bold]异议未核实不能报送 / an objection holds a case[/bold]: {season.objection}")
+    console.print(f"[bold]逾期审核 / late decision after the sweep[/bold]: {season.refusal}")
     console.print("\n[bold]导出 / exports[/bold]: " + ", ".join(exports))
     console.print("[bold]API 文档 / API docs[/bold]: " + "  ".join(f"{s} {url(s)}/docs" for s in
                                                                   ("intake", "eligibility", "review", "notify")))

@@ -59,14 +59,15 @@ def people() -> list[Person]:
     fraud = samples.change(normal, papers=[{"title": "智慧工地管理探讨", "journal": "建筑学研究前沿（中文版）",
                                             "published_on": "2019-11-01"}])
     cast = [
-        ("王建国", "正常申报，材料齐全", normal, CITY_UNIT, "19650312", "123", "13805710001"),
+        ("王建国", "正常申报，材料齐全；公示期间有人提出异议，单位核实不成立并登记后才报送", normal, CITY_UNIT, "19650312", "123", "13805710001"),
         ("李秀英", "转评（副教授转高工），需面试", samples.transfer_applicant(), ZHUJI_UNIT, "19700521", "242", "13805710002"),
         ("张伟", "标志性业绩申报，面试未通过", samples.landmark_applicant(), ZHUJI_UNIT, "19680815", "331", "13805710003"),
-        ("刘洋", "技能人才（中华技能大奖）", samples.skill_talent_applicant(), CITY_UNIT, "19720103", "115", "13805710004"),
+        ("刘洋", "技能人才（中华技能大奖），按附件1以“正常申报”提交，花名册按技能人才类别排列",
+         samples.change(samples.skill_talent_applicant(), route="normal"), CITY_UNIT, "19720103", "115", "13805710004"),
         ("陈静", "2019年行业公需学时不足，被退回后补足重报", short, CITY_UNIT, "19660909", "228", "13805710005"),
         ("赵磊", "论文发表在冒名期刊，资格审查不通过", fraud, CITY_UNIT, "19690414", "417", "13805710006"),
-        ("孙丽", "事业单位在编人员，上传岗位信息表", pi, KEQIAO_UNIT, "19710707", "526", "13805710007"),
-        ("周强", "单位未在截止日前审核：收到催办提醒，逾期不再受理", normal, SHANGYU_UNIT, "19670228", "634", "13805710008"),
+        ("孙丽", "事业单位在编人员，上传岗位信息表；人力社保部门临近9月19日仍未审核，其值班手机（运营方用zc notify contact配置）收到催办后审核推荐", pi, KEQIAO_UNIT, "19710707", "526", "13805710007"),
+        ("周强", "单位未在截止日前审核：收到催办提醒；截止后系统按“逾期未审核”关闭，短信告知本人和单位", normal, SHANGYU_UNIT, "19670228", "634", "13805710008"),
     ]
     fixed_hours = {"continuing_education": normal.model_dump(mode="json")["continuing_education"]}
     out = []

@@ -13,6 +13,8 @@ from zc.demo.client import PHOTO, auth, get, post, travel, until, url
 
 PLAN = load_plan()
 LATE = "周强"  # the applicant whose unit does not act before the unit deadline
+HELD = "孙丽"  # her case waits at the district HR bureau until its reminder arrives
+DEMO_FEE_YUAN = 600  # the demo city HR bureau's input when it requests the fee; not a figure of the notice
 CITY = auth(Role.CITY_HR_BUREAU, org=PLAN.city_hr_bureau.org_id, user="市人社专技处")
 
 
@@ -62,6 +64,11 @@ class Season:
                     201: "授权通过，已短信通知经办人 / authorised, operator told by SMS",
                     409: "此前已授权 / already authorised"}.get(response.status_code, f"HTTP {response.status_code}")
             self.say(f"单位授权 {unit['name']}: {said}")
+            await until(lambda: self._unit_known(unit["unit_id"]), what="intake to learn the authorised unit")
+
+    async def _unit_known(self, unit_id: str) -> bool:
+        status = await get(self.c, "intake", f"/units/{unit_id}")
+        return bool(status and status["authorised"])
 
     async def archive(self) -> None:
         """Each applicant's cited achievements enter the archive; the unit approves them (only approved
@@ -148,15 +155,29 @@ class Season:
             await self.at_stage(p, "awaiting_notice")
             await self.decide(p, "public-notice-start", {"starts_on": "2020-08-10"}, unit_auth(p))
         self.say("公示开始（5个工作日，2020-08-10至2020-08-14）/ public notice started")
-        travel("2020-08-14T17:00:00+08:00")
-        self.say("⏩ 季节时钟前进到 2020-08-14 17:00 / season clock moved to the notice's last day")
+        objected = self.moving()[0]
+        await self.decide(objected, "objection", {"summary": "有群众反映代表性业绩署名顺序有误"}, unit_auth(objected))
+        self.say(f"公示期间收到异议，单位登记 / an objection recorded during the notice: {objected.name}")
+        travel("2020-08-17T09:00:00+08:00")
+        self.say("⏩ 季节时钟前进到 2020-08-17 09:00（第5个工作日已结束）/ the notice's 5th working day has ended")
+        response = await self.c.post(f"{url('review')}/cases/{self.id(objected)}/public-notice-complete",
+                                     json={"result": "公示期满"}, headers=unit_auth(objected))
+        held = response.json()
+        self.objection = f"{objected.name}: HTTP {response.status_code} {held.get('code')}: {held.get('message_zh')}"
+        self.say(f"异议未核实，不能报送 / the objection holds the case: {self.objection}")
+        await self.decide(objected, "objection-resolve", {"upheld": False, "finding": "经核实署名顺序与合同一致，异议不成立"},
+                          unit_auth(objected))
+        self.say(f"单位登记异议核实结果（不成立），短信告知申报人 / objection resolved (dismissed): {objected.name}")
         for p in self.moving():
-            await self.decide(p, "public-notice-complete", {"result": "公示期满无异议"}, unit_auth(p))
-        self.say("公示期满无异议，报送主管部门 / notices ended without objection, forwarded")
+            await self.decide(p, "public-notice-complete", {"result": "公示期满，异议已核实处理" if p is objected
+                                                            else "公示期满无异议"}, unit_auth(p))
+        self.say("公示期满，报送主管部门 / notices ended, forwarded")
 
     async def departments(self) -> None:
         for level in ("construction_authority", "hr_bureau"):
             for p in self.moving():
+                if level == "hr_bureau" and p.name == HELD:
+                    continue  # left waiting at the HR bureau: its deadline reminder comes later
                 headers = department(p, level)
                 await self.decide(p, "fee-option", {"charge": False}, headers)
                 await self.decide(p, "department-pass", {"opinion": "资历、考核、学时均符合要求"}, headers)
@@ -179,15 +200,39 @@ class Season:
         for p in self.moving():
             if (await self.case(p)).get("stage") != "awaiting_recommendation":
                 continue
-            await self.decide(p, "recommend", {"opinion": "审核推荐"}, department(p, "hr_bureau"))
-            await self.decide(p, "forward", {"batch_id": "2020-SX-01"}, CITY)
-            await self.decide(p, "fee-request", {}, CITY)
-            await self.decide(p, "fee-payment", {"amount_yuan": PLAN.fee.amount_yuan,
-                                                 "paid_at": "2020-08-18T11:00:00+08:00", "receipt": "demo"}, CITY)
+            await self.forward_and_fee(p, due_by="2020-08-28T12:00:00+08:00", paid_at="2020-08-18T11:00:00+08:00")
         self.say("市人社局汇总报送省评委会，通知缴费并登记 / forwarded to the committee, fee requested and paid")
 
+    async def forward_and_fee(self, p: Person, *, due_by: str, paid_at: str) -> None:
+        await self.decide(p, "recommend", {"opinion": "审核推荐"}, department(p, "hr_bureau"))
+        await self.decide(p, "forward", {"batch_id": "2020-SX-01"}, CITY)
+        # The notice names no fee: amount and due time are what the city HR bureau sets in its request
+        # (these two are the demo operator's input, not the notice's).
+        await self.decide(p, "fee-request", {"amount_yuan": DEMO_FEE_YUAN, "due_by": due_by}, CITY)
+        await self.decide(p, "fee-payment", {"amount_yuan": DEMO_FEE_YUAN, "paid_at": paid_at, "receipt": "demo"}, CITY)
+
+    async def department_reminder(self) -> None:
+        """A case left at the district HR bureau: its duty mobile (set with `zc notify contact`) is
+        reminded before 9月19日, and the bureau then decides."""
+        held = next(p for p in self.people if p.name == HELD)
+        org = PLAN.receiving_unit(held.application.unit.area).hr_bureau.org_id
+        travel("2020-09-16T09:00:00+08:00")
+        self.say("⏩ 季节时钟前进到 2020-09-16 09:00（部门报送截止日前）/ before the departments' deadline")
+
+        async def reminded():
+            found = await get(self.c, "notify", "/reminders") or {}
+            return [r for r in found.get("reminders", []) if r["org_id"] == org and r["status"] == "sent"]
+        reminder = (await until(reminded, timeout=60, what="the department's reminder"))[0]
+        self.say(f"{org} 值班手机（运营方配置）收到催办短信 / department reminded: {reminder.get('recipient_masked')}")
+        headers = department(held, "hr_bureau")
+        await self.decide(held, "fee-option", {"charge": False}, headers)
+        await self.decide(held, "department-pass", {"opinion": "资历、考核、学时均符合要求"}, headers)
+        await self.forward_and_fee(held, due_by="2020-09-26T12:00:00+08:00", paid_at="2020-09-16T08:30:00+08:00")
+        self.say(f"人力社保部门收到提醒后审核推荐，报送评委会 / decided after the reminder: {held.name}")
+
     async def late_unit(self) -> None:
-        """The unit that let its case wait is reminded before the deadline and refused after it."""
+        """The unit that let its case wait is reminded before the deadline; after it, the deadline
+        sweep closes the case (逾期未审核) and tells the applicant and the unit; a late decision is refused."""
         late = next(p for p in self.people if p.name == LATE)
 
         async def reminded():
@@ -199,6 +244,8 @@ class Season:
                  f"（{reminder['waiting_cases']}件待审）/ deadline reminder sent")
         travel("2020-08-21T09:00:00+08:00")
         self.say("⏩ 季节时钟前进到 2020-08-21 09:00（单位审核截止日已过）/ past the unit deadline")
+        await self.at_stage(late, "closed_overdue")  # the sweep runs every few seconds in `make up`
+        self.say(f"截止日已过，逾期未审核的申报被关闭并短信告知申报人和单位 / the sweep closed {late.name}'s case")
         response = await self.c.post(f"{url('review')}/cases/{self.id(late)}/unit-pass",
                                      json={"opinion": "同意推荐"}, headers=unit_auth(late))
         refusal = response.json()
@@ -216,3 +263,4 @@ class Season:
         await self.interviews()
         await self.to_committee()
         await self.late_unit()
+        await self.department_reminder()

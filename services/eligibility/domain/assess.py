@@ -21,7 +21,23 @@ def summarise(application: Application) -> ApplicationSummary:
         unit_id=u.unit_id, unit_name=u.name, unit_area=u.area, unit_kind=u.kind.value,
         route=application.route, specialty=application.specialty,
         submitted_at=application.submitted_at, person_ref=a.person_ref,
-        personnel_files_at_talent_center=u.personnel_files_at_talent_center)
+        personnel_files_at_talent_center=u.personnel_files_at_talent_center, **_notice_facts(application))
+
+
+def _notice_facts(application: Application) -> dict:
+    """What the unit's 公示表 shows: the current title and its dates, cited and landmark achievements."""
+    q = application.qualifications
+    in_post = [a for a in application.appointment_letters if a.end is None]
+    if q.senior_appointed_on is not None:
+        title, qualified, appointed = "高级工程师", q.senior_qualified_on, q.senior_appointed_on
+    elif in_post:
+        latest = max(in_post, key=lambda a: a.start)
+        title, qualified, appointed = latest.title, None, latest.start
+    else:
+        title, qualified, appointed = "", None, None
+    return {"current_title": title, "current_title_qualified_on": qualified, "current_title_appointed_on": appointed,
+            "cited_achievements": [a.title for a in application.achievements],
+            "landmark_achievements": [a.title for a in application.landmark_achievements]}
 
 
 def outcome_of(rules: list[RuleResult], interview_required: bool) -> Outcome:

@@ -4,13 +4,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import JSONResponse
 
 from contracts.envelope import Actor, Role
 from contracts.errors import Conflict, Forbidden, NotFound
 from plumbing import clock
 from plumbing.idempotency import request_fingerprint, run_once, scoped
+from plumbing.inputs import Code
 from plumbing.security import Caller, caller
 from services.intake.adapters.requests import SubmitRequest, WithdrawRequest
 from services.intake.domain import validation
@@ -46,7 +47,7 @@ async def _file(request: Request, body: SubmitRequest, key: str | None, who: Cal
             # Taken, by this applicant or another: the same answer either way (no existence leak).
             raise Conflict("该申报编号已被使用，请使用新的编号", "this application_id is taken; use a new one",
                            code="APPLICATION_ID_TAKEN")
-        return 201, await use_case(state.recorder, conn, application, photo, _actor(who), now)
+        return 201, await use_case(state.recorder, conn, application, photo, _actor(who), now, plan=state.plan)
 
     status, answer = await run_once(state.runtime.pool, scoped(key, who.key), fingerprint, action)
     return JSONResponse(answer, status_code=status)
@@ -106,3 +107,11 @@ async def my_archive(request: Request, who: ApplicantCaller) -> dict:
         "SELECT entry_id, unit_id, title, achieved_on, status FROM archive_entries WHERE person_ref = $1"
         " ORDER BY achieved_on", who.person_ref)
     return {"entries": [{**dict(r), "achieved_on": r["achieved_on"].isoformat()} for r in rows]}
+
+
+@router.get("/units/{unit_id}", summary="Whether a unit may receive filings (its 授权委托证明 approved)")
+async def unit_status(request: Request, unit_id: Annotated[Code, Path(min_length=1)],
+                      _who: Annotated[Caller, caller(Role.APPLICANT, Role.UNIT, Role.AUDITOR)]) -> dict:
+    """An applicant checks that their employer is registered before filing (附件1 一.2)."""
+    async with request.app.state.runtime.pool.acquire() as conn:
+        return {"unit_id": unit_id, "authorised": await filing.unit_authorised(conn, unit_id)}

@@ -23,3 +23,9 @@ CREATE TABLE IF NOT EXISTS archive_entries (
     status       text NOT NULL DEFAULT 'pending'
 );
 CREATE INDEX IF NOT EXISTS archive_entries_person ON archive_entries (person_ref);
+-- Read model of authorised units (from review's UnitAuthorized): only their staff may file (附件1 一.2).
+CREATE TABLE IF NOT EXISTS authorised_units (
+    unit_id        text PRIMARY KEY,
+    unit_name      text NOT NULL,
+    authorised_at  timestamptz NOT NULL DEFAULT now()
+);

@@ -12,6 +12,7 @@ from contracts.application import Application, AttachmentKind as K, Route, UnitK
 from contracts.errors import InvalidInput
 from contracts.plan import Plan
 
+from .fields import field_problems
 from .identity import (birth_date, compact_id, credit_code_problems, id_number_problems,
                        mask_id_number, person_ref)
 from .photo import photo_problems, read_photo
@@ -84,6 +85,7 @@ def application_problems(application: Application, plan: Plan, *, id_number: str
     problems += id_number_problems(id_number, today)
     problems += credit_code_problems(application.unit.credit_code)
     problems += attachment_problems(application, plan)
+    problems += field_problems(application, plan, today)
     return problems
 
 

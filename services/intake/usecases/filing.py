@@ -10,8 +10,12 @@ import asyncpg
 from contracts.application import Application
 from contracts.envelope import SYSTEM_ACTOR, Actor, Role
 from contracts.errors import InvalidInput
+from contracts.events import ReviewLevel
+from contracts.plan import Plan
 from plumbing.application import Recorder, Repository
 from services.intake.domain import filing
+from services.intake.domain.deadlines import require_filing_open, require_resubmission_open
+from services.intake.domain.units import require_authorised_unit
 from services.intake.domain.citations import ArchiveRecord, citation_problems, with_archive_facts
 from services.intake.domain.filing import Filing, OpenReturn, stream_of
 
@@ -56,8 +60,18 @@ async def _cited_from_archive(conn, application: Application) -> Application:
     return with_archive_facts(application, archive)
 
 
+async def unit_authorised(conn, unit_id: str) -> bool:
+    return await conn.fetchval("SELECT EXISTS (SELECT 1 FROM authorised_units WHERE unit_id = $1)", unit_id)
+
+
+async def require_unit_known(conn, application: Application) -> None:
+    require_authorised_unit(application, await unit_authorised(conn, application.unit.unit_id))
+
+
 async def submit(recorder: Recorder, conn, application: Application, photo: bytes | None, actor: Actor,
-                 now: datetime) -> dict:
+                 now: datetime, *, plan: Plan) -> dict:
+    require_filing_open(now, plan)
+    await require_unit_known(conn, application)
     application = await _cited_from_archive(conn, application)
     state, version = await load_filing(recorder, conn, application.application_id)
     payloads = filing.decide_submit(state, application)
@@ -68,11 +82,13 @@ async def submit(recorder: Recorder, conn, application: Application, photo: byte
 
 
 async def resubmit(recorder: Recorder, conn, application: Application, photo: bytes | None, actor: Actor,
-                   now: datetime) -> dict:
+                   now: datetime, *, plan: Plan) -> dict:
     application = await _cited_from_archive(conn, application)
     state, version = await load_filing(recorder, conn, application.application_id)
-    row = await conn.fetchrow("SELECT return_event_id, revision FROM open_returns WHERE application_id = $1",
+    row = await conn.fetchrow("SELECT return_event_id, revision, level FROM open_returns WHERE application_id = $1",
                               application.application_id)
+    if row:
+        require_resubmission_open(now, plan, ReviewLevel(row["level"]), application.unit.area)
     open_return = OpenReturn(row["return_event_id"], row["revision"]) if row else None
     payloads = filing.decide_resubmit(state, open_return, application)
     await _store_photo(conn, application, photo)

@@ -62,3 +62,8 @@ CREATE TABLE IF NOT EXISTS reminders (
 );
 -- Dispatcher rounds (each round = the gateway's in-line retries); attempts counts provider requests.
 ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS rounds integer NOT NULL DEFAULT 0;
+-- Planning order: rows are inserted in the order of the events that caused them (one consumer, one
+-- partition per application, routing order within an event), so `seq` is that order. The dispatcher
+-- sends a recipient's messages in seq order: a row waits while an earlier one to the same number is pending.
+ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS seq bigserial;
+CREATE INDEX IF NOT EXISTS deliveries_pending_by_recipient ON deliveries (to_e164, seq) WHERE status = 'pending';

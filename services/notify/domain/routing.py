@@ -13,7 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from contracts.events import (
-    DeadlineApproaching, DepartmentApproved, DepartmentRejected, EligibilityAssessed,
+    ClosedOverdue, DeadlineApproaching, ObjectionResolved, DepartmentApproved, DepartmentRejected, EligibilityAssessed,
     ForwardedToCommittee, FeeRequested, HRBureauRecommended, InterviewResultRecorded,
     InterviewScheduled, Outcome, Payload, PublicNoticeCompleted, PublicNoticeStarted, Returned,
     ReviewLevel, UnitApproved, UnitAuthorized, UnitRejected,
@@ -70,7 +70,34 @@ def _deadline(e: DeadlineApproaching, plan: Plan) -> list[Message]:
     return [Message("deadline_approaching", kind, e.recipient_org, fields, None, contact)]
 
 
+def _closed_overdue(e: ClosedOverdue, plan: Plan) -> list[Message]:
+    """The applicant and the unit are both told that the case ended because a deadline passed."""
+    fields = {"step": e.level.value, "deadline": e.deadline, "reason": e.reason}
+    to_unit = Message("closed_overdue_unit", RecipientKind.UNIT, e.unit_org, fields, e.application_id)
+    return [_applicant("closed_overdue", e.application_id, **fields), to_unit]
+
+
+def _passed(e: DepartmentApproved) -> Message:
+    if e.form_copies:  # the HR bureau's pass: now the applicant prints the form and delivers the paper
+        return _applicant("passed_hr_bureau_paper", e.application_id, copies=e.form_copies, deliver_to=e.deliver_to)
+    return _applicant(f"passed_{e.level.value}", e.application_id)
+
+
+def _recommended(e: HRBureauRecommended, plan: Plan) -> Message:
+    """For a 市直 case the city HR bureau is the HR-bureau level itself: it does not recommend to itself."""
+    if e.bureau == plan.city_hr_bureau.org_id:
+        return _applicant("recommended_city_level", e.application_id)
+    return _applicant("recommended_to_city", e.application_id, bureau=org_names(plan).get(e.bureau, e.bureau))
+
+
+def _objection_resolved(e: ObjectionResolved, plan: Plan) -> list[Message]:
+    template = "objection_upheld" if e.upheld else "objection_dismissed"
+    return [_applicant(template, e.application_id, reason=e.finding)]
+
+
 _ROUTES: dict[type[Payload], Callable[..., list[Message]]] = {
+    ClosedOverdue: _closed_overdue,
+    ObjectionResolved: _objection_resolved,
     UnitAuthorized: _unit_authorized,
     Returned: _returned,
     UnitRejected: (lambda e, p: [
@@ -78,9 +105,8 @@ _ROUTES: dict[type[Payload], Callable[..., list[Message]]] = {
     DepartmentRejected: (lambda e, p: [
         _applicant("not_passed", e.application_id, step=e.level.value, reason=e.reason)]),
     UnitApproved: (lambda e, p: [_applicant("passed_unit", e.application_id)]),
-    DepartmentApproved: (lambda e, p: [_applicant(f"passed_{e.level.value}", e.application_id)]),
-    HRBureauRecommended: (lambda e, p: [
-        _applicant("recommended_to_city", e.application_id, bureau=org_names(p).get(e.bureau, e.bureau))]),
+    DepartmentApproved: (lambda e, p: [_passed(e)]),
+    HRBureauRecommended: (lambda e, p: [_recommended(e, p)]),
     PublicNoticeStarted: (lambda e, p: [_applicant(
         "public_notice_started", e.application_id, starts_on=e.starts_on, ends_on=e.ends_on, working_days=e.working_days)]),
     PublicNoticeCompleted: (lambda e, p: [_applicant(

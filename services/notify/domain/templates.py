@@ -18,7 +18,7 @@ from contracts.personal_data import redact
 KNOWN_FIELDS = frozenset({
     "name", "plan", "step", "reason", "unit_name", "phone_masked", "starts_on", "ends_on",
     "working_days", "scheduled_at", "place", "amount_yuan", "due_by", "committee", "bureau",
-    "deadline", "waiting_cases", "days_before", "hotline",
+    "deadline", "waiting_cases", "days_before", "hotline", "copies", "deliver_to",
 })
 # Free text that may be shortened to keep a message within one long SMS.
 TRUNCATABLE = ("reason",)

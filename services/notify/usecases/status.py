@@ -9,7 +9,7 @@ import asyncpg
 async def delivery_status(pool: asyncpg.Pool, application_id: uuid.UUID) -> dict:
     rows = await pool.fetch(
         "SELECT template, recipient_masked, text, status, attempts, last_error, created_at, sent_at"
-        " FROM deliveries WHERE application_id = $1 ORDER BY created_at, template", application_id)
+        " FROM deliveries WHERE application_id = $1 ORDER BY seq", application_id)
     failed = await pool.fetch(
         "SELECT payload->>'template' AS template, payload->>'recipient_masked' AS recipient_masked,"
         " payload->>'reason' AS reason, recorded_at FROM events"

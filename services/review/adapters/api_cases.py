@@ -96,7 +96,7 @@ async def _decide_one(request: Request, decision: str, application_id: uuid.UUID
 
     async def action(conn):
         events, case = await _decide(request, decision, application_id, body, conn)
-        return 200, {"events": events, "case": case_json(case)}
+        return 200, {"events": events, "case": case_json(case, request.app.state.plan)}
 
     fingerprint = request_fingerprint("review.decide", decision, str(application_id),
                                       body.model_dump(mode="json") if body else {})
@@ -192,4 +192,4 @@ async def read_case(request: Request, application_id: uuid.UUID) -> dict:
     case, _ = await require_case(recorder, application_id)
     authorize_visible(principal_of(request), "read", case)
     history = await recorder.store.load_stream(case_stream(application_id))  # as stored, for the record
-    return {"case": case_json(case), "history": [e.model_dump(mode="json") for e in history]}
+    return {"case": case_json(case, request.app.state.plan), "history": [e.model_dump(mode="json") for e in history]}

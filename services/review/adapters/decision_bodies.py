@@ -11,6 +11,7 @@ from services.review.domain import commands as c
 COMMANDS: dict[str, type[c.Command]] = {
     "unit-pass": c.UnitPass, "unit-not-pass": c.UnitNotPass, "return": c.ReturnForRevision,
     "public-notice-start": c.StartPublicNotice, "objection": c.RecordObjection,
+    "objection-resolve": c.ResolveObjection,
     "public-notice-complete": c.CompletePublicNotice, "fee-option": c.SetFeeOption,
     "department-pass": c.DepartmentPass, "department-not-pass": c.DepartmentNotPass,
     "interview-schedule": c.ScheduleInterview, "interview-result": c.RecordInterviewResult,

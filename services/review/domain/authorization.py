@@ -33,6 +33,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "unit_not_pass": frozenset({U}),
     "start_notice": frozenset({U}),
     "record_objection": frozenset({U}),
+    "resolve_objection": frozenset({U}),
+    "close_overdue": frozenset({SYS}),
     "complete_notice": frozenset({U}),
     "return": frozenset({U, CA, HR, CITY}),
     "set_fee_option": frozenset({CA, HR, CITY}),

@@ -29,6 +29,7 @@ class Stage(StrEnum):
     RETURNED = "returned"  # 退回修改, waiting for the applicant
     CLOSED_REJECTED = "closed_rejected"
     CLOSED_INTERVIEW_FAILED = "closed_interview_failed"
+    CLOSED_OVERDUE = "closed_overdue"  # 逾期未审核: the deadline sweep closed it
     WITHDRAWN = "withdrawn"
 
 
@@ -43,7 +44,15 @@ LEVEL_OF_STAGE: dict[Stage, ReviewLevel] = {
     Stage.AT_CITY: ReviewLevel.CITY_HR_BUREAU,
     Stage.FORWARDED: ReviewLevel.CITY_HR_BUREAU,
 }
-CLOSED = frozenset({Stage.CLOSED_REJECTED, Stage.CLOSED_INTERVIEW_FAILED, Stage.WITHDRAWN})
+CLOSED = frozenset({Stage.CLOSED_REJECTED, Stage.CLOSED_INTERVIEW_FAILED, Stage.CLOSED_OVERDUE, Stage.WITHDRAWN})
+# Where a correction answering a return goes: back to the level that returned it (the notice is
+# silent; a department's return sent back to the unit after 8月20日 could never pass the unit again).
+STAGE_AFTER_RETURN: dict[ReviewLevel, Stage] = {
+    ReviewLevel.UNIT: Stage.AT_UNIT,
+    ReviewLevel.CONSTRUCTION_AUTHORITY: Stage.AT_CONSTRUCTION_AUTHORITY,
+    ReviewLevel.HR_BUREAU: Stage.AT_HR_BUREAU,
+    ReviewLevel.CITY_HR_BUREAU: Stage.AT_CITY,
+}
 INTERVIEW_ROUTES = frozenset({Route.TRANSFER, Route.LANDMARK})
 
 
@@ -66,11 +75,14 @@ class Case:
     version: int = 0  # events folded so far = the stream version to expect on append
     history: tuple[Payload, ...] = ()
     interview_required: bool = False
+    route_used: Route | None = None  # eligibility's; None for history before it was carried
+    checks: tuple = ()  # RuleResults every level checks again, of the current revision (CaseOpened.checks)
     interview_at: datetime | None = None
     interview_passed: bool | None = None
     notice_starts_on: date | None = None
     notice_ends_on: date | None = None
     objections: tuple[str, ...] = ()
+    objections_resolved: int = 0  # objections are resolved in the order they were recorded
     notice_result: str = ""
     # level -> charge; a missing level means the platform default 收费. Replaced, never mutated.
     fee_options: dict[ReviewLevel, bool] = field(default_factory=dict)
@@ -96,6 +108,24 @@ class Case:
     @property
     def scope(self) -> Scope:
         return Scope(self.applicant_ref, unit_org(self.summary), self.summary.unit_area)
+
+    @property
+    def route(self) -> Route:
+        """The route that counts (roster category and order, interview): the route that qualified,
+        or the declared one when none did (or for history before the route used was carried)."""
+        return self.route_used or self.summary.route
+
+    @property
+    def unresolved_objections(self) -> int:
+        return len(self.objections) - self.objections_resolved
+
+    @property
+    def waiting_level(self) -> ReviewLevel | None:
+        """The level that must act next: the case's own, or for a returned case the level the
+        correction goes back to (where its deadline is read)."""
+        if self.stage == Stage.RETURNED and self.last_return is not None:
+            return self.last_return.level
+        return self.level
 
     def fee_waived(self, level: ReviewLevel) -> bool:
         return self.fee_options.get(level, True) is False

@@ -1,26 +1,28 @@
 """The city HR bureau: forwards the recommended cases to the committee, then the fee.
 
-The city's hand-over has no plan deadline (the city deadline binds the departments reporting to
-it). The fee is requested and recorded after forwarding; payment may also be recorded by the
-system from the payment channel, so these two do not check the acting organisation here
-(authorization does).
+The city's hand-over is bound by its own working deadline (operator data, contracts/deadlines.py),
+not by 9月19日, which binds the departments reporting to it. The fee exists only after forwarding;
+its amount and due time are the city HR bureau's, set in the request (the notice names neither).
+Payment may also be recorded by the system from the payment channel, so these two do not check the
+acting organisation here (authorization does).
 """
 from __future__ import annotations
-
-from datetime import timedelta
 
 from contracts.errors import Conflict, InvalidInput
 from contracts.events import FeePaid, FeeRequested, ForwardedToCommittee, Payload
 from contracts.plan import Plan
 from services.review.domain.case import Case, Stage
 from services.review.domain.commands import ForwardToCommittee, RecordFeePayment, RequestFee
-from services.review.domain.guards import acting_step, require_case, require_stage
+from services.review.domain.guards import (acting_step, require_case, require_eligible, require_in_time,
+                                           require_stage)
 
 
 def forward(case: Case | None, cmd: ForwardToCommittee, now, plan: Plan) -> list[Payload]:
     case = require_case(case)
     require_stage(case, Stage.AT_CITY, doing_zh="报送评委会", doing_en="be forwarded to the committee")
     acting_step(case, cmd.actor, plan)
+    require_in_time(case, now, plan)
+    require_eligible(case)
     return [ForwardedToCommittee(application_id=case.application_id, committee=plan.committee_zh,
                                  batch_id=cmd.batch_id)]
 
@@ -30,8 +32,13 @@ def request_fee(case: Case | None, cmd: RequestFee, now, plan: Plan) -> list[Pay
     require_stage(case, Stage.FORWARDED, doing_zh="通知缴费", doing_en="be asked for the fee")
     if case.fee_requested is not None:
         raise Conflict("已通知缴费", "the fee was already requested", code="FEE_ALREADY_REQUESTED")
-    return [FeeRequested(application_id=case.application_id, amount_yuan=plan.fee.amount_yuan,
-                         due_by=now + timedelta(days=plan.fee.pay_within_days))]
+    if cmd.amount_yuan <= 0:
+        raise InvalidInput("请填写评审费金额（元，正整数）", "amount_yuan must be a positive number of yuan",
+                           code="FEE_AMOUNT_INVALID")
+    if cmd.due_by.tzinfo is None or cmd.due_by <= now:
+        raise InvalidInput("缴费截止时间须为将来的时间（含时区）", "due_by must be in the future, with a timezone",
+                           code="FEE_DUE_INVALID")
+    return [FeeRequested(application_id=case.application_id, amount_yuan=cmd.amount_yuan, due_by=cmd.due_by)]
 
 
 def record_payment(case: Case | None, cmd: RecordFeePayment, now, plan: Plan) -> list[Payload]:

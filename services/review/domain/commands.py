@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import ClassVar
 
+from contracts.application import Route
 from contracts.envelope import Actor
-from contracts.events import ApplicationSummary, Outcome, ReturnedSection
+from contracts.events import ApplicationSummary, Outcome, ReturnedSection, RuleResult
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class OpenCase(Command):
     revision: int
     outcome: Outcome
     summary: ApplicationSummary
+    route_used: Route | None = None  # eligibility's route used (None: not qualified on any route)
+    rules: tuple[RuleResult, ...] = ()  # the assessment's rule results, of which the case keeps the checks
     action: ClassVar[str] = "open_case"
 
 
@@ -71,6 +74,22 @@ class StartPublicNotice(Command):
 class RecordObjection(Command):
     summary: str
     action: ClassVar[str] = "record_objection"
+
+
+@dataclass(frozen=True)
+class ResolveObjection(Command):
+    """The unit's recorded outcome of the oldest unresolved objection: upheld (异议成立) or not."""
+
+    upheld: bool
+    finding: str
+    action: ClassVar[str] = "resolve_objection"
+
+
+@dataclass(frozen=True)
+class CloseOverdue(Command):
+    """The deadline sweep: close a case whose stage's deadline has passed (逾期未审核)."""
+
+    action: ClassVar[str] = "close_overdue"
 
 
 @dataclass(frozen=True)
@@ -129,6 +148,10 @@ class ForwardToCommittee(Command):
 
 @dataclass(frozen=True)
 class RequestFee(Command):
+    """The city HR bureau sets the fee and its due time (the notice names neither)."""
+
+    amount_yuan: int
+    due_by: datetime
     action: ClassVar[str] = "request_fee"
 
 
@@ -142,7 +165,7 @@ class RecordFeePayment(Command):
 
 ALL_COMMANDS: tuple[type[Command], ...] = (
     OpenCase, CloseWithdrawn, UnitPass, UnitNotPass, ReturnForRevision, StartPublicNotice,
-    RecordObjection, CompletePublicNotice, SetFeeOption, DepartmentPass, DepartmentNotPass,
+    RecordObjection, ResolveObjection, CompletePublicNotice, CloseOverdue, SetFeeOption, DepartmentPass, DepartmentNotPass,
     ScheduleInterview, RecordInterviewResult, RecommendToCity, ForwardToCommittee, RequestFee,
     RecordFeePayment,
 )

@@ -12,7 +12,7 @@ from typing import Callable
 from contracts.events import Payload
 from contracts.plan import Plan
 from services.review.domain import (city, commands as c, department_review as dept, interview, opening,
-                                    public_notice, returning, unit_review)
+                                    overdue, public_notice, returning, unit_review)
 from services.review.domain.case import Case
 
 _USE_CASES: dict[type[c.Command], Callable[..., list[Payload]]] = {
@@ -23,6 +23,8 @@ _USE_CASES: dict[type[c.Command], Callable[..., list[Payload]]] = {
     c.ReturnForRevision: returning.return_for_revision,
     c.StartPublicNotice: public_notice.start_notice,
     c.RecordObjection: public_notice.record_objection,
+    c.ResolveObjection: public_notice.resolve_objection,
+    c.CloseOverdue: overdue.close_overdue,
     c.CompletePublicNotice: public_notice.complete_notice,
     c.SetFeeOption: dept.set_fee_option,
     c.DepartmentPass: dept.department_pass,

@@ -13,7 +13,8 @@ from contracts.envelope import Actor
 from contracts.errors import Conflict, Forbidden, InvalidInput
 from contracts.events import ReviewLevel
 from contracts.plan import Plan
-from services.review.domain.case import Case, Stage
+from contracts.deadlines import level_deadline
+from services.review.domain.case import CLOSED, Case, Stage
 from contracts.review_chain import Step, review_chain, step_at
 
 LEVEL_ZH = {
@@ -28,7 +29,7 @@ STAGE_ZH = {
     Stage.INTERVIEW_PENDING: "待业务面试", Stage.AWAITING_RECOMMENDATION: "待审核推荐",
     Stage.AT_CITY: "待市人力社保局汇总", Stage.FORWARDED: "已报送评委会", Stage.RETURNED: "已退回修改",
     Stage.CLOSED_REJECTED: "审查不通过（已终止）", Stage.CLOSED_INTERVIEW_FAILED: "面试未通过（已终止）",
-    Stage.WITHDRAWN: "已撤回",
+    Stage.CLOSED_OVERDUE: "逾期未审核（已终止）", Stage.WITHDRAWN: "已撤回",
 }
 
 
@@ -63,16 +64,17 @@ def require_text(value: str, field: str, what_zh: str) -> str:
     return text
 
 
-def deadline_for(level: ReviewLevel, plan: Plan) -> date | None:
-    if level == ReviewLevel.UNIT:
-        return plan.unit_deadline
-    if level in (ReviewLevel.CONSTRUCTION_AUTHORITY, ReviewLevel.HR_BUREAU):
-        return plan.city_deadline
-    return None  # the city HR bureau's own hand-over to the committee has no plan deadline
+def stage_deadline(case: Case, plan: Plan) -> date | None:
+    """The last day someone may act on the case where it waits (contracts/deadlines.py), or None
+    when nobody has to: closed, or forwarded to the committee (the fee follows outside review)."""
+    level = case.waiting_level
+    if level is None or case.stage in CLOSED or case.stage == Stage.FORWARDED:
+        return None
+    return level_deadline(plan, level, case.summary.unit_area)
 
 
-def require_in_time(level: ReviewLevel, now: datetime, plan: Plan) -> None:
-    deadline, today = deadline_for(level, plan), local_date(now, plan)
+def require_in_time(case: Case, now: datetime, plan: Plan) -> None:
+    deadline, today, level = stage_deadline(case, plan), local_date(now, plan), case.waiting_level
     if deadline is not None and today > deadline:
         raise Conflict(
             f"逾期不再受理：{LEVEL_ZH[level]}审查截止日期为{deadline:%Y年%m月%d日}（{plan.timezone}），"
@@ -81,6 +83,15 @@ def require_in_time(level: ReviewLevel, now: datetime, plan: Plan) -> None:
             f"({plan.timezone}) and today is {today.isoformat()}; nothing already filed has changed",
             code="DEADLINE_PASSED", details={"level": level.value, "deadline": deadline.isoformat()},
         )
+
+
+def require_eligible(case: Case) -> None:
+    """The rules are checked again at every level (SPEC 3): the case carries the result of the
+    latest assessment (recomputed for every revision), and no level may pass what it fails."""
+    if not case.eligible:
+        raise Conflict("资格校验未通过的申报不能审查通过，请退回修改或审查不通过",
+                       "an application that failed the eligibility rules cannot pass; return it or reject it",
+                       code="INELIGIBLE")
 
 
 def acting_step(case: Case, actor: Actor, plan: Plan) -> Step:

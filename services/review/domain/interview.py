@@ -15,7 +15,7 @@ def schedule_interview(case: Case | None, cmd: ScheduleInterview, now, plan: Pla
     case = require_case(case)
     require_stage(case, Stage.INTERVIEW_PENDING, doing_zh="安排面试", doing_en="have an interview scheduled")
     step = acting_step(case, cmd.actor, plan)
-    require_in_time(step.level, now, plan)
+    require_in_time(case, now, plan)
     if cmd.at.tzinfo is None or cmd.at <= now:
         raise InvalidInput("面试时间须为将来的时间（含时区）", "the interview must be scheduled in the future, "
                            "with a timezone", code="INTERVIEW_TIME_INVALID")
@@ -27,7 +27,7 @@ def record_interview(case: Case | None, cmd: RecordInterviewResult, now, plan: P
     case = require_case(case)
     require_stage(case, Stage.INTERVIEW_PENDING, doing_zh="登记面试结果", doing_en="have an interview result")
     step = acting_step(case, cmd.actor, plan)
-    require_in_time(step.level, now, plan)
+    require_in_time(case, now, plan)
     if case.interview_at is None or now < case.interview_at:
         raise Conflict("面试尚未举行", "the interview has not taken place yet", code="INTERVIEW_NOT_HELD")
     remarks = (cmd.remarks or "").strip()

@@ -8,20 +8,34 @@ fail must not travel up the chain on a reviewer's word alone.
 from __future__ import annotations
 
 from contracts.errors import Conflict
-from contracts.events import CaseClosed, CaseOpened, Payload
+from contracts.events import Acting, CaseClosed, CaseOpened, Payload
 from contracts.plan import Plan
+from contracts.review_chain import review_chain, step_at
 from services.review.domain.acting import first_acting
 from services.review.domain.case import CLOSED, Case, Stage
 from services.review.domain.commands import CloseWithdrawn, OpenCase
 from services.review.domain.guards import require_case, require_text
 
 
+# What every level checks again (附件2 二.2 and 审查注意事项 2): seniority (the route line), annual
+# assessments, continuing-education hours and records, and for public institutions 评聘结合.
+CHECKED_AT_EVERY_LEVEL = ("ROUTE_", "ANNUAL_ASSESSMENTS", "CE_", "PI_")
+
+
+def department_checks(rules) -> list:
+    return [r for r in rules if r.code.startswith(CHECKED_AT_EVERY_LEVEL)]
+
+
 def open_case(case: Case | None, cmd: OpenCase, now, plan: Plan) -> list[Payload]:
     plan.receiving_unit(cmd.summary.unit_area)  # an area outside the plan cannot be routed
     opened = CaseOpened(application_id=cmd.application_id, revision=cmd.revision,
-                        outcome=cmd.outcome, summary=cmd.summary, acting=first_acting(cmd.summary))
+                        outcome=cmd.outcome, summary=cmd.summary, acting=first_acting(cmd.summary),
+                        route_used=cmd.route_used, checks=department_checks(cmd.rules))
     if case is None:
         return [opened]
+    if case.last_return is not None:  # a correction goes back to the level that returned it
+        step = step_at(review_chain(plan, cmd.summary), case.last_return.level)
+        opened = opened.model_copy(update={"acting": Acting(level=step.level, org_id=step.org_id)})
     if case.stage in CLOSED:
         # e.g. withdrawn while the resubmission was being assessed: the late assessment changes nothing
         raise Conflict("该申报已结束，不再受理", "the case is closed", code="ALREADY_CLOSED",

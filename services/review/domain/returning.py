@@ -27,7 +27,7 @@ def return_for_revision(case: Case | None, cmd: ReturnForRevision, now, plan: Pl
     case = require_case(case)
     require_stage(case, *_RETURNABLE, doing_zh="退回修改", doing_en="be returned for revision")
     step = acting_step(case, cmd.actor, plan)
-    require_in_time(step.level, now, plan)
+    require_in_time(case, now, plan)
     if step.level in DEPARTMENT_LEVELS:
         require_fee_waived(case, step)
     reason = require_text(cmd.reason, "reason", "退回原因")

@@ -1,6 +1,7 @@
 """The committee roster (评委会评审对象花名册, SPEC 6) and the unit's public-notice table (公示表).
 
-Roster order, exactly: category (正常申报, 转评…, 标志性业绩, 技能人才); within 正常申报 by review
+Roster order, exactly: category of the route used, the route that qualified (正常申报, 转评…,
+标志性业绩, 技能人才; a skill talent filing as 正常申报 is listed as 技能人才); within 正常申报 by review
 specialty, in the plan's list order (the order the committee's groups sit in), unknown
 specialties after, by name; then by submission time; the application id breaks any remaining tie
 so the order never depends on input order. The city's merged roster applies the same order to all
@@ -25,8 +26,11 @@ CATEGORY_ZH = {
     Route.SKILL_TALENT: "技能人才",
 }
 _CATEGORY_RANK = {route: rank for rank, route in enumerate(CATEGORY_ZH)}
-ROSTER_HEADERS = ["序号", "姓名", "身份证号", "工作单位", "受理单位", "申报类别", "评审专业", "是否面试", "申报时间"]
-NOTICE_HEADERS = ["序号", "姓名", "工作单位", "从事专业", "申报类别", "申报资格", "主要业绩", "公示期"]
+ROSTER_HEADERS = ["序号", "姓名", "身份证号", "工作单位", "受理单位", "申报类别", "评审专业", "是否面试", "申报时间",
+                  "评审表份数", "纸质材料报送地址"]
+NOTICE_HEADERS = ["序号", "姓名", "工作单位", "从事专业", "申报类别", "申报资格", "现任职务及时间", "代表性业绩",
+                  "标志性业绩", "公示期"]
+FORM_COPIES, FORM_COPIES_WITH_INTERVIEW = 3, 4  # 《专业技术职务任职资格评审表》一式3份（参加面试人员4份）
 _LAST = datetime.max.replace(tzinfo=timezone.utc)
 ON_ROSTER = frozenset({Stage.AT_CITY, Stage.FORWARDED})
 
@@ -44,10 +48,28 @@ class RosterEntry:
     submitted_at: datetime | None
 
 
+def form_copies(case: Case) -> int:
+    return FORM_COPIES_WITH_INTERVIEW if case.interview_required else FORM_COPIES
+
+
+def deliver_to(case: Case, plan: Plan) -> str:
+    """Where the paper material goes: the receiving unit of the applicant's area (附件4)."""
+    unit = plan.receiving_unit(case.summary.unit_area)
+    return f"{unit.name_zh}{unit.department_zh}（{unit.address_zh}，电话{unit.phone}）"
+
+
+def current_title(case: Case) -> str:
+    s = case.summary
+    dates = [f"{s.current_title_qualified_on:%Y-%m-%d}取得资格" if s.current_title_qualified_on else "",
+             f"{s.current_title_appointed_on:%Y-%m-%d}聘任" if s.current_title_appointed_on else ""]
+    dates = [d for d in dates if d]
+    return f"{s.current_title}（{'，'.join(dates)}）" if s.current_title and dates else s.current_title
+
+
 def entry_of(case: Case, plan: Plan) -> RosterEntry:
     s = case.summary
     return RosterEntry(case.application_id, s.applicant_name, s.id_number_masked, s.unit_name,
-                       plan.receiving_unit(s.unit_area).name_zh, s.route, s.specialty,
+                       plan.receiving_unit(s.unit_area).name_zh, case.route, s.specialty,
                        case.interview_required, s.submitted_at)
 
 
@@ -68,21 +90,25 @@ def roster_cases(cases: Iterable[Case], area: str | None = None) -> list[Case]:
 
 
 def roster_rows(cases: Iterable[Case], plan: Plan, area: str | None = None) -> list[list[object]]:
-    entries = roster_order((entry_of(c, plan) for c in roster_cases(cases, area)), plan.reviewable_specialties)
+    listed = {c.application_id: c for c in roster_cases(cases, area)}
+    entries = roster_order((entry_of(c, plan) for c in listed.values()), plan.reviewable_specialties)
     return [[i, e.name, e.id_number_masked, e.unit_name, e.receiving_unit_zh, CATEGORY_ZH[e.route],
-             e.specialty, "是" if e.interview else "否", _when(e.submitted_at, plan.timezone)]
+             e.specialty, "是" if e.interview else "否", _when(e.submitted_at, plan.timezone),
+             form_copies(listed[e.application_id]), deliver_to(listed[e.application_id], plan)]
             for i, e in enumerate(entries, start=1)]
 
 
 def notice_rows(cases: Iterable[Case], unit_org: str, achievements: Mapping[uuid.UUID, Sequence[str]],
                 ) -> list[list[object]]:
-    """The unit's 公示表: its cases under notice, by submission time; achievements are the titles
-    of the approved archive entries each application cites."""
+    """The unit's 公示表: its cases under notice, by submission time: the current title with its
+    dates, the achievements the application cites and its landmark achievements. `achievements`
+    (approved archive titles) serves only cases opened before the summary carried the cited ones."""
     mine = [c for c in cases if c.scope.unit_org == unit_org and c.notice_starts_on is not None]
     mine.sort(key=lambda c: (_sortable(c.summary.submitted_at), str(c.application_id)))
     return [[i, c.summary.applicant_name, c.summary.unit_name, c.summary.specialty,
-             CATEGORY_ZH[c.summary.route], "正高级工程师", "；".join(achievements.get(c.application_id, ())),
-             f"{c.notice_starts_on:%Y-%m-%d}至{c.notice_ends_on:%Y-%m-%d}"]
+             CATEGORY_ZH[c.route], "正高级工程师", current_title(c),
+             "；".join(c.summary.cited_achievements or achievements.get(c.application_id, ())),
+             "；".join(c.summary.landmark_achievements), f"{c.notice_starts_on:%Y-%m-%d}至{c.notice_ends_on:%Y-%m-%d}"]
             for i, c in enumerate(mine, start=1)]
 
 

@@ -11,25 +11,36 @@ from typing import Callable, Iterable
 
 from contracts import events as ev
 from contracts.events import ReviewLevel
-from services.review.domain.case import INTERVIEW_ROUTES, NEVER_OPENED, Case, NeverOpened, Stage
+from services.review.domain.case import (INTERVIEW_ROUTES, NEVER_OPENED, STAGE_AFTER_RETURN, Case, NeverOpened,
+                                         Stage)
 
 _CLOSED_BY_STATUS = {
     "rejected": Stage.CLOSED_REJECTED,
     "interview_failed": Stage.CLOSED_INTERVIEW_FAILED,
     "withdrawn": Stage.WITHDRAWN,
     "forwarded": Stage.FORWARDED,
+    "overdue": Stage.CLOSED_OVERDUE,
 }
 
 
 def _opened(case: Case | None, e: ev.CaseOpened) -> Case:
-    interview = e.outcome == ev.Outcome.ELIGIBLE_INTERVIEW_REQUIRED or e.summary.route in INTERVIEW_ROUTES
+    route = e.route_used or e.summary.route  # the route that qualified decides the interview
+    interview = e.outcome == ev.Outcome.ELIGIBLE_INTERVIEW_REQUIRED or route in INTERVIEW_ROUTES
     if case is None:
-        return Case(e.application_id, e.revision, e.outcome, e.summary, interview_required=interview)
-    # A resubmission starts again at the unit. The notice must run again (the content changed);
-    # an interview already passed and the departments' fee options stay valid for the person.
-    return replace(case, revision=e.revision, outcome=e.outcome, summary=e.summary,
-                   stage=Stage.AT_UNIT, interview_required=interview, notice_starts_on=None,
-                   notice_ends_on=None, objections=(), notice_result="")
+        return Case(e.application_id, e.revision, e.outcome, e.summary, interview_required=interview,
+                    route_used=e.route_used, checks=tuple(e.checks))
+    # A resubmission goes back to the level that returned it (contracts/deadlines.py says why).
+    # Returned by the unit (also during its notice): the unit reviews again and the notice runs
+    # again (the content changed). Returned by a department or the city: the unit's pass and its
+    # notice stand, and the returning level checks the correction. An interview already passed and
+    # the departments' fee options stay valid for the person.
+    back_to = STAGE_AFTER_RETURN[case.last_return.level] if case.last_return else Stage.AT_UNIT
+    reopened = replace(case, revision=e.revision, outcome=e.outcome, summary=e.summary, stage=back_to,
+                       interview_required=interview, route_used=e.route_used, checks=tuple(e.checks))
+    if back_to != Stage.AT_UNIT:
+        return reopened
+    return replace(reopened, notice_starts_on=None, notice_ends_on=None, objections=(), objections_resolved=0,
+                   notice_result="")
 
 
 def _after_department(case: Case, e: ev.DepartmentApproved) -> Case:
@@ -57,6 +68,8 @@ _HANDLERS: dict[type, Callable[[Case, ev.Payload], Case]] = {
     ev.PublicNoticeStarted: lambda c, e: replace(c, stage=Stage.PUBLIC_NOTICE, notice_starts_on=e.starts_on,
                                                  notice_ends_on=e.ends_on),
     ev.ObjectionRecorded: lambda c, e: replace(c, objections=c.objections + (e.summary,)),
+    ev.ObjectionResolved: lambda c, e: replace(c, objections_resolved=max(c.objections_resolved, e.number)),
+    ev.ClosedOverdue: lambda c, e: c,  # the CaseClosed recorded with it closes the case
     ev.PublicNoticeCompleted: lambda c, e: replace(c, stage=Stage.AT_CONSTRUCTION_AUTHORITY,
                                                    notice_result=e.result),
     ev.FeeOptionSet: lambda c, e: replace(c, fee_options={**c.fee_options, e.level: e.charge}),

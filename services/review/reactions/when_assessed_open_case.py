@@ -24,7 +24,8 @@ def when_assessed_open_case(recorder: Recorder, plan: Plan) -> React:
         await require_known(recorder.store, ctx.conn, assessed.application_id)  # topics are not ordered with each other
         return await _system(recorder, plan, ctx, OpenCase(
             actor=SYSTEM_ACTOR, application_id=assessed.application_id, revision=assessed.revision,
-            outcome=assessed.outcome, summary=assessed.summary))
+            outcome=assessed.outcome, summary=assessed.summary, route_used=assessed.route_used,
+            rules=tuple(assessed.rules)))
     return react
 
 

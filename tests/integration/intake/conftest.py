@@ -10,6 +10,7 @@ from services.intake.domain import filing
 from services.intake.reactions.when_archive_changes_record_entry import (
     when_archive_entry_added_record_it, when_archive_entry_judged_record_status)
 from services.intake.reactions.when_returned_record_return import when_returned_record_return
+from services.intake.reactions.when_unit_authorized_record_unit import when_unit_authorized_record_unit
 from services.intake.usecases.filing import INTAKE_ACTOR
 from tests.conftest import DATABASE_URL
 from tests.integration_support import db_name, drop_database
@@ -30,7 +31,8 @@ async def recorder():
 async def consume(recorder):
     """Feed review's events to intake's reactions in one transaction, as its consumer does."""
     reactions = (Reactions(recorder).add(when_returned_record_return(recorder.repository(filing.evolve)))
-                 .add(when_archive_entry_added_record_it).add(when_archive_entry_judged_record_status))
+                 .add(when_archive_entry_added_record_it).add(when_archive_entry_judged_record_status)
+                 .add(when_unit_authorized_record_unit))
 
     async def _consume(*envelopes):
         async with recorder.store.pool.acquire() as conn, conn.transaction():

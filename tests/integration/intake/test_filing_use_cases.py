@@ -5,14 +5,18 @@ from datetime import UTC, datetime
 
 import pytest
 
+from contracts.application import UnitKind
 from contracts.envelope import SYSTEM_ACTOR, Actor, Envelope, Role
 from contracts.errors import Conflict, InvalidInput
-from contracts.events import ArchiveEntryAdded, ArchiveEntryApproved, Payload, Returned, ReviewLevel
+from contracts.events import (ArchiveEntryAdded, ArchiveEntryApproved, Payload, Returned, ReviewLevel,
+                              UnitAuthorized)
+from contracts.plan import load_plan
 from plumbing.causes import Cause, caused_by
 from services.intake.usecases import filing
 from tests.fixtures.builders import normal_applicant
 
 NOW = datetime(2020, 8, 12, 2, tzinfo=UTC)
+PLAN = load_plan()
 
 
 def review_event(payload: Payload) -> Envelope:
@@ -21,8 +25,13 @@ def review_event(payload: Payload) -> Envelope:
                     payload=payload.model_dump(mode="json"))
 
 
-def archive_of(app, approved: bool = True) -> list[Envelope]:
-    events = []
+def authorised(app) -> Envelope:
+    return review_event(UnitAuthorized(unit_id=app.unit.unit_id, unit_name=app.unit.name, operator_name="经办人",
+                                       operator_phone="13905759999"))
+
+
+def archive_of(app, approved: bool = True, unit_authorised: bool = True) -> list[Envelope]:
+    events = [authorised(app)] if unit_authorised else []
     for a in app.achievements:
         events.append(review_event(ArchiveEntryAdded(entry_id=a.entry_id, person_ref=app.applicant.person_ref,
                                                      unit_id=app.unit.unit_id, title=a.title,
@@ -36,9 +45,9 @@ def applicant(app) -> Actor:
     return Actor(role=Role.APPLICANT, user=app.applicant.person_ref[:8])
 
 
-async def submit(recorder, app):
+async def submit(recorder, app, now=NOW):
     async with recorder.store.pool.acquire() as conn, conn.transaction():
-        return await filing.submit(recorder, conn, app, None, applicant(app), NOW)
+        return await filing.submit(recorder, conn, app, None, applicant(app), now, plan=PLAN)
 
 
 async def test_a_filing_is_one_event_with_its_outbox_row_under_the_requests_cause(recorder, consume):
@@ -72,7 +81,7 @@ async def test_only_a_returned_application_can_be_resubmitted_and_then_only_once
 
     async def resubmit():
         async with recorder.store.pool.acquire() as conn, conn.transaction():
-            return await filing.resubmit(recorder, conn, app, None, applicant(app), NOW)
+            return await filing.resubmit(recorder, conn, app, None, applicant(app), NOW, plan=PLAN)
 
     with pytest.raises(Conflict) as not_returned:
         await resubmit()
@@ -83,6 +92,60 @@ async def test_only_a_returned_application_can_be_resubmitted_and_then_only_once
         await resubmit()
     types = [e.event_type for e in await recorder.store.load_stream(f"application-{app.application_id}")]
     assert types == ["ApplicationSubmitted", "ApplicationResubmitted"]
+
+
+async def test_a_filing_after_the_unit_deadline_is_refused_and_stores_nothing(recorder, consume):
+    app = normal_applicant().model_copy(update={"application_id": uuid.uuid4()})
+    await consume(*archive_of(app))
+    with pytest.raises(Conflict) as refused:
+        await submit(recorder, app, now=datetime(2020, 8, 20, 16, 30, tzinfo=UTC))  # 08-21 00:30 in Shanghai
+    assert refused.value.code == "DEADLINE_PASSED" and refused.value.message_zh.startswith("逾期不再受理")
+    assert await recorder.store.load_stream(f"application-{app.application_id}") == []
+    assert (await submit(recorder, app, now=datetime(2020, 8, 20, 15, 30, tzinfo=UTC)))["status"] == "submitted"
+
+
+@pytest.mark.parametrize("level, late, in_time", [
+    (ReviewLevel.UNIT, datetime(2020, 8, 21, 1, tzinfo=UTC), datetime(2020, 8, 20, 1, tzinfo=UTC)),
+    (ReviewLevel.CONSTRUCTION_AUTHORITY, datetime(2020, 9, 20, 1, tzinfo=UTC), datetime(2020, 9, 1, 1, tzinfo=UTC)),
+])
+async def test_a_correction_is_accepted_until_the_deadline_of_the_level_that_returned_it(recorder, consume, level,
+                                                                                        late, in_time):
+    app = normal_applicant().model_copy(update={"application_id": uuid.uuid4()})
+    await consume(*archive_of(app))
+    await submit(recorder, app)
+    await consume(review_event(Returned(application_id=app.application_id, level=level, reason="补材料")))
+
+    async def resubmit(now):
+        async with recorder.store.pool.acquire() as conn, conn.transaction():
+            return await filing.resubmit(recorder, conn, app, None, applicant(app), now, plan=PLAN)
+
+    with pytest.raises(Conflict) as refused:
+        await resubmit(late)
+    assert refused.value.code == "DEADLINE_PASSED"
+    assert (await resubmit(in_time))["revision"] == 2
+
+
+async def test_a_filing_naming_a_unit_never_authorised_is_refused_until_its_authorization_is_learnt(recorder,
+                                                                                                   consume):
+    app = normal_applicant().model_copy(update={"application_id": uuid.uuid4()})
+    app = app.model_copy(update={"unit": app.unit.model_copy(update={"unit_id": f"u-{uuid.uuid4().hex[:8]}"})})
+    await consume(*archive_of(app, unit_authorised=False))
+    with pytest.raises(Conflict) as refused:
+        await submit(recorder, app)
+    assert refused.value.code == "UNIT_NOT_AUTHORIZED" and app.unit.unit_id in refused.value.message_en
+    assert await recorder.store.load_stream(f"application-{app.application_id}") == []
+    await consume(authorised(app))
+    await consume(authorised(app))  # a repeat changes nothing
+    assert (await submit(recorder, app))["status"] == "submitted"
+
+
+async def test_a_private_firm_filing_through_the_talent_centre_needs_no_unit_authorization(recorder, consume):
+    app = normal_applicant().model_copy(update={"application_id": uuid.uuid4()})
+    firm = app.unit.model_copy(update={"unit_id": f"u-{uuid.uuid4().hex[:8]}", "kind": UnitKind.PRIVATE_ENTERPRISE,
+                                       "personnel_files_at_talent_center": True})
+    app = app.model_copy(update={"unit": firm})
+    await consume(*archive_of(app, unit_authorised=False))
+    assert (await submit(recorder, app))["status"] == "submitted"
 
 
 async def test_a_withdrawn_application_cannot_be_withdrawn_again(recorder, consume):

@@ -31,7 +31,8 @@ def summary(unit_id: str, *, area: str = "yuecheng", phone: str = "13912345678",
 def case_opened(app_id: uuid.UUID, unit_id: str, **kwargs) -> Envelope:
     s = summary(unit_id, **kwargs)
     return envelope(CaseOpened(application_id=app_id, revision=1, outcome=Outcome.ELIGIBLE, summary=s,
-                               acting=Acting(level=ReviewLevel.UNIT, org_id=unit_org(s))), f"case-{app_id}")
+                               acting=Acting(level=ReviewLevel.UNIT, org_id=unit_org(s)), route_used=Route.NORMAL),
+                    f"case-{app_id}")
 
 
 def moved(app_id: uuid.UUID, version: int, level: ReviewLevel | None = None, org_id: str = "") -> Envelope:

@@ -47,7 +47,8 @@ async def test_a_second_message_to_the_same_number_waits_for_the_rate_limit_wind
     dispatcher = Dispatcher(store.pool, recorder_for(store), RecordingGateway(store.pool), tz=TZ, clock=clock,
                             windows=(Window(timedelta(seconds=60), 1),))
     app_id = await two_messages_to_one_applicant(store)
-    assert await dispatcher.dispatch_due() == 2
+    assert await dispatcher.dispatch_due() == 1  # the second waits for the first (order)
+    assert await dispatcher.dispatch_due() == 1  # then meets the rate limit
     first = await statuses(store.pool, app_id)
     assert sorted(s for s, _ in first.values()) == ["pending", "sent"]
     assert ("pending", "rate limited") in first.values()
@@ -109,3 +110,19 @@ async def test_after_the_last_round_of_retries_the_message_fails_with_a_dead_let
     dead = await store.pool.fetch("SELECT raw FROM outbox WHERE event_id IS NULL")
     assert len(dead) == 1 and row["dedup_key"] in dead[0]["raw"]
     assert await dispatcher.dispatch_due() == 0
+
+
+async def test_an_applicants_messages_go_out_in_the_order_of_their_events_even_when_the_first_is_held(store):
+    clock = Clock()
+    dispatcher = Dispatcher(store.pool, recorder_for(store), RecordingGateway(store.pool), tz=TZ, clock=clock)
+    app_id = await two_messages_to_one_applicant(store)
+    rows = await store.pool.fetch("SELECT template, seq FROM deliveries WHERE application_id = $1 ORDER BY seq", app_id)
+    assert [r["template"] for r in rows] == ["passed_unit", "public_notice_started"]  # planned in event order
+    await store.pool.execute("UPDATE deliveries SET next_attempt_at = $2 WHERE application_id = $1 AND template = $3",
+                             app_id, clock.now + timedelta(minutes=10), "passed_unit")  # e.g. a retry later
+    assert await dispatcher.dispatch_due() == 0  # the later message does not overtake the held one
+    clock.advance(minutes=11)
+    assert await dispatcher.dispatch_due() == 1 and await dispatcher.dispatch_due() == 1
+    sent = await store.pool.fetch("SELECT template FROM deliveries WHERE application_id = $1 ORDER BY sent_at, seq",
+                                  app_id)
+    assert [r["template"] for r in sent] == ["passed_unit", "public_notice_started"]

@@ -35,7 +35,7 @@ async def test_a_case_waits_where_review_says_it_moved(store):
                   moved(app_id, 5, ReviewLevel.CONSTRUCTION_AUTHORITY, "kq-construction"))
     assert await waiting_at(store.pool, app_id) == ("construction_authority", "kq-construction")
     await consume(store, ev(DepartmentApproved(application_id=app_id, level=ReviewLevel.CONSTRUCTION_AUTHORITY,
-                                               department="kq-construction", opinion="同意"), app_id, 6),
+                                               department="kq-construction", opinion="同意", form_copies=0, deliver_to=""), app_id, 6),
                   moved(app_id, 7, ReviewLevel.HR_BUREAU, "kq-hr"))
     assert await waiting_at(store.pool, app_id) == ("hr_bureau", "kq-hr")
     await consume(store, ev(HRBureauRecommended(application_id=app_id, bureau="kq-hr"), app_id, 8),
@@ -92,7 +92,7 @@ async def test_a_department_without_a_duty_mobile_gets_a_notification_failed_onc
     app_id = uuid.uuid4()
     await consume(store, case_opened(app_id, "u-e"), ev(PublicNoticeCompleted(application_id=app_id, result="无"), app_id, 4),
                   ev(DepartmentApproved(application_id=app_id, level=ReviewLevel.CONSTRUCTION_AUTHORITY,
-                                        department="yc-construction", opinion="同意"), app_id, 5),
+                                        department="yc-construction", opinion="同意", form_copies=0, deliver_to=""), app_id, 5),
                   moved(app_id, 6, ReviewLevel.HR_BUREAU, "yc-hr"))
     [reminder] = await run_reminders(store.pool, recorder_for(store), PLAN, CATALOGUE, CITY_REMINDER_DAY)
     assert (reminder.org, reminder.level) == ("yc-hr", ReviewLevel.HR_BUREAU)
@@ -113,7 +113,7 @@ async def test_a_department_given_a_duty_mobile_in_the_contacts_file_is_sent_its
     app_id = uuid.uuid4()
     await consume(store, case_opened(app_id, "u-f"), ev(PublicNoticeCompleted(application_id=app_id, result="无"), app_id, 4),
                   ev(DepartmentApproved(application_id=app_id, level=ReviewLevel.CONSTRUCTION_AUTHORITY,
-                                        department="yc-construction", opinion="同意"), app_id, 5),
+                                        department="yc-construction", opinion="同意", form_copies=0, deliver_to=""), app_id, 5),
                   moved(app_id, 6, ReviewLevel.HR_BUREAU, "yc-hr"))
     await run_reminders(store.pool, recorder_for(store), PLAN, CATALOGUE, CITY_REMINDER_DAY)
     row = await store.pool.fetchrow("SELECT to_e164, text FROM deliveries WHERE template = 'deadline_approaching'")

@@ -3,8 +3,8 @@ from datetime import date
 from contracts.application import Route
 from contracts.events import Outcome
 from services.eligibility.domain import assess
-from tests.fixtures.builders import (PLAN, change, change_in, landmark_applicant, normal_applicant,
-                                     skill_talent_applicant, transfer_applicant)
+from tests.fixtures.builders import (PLAN, attachment, change, change_in, landmark_applicant, normal_applicant,
+                                     skill_talent_applicant, transfer_applicant, with_attachments)
 
 
 def test_normal_route_applicant_is_eligible_without_interview():
@@ -30,7 +30,7 @@ def test_every_route_is_reported_with_its_reason():
 def test_declared_landmark_that_also_meets_normal_keeps_its_route_and_interview():
     app = change(normal_applicant(), route="landmark", landmark_achievements=[
         {"title": "国家优质工程奖", "obtained_on": "2019-11-01"}])
-    result = assess(app, PLAN)
+    result = assess(with_attachments(app, attachment("landmark_evidence")), PLAN)
     assert result.outcome == Outcome.ELIGIBLE_INTERVIEW_REQUIRED
     assert result.qualifying_routes == [Route.LANDMARK, Route.NORMAL]
 
@@ -57,3 +57,24 @@ def test_no_qualifying_route_fails_on_the_declared_route_code():
     result = assess(app, PLAN)
     assert result.outcome == Outcome.INELIGIBLE and result.qualifying_routes == []
     assert result.rules[0].code == "ROUTE_NORMAL" and not result.rules[0].passed
+
+
+def test_a_landmark_route_without_its_evidence_does_not_qualify_and_the_normal_route_is_used_without_interview():
+    app = change(normal_applicant(), route="landmark", landmark_achievements=[
+        {"title": "国家优质工程奖", "obtained_on": "2019-11-01"}])
+    result = assess(app, PLAN)
+    assert result.route_used == Route.NORMAL and result.outcome == Outcome.ELIGIBLE
+    landmark = next(r for r in result.routes if r.route == Route.LANDMARK)
+    assert not landmark.qualifies and "未上传标志性业绩佐证材料" in landmark.message_zh
+
+
+def test_a_skill_talent_filing_as_normal_is_listed_as_skill_talent():
+    app = with_attachments(change(normal_applicant(), skill_talent={"award": "china_skills_award",
+                                                                     "awarded_on": "2018-12-10"}),
+                           attachment("skill_evidence"))
+    result = assess(app, PLAN)
+    assert app.route == Route.NORMAL and result.route_used == Route.SKILL_TALENT
+    assert result.outcome == Outcome.ELIGIBLE
+    without_evidence = assess(change(app, attachments=[a for a in app.model_dump(mode="json")["attachments"]
+                                                       if a["kind"] != "skill_evidence"]), PLAN)
+    assert without_evidence.route_used == Route.NORMAL

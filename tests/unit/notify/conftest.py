@@ -31,4 +31,5 @@ def sample_fields() -> dict:
         "amount_yuan": 600, "due_by": datetime(2020, 10, 30, 17, 0), "bureau": "柯桥区人力资源和社会保障局",
         "committee": "浙江省建设工程技术人员正高级工程师职务任职资格评审委员会办公室",
         "deadline": date(2020, 8, 20), "waiting_cases": 3, "days_before": 3, "hotline": "0575-85224188",
+        "copies": 4, "deliver_to": "上虞区人力资源和社会保障局职称评审中心（上虞区曹娥街道嘉和路168号，电话82120302）",
     }

@@ -39,11 +39,17 @@ SAMPLES: dict[str, tuple[dict, str]] = {
     "ForwardedToCommittee": ({"application_id": str(APP_ID), "committee": "省正高工评委会办公室"}, "forwarded_to_committee"),
     "DeadlineApproaching": ({"recipient_org": "yc-hr", "recipient_phone": "13700002222", "deadline": "2020-09-19",
                              "waiting_cases": 4, "level": "hr_bureau"}, "deadline_approaching"),
+    "ObjectionResolved": ({"application_id": str(APP_ID), "number": 1, "upheld": True,
+                           "finding": "代表性业绩非本人主持"}, "objection_upheld"),
     "EligibilityAssessed": ({"application_id": str(APP_ID), "revision": 1, "outcome": "ineligible",
                              "qualifying_routes": [], "routes": [], "plan_id": "zj-sx-2020-zgj", "plan_version": "2020.1",
                              "rules": [{"code": "CE_HOURS", "passed": False, "message_zh": "2019年度继续教育学时不足90学时",
                                         "message_en": "CE hours"}], "summary": SUMMARY}, "eligibility_ineligible"),
 }
+
+
+OVERDUE = {"application_id": str(APP_ID), "level": "unit", "waiting_for": "u-1", "deadline": "2020-08-20",
+           "reason": "逾期未审核", "unit_org": "u-1"}
 
 
 def envelope(event_type: str, payload: dict, event_id: uuid.UUID | None = None) -> Envelope:

@@ -10,7 +10,7 @@ from services.notify.domain.compose import Outgoing, compose
 from services.notify.domain.recipients import Contact, RecipientKind
 from contracts.personal_data import contains_full_id
 from services.notify.domain.routing import route
-from notify_samples import APP_ID, SAMPLES, envelope, event
+from notify_samples import APP_ID, OVERDUE, SAMPLES, envelope, event
 
 APPLICANT = Contact(RecipientKind.APPLICANT, str(APP_ID), "张三", "13812345678")
 
@@ -97,3 +97,32 @@ def test_events_that_need_no_message_route_to_nothing(plan):
     quiet = [FeePaid(application_id=app, amount_yuan=0, paid_at="2020-09-01T00:00:00Z"),
              CaseClosed(application_id=app, final_status="withdrawn"), CaseMovedTo(application_id=app, acting=None)]
     assert [route(e, plan) for e in quiet] == [[], [], []]
+
+
+def test_a_case_closed_by_the_deadline_sweep_tells_the_applicant_and_the_unit(plan, catalogue):
+    env = envelope("ClosedOverdue", OVERDUE)
+    to_applicant, to_unit = route(decode(env), plan)
+    assert (to_applicant.template, to_applicant.recipient_kind, to_applicant.recipient_ref) == (
+        "closed_overdue", RecipientKind.APPLICANT, str(APP_ID))
+    assert (to_unit.template, to_unit.recipient_kind, to_unit.recipient_ref) == (
+        "closed_overdue_unit", RecipientKind.UNIT, "u-1")
+    text = compose(env.event_id, to_applicant, APPLICANT, catalogue).text
+    assert "逾期未审核" in text and "8月20日" in text and "用人单位审核" in text
+
+
+def test_a_dismissed_objection_tells_the_applicant_what_the_unit_found(plan, catalogue):
+    payload = {**SAMPLES["ObjectionResolved"][0], "upheld": False, "finding": "经核实署名无误"}
+    env = envelope("ObjectionResolved", payload)
+    [message] = route(decode(env), plan)
+    text = compose(env.event_id, message, APPLICANT, catalogue).text
+    assert message.template == "objection_dismissed" and "经核实署名无误" in text and "不成立" in text
+
+
+def test_a_city_level_case_is_not_recommended_by_the_city_hr_bureau_to_itself(plan, catalogue):
+    env = envelope("HRBureauRecommended", {"application_id": str(APP_ID), "bureau": plan.city_hr_bureau.org_id})
+    [message] = route(decode(env), plan)
+    text = compose(env.event_id, message, APPLICANT, catalogue).text
+    assert message.template == "recommended_city_level" and "推荐至市人力社保局" not in text
+    district = envelope("HRBureauRecommended", {"application_id": str(APP_ID), "bureau": "kq-hr"})
+    [message] = route(decode(district), plan)
+    assert "柯桥区人力资源和社会保障局审核推荐至市人力社保局" in compose(district.event_id, message, APPLICANT, catalogue).text

@@ -54,7 +54,7 @@ class Story:
     """A case driven command by command through decide + evolve, as the application layer would."""
 
     def __init__(self, s: ApplicationSummary | None = None, outcome: Outcome = Outcome.ELIGIBLE,
-                 now: datetime | None = None, plan=PLAN) -> None:
+                 now: datetime | None = None, plan=PLAN, route_used: Route | None = None) -> None:
         self.plan = plan
         self.summary = s or summary()
         self.id = uuid.uuid4()
@@ -62,7 +62,7 @@ class Story:
         self.now = now or at(2020, 7, 1)
         self.case: Case | None = None
         self.events: list = []
-        self.do(c.OpenCase(SYSTEM, self.id, 1, outcome, self.summary))
+        self.do(c.OpenCase(SYSTEM, self.id, 1, outcome, self.summary, route_used))
 
     def decide(self, command: c.Command, now: datetime | None = None) -> list:
         return decide(self.case, command, now=now or self.now, plan=self.plan)
@@ -82,7 +82,7 @@ class Story:
     def notice_completed(self) -> "Story":
         self.unit_passed()
         self.do(c.StartPublicNotice(self.who.unit, self.id, date(2020, 7, 6)))
-        self.now = at(2020, 7, 10, 17)
+        self.now = at(2020, 7, 13, 9)  # the 5th working day (7-10, a Friday) has ended
         self.do(c.CompletePublicNotice(self.who.unit, self.id, "公示期满无异议"))
         return self
 

@@ -24,7 +24,7 @@ def test_the_case_moves_up_the_chain_of_its_area_level_by_level():
     assert acting(story.case, PLAN) == Acting(level=ReviewLevel.CONSTRUCTION_AUTHORITY, org_id="kq-construction")
     story = Story(summary(area="keqiao")).unit_passed()
     story.do(c.StartPublicNotice(story.who.unit, story.id, story.now.date().replace(month=7, day=6)))
-    story.now = story.now.replace(day=10, hour=17)
+    story.now = story.now.replace(day=13, hour=9)
     [moved] = moves(story, c.CompletePublicNotice(story.who.unit, story.id, "公示期满无异议"))
     assert moved.acting == Acting(level=ReviewLevel.CONSTRUCTION_AUTHORITY, org_id="kq-construction")
     story = Story(summary(area="keqiao")).ca_passed()

@@ -16,13 +16,13 @@ HR_BUREAU = DEPARTMENT | {"schedule_interview", "record_interview", "recommend"}
 EXPECTED: dict[Role, set[str]] = {
     Role.APPLICANT: {"read", "add_archive_entry"},
     Role.UNIT: {"read", "read_history", "approve_archive_entry", "reject_archive_entry", "unit_pass",
-                "unit_not_pass", "start_notice", "record_objection", "complete_notice", "return",
+                "unit_not_pass", "start_notice", "record_objection", "resolve_objection", "complete_notice", "return",
                 "export_notice_table"},
     Role.CONSTRUCTION_AUTHORITY: DEPARTMENT,
     Role.HR_BUREAU: HR_BUREAU,
     Role.CITY_HR_BUREAU: HR_BUREAU | {"forward", "request_fee", "record_fee_payment"},
     Role.AUDITOR: {"read", "read_history", "export_notice_table", "export_roster"},
-    Role.SYSTEM: {"read", "open_case", "close_withdrawn", "record_fee_payment"},
+    Role.SYSTEM: {"read", "open_case", "close_withdrawn", "record_fee_payment", "close_overdue"},
 }
 TARGET = Scope(person_ref="person-1", unit_org="unit-yc-1", area="yuecheng")
 INSIDE = {

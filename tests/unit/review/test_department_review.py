@@ -1,7 +1,8 @@
 import pytest
 
 from contracts.errors import Conflict, Forbidden, InvalidInput
-from contracts.events import CaseClosed, DepartmentApproved, DepartmentRejected, FeeOptionSet, ReviewLevel
+from contracts.application import Route
+from contracts.events import CaseClosed, DepartmentApproved, DepartmentRejected, FeeOptionSet, Outcome, ReviewLevel
 from services.review.domain import commands as c
 from services.review.domain.case import Stage
 
@@ -32,13 +33,16 @@ def test_setting_the_same_fee_option_twice_is_refused():
     assert refused.value.code == "FEE_OPTION_UNCHANGED"
 
 
-def test_switching_back_to_charging_blocks_the_department_again():
+def test_once_no_charge_is_set_no_level_can_set_charging_again_in_the_review_stage():
     story = Story().notice_completed()
     story.do(c.SetFeeOption(story.who.ca, story.id, charge=False))
-    story.do(c.SetFeeOption(story.who.ca, story.id, charge=True))
     with pytest.raises(Conflict) as refused:
-        story.decide(c.DepartmentPass(story.who.ca, story.id, "同意"))
-    assert refused.value.code == "FEE_OPTION_NOT_SET"
+        story.decide(c.SetFeeOption(story.who.ca, story.id, charge=True))
+    assert refused.value.code == "REVIEW_IS_FREE" and "审核环节不得收取任何费用" in refused.value.message_zh
+    story.do(c.DepartmentPass(story.who.ca, story.id, "同意"))
+    with pytest.raises(Conflict) as refused:  # the HR bureau's own switch still says 收费, but the stage is free
+        story.decide(c.SetFeeOption(story.who.hr, story.id, charge=True))
+    assert refused.value.code == "REVIEW_IS_FREE"
 
 
 def test_the_construction_authority_passes_to_the_hr_bureau():
@@ -46,8 +50,20 @@ def test_the_construction_authority_passes_to_the_hr_bureau():
     story.do(c.SetFeeOption(story.who.ca, story.id, charge=False))
     events = story.do(c.DepartmentPass(story.who.ca, story.id, "资历符合"))
     assert events == [DepartmentApproved(application_id=story.id, level=ReviewLevel.CONSTRUCTION_AUTHORITY,
-                                         department="yc-construction", opinion="资历符合")]
+                                         department="yc-construction", opinion="资历符合", form_copies=0,
+                                         deliver_to="")]
     assert story.case.stage == Stage.AT_HR_BUREAU
+
+
+def test_the_hr_bureaus_pass_tells_how_many_evaluation_forms_to_bring_and_where():
+    story = Story().ca_passed()
+    story.do(c.SetFeeOption(story.who.hr, story.id, charge=False))
+    [passed] = story.do(c.DepartmentPass(story.who.hr, story.id, "同意"))
+    assert passed.form_copies == 3 and passed.deliver_to.startswith("越城区人力资源和社会保障局人事管理科（越城区北海街道马臻路45号")
+    interviewed = Story(summary(route=Route.TRANSFER), outcome=Outcome.ELIGIBLE_INTERVIEW_REQUIRED).ca_passed()
+    interviewed.do(c.SetFeeOption(interviewed.who.hr, interviewed.id, charge=False))
+    [passed] = interviewed.do(c.DepartmentPass(interviewed.who.hr, interviewed.id, "同意"))
+    assert passed.form_copies == 4  # 参加面试人员4份
 
 
 def test_the_hr_bureau_fee_option_is_its_own():

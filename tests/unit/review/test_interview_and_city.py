@@ -88,10 +88,11 @@ def test_the_city_may_return_or_reject_at_its_aggregation_without_a_fee_option()
 
 def test_the_fee_is_requested_after_forwarding_and_paid_once():
     story = Story().forwarded()
-    events = story.do(c.RequestFee(story.who.city, story.id))
-    assert events == [FeeRequested(application_id=story.id, amount_yuan=600, due_by=story.now + timedelta(days=10))]
+    due = story.now + timedelta(days=10)
+    events = story.do(c.RequestFee(story.who.city, story.id, 600, due))
+    assert events == [FeeRequested(application_id=story.id, amount_yuan=600, due_by=due)]
     with pytest.raises(Conflict):
-        story.decide(c.RequestFee(story.who.city, story.id))
+        story.decide(c.RequestFee(story.who.city, story.id, 600, due))
     paid = story.do(c.RecordFeePayment(story.who.city, story.id, 600, story.now, "R-1"))
     assert paid == [FeePaid(application_id=story.id, amount_yuan=600, paid_at=story.now, receipt="R-1")]
     with pytest.raises(Conflict) as refused:
@@ -101,7 +102,7 @@ def test_the_fee_is_requested_after_forwarding_and_paid_once():
 
 def test_a_fee_cannot_be_requested_before_forwarding_nor_paid_before_requested():
     with pytest.raises(Conflict):
-        (s := Story().at_city()).decide(c.RequestFee(s.who.city, s.id))
+        (s := Story().at_city()).decide(c.RequestFee(s.who.city, s.id, 600, s.now + timedelta(days=3)))
     with pytest.raises(Conflict) as refused:
         (s := Story().forwarded()).decide(c.RecordFeePayment(s.who.city, s.id, 600, s.now))
     assert refused.value.code == "FEE_NOT_REQUESTED"
@@ -109,8 +110,22 @@ def test_a_fee_cannot_be_requested_before_forwarding_nor_paid_before_requested()
 
 def test_a_wrong_amount_or_a_future_payment_is_refused():
     story = Story().forwarded()
-    story.do(c.RequestFee(story.who.city, story.id))
+    story.do(c.RequestFee(story.who.city, story.id, 600, story.now + timedelta(days=3)))
     with pytest.raises(InvalidInput):
         story.decide(c.RecordFeePayment(story.who.city, story.id, 500, story.now))
     with pytest.raises(InvalidInput):
         story.decide(c.RecordFeePayment(story.who.city, story.id, 600, story.now + timedelta(days=1)))
+
+
+def test_the_fee_amount_and_due_time_are_what_the_city_hr_bureau_set_in_its_request():
+    story = Story().forwarded()
+    due = story.now + timedelta(days=5, hours=3)
+    [requested] = story.do(c.RequestFee(story.who.city, story.id, 480, due))
+    assert (requested.amount_yuan, requested.due_by) == (480, due)  # nothing taken from the plan
+
+
+@pytest.mark.parametrize("amount, due_in", [(0, 3), (-5, 3), (600, 0), (600, -1)])
+def test_a_fee_request_without_a_positive_amount_or_a_future_due_time_is_refused(amount, due_in):
+    story = Story().forwarded()
+    with pytest.raises(InvalidInput):
+        story.decide(c.RequestFee(story.who.city, story.id, amount, story.now + timedelta(days=due_in)))

@@ -71,7 +71,7 @@ def _command(story: Story, kind: str, pick: int, blank: bool) -> c.Command:
         "interview_fail": lambda: c.RecordInterviewResult(who, i, False, text),
         "recommend": lambda: c.RecommendToCity(who, i, text),
         "forward": lambda: c.ForwardToCommittee(story.who.city, i, "b"),
-        "request_fee": lambda: c.RequestFee(story.who.city, i),
+        "request_fee": lambda: c.RequestFee(story.who.city, i, 600, story.now + timedelta(days=10)),
         "pay": lambda: c.RecordFeePayment(story.who.city, i, story.case.fee_requested or 600, story.now),
         "resubmit": lambda: c.OpenCase(SYSTEM, i, story.case.revision + 1, Outcome.ELIGIBLE, story.summary),
         "withdraw": lambda: c.CloseWithdrawn(SYSTEM, i, text),
@@ -125,7 +125,7 @@ def test_a_returned_case_can_always_be_resubmitted(story, script):
 @settings(max_examples=100, deadline=None)
 @given(level=st.sampled_from(["unit", "notice", "ca", "hr", "city"]), route=st.sampled_from(list(Route)),
        section=st.sampled_from(["papers", "ce_certificates", "appointment_letters", "other"]))
-def test_a_return_at_any_level_leads_back_to_the_unit(level, route, section):
+def test_a_return_at_any_level_leads_back_to_the_level_that_returned_it(level, route, section):
     story = Story(summary(route=route))
     who = {"unit": story.who.unit, "notice": story.who.unit, "ca": story.who.ca, "hr": story.who.hr,
            "city": story.who.city}[level]
@@ -135,4 +135,6 @@ def test_a_return_at_any_level_leads_back_to_the_unit(level, route, section):
         story.do(c.SetFeeOption(who, story.id, False))
     story.do(c.ReturnForRevision(who, story.id, "请修改", (ReturnedSection(section=section, reason="不清晰"),)))
     story.do(c.OpenCase(SYSTEM, story.id, 2, Outcome.ELIGIBLE, story.summary), now=at(2020, 9, 30))
-    assert story.case.stage == Stage.AT_UNIT and story.case.revision == 2
+    back_to = {"unit": Stage.AT_UNIT, "notice": Stage.AT_UNIT, "ca": Stage.AT_CONSTRUCTION_AUTHORITY,
+               "hr": Stage.AT_HR_BUREAU, "city": Stage.AT_CITY}[level]
+    assert story.case.stage == back_to and story.case.revision == 2

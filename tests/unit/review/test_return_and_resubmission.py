@@ -8,7 +8,7 @@ from services.review.domain import commands as c
 from services.review.domain.case import Stage
 from services.review.domain.transitions import fold
 
-from .builders import SECTIONS, SYSTEM, Story
+from .builders import SECTIONS, SYSTEM, Story, at
 
 
 def _resubmit(story: Story, revision: int = 2, outcome: Outcome = Outcome.ELIGIBLE):
@@ -46,19 +46,26 @@ def test_the_level_of_a_return_follows_the_stage():
     assert events[0].level == ReviewLevel.HR_BUREAU
 
 
-def test_a_resubmission_starts_again_at_the_unit_and_keeps_the_whole_history():
+def test_a_correction_returned_by_a_department_goes_back_to_that_department_and_keeps_the_whole_history():
     story = Story().ca_passed()
     story.do(c.SetFeeOption(story.who.hr, story.id, charge=False))
     story.do(c.ReturnForRevision(story.who.hr, story.id, "学时证明模糊", SECTIONS))
     before = story.case.history
     _resubmit(story)
-    assert story.case.stage == Stage.AT_UNIT and story.case.revision == 2
+    assert story.case.stage == Stage.AT_HR_BUREAU and story.case.revision == 2
     assert story.case.history[: len(before)] == before and isinstance(story.case.history[-1], CaseOpened)
-    assert story.case.notice_starts_on is None  # the notice must run again
+    assert story.case.notice_ends_on is not None  # the unit's pass and notice stand
     assert story.case.fee_waived(ReviewLevel.HR_BUREAU)  # the department's choice stands
-    story.unit_passed()
-    story.do(c.StartPublicNotice(story.who.unit, story.id, date(2020, 7, 13)))
-    assert story.case.stage == Stage.PUBLIC_NOTICE
+    # after the unit deadline the department can still decide: the case is not stranded at the unit
+    story.do(c.DepartmentPass(story.who.hr, story.id, "学时证明清晰"), now=at(2020, 9, 1))
+    assert story.case.stage == Stage.AWAITING_RECOMMENDATION
+
+
+def test_a_correction_returned_by_the_unit_starts_again_at_the_unit_and_the_notice_runs_again():
+    story = Story().unit_passed()
+    story.do(c.ReturnForRevision(story.who.unit, story.id, "补充", SECTIONS))
+    _resubmit(story)
+    assert story.case.stage == Stage.AT_UNIT and story.case.notice_starts_on is None
 
 
 def test_a_resubmission_of_an_old_revision_is_refused():
@@ -103,3 +110,17 @@ def test_a_foreign_event_is_not_folded_silently():
     story = Story()
     with pytest.raises(TypeError):
         fold([UnitAuthorized(unit_id="u", unit_name="u", operator_name="o", operator_phone="1")], story.case)
+
+
+def test_every_level_sees_the_current_results_of_the_rules_it_checks_again_recomputed_on_resubmission():
+    from contracts.events import RuleResult
+    short = RuleResult(code="CE_HOURS", passed=False, message_zh="2019年度行业公需科目10学时", message_en="short")
+    made_up = short.model_copy(update={"passed": True, "message_zh": "学时符合"})
+    other = RuleResult(code="PLEDGE_SIGNED", passed=True, message_zh="已签署", message_en="signed")
+    story = Story()
+    story.case = None
+    story.do(c.OpenCase(SYSTEM, story.id, 1, Outcome.INELIGIBLE, story.summary, None, (short, other)))
+    assert story.case.checks == (short,)  # only what the levels check again: 资历、考核、学时、评聘结合
+    story.do(c.ReturnForRevision(story.who.unit, story.id, "补学时", SECTIONS))
+    story.do(c.OpenCase(SYSTEM, story.id, 2, Outcome.ELIGIBLE, story.summary, None, (made_up, other)))
+    assert story.case.checks == (made_up,) and story.case.eligible

@@ -56,7 +56,8 @@ def test_a_receiving_units_roster_and_the_merged_city_roster():
     merged = roster_rows(cases, PLAN)
     assert [row[1] for row in merged] == ["柯桥乙", "越城丙", "越城甲"]
     assert merged[0] == [1, "柯桥乙", "330602********1234", "keqiao-u公司", "柯桥区人力资源和社会保障局", "正常申报",
-                         "建筑结构", "否", "2020-07-01 10:02"]
+                         "建筑结构", "否", "2020-07-01 10:02", 3,
+                         "柯桥区人力资源和社会保障局专业技术人员管理科（柯桥区纺都路1066号公共服务大楼，电话84126032）"]
     assert merged[2][5:8] == ["标志性业绩", "建筑结构", "是"]
 
 
@@ -64,8 +65,19 @@ def test_the_public_notice_table_lists_the_units_cases_under_notice():
     story = Story().unit_passed()
     story.do(c.StartPublicNotice(story.who.unit, story.id, date(2020, 7, 6)))
     rows = notice_rows([story.case, Story().case], "unit-yc-1", {story.id: ["镜湖大桥", "越王路改造"]})
-    assert rows == [[1, "张三", "unit-yc-1公司", "建筑结构", "正常申报", "正高级工程师", "镜湖大桥；越王路改造",
-                     "2020-07-06至2020-07-10"]]
+    assert rows == [[1, "张三", "unit-yc-1公司", "建筑结构", "正常申报", "正高级工程师", "", "镜湖大桥；越王路改造", "",
+                     "2020-07-06至2020-07-10"]]  # a summary without the 公示表 facts: archive titles serve
+
+
+def test_the_public_notice_table_shows_the_current_title_with_its_dates_the_cited_and_the_landmark_achievements():
+    s = summary().model_copy(update={
+        "current_title": "高级工程师", "current_title_qualified_on": date(2012, 11, 20),
+        "current_title_appointed_on": date(2013, 1, 1), "cited_achievements": ["镜湖大桥"],
+        "landmark_achievements": ["国家优质工程奖"]})
+    story = Story(s).unit_passed()
+    story.do(c.StartPublicNotice(story.who.unit, story.id, date(2020, 7, 6)))
+    [row] = notice_rows([story.case], "unit-yc-1", {story.id: ["镜湖大桥", "另一项已审核但未引用的业绩"]})
+    assert row[6:9] == ["高级工程师（2012-11-20取得资格，2013-01-01聘任）", "镜湖大桥", "国家优质工程奖"]
 
 
 def test_csv_has_chinese_headers_and_a_bom_for_excel():
@@ -82,3 +94,26 @@ def test_the_workbook_has_the_headers_and_rows_in_order():
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert values[0] == ROSTER_HEADERS and [v[1] for v in values[1:]] == ["乙", "甲"]
     assert to_csv(rows, NOTICE_HEADERS)  # any header set works
+
+
+def _at_city(name: str, declared: Route, used: Route, outcome=None) -> "Story":
+    from contracts.events import Outcome
+    interview = used in (Route.TRANSFER, Route.LANDMARK)
+    story = Story(summary(route=declared, name=name, unit_id=f"u-{name}"), route_used=used,
+                  outcome=outcome or (Outcome.ELIGIBLE_INTERVIEW_REQUIRED if interview else Outcome.ELIGIBLE))
+    return story.at_city()
+
+
+def test_the_roster_lists_and_orders_each_applicant_by_the_route_used_not_the_route_declared():
+    skill = _at_city("技能", Route.NORMAL, Route.SKILL_TALENT)  # files as 正常申报, listed as 技能人才
+    transfer_as_normal = _at_city("转正常", Route.TRANSFER, Route.NORMAL)
+    normal_as_landmark = _at_city("正常转标志", Route.NORMAL, Route.LANDMARK)
+    rows = roster_rows([skill.case, normal_as_landmark.case, transfer_as_normal.case], PLAN)
+    assert [(r[1], r[5], r[7]) for r in rows] == [("转正常", "正常申报", "否"), ("正常转标志", "标志性业绩", "是"),
+                                                 ("技能", "技能人才", "否")]
+
+
+def test_the_interview_follows_the_route_used():
+    assert not Story(summary(route=Route.TRANSFER), route_used=Route.NORMAL).case.interview_required
+    assert Story(summary(route=Route.NORMAL), route_used=Route.LANDMARK).case.interview_required
+    assert Story(summary(route=Route.TRANSFER)).case.interview_required  # history before route_used: declared
