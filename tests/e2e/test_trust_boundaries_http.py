@@ -2,6 +2,7 @@
 input and Idempotency-Key scope (ARCHITECTURE.md "Trust boundaries")."""
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -12,7 +13,7 @@ import pytest
 
 from contracts.envelope import Role
 from plumbing.auth import DEV_JWT_SECRET
-from tests.e2e.api import applicant_token, submit_body, token, with_new_id
+from tests.e2e.api import applicant_token, submit_body, token, with_approved_archive, with_new_id
 from tests.fixtures.builders import ID_NUMBER, normal_applicant
 
 OTHER_ID = "110101198003070017"
@@ -70,10 +71,23 @@ async def _file(client, stack, app, id_number, **headers):
                              headers={**applicant_token(id_number), **headers})
 
 
+async def _poll(probe, timeout: float = 45):
+    for _ in range(int(timeout / 0.3)):
+        if result := await probe():
+            return result
+        await asyncio.sleep(0.3)
+    raise AssertionError("condition not met")
+
+
+async def _citable(client, stack, id_number: str):
+    """A fresh application citing entries of the applicant's approved archive (its unit authorised)."""
+    return await with_approved_archive(client, stack, with_new_id(normal_applicant()), id_number, _poll)
+
+
 @pytest.fixture(scope="module")
 async def filed(stack):
-    app = with_new_id(normal_applicant()).model_copy(update={"achievements": []})
     async with httpx.AsyncClient(timeout=30) as client:
+        app = await _citable(client, stack, ID_NUMBER)
         answer = await _file(client, stack, app, ID_NUMBER)
         assert answer.status_code == 201, answer.text
     return app
@@ -139,8 +153,8 @@ async def test_malformed_filings_are_refused_with_a_bilingual_422_naming_the_fie
 
 
 async def test_a_full_width_id_number_is_the_same_number(stack):
-    app = with_new_id(normal_applicant()).model_copy(update={"achievements": []})
     async with httpx.AsyncClient(timeout=30) as client:
+        app = await _citable(client, stack, ID_NUMBER)
         body = submit_body(app, ID_NUMBER.translate(FULL_WIDTH))
         foreign = await client.post(f"{stack.url('intake')}/applications", json=body, headers=applicant_token(OTHER_ID))
         assert foreign.status_code == 403 and foreign.json()["code"] == "FORBIDDEN"
@@ -173,9 +187,8 @@ async def test_review_decisions_have_typed_bodies_that_refuse_unknown_fields(sta
 
 async def test_an_idempotency_key_belongs_to_its_caller(stack):
     key = {"Idempotency-Key": f"shared-{uuid.uuid4()}"}
-    mine = with_new_id(normal_applicant()).model_copy(update={"achievements": []})
-    theirs = with_new_id(normal_applicant()).model_copy(update={"achievements": []})
     async with httpx.AsyncClient(timeout=30) as client:
+        mine, theirs = await _citable(client, stack, ID_NUMBER), await _citable(client, stack, OTHER_ID)
         first = await _file(client, stack, mine, ID_NUMBER, **key)
         second = await _file(client, stack, theirs, OTHER_ID, **key)
         assert (first.status_code, second.status_code) == (201, 201), second.text
