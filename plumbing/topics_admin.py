@@ -28,8 +28,9 @@ def ensure_topics(bootstrap: str) -> list[str]:
 
 
 if __name__ == "__main__":
-    import os
     import sys
 
-    names = ensure_topics(os.environ.get("ZC_KAFKA_BOOTSTRAP", "127.0.0.1:9092"))
+    from plumbing.settings import kafka_bootstrap
+
+    names = ensure_topics(kafka_bootstrap())
     print(f"[topics] created {len(names)}: {', '.join(names) or '-'}", file=sys.stderr)

@@ -28,10 +28,10 @@ from plumbing.db import open_pool
 from plumbing.eventstore import EventStore, NewEvent
 from plumbing.kafka import build_broker, subscribe
 from plumbing.relay import OutboxRelay
-from plumbing.settings import with_database
+from plumbing.settings import database_url, kafka_bootstrap, with_database
 
-DB = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:55432/postgres")
-KAFKA = os.environ.get("ZC_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+DB = database_url()  # DATABASE_URL, else the stack on ZC_PG_PORT
+KAFKA = kafka_bootstrap()  # ZC_KAFKA_BOOTSTRAP, else the broker on ZC_KAFKA_PORT
 RUN = uuid.uuid4().hex[:6]
 REPORTS = Path(__file__).resolve().parents[1] / "reports"
 
