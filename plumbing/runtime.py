@@ -16,7 +16,9 @@ from plumbing.consumer import Handler, IdempotentConsumer
 from plumbing.db import open_pool
 from plumbing.eventstore import EventStore
 from plumbing.kafka import build_broker, subscribe
+from plumbing.kafka_lag import LagReader
 from plumbing.logging import get_logger
+from plumbing.metrics import Metrics
 from plumbing.relay import OutboxRelay
 from plumbing.settings import ServiceSettings
 
@@ -41,13 +43,20 @@ class Runtime:
     # Extra hooks of a service (e.g. notify's dispatcher), run after start / before stop.
     on_started: list[Callable] = field(default_factory=list)
     on_stopping: list[Callable] = field(default_factory=list)
+    metrics: Metrics | None = None
+    groups: dict[str, list[str]] = field(default_factory=dict)  # consumer group -> topics (for lag)
     _tasks: list[asyncio.Task] = field(default_factory=list)
     _broker: object | None = None
+    _lag: LagReader | None = None
+
+    def __post_init__(self) -> None:
+        self.metrics = Metrics(self.settings.service)
 
     async def start(self) -> None:
         s = self.settings
         self.pool = await open_pool(s.database_url, s.database, extra_schema=self.extra_schema)
         self.store = EventStore(self.pool)
+        self.metrics.time_appends(self.store)
         self.relay = OutboxRelay(s.dsn, s.kafka_bootstrap, batch=s.relay_batch)
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{s.service}-relay"))
         if self.subscriptions:
@@ -55,8 +64,9 @@ class Runtime:
             for i, sub in enumerate(self.subscriptions):
                 consumer = IdempotentConsumer(f"{s.service}-{i}", self.pool, sub.handler,
                                               dead_letter_topic=topics.dead_letter(), wants=sub.wants)
-                subscribe(self._broker, consumer, sub.topics, group_id=f"{topics._prefix()}-{s.service}-{i}",
-                          max_records=s.consumer_batch)
+                group = f"{topics._prefix()}-{s.service}-{i}"
+                self.groups[group] = list(sub.topics)
+                subscribe(self._broker, consumer, sub.topics, group_id=group, max_records=s.consumer_batch)
             await self._broker.start()
         for hook in self.on_started:
             await hook(self)
@@ -69,11 +79,18 @@ class Runtime:
             await self._broker.stop()
         if self.relay:
             self.relay.stop()
+        if self._lag:
+            await self._lag.close()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await asyncio.wait_for(task, 10)
         if self.pool:
             await self.pool.close()
+
+    async def consumer_lag(self) -> dict[tuple[str, str, int], int] | None:
+        if self._lag is None:
+            self._lag = LagReader(self.settings.kafka_bootstrap, self.groups)
+        return await self._lag.read()
 
     def spawn(self, coro, name: str) -> asyncio.Task:
         task = asyncio.create_task(coro, name=name)
@@ -112,6 +129,7 @@ def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI
     """A FastAPI app whose lifespan starts/stops the runtime, with health probes and error bodies."""
     from plumbing.audit import install_audit
     from plumbing.http import install_correlation, install_error_handlers, install_health
+    from plumbing.metrics import install_metrics
 
     app = FastAPI(title=title, description=description, lifespan=runtime.lifespan())
     app.state.runtime = runtime
@@ -120,6 +138,7 @@ def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI
     install_health(app, {"postgresql": runtime.check_db, "kafka": runtime.check_kafka,
                          "workers": runtime.check_workers})
     install_audit(app, runtime)
+    install_metrics(app, runtime.metrics, lambda: runtime.pool, runtime.consumer_lag)
     return app
 
 

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from contracts import topics
 from contracts.plan import load_plan
 from plumbing import clock
+from plumbing.metrics import GaugeQuery
 from plumbing.runtime import Runtime, Subscription, build_app
 from services.notify.adapters.gateway_http import HttpSmsGateway
 from services.notify.adapters.gateway_recording import RecordingGateway
@@ -36,6 +37,10 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     catalogue = load_catalogue(read_catalogue_text(plan.plan_id))  # a broken template stops start-up
     departments = department_contacts(read_department_contacts(settings.notify_department_contacts), plan)
     runtime = Runtime(settings, extra_schema=TABLES)
+    runtime.metrics.add_query(GaugeQuery(
+        "zc_sms_deliveries", "SMS deliveries by status (pending includes those held by quiet hours or rate limits)",
+        "SELECT status, count(*) FROM deliveries GROUP BY status", ("status",),
+        defaults=(("pending",), ("sent",), ("failed",))))
 
     async def on_event(conn, envelope):
         await when_case_moves_track_waiting(plan, conn, envelope)
