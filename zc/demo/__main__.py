@@ -74,7 +74,7 @@ def report(season: Season, finals: dict, sms: dict, reminders: list[dict], expor
     console.print("\n[bold]导出 / exports[/bold]: " + ", ".join(exports))
     console.print("[bold]API 文档 / API docs[/bold]: " + "  ".join(f"{s} {url(s)}/docs" for s in
                                                                   ("intake", "eligibility", "review", "notify")))
-    console.print(f"Kafka {kafka_bootstrap()} (topics zc.*.v1) · PostgreSQL {urlsplit(database_url()).netloc} "
+    console.print(f"Kafka {kafka_bootstrap()} (topics zc.*.v1) · PostgreSQL {urlsplit(database_url()).hostname}:{urlsplit(database_url()).port} "
                   "(zc_intake, zc_eligibility, zc_review, zc_notify) · metrics: "
                   + "  ".join(f"{url(s)}/metrics" for s in ("intake", "eligibility", "review", "notify"))
                   + " · `make down` stops everything")
