@@ -4,13 +4,13 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: up down test test-unit bench venv infra-up status demo lock
+.PHONY: up down test test-unit bench chaos venv infra-up status demo lock
 
 up: venv infra-up           ## install, start PostgreSQL + Kafka + the four services, run the demo season
 	infra/stack.sh services-up
 	$(PY) -m zc.demo
 
-down:                       ## stop what `make up` started
+down:                       ## stop what `make up` started (the season clock file is kept)
 	infra/stack.sh down
 
 test: venv                  ## install, start what the tests need, run every test, stop what was started
@@ -22,7 +22,10 @@ test-unit: venv             ## pure tests only: no PostgreSQL, no Kafka
 bench: venv infra-up        ## throughput and latency figures, written to reports/
 	$(PY) -m zc.bench
 
-status:
+chaos: venv infra-up        ## faults under load (kill -9, Kafka/PostgreSQL restarts, SMS faults, poisons): a table, exit 1 on loss
+	$(PY) -m zc.chaos
+
+status:                     ## PostgreSQL, Kafka, and the supervised services (running, ready, port)
 	infra/stack.sh status
 
 infra-up: venv

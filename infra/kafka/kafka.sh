@@ -28,10 +28,15 @@ install() {
 }
 
 running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+# The port the running broker was started on (it may differ from the $port asked for now).
+actual_port() { cat "$run/kafka.port" 2>/dev/null || echo "$port"; }
 
 start() {
   install
-  if running; then say "already running (pid $(cat "$pidfile")) on 127.0.0.1:$port"; return 0; fi
+  if running; then
+    [ "$(actual_port)" = "$port" ] || die "this worktree's broker already runs on port $(actual_port), not $port: stop it first (make down) or set ZC_KAFKA_PORT=$(actual_port)"
+    say "already running (pid $(cat "$pidfile")) on 127.0.0.1:$port"; return 0
+  fi
   if port_open "$port"; then die "port $port is taken by another process; set ZC_KAFKA_PORT"; fi
   mkdir -p "$run/data" "$run/logs"
   sed -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$cport#g" -e "s#@DATA_DIR@#$run/data#g" \
@@ -47,6 +52,7 @@ start() {
   fi
   nohup java -cp "$cp" "${jvm[@]}" kafka.Kafka "$run/server.properties" >"$run/logs/stdout.log" 2>&1 &
   echo $! > "$pidfile"
+  echo "$port" > "$run/kafka.port"
   for _ in $(seq 1 120); do
     if port_open "$port"; then say "started (pid $(cat "$pidfile")) on 127.0.0.1:$port"; return 0; fi
     running || { tail -n 30 "$run/logs/stdout.log" >&2; die "broker exited; see $run/logs"; }
@@ -63,7 +69,7 @@ stop() {
   kill -9 "$pid" 2>/dev/null || true; rm -f "$pidfile"; say "killed after 30 s"
 }
 
-status() { if running; then echo "kafka: running (pid $(cat "$pidfile")) 127.0.0.1:$port"; else echo "kafka: stopped"; fi; }
+status() { if running; then echo "kafka: running (pid $(cat "$pidfile")) 127.0.0.1:$(actual_port)"; else echo "kafka: stopped"; fi; }
 
 case "${1:-}" in
   install) install ;; start) start ;; stop) stop ;; status) status ;;
