@@ -91,9 +91,10 @@ def poison(name: str, value: bytes | None, *, topic: str = "applications", needs
     return Fault(f"poison: {name}", "poison", produce, poisons=1, needs=needs)
 
 
-# The largest record the broker takes (message.max.bytes 1 MiB): its dead-letter copy is larger
-# still, so the relay that must publish it cannot; without parking (issue 8) that outbox is wedged.
-OVERSIZED = b'{"event_id": "' + b"x" * 1_000_000 + b'"}'
+# Nearly the largest record the broker takes (message.max.bytes 1 MiB + 12): the consumer's
+# dead-letter copy adds the error and the record's coordinates, so it no longer fits the relay's
+# producer (max.request.size 1 MiB). Without parking (issue 8) that outbox is wedged behind it.
+OVERSIZED = b'{"event_id": "' + b"x" * 1_048_300 + b'"}'
 DEEP = b"[" * 100_000 + b"]" * 100_000
 CONTROL_BYTES = b'{"event_id": "\x00\x01\x02", "payload": "\xff\xfe\x1b[31m"}'
 WRONG_SHAPE = json.dumps({"event_id": str(uuid.uuid4()), "event_type": "ApplicationSubmitted",
@@ -107,8 +108,10 @@ def full() -> list[Fault]:
             sms("stalling (answers after the 2 s timeout)", {"delay_ms": 3000, "delay_next": 6}),
             sms("rate-limiting (HTTP 429, Retry-After 1)", {"fail_next": 12, "status": 429, "retry_after": "1"}),
             poison("tombstone (null value)", None), poison("control bytes, invalid UTF-8", CONTROL_BYTES),
-            poison("JSON nested 100,000 deep", DEEP), poison("an envelope of the wrong shape", WRONG_SHAPE),
-            poison("1 MB record (broker maximum)", OVERSIZED, needs="issue 8 (outbox parking)")]
+            poison("an envelope of the wrong shape", WRONG_SHAPE),
+            # Last: on a branch without issue 8 these wedge a pipeline, and every later phase with it.
+            poison("1 MB record (broker maximum)", OVERSIZED, needs="issue 8 (outbox parking)"),
+            poison("JSON nested 100,000 deep", DEEP, needs="issue 8 (decoding limits)")]
 
 
 def short() -> list[Fault]:

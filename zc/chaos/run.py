@@ -134,7 +134,10 @@ async def run(faults: list[Fault], sizes: Sizes, *, say=print, keep: bool = Fals
                 rows.append(Row(fault.name, note=reason))
                 continue
             say(f"chaos: {fault.name} …")
+            wedged = [r.fault for r in rows if r.stuck]
             rows.append(await run_phase(stack, load, fault, sizes))
+            if wedged:  # its own verdict cannot be told apart from the earlier fault's
+                rows[-1].note = f"after unrecovered {wedged[0]!r}; " + rows[-1].note
             say(f"chaos: {rows[-1]}")
             # The next phase starts on a ready stack (a restart of Kafka or PostgreSQL included).
             await asyncio.to_thread(stack.supervisor.wait_ready, None, 120)
