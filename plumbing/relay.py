@@ -90,8 +90,10 @@ class OutboxRelay:
                 except (KafkaError, asyncio.TimeoutError) as exc:
                     # Kafka unreachable or a topic missing: nothing was marked, so retry later.
                     log.warning("relay.publish_failed", error=repr(exc))
-                    await asyncio.sleep(1)
-                    continue
+                    # (issue 14) A failed batch breaks an idempotent producer's sequence numbers
+                    # (OutOfOrderSequenceNumber for ever after a broker restart, found by make chaos):
+                    # end the session; keep_running starts a new one with a new producer.
+                    raise
                 if sent < self.batch:
                     await nap(self._wake, self.idle_wait, clear=True)
         finally:

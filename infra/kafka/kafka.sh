@@ -12,6 +12,8 @@ cport=${ZC_KAFKA_CONTROLLER_PORT:-9093}
 libs=${ZC_KAFKA_LIBS:-$root/infra/.cache/kafka-libs-$(sha256sum "$here/pom.xml" | cut -c1-12)}
 run=$root/infra/.run/kafka
 pidfile=$run/kafka.pid
+# A loaded 2-core machine can take well over a minute to bring the JVM and the KRaft node up.
+start_timeout=${ZC_KAFKA_START_TIMEOUT:-180}
 
 say() { printf '[kafka] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
@@ -53,12 +55,12 @@ start() {
   nohup java -cp "$cp" "${jvm[@]}" kafka.Kafka "$run/server.properties" >"$run/logs/stdout.log" 2>&1 &
   echo $! > "$pidfile"
   echo "$port" > "$run/kafka.port"
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 $((start_timeout * 2))); do
     if port_open "$port"; then say "started (pid $(cat "$pidfile")) on 127.0.0.1:$port"; return 0; fi
     running || { tail -n 30 "$run/logs/stdout.log" >&2; die "broker exited; see $run/logs"; }
     sleep 0.5
   done
-  die "broker did not open port $port within 60 s; see $run/logs"
+  die "broker did not open port $port within $start_timeout s (ZC_KAFKA_START_TIMEOUT); see $run/logs"
 }
 
 stop() {

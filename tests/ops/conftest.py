@@ -11,10 +11,11 @@ from zc.chaos.stack import ChaosStack
 
 
 @pytest.fixture(scope="session")
-def supervised():
+def supervised(request):
     stack = ChaosStack()
     stack.start()
     try:
         yield stack
     finally:
-        asyncio.run(stack.stop(keep_logs=False))
+        # The processes' logs stay (infra/.run/chaos-<id>/) when an operations test failed.
+        asyncio.run(stack.stop(keep_logs=request.session.testsfailed > 0))

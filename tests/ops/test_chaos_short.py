@@ -7,7 +7,7 @@ from zc.chaos.run import Sizes, run
 
 
 async def test_one_fault_of_each_kind_loses_duplicates_and_strands_nothing(supervised):
-    rows = await run(faults.short(), Sizes(lead_in=1.0, tail=1.5, settle=60), stack=supervised)
+    rows = await run(faults.short(), Sizes(lead_in=1.0, tail=1.5, settle=90), stack=supervised)
     table = "\n".join(str(r) for r in rows)
     assert [r.fault for r in rows if r.failed] == [], table
     ran = [r for r in rows[1:] if not r.note.startswith("skipped")]

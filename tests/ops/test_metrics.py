@@ -17,8 +17,13 @@ async def scrape(client: httpx.AsyncClient, url: str) -> dict:
     return {f.name: f for f in text_string_to_metric_families(response.text)}
 
 
-async def test_every_service_serves_the_operators_figures_in_prometheus_format(supervised):
+async def test_every_service_serves_the_operators_figures_in_prometheus_format(supervised, eventually):
     async with httpx.AsyncClient(timeout=10) as client:
+        async def kafka_answers():  # the chaos test may just have restarted the broker
+            lag_up = (await scrape(client, supervised.url("review")))["zc_kafka_lag_up"]
+            return [s.value for s in lag_up.samples] == [1.0]
+
+        await eventually(kafka_answers, timeout=120, interval=1)
         await client.get(f"{supervised.url('intake')}/applications/00000000-0000-0000-0000-000000000000")
         for service in SERVICES:
             families = await scrape(client, supervised.url(service))

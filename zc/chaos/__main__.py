@@ -30,10 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--short", action="store_true", help="one fault of each kind that passes on this branch, small load")
     parser.add_argument("--spacing", type=float, default=0.3, help="seconds between two filings of the load")
-    parser.add_argument("--settle", type=float, default=None, help="seconds to wait for recovery (default 90, short 60)")
+    parser.add_argument("--settle", type=float, default=None, help="seconds to wait for recovery (default 90)")
     parser.add_argument("--keep", action="store_true", help="keep the run's logs")
     args = parser.parse_args(argv)
-    sizes = Sizes(spacing=args.spacing, settle=args.settle or (60 if args.short else 90),
+    sizes = Sizes(spacing=args.spacing, settle=args.settle or 90,
                   lead_in=1.0 if args.short else 2.0, tail=1.5 if args.short else 3.0)
     console = Console(width=None if sys.stdout.isatty() else 160)
     rows = asyncio.run(run(faults.short() if args.short else faults.full(), sizes, say=console.print, keep=args.keep))

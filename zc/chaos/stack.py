@@ -95,7 +95,9 @@ def infra(component: str, action: str) -> None:
     """Stop or start this worktree's PostgreSQL or Kafka through the same scripts `make up` uses."""
     script = {"postgres": "infra/postgres/postgres.sh", "kafka": "infra/kafka/kafka.sh"}[component]
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # our own cluster, not an external one
-    subprocess.run([str(ROOT / script), action], cwd=ROOT, env=env, check=True, capture_output=True)
+    done = subprocess.run([str(ROOT / script), action], cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"{script} {action} failed ({done.returncode}): {done.stderr.strip()[-500:]}")
 
 
 def owns(component: str) -> bool:
