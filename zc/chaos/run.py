@@ -139,8 +139,12 @@ async def run(faults: list[Fault], sizes: Sizes, *, say=print, keep: bool = Fals
             if wedged:  # its own verdict cannot be told apart from the earlier fault's
                 rows[-1].note = f"after unrecovered {wedged[0]!r}; " + rows[-1].note
             say(f"chaos: {rows[-1]}")
-            # The next phase starts on a ready stack (a restart of Kafka or PostgreSQL included).
-            await asyncio.to_thread(stack.supervisor.wait_ready, None, 120)
+            # Every service must be ready again (alive is not enough: a worker task may have died).
+            try:
+                await asyncio.to_thread(stack.supervisor.wait_ready, None, 120)
+            except RuntimeError as exc:
+                rows[-1].stuck += 1
+                rows[-1].note = f"{rows[-1].note}; {exc}".strip("; ")
     finally:
         await load.close()
         failed = any(r.failed for r in rows)
