@@ -35,7 +35,7 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.integration)
     # The operations tests kill processes and restart PostgreSQL and Kafka: they run last, so no
     # other test's connections are in their way.
-    items.sort(key=lambda item: "ops" in item.path.parts)
+    items.sort(key=lambda item: ("ops" in item.path.parts, "chaos" in item.path.name))
 
 
 @pytest_asyncio.fixture

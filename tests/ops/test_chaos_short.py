@@ -11,5 +11,5 @@ async def test_one_fault_of_each_kind_loses_duplicates_and_strands_nothing(super
     table = "\n".join(str(r) for r in rows)
     assert [r.fault for r in rows if r.failed] == [], table
     ran = [r for r in rows[1:] if not r.note.startswith("skipped")]
-    assert {f.kind for f in faults.short()} and len(ran) >= 4, table  # skipped only when the servers are not ours
+    assert len(ran) >= 4, table  # one fault of each kind; skipped only when Kafka is not this worktree's own
     assert all(r.recovery_s is not None for r in ran), table
