@@ -4,13 +4,13 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: up down test test-unit bench bench-quick bench-deps venv infra-up status demo lock
+.PHONY: up down test test-unit bench bench-quick bench-deps chaos venv infra-up status demo lock
 
 up: venv infra-up           ## install, start PostgreSQL + Kafka + the four services, run the demo season
 	infra/stack.sh services-up
 	$(PY) -m zc.demo
 
-down:                       ## stop what `make up` started
+down:                       ## stop what `make up` started (the season clock file is kept)
 	infra/stack.sh down
 
 test: venv bench-deps       ## install, start what the tests need, run every test, stop what was started
@@ -36,7 +36,10 @@ $(VENV)/.bench-installed: requirements-bench.lock $(VENV)/.installed
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-bench.lock
 	@touch $@
 
-status:
+chaos: venv infra-up        ## faults under load (kill -9, Kafka/PostgreSQL restarts, SMS faults, poisons): a table, exit 1 on loss
+	infra/stack.sh run $(PY) -m zc.chaos
+
+status:                     ## PostgreSQL, Kafka, and the supervised services (running, ready, port)
 	infra/stack.sh status
 
 infra-up: venv

@@ -55,7 +55,7 @@ class ProjectionRunner:
         while not self._stop.is_set():
             try:
                 applied = await self.catch_up()
-            except (OSError, asyncpg.PostgresError) as exc:
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:  # e.g. a PostgreSQL restart
                 log.warning("projection.failed", projection=self.name, error=repr(exc))
                 applied = 0
             if not applied:

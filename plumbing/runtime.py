@@ -17,7 +17,9 @@ from plumbing.db import open_pool
 from plumbing.eventstore import EventStore
 from plumbing.kafka import build_broker, subscribe
 from plumbing.kafka_security import client_kwargs
+from plumbing.kafka_lag import LagReader
 from plumbing.logging import get_logger
+from plumbing.metrics import Metrics
 from plumbing.relay import OutboxRelay
 from plumbing.stall import ConsumerWatch, Group, NotReady, outbox_reasons
 from plumbing.settings import ServiceSettings
@@ -53,9 +55,15 @@ class Runtime:
     # Extra hooks of a service (e.g. notify's dispatcher), run after start / before stop.
     on_started: list[Callable] = field(default_factory=list)
     on_stopping: list[Callable] = field(default_factory=list)
+    metrics: Metrics | None = None
+    groups: dict[str, list[str]] = field(default_factory=dict)  # consumer group -> topics (for lag)
     _tasks: list[asyncio.Task] = field(default_factory=list)
     _broker: object | None = None
     watch: ConsumerWatch | None = None
+    _lag: LagReader | None = None
+
+    def __post_init__(self) -> None:
+        self.metrics = Metrics(self.settings.service)
 
     async def start(self) -> None:
         s = self.settings
@@ -63,6 +71,7 @@ class Runtime:
             log.warning("runtime.development_secrets", secrets=weak)
         self.pool = await open_pool(s.database_url, s.database, extra_schema=self.extra_schema)
         self.store = EventStore(self.pool)
+        self.metrics.time_appends(self.store)
         self.relay = OutboxRelay(s.dsn, s.kafka_bootstrap, batch=s.relay_batch, principal=s.service)
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{s.service}-relay"))
         groups = []
@@ -74,6 +83,7 @@ class Runtime:
                 group = Group(f"{topics._prefix()}-{s.service}-{i}", sub.topics)
                 subscribe(self._broker, consumer, group.topics, group_id=group.group_id, max_records=s.consumer_batch)
                 groups.append(group)
+                self.groups[group.group_id] = list(sub.topics)
             await self._broker.start()
         self.watch = ConsumerWatch(s.kafka_bootstrap, groups, s.stall_after_seconds, s.stall_check_seconds,
                                    client=client_kwargs(s.service))
@@ -91,11 +101,18 @@ class Runtime:
             self.relay.stop()
         if self.watch:
             self.watch.stop()
+        if self._lag:
+            await self._lag.close()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await asyncio.wait_for(task, 10)
         if self.pool:
             await self.pool.close()
+
+    async def consumer_lag(self) -> dict[tuple[str, str, int], int] | None:
+        if self._lag is None:
+            self._lag = LagReader(self.settings.kafka_bootstrap, self.groups, client=client_kwargs(self.settings.service))
+        return await self._lag.read()
 
     def spawn(self, coro, name: str) -> asyncio.Task:
         task = asyncio.create_task(coro, name=name)
@@ -146,6 +163,7 @@ def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI
     from plumbing.http_guard import install_guard
     from plumbing.ratelimit import RateLimiter
     from plumbing.security import install_roles_in_openapi
+    from plumbing.metrics import install_metrics
 
     app = FastAPI(title=title, description=description, lifespan=runtime.lifespan())
     app.state.runtime = runtime
@@ -159,6 +177,7 @@ def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI
                          "workers": runtime.check_workers, "outbox": runtime.check_outbox,
                          "consumers": runtime.check_consumers})
     install_audit(app, runtime)
+    install_metrics(app, runtime.metrics, lambda: runtime.pool, runtime.consumer_lag)
     return app
 
 

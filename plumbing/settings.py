@@ -2,12 +2,16 @@
 
 | variable | default | meaning |
 |---|---|---|
-| DATABASE_URL | postgresql://postgres@127.0.0.1:55432/postgres | server to use (its maintenance db) |
+| ZC_PG_PORT | 55432 | port of the project-local PostgreSQL (used when DATABASE_URL is not given) |
+| DATABASE_URL | postgresql://postgres@127.0.0.1:$ZC_PG_PORT/postgres | server to use (its maintenance db) |
 | ZC_DB_NAME | zc_<service> | this service's own database on that server |
-| ZC_KAFKA_BOOTSTRAP | 127.0.0.1:9092 | Kafka bootstrap servers |
+| ZC_KAFKA_PORT | 9092 | port of the project-local Kafka broker (used when ZC_KAFKA_BOOTSTRAP is not given) |
+| ZC_KAFKA_BOOTSTRAP | 127.0.0.1:$ZC_KAFKA_PORT | Kafka bootstrap servers |
 | ZC_TOPIC_PREFIX | zc | prefix of every topic (tests use their own) |
 | ZC_PLAN | shaoxing-2020 | plan name (contracts/plans) or path |
-| ZC_HOST / ZC_PORT | 127.0.0.1 / per service | HTTP listen address |
+| ZC_HOST / ZC_PORT | 127.0.0.1 / $ZC_<SERVICE>_PORT | HTTP listen address |
+| ZC_INTAKE_PORT ... ZC_NOTIFY_PORT | 8001 / 8002 / 8003 / 8004 | each service's port, read by the stack, the demo and the CLI |
+| ZC_METRICS_TOKEN | (none) | lets a non-loopback scraper read /metrics with `Authorization: Bearer <token>` |
 | ZC_JWT_SECRET | dev-only-jwt-secret-change-me-in-production | HS256 key for role tokens |
 | ZC_PERSON_REF_SECRET | dev-only-person-ref-key | HMAC key turning ID numbers into person_ref |
 | ZC_LOG_JSON | auto (JSON unless on a terminal) | log format |
@@ -20,6 +24,7 @@
 """
 from __future__ import annotations
 
+import os
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field
@@ -30,14 +35,31 @@ from contracts.limits import HTTP_BODY_MAX_BYTES_DEFAULT, HTTP_BODY_MAX_BYTES_IN
 DEFAULT_PORTS = {"intake": 8001, "eligibility": 8002, "review": 8003, "notify": 8004}
 
 
+# The one place that turns the port settings into addresses. Every script, the demo, the bench and
+# the tests call these, so a second stack on other ports is never reached by mistake.
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL") or f"postgresql://postgres@127.0.0.1:{os.environ.get('ZC_PG_PORT') or 55432}/postgres"
+
+
+def kafka_bootstrap() -> str:
+    return os.environ.get("ZC_KAFKA_BOOTSTRAP") or f"127.0.0.1:{os.environ.get('ZC_KAFKA_PORT') or 9092}"
+
+
+def service_port(service: str) -> int:
+    return int(os.environ.get(f"ZC_{service.upper()}_PORT") or DEFAULT_PORTS.get(service, 8000))
+
+
+def service_url(service: str) -> str:
+    return f"http://127.0.0.1:{service_port(service)}"
+
+
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ZC_", extra="ignore")
 
     service: str = "zhicheng"
-    database_url: str = Field(default="postgresql://postgres@127.0.0.1:55432/postgres",
-                              validation_alias="DATABASE_URL")
+    database_url: str = Field(default_factory=database_url, validation_alias="DATABASE_URL")
     db_name: str | None = None
-    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_bootstrap: str = Field(default_factory=kafka_bootstrap)
     plan: str = "shaoxing-2020"
     host: str = "127.0.0.1"
     port: int | None = None
@@ -70,7 +92,7 @@ class ServiceSettings(BaseSettings):
 
     @property
     def http_port(self) -> int:
-        return self.port or DEFAULT_PORTS.get(self.service, 8000)
+        return self.port or service_port(self.service)
 
 
 def with_database(url: str, database: str) -> str:

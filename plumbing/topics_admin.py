@@ -38,9 +38,9 @@ def ensure_topics(bootstrap: str, *, tools: bool = True) -> list[str]:
 
 
 if __name__ == "__main__":
-    import os
     import sys
 
-    names = ensure_topics(os.environ.get("ZC_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
-                          tools=os.environ.get("ZC_KAFKA_TOOLS") == "1")
+    from plumbing.settings import kafka_bootstrap
+
+    names = ensure_topics(kafka_bootstrap(), tools=os.environ.get("ZC_KAFKA_TOOLS") == "1")
     print(f"[topics] created {len(names)}: {', '.join(names) or '-'}; users and ACLs in place", file=sys.stderr)

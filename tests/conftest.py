@@ -15,12 +15,13 @@ os.environ.setdefault("ZC_TOPIC_PREFIX", f"t{SESSION}")
 os.environ.setdefault("ZC_TOPIC_PARTITIONS", "3")
 os.environ.setdefault("ZC_DEV_MODE", "1")  # the tests use the development secrets on purpose
 
+from plumbing.settings import database_url, kafka_bootstrap  # noqa: E402
 from tests.containers import ensure_stack  # noqa: E402
 
-_CONTAINERS = ensure_stack(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:55432/postgres"),
-                           os.environ.get("ZC_KAFKA_BOOTSTRAP", "127.0.0.1:9092"))
-DATABASE_URL = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:55432/postgres")
-KAFKA = os.environ.get("ZC_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+# DATABASE_URL / ZC_KAFKA_BOOTSTRAP when given, else the stack on ZC_PG_PORT / ZC_KAFKA_PORT.
+_CONTAINERS = ensure_stack(database_url(), kafka_bootstrap())
+DATABASE_URL = database_url()
+KAFKA = kafka_bootstrap()
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -31,8 +32,11 @@ def pytest_sessionfinish(session, exitstatus):
 def pytest_collection_modifyitems(items):
     for item in items:
         parts = item.path.parts
-        if "integration" in parts or "e2e" in parts:
+        if "integration" in parts or "e2e" in parts or "ops" in parts:
             item.add_marker(pytest.mark.integration)
+    # The operations tests kill processes and restart PostgreSQL and Kafka: they run last, so no
+    # other test's connections are in their way.
+    items.sort(key=lambda item: ("ops" in item.path.parts, "chaos" in item.path.name))
 
 
 @pytest_asyncio.fixture

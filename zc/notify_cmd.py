@@ -14,12 +14,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from plumbing.settings import service_url
 from zc.contacts_cmd import list_contacts, set_contact
 
 app = typer.Typer(help="短信通知 / 12333 notifications", no_args_is_help=True)
 app.command("contact")(set_contact)
 app.command("contacts")(list_contacts)
-DEFAULT_URL = "http://127.0.0.1:8004"
+DEFAULT_URL = service_url("notify")  # ZC_NOTIFY_PORT, as the stack `make up` started
 TZ = ZoneInfo("Asia/Shanghai")  # the plan's zone; times are shown as the people concerned read them
 
 

@@ -15,6 +15,8 @@ pidfile=$run/kafka.pid
 # name=password lines, one per principal (mode 600). kafka.sh adds admin and controller; the
 # service and tool principals are added by `python -m plumbing.topics_admin` (plumbing/kafka_security.py).
 creds=${ZC_KAFKA_CREDENTIALS:-$run/credentials}
+# A loaded 2-core machine can take well over a minute to bring the JVM and the KRaft node up.
+start_timeout=${ZC_KAFKA_START_TIMEOUT:-180}
 
 say() { printf '[kafka] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
@@ -41,10 +43,15 @@ ensure_secrets() {
 }
 
 running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+# The port the running broker was started on (it may differ from the $port asked for now).
+actual_port() { cat "$run/kafka.port" 2>/dev/null || echo "$port"; }
 
 start() {
   install
-  if running; then say "already running (pid $(cat "$pidfile")) on 127.0.0.1:$port"; return 0; fi
+  if running; then
+    [ "$(actual_port)" = "$port" ] || die "this worktree's broker already runs on port $(actual_port), not $port: stop it first (make down) or set ZC_KAFKA_PORT=$(actual_port)"
+    say "already running (pid $(cat "$pidfile")) on 127.0.0.1:$port"; return 0
+  fi
   if port_open "$port"; then die "port $port is taken by another process; set ZC_KAFKA_PORT"; fi
   ensure_secrets
   # Data formatted before authentication existed has no SCRAM admin: start it afresh.
@@ -68,12 +75,13 @@ start() {
   fi
   nohup java -cp "$cp" "${jvm[@]}" kafka.Kafka "$run/server.properties" >"$run/logs/stdout.log" 2>&1 &
   echo $! > "$pidfile"
-  for _ in $(seq 1 120); do
+  echo "$port" > "$run/kafka.port"
+  for _ in $(seq 1 $((start_timeout * 2))); do
     if port_open "$port"; then say "started (pid $(cat "$pidfile")) on 127.0.0.1:$port"; return 0; fi
     running || { tail -n 30 "$run/logs/stdout.log" >&2; die "broker exited; see $run/logs"; }
     sleep 0.5
   done
-  die "broker did not open port $port within 60 s; see $run/logs"
+  die "broker did not open port $port within $start_timeout s (ZC_KAFKA_START_TIMEOUT); see $run/logs"
 }
 
 stop() {
@@ -84,7 +92,7 @@ stop() {
   kill -9 "$pid" 2>/dev/null || true; rm -f "$pidfile"; say "killed after 30 s"
 }
 
-status() { if running; then echo "kafka: running (pid $(cat "$pidfile")) 127.0.0.1:$port"; else echo "kafka: stopped"; fi; }
+status() { if running; then echo "kafka: running (pid $(cat "$pidfile")) 127.0.0.1:$(actual_port)"; else echo "kafka: stopped"; fi; }
 
 case "${1:-}" in
   install) install ;; start) start ;; stop) stop ;; status) status ;;

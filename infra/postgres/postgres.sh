@@ -47,11 +47,16 @@ datadir() {
 as_pg() { if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 
 running() { local d; d=$(datadir); [ -f "$d/postmaster.pid" ] && as_pg "$(bindir)/pg_ctl" -D "$d" status >/dev/null 2>&1; }
+# The port the running cluster listens on (line 4 of postmaster.pid), which may differ from $port.
+actual_port() { sed -n 4p "$(datadir)/postmaster.pid" 2>/dev/null; }
 
 start() {
   install
   local bin d; bin=$(bindir); d=$(datadir)
-  if running; then say "already running on 127.0.0.1:$port ($d)"; return 0; fi
+  if running; then
+    [ "$(actual_port)" = "$port" ] || die "this worktree's cluster already runs on port $(actual_port), not $port: stop it first (make down) or set ZC_PG_PORT=$(actual_port)"
+    say "already running on 127.0.0.1:$port ($d)"; return 0
+  fi
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     die "port $port is taken by another process; set ZC_PG_PORT (or DATABASE_URL to use that server)"
   fi
@@ -71,7 +76,8 @@ synchronous_commit = on
 idle_in_transaction_session_timeout = '60s'
 CONF
   fi
-  as_pg "$bin/pg_ctl" -D "$d" -l "$d/server.log" -w -t 60 start >/dev/null || { tail -n 20 "$d/server.log" >&2; die "pg_ctl start failed"; }
+  # -p: ZC_PG_PORT decides the port at every start, not the one written at initdb.
+  as_pg "$bin/pg_ctl" -D "$d" -l "$d/server.log" -o "-p $port" -w -t 60 start >/dev/null || { tail -n 20 "$d/server.log" >&2; die "pg_ctl start failed"; }
   say "started on 127.0.0.1:$port ($d)"
 }
 
@@ -83,7 +89,7 @@ stop() {
 
 case "${1:-}" in
   install) install ;; start) start ;; stop) stop ;;
-  status) if running; then echo "postgres: running 127.0.0.1:$port"; else echo "postgres: stopped"; fi ;;
+  status) if running; then echo "postgres: running 127.0.0.1:$(actual_port)"; else echo "postgres: stopped"; fi ;;
   url) echo "${DATABASE_URL:-postgresql://postgres@127.0.0.1:$port/postgres}" ;;
   *) echo "usage: $0 install|start|stop|status|url" >&2; exit 2 ;;
 esac

@@ -16,6 +16,7 @@ from contracts.plan import load_plan
 from contracts.envelope import Role
 from plumbing import clock
 from plumbing.application import Reactions, Recorder
+from plumbing.metrics import GaugeQuery
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.security import Caller, caller
 from services.notify.adapters.gateway_http import HttpSmsGateway
@@ -43,6 +44,10 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     catalogue = load_catalogue(read_catalogue_text(plan.plan_id))  # a broken template stops start-up
     departments = department_contacts(read_department_contacts(settings.notify_department_contacts), plan)
     runtime = Runtime(settings, extra_schema=TABLES)
+    runtime.metrics.add_query(GaugeQuery(
+        "zc_sms_deliveries", "SMS deliveries by status (pending includes those held by quiet hours or rate limits)",
+        "SELECT status, count(*) FROM deliveries GROUP BY status", ("status",),
+        defaults=(("pending",), ("sent",), ("failed",))))
 
     recorder = Recorder(lambda: runtime.store, topic=topics.notifications(), actor=NOTIFY_ACTOR)
     reactions = (Reactions(recorder)

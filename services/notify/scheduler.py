@@ -30,7 +30,7 @@ class ReminderScheduler:
     async def tick(self) -> list:
         try:
             planned = await self.run_once(self.today())
-        except (OSError, asyncpg.PostgresError) as exc:
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             log.warning("reminders.failed", error=repr(exc))
             planned = []
         except Exception:  # noqa: BLE001 - a bad run must not end the loop; the next run tries again

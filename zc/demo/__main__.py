@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from urllib.parse import urlsplit
 
 import httpx
 from rich.console import Console
 from rich.table import Table
 
+from plumbing.settings import database_url, kafka_bootstrap
 from zc.demo.client import ROOT, get, travel, until, url
 from zc.demo.season import CITY, Season, unit_auth
 
@@ -73,8 +75,10 @@ def report(season: Season, finals: dict, sms: dict, reminders: list[dict], expor
     console.print("\n[bold]导出 / exports[/bold]: " + ", ".join(exports))
     console.print("[bold]API 文档 / API docs[/bold]: " + "  ".join(f"{s} {url(s)}/docs" for s in
                                                                   ("intake", "eligibility", "review", "notify")))
-    console.print("Kafka 127.0.0.1:9092 (topics zc.*.v1) · PostgreSQL 127.0.0.1:55432 (zc_intake, zc_eligibility, "
-                  "zc_review, zc_notify) · `make down` stops everything")
+    console.print(f"Kafka {kafka_bootstrap()} (topics zc.*.v1) · PostgreSQL {urlsplit(database_url()).hostname}:{urlsplit(database_url()).port} "
+                  "(zc_intake, zc_eligibility, zc_review, zc_notify) · metrics: "
+                  + "  ".join(f"{url(s)}/metrics" for s in ("intake", "eligibility", "review", "notify"))
+                  + " · `make down` stops everything")
 
 
 async def main() -> int:

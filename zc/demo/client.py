@@ -11,18 +11,16 @@ import httpx
 from contracts.envelope import Role
 from plumbing import clock
 from plumbing.auth import mint_token
-from plumbing.settings import ServiceSettings
+from plumbing.settings import ServiceSettings, service_url
 from services.intake.domain.identity import person_ref
 from zc.sample_photo import photo_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = ServiceSettings()
-PORTS = {"intake": 8001, "eligibility": 8002, "review": 8003, "notify": 8004}
 
 
 def url(service: str) -> str:
-    port = os.environ.get(f"ZC_{service.upper()}_PORT", PORTS[service])
-    return f"http://127.0.0.1:{port}"
+    return service_url(service)  # ZC_<SERVICE>_PORT, as the stack that `make up` started
 
 
 def auth(role: Role, org: str = "", area: str = "", user: str = "demo", id_number: str = "") -> dict:

@@ -44,6 +44,7 @@ def test_a_fixed_offset_shifts_every_reading_the_same(monkeypatch):
 
 def test_each_service_gets_its_own_database_on_the_configured_server(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@db.example:5432/postgres")
+    monkeypatch.delenv("ZC_REVIEW_PORT", raising=False)
     settings = ServiceSettings(service="review")
     assert settings.dsn == "postgresql://u@db.example:5432/zc_review" and settings.http_port == 8003
     assert with_database("postgresql://u@h:1/x?sslmode=require", "y") == "postgresql://u@h:1/y?sslmode=require"
