@@ -105,7 +105,8 @@ class Season:
                                  "--seconds", str(self.c.step_seconds), "--seed", str(1000 + i),
                                  "--drain", str(drain), "--out", str(out)], env=env)
         self.load_pid[:] = [proc.pid]
-        proc.wait(timeout=self.c.step_seconds + drain + 120)
+        setup = rate * self.c.step_seconds / 10  # the untimed set-up before the window (zc/load/generator.py)
+        proc.wait(timeout=self.c.step_seconds + drain + 120 + setup)
         load = json.loads(out.read_text())
         out.unlink()
         fates = {f["application_id"]: f["fate"] for f in load["filings"] if f["status"] == 201}
