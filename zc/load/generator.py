@@ -13,6 +13,7 @@ import random
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 
@@ -35,6 +36,11 @@ class StepConfig:
     max_in_flight: int = 512
     setup_in_flight: int = 32   # concurrent set-up requests (archive entries, approvals) before the window
     setup_seconds: float = 120.0  # how long intake may take to learn the set-up at most
+    # Optional handshake with the bench: the set-up done, write `ready_file`, then start the window only
+    # once `go_file` exists (the bench takes its events/CPU/RSS baselines in between, so the set-up
+    # does not count in the step's figures).
+    ready_file: str | None = None
+    go_file: str | None = None
     jwt_secret: str = "dev-only-jwt-secret-change-me-in-production"
     person_ref_secret: str = "dev-only-person-ref-key"
 
@@ -67,6 +73,7 @@ class Step:
                        for _ in range(total)]
             await self.authorise_units()
             await self.prepare_archives(filings)
+            await self.handshake()
             reviewers = [asyncio.create_task(self.reviewer(u)) for u in self.units]
             await self.arrivals(filings)
             deadline = time.monotonic() + self.c.drain_seconds
@@ -133,6 +140,14 @@ class Step:
             return answer.status_code == 200 and wanted <= {
                 e["entry_id"] for e in answer.json()["entries"] if e["status"] == "approved"}
         await asyncio.gather(*(self.until(f"archive of {f.application_id}", lambda f=f: known(f)) for f in filings))
+
+    async def handshake(self) -> None:
+        if not (self.c.ready_file and self.c.go_file):
+            return
+        Path(self.c.ready_file).write_text("set-up done")
+        deadline = time.monotonic() + self.c.setup_seconds
+        while not Path(self.c.go_file).exists() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
 
     async def arrivals(self, filings: list[Filing]) -> None:
         start = time.time()
