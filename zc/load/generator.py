@@ -109,7 +109,8 @@ class Step:
                           user="bench-city-hr")
         for unit in self.units:
             await self.post(f"{self.c.review}/units/{unit.unit_id}/authorization",
-                            {"unit_name": unit.name, "operator_name": "人事经办人", "operator_phone": "13905759999"},
+                            {"unit_name": unit.name, "operator_name": "人事经办人",
+                             "operator_phone": "13905759999"},
                             city, ok=(409,))
         auditor = {"Authorization": "Bearer " + mint_token(self.c.jwt_secret, role=Role.AUDITOR, user="bench-auditor")}
 
