@@ -94,18 +94,29 @@ class Season:
 
     def step(self, i: int, rate: float, sampler: Sampler, lag: LagSampler) -> dict:
         out = Path(tempfile.mkstemp(prefix="zc-load-", suffix=".json")[1])
-        events_before = asyncio.run(_events(self.stack))
-        sampler.reset_peaks()
-        lag.take()
-        cpu_before, start = sampler.cpu(), time.time()
+        ready, go = out.with_suffix(".ready"), out.with_suffix(".go")
         env = dict(os.environ, **self.stack.env())
         drain = max(20.0, self.c.step_seconds / 2)
         proc = subprocess.Popen([sys.executable, "-m", "zc.load", "--intake", self.stack.url("intake"),
                                  "--review", self.stack.url("review"), "--rate", str(rate),
                                  "--seconds", str(self.c.step_seconds), "--seed", str(1000 + i),
-                                 "--drain", str(drain), "--out", str(out)], env=env)
+                                 "--drain", str(drain), "--out", str(out), "--ready-file", str(ready),
+                                 "--go-file", str(go)], env=env)
         self.load_pid[:] = [proc.pid]
-        proc.wait(timeout=self.c.step_seconds + drain + 120)
+        # The untimed set-up (units authorised, archive entries approved) first; the baselines after it.
+        setup_deadline = time.monotonic() + 120 + rate * self.c.step_seconds / 10
+        while not ready.exists() and proc.poll() is None and time.monotonic() < setup_deadline:
+            time.sleep(0.1)
+        events_before = asyncio.run(_events(self.stack))
+        sampler.reset_peaks()
+        lag.take()
+        cpu_before, start = sampler.cpu(), time.time()
+        go.write_text("go")
+        try:
+            proc.wait(timeout=self.c.step_seconds + drain + 120)
+        finally:
+            ready.unlink(missing_ok=True)
+            go.unlink(missing_ok=True)
         load = json.loads(out.read_text())
         out.unlink()
         fates = {f["application_id"]: f["fate"] for f in load["filings"] if f["status"] == 201}

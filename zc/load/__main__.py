@@ -21,11 +21,14 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=24)
     parser.add_argument("--drain", type=float, default=60.0, help="max seconds reviewers work after the last filing")
     parser.add_argument("--out", required=True, help="where to write the JSON result")
+    parser.add_argument("--ready-file", help="written once the untimed set-up is done")
+    parser.add_argument("--go-file", help="the timed window starts once this file exists")
     args = parser.parse_args()
     settings = ServiceSettings()
     config = StepConfig(args.intake, args.review, args.rate, args.seconds, seed=args.seed, units=args.units,
                         drain_seconds=args.drain, jwt_secret=settings.jwt_secret,
-                        person_ref_secret=settings.person_ref_secret)
+                        person_ref_secret=settings.person_ref_secret, ready_file=args.ready_file,
+                        go_file=args.go_file)
     outcome = asyncio.run(Step(config).run())
     with open(args.out, "w") as out:
         json.dump(asdict(outcome), out)

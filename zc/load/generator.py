@@ -1,6 +1,11 @@
 """One step of the season's load: filings arrive at a fixed rate (open loop: the schedule does not
 wait for answers), units' reviewers poll their inboxes and decide in batches, returned applicants
-resubmit. Every request is bounded in time and the step ends by itself."""
+resubmit. Every request is bounded in time and the step ends by itself.
+
+Before the timed window, the season's set-up is done (untimed, so the filing rate measures filings):
+the city HR bureau authorises every unit, and each applicant's cited achievements are added to
+their archive and approved by their unit; the step waits until intake knows all of it (intake
+learns it from review's events), because intake refuses a filing otherwise."""
 from __future__ import annotations
 
 import asyncio
@@ -8,9 +13,12 @@ import random
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 
+from contracts.envelope import Role
+from plumbing.auth import mint_token
 from zc.load.people import Fate, Filing, Unit, filing, units
 from zc.load.photos import photo_set
 
@@ -26,6 +34,13 @@ class StepConfig:
     poll_seconds: float = 1.0   # how often each unit's reviewer looks at the inbox
     drain_seconds: float = 60.0  # after the last filing, how long reviewers keep working at most
     max_in_flight: int = 512
+    setup_in_flight: int = 32   # concurrent set-up requests (archive entries, approvals) before the window
+    setup_seconds: float = 120.0  # how long intake may take to learn the set-up at most
+    # Optional handshake with the bench: the set-up done, write `ready_file`, then start the window only
+    # once `go_file` exists (the bench takes its events/CPU/RSS baselines in between, so the set-up
+    # does not count in the step's figures).
+    ready_file: str | None = None
+    go_file: str | None = None
     jwt_secret: str = "dev-only-jwt-secret-change-me-in-production"
     person_ref_secret: str = "dev-only-person-ref-key"
 
@@ -53,8 +68,14 @@ class Step:
     async def run(self) -> Outcome:
         limits = httpx.Limits(max_connections=self.c.max_in_flight, max_keepalive_connections=64)
         async with httpx.AsyncClient(timeout=30, limits=limits) as self.http:
+            total = int(self.c.rate * self.c.seconds)
+            filings = [filing(self.rng, self.rng.choice(self.units), self.c.jwt_secret, self.c.person_ref_secret)
+                       for _ in range(total)]
+            await self.authorise_units()
+            await self.prepare_archives(filings)
+            await self.handshake()
             reviewers = [asyncio.create_task(self.reviewer(u)) for u in self.units]
-            await self.arrivals()
+            await self.arrivals(filings)
             deadline = time.monotonic() + self.c.drain_seconds
             while time.monotonic() < deadline and len(self.finished) < len(self.expected()):
                 await asyncio.sleep(0.2)
@@ -67,13 +88,74 @@ class Step:
         accepted = {f["application_id"] for f in self.out.filings if f["status"] == 201}
         return [i for i in self.plan if str(i) in accepted]
 
-    async def arrivals(self) -> None:
-        total, start = int(self.c.rate * self.c.seconds), time.time()
+    async def until(self, what: str, check) -> bool:
+        """Poll `check` until it holds or `setup_seconds` pass (then the miss is recorded, not hidden)."""
+        deadline = time.monotonic() + self.c.setup_seconds
+        while time.monotonic() < deadline:
+            try:
+                if await check():
+                    return True
+            except (httpx.HTTPError, ValueError) as exc:
+                self.out.errors.append(f"{what}: {exc!r}")
+            await asyncio.sleep(0.5)
+        self.out.errors.append(f"{what}: not known to intake after {self.c.setup_seconds:g} s")
+        return False
+
+    async def authorise_units(self) -> None:
+        """The city HR bureau approves each unit's authorization once (409: already, from an earlier
+        step); a private firm filing through the talent centre would need none, but ours all have
+        unit accounts. Then wait until intake knows every unit."""
+        city = mint_token(self.c.jwt_secret, role=Role.CITY_HR_BUREAU, org="sx-city-hr", area="city",
+                          user="bench-city-hr")
+        for unit in self.units:
+            await self.post(f"{self.c.review}/units/{unit.unit_id}/authorization",
+                            {"unit_name": unit.name, "operator_name": "人事经办人",
+                             "operator_phone": "13905759999"},
+                            city, ok=(409,))
+        auditor = {"Authorization": "Bearer " + mint_token(self.c.jwt_secret, role=Role.AUDITOR, user="bench-auditor")}
+
+        async def known(unit: Unit) -> bool:
+            answer = await self.http.get(f"{self.c.intake}/units/{unit.unit_id}", headers=auditor)
+            return answer.status_code == 200 and bool(answer.json().get("authorised"))
+        await asyncio.gather(*(self.until(f"unit {u.unit_id}", lambda u=u: known(u)) for u in self.units))
+
+    async def prepare_archives(self, filings: list[Filing]) -> None:
+        """Each applicant adds the achievements their filing cites; their unit approves each (a token
+        per approving clerk, so the rate limit per principal never throttles the set-up)."""
+        gate = asyncio.Semaphore(self.c.setup_in_flight)
+
+        async def one(f: Filing) -> None:
+            async with gate:
+                for entry in f.archive_entries():
+                    await self.post(self.c.review + "/archive", entry, f.token)
+                    clerk = mint_token(self.c.jwt_secret, role=Role.UNIT, org=f.unit.unit_id, area=f.unit.area,
+                                       user=f"人事经办人-{f.application_id.hex[:8]}")
+                    await self.post(f"{self.c.review}/archive/{entry['entry_id']}/review",
+                                    {"approve": True, "text": "经核实属实"}, clerk)
+        await asyncio.gather(*(one(f) for f in filings))
+
+        async def known(f: Filing) -> bool:
+            async with gate:
+                answer = await self.http.get(self.c.intake + "/archive", headers={"Authorization": f"Bearer {f.token}"})
+            wanted = {e["entry_id"] for e in f.archive}
+            return answer.status_code == 200 and wanted <= {
+                e["entry_id"] for e in answer.json()["entries"] if e["status"] == "approved"}
+        await asyncio.gather(*(self.until(f"archive of {f.application_id}", lambda f=f: known(f)) for f in filings))
+
+    async def handshake(self) -> None:
+        if not (self.c.ready_file and self.c.go_file):
+            return
+        Path(self.c.ready_file).write_text("set-up done")
+        deadline = time.monotonic() + self.c.setup_seconds
+        while not Path(self.c.go_file).exists() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+
+    async def arrivals(self, filings: list[Filing]) -> None:
+        start = time.time()
         gate, tasks = asyncio.Semaphore(self.c.max_in_flight), []
-        for i in range(total):
+        for i, f in enumerate(filings):
             scheduled = start + i / self.c.rate
             await asyncio.sleep(max(0.0, scheduled - time.time()))
-            f = filing(self.rng, self.rng.choice(self.units), self.c.jwt_secret, self.c.person_ref_secret)
             self.plan[f.application_id] = f
             tasks.append(asyncio.create_task(self.file(f, scheduled, gate)))
         await asyncio.gather(*tasks)
@@ -90,14 +172,14 @@ class Step:
                                      "unit": f.unit.unit_id, "scheduled": scheduled, "sent": sent,
                                      "answered": time.time(), "status": status})
 
-    async def post(self, url: str, body: dict, token: str, key: str | None = None) -> int:
+    async def post(self, url: str, body: dict, token: str, key: str | None = None, ok: tuple[int, ...] = ()) -> int:
         headers = {"Authorization": f"Bearer {token}", **({"Idempotency-Key": key} if key else {})}
         try:
             response = await self.http.post(url, json=body, headers=headers)
         except httpx.HTTPError as exc:
             self.out.errors.append(f"{url}: {exc!r}")
             return 0
-        if response.status_code >= 400:
+        if response.status_code >= 400 and response.status_code not in ok:
             self.out.errors.append(f"{url}: {response.status_code} {response.text[:300]}")
         return response.status_code
 

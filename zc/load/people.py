@@ -57,8 +57,14 @@ class Filing:
     fate: Fate
     unit: Unit
     id_number: str
-    body: dict  # intake's request body, without the photo
+    body: dict  # intake's request body, without the photo; it cites `archive` by entry id
     token: str
+    archive: list[dict]  # the entries to add to the applicant's archive (review) and have the unit approve
+
+    def archive_entries(self) -> list[dict]:
+        """`POST {review}/archive` bodies for every achievement the filing cites."""
+        return [{"entry_id": a["entry_id"], "unit_id": self.unit.unit_id, "title": a["title"],
+                 "achieved_on": a["achieved_on"]} for a in self.archive]
 
 
 def units(count: int, rng: random.Random) -> list[Unit]:
@@ -95,7 +101,7 @@ def filing(rng: random.Random, unit: Unit, secret: str, person_secret: str) -> F
     draw = rng.random()
     fate = Fate.INELIGIBLE if draw < 0.2 else Fate.RETURNED if draw < 0.3 else Fate.PASSES
     data = {k: v for k, v in _TEMPLATES[route].items() if k not in {"applicant", "photo", "submitted_at", "revision"}}
-    data = {**data, "achievements": [], "specialty": rng.choice(PLAN.reviewable_specialties)}
+    data = {**data, "specialty": rng.choice(PLAN.reviewable_specialties)}
     data["unit"] = {**data["unit"], "unit_id": unit.unit_id, "name": unit.name, "credit_code": unit.credit_code,
                     "area": unit.area, "kind": unit.kind if route != "public_institution" else "public_institution"}
     data["social_insurance"] = {**data["social_insurance"], "paying_unit_credit_code": unit.credit_code}
@@ -104,9 +110,13 @@ def filing(rng: random.Random, unit: Unit, secret: str, person_secret: str) -> F
     if fate is Fate.INELIGIBLE:
         _fail_a_rule(data, rng)
     application_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+    # At least one cited achievement, each an archive entry of this applicant (ids unique per filing).
+    cited = data["achievements"][:rng.randint(1, min(len(data["achievements"]), PLAN.max_cited_achievements))]
+    data["achievements"] = [{**a, "entry_id": f"ach-{application_id.hex[:20]}-{k}", "approved_by_unit": True}
+                            for k, a in enumerate(cited)]
     id_number = _id_number(rng)
     name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.randint(1, 2)))
     data["application_id"] = str(application_id)
     data["applicant"] = {"name": name, "id_number": id_number, "phone": f"13{rng.randrange(10**9):09d}"}
     token = mint_token(secret, role=Role.APPLICANT, user=name, person_ref=person_ref(id_number, person_secret))
-    return Filing(application_id, fate, unit, id_number, data, token)
+    return Filing(application_id, fate, unit, id_number, data, token, data["achievements"])

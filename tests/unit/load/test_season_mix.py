@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import random
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from services.eligibility.domain.assess import assess
 from services.intake.adapters.requests import SubmitRequest
+from services.intake.domain.citations import ArchiveRecord, citation_problems, with_archive_facts
 from services.intake.domain.photo import photo_problems
 from services.intake.adapters.prepare import prepare
 from zc.load.people import PLAN, Fate, filing, units
@@ -26,7 +27,14 @@ def test_every_generated_photo_is_a_50_to_300_kb_jpeg_that_intake_accepts():
         assert photo_problems(data, PLAN.photo) == []
 
 
-def test_generated_filings_pass_the_door_and_get_the_verdict_their_fate_expects():
+def approved_archive(f, person_ref: str) -> dict[str, ArchiveRecord]:
+    """The applicant's archive as intake learns it once the unit approved the entries the generator adds."""
+    return {e["entry_id"]: ArchiveRecord(e["entry_id"], person_ref, e["unit_id"], e["title"],
+                                         date.fromisoformat(e["achieved_on"]), "approved")
+            for e in f.archive_entries()}
+
+
+def test_generated_filings_pass_the_door_given_their_approved_archive_and_get_the_verdict_their_fate_expects():
     rng = random.Random(3)
     people = units(12, rng)
     fates = Counter()
@@ -34,6 +42,10 @@ def test_generated_filings_pass_the_door_and_get_the_verdict_their_fate_expects(
         f = filing(rng, rng.choice(people), "a-secret-long-enough-for-hs256-signing!!", "person-key")
         request = SubmitRequest.model_validate({**f.body, "photo_base64": PHOTOS[0]})
         application, _ = prepare(request, PLAN, person_ref_secret="person-key", now=NOW)
+        assert 1 <= len(application.achievements) <= PLAN.max_cited_achievements
+        archive = approved_archive(f, application.applicant.person_ref)
+        assert citation_problems(application, archive) == []
+        application = with_archive_facts(application, archive)
         outcome = assess(application, PLAN).outcome.value
         assert (outcome == "ineligible") == (f.fate is Fate.INELIGIBLE), (f.fate, outcome)
         fates[f.fate] += 1
@@ -44,3 +56,14 @@ def test_each_fate_expects_its_applicant_messages_once():
     assert Fate.PASSES.expected_sms() == ["passed_unit"]
     assert Fate.RETURNED.expected_stage() == ("awaiting_notice", 2)
     assert Fate.INELIGIBLE.expected_sms() == ["eligibility_ineligible", "not_passed"]
+
+
+def test_a_filing_cites_only_its_own_archive_entries_so_another_applicant_cannot_reuse_them():
+    rng = random.Random(5)
+    people = units(2, rng)
+    mine, theirs = (filing(rng, people[0], "a-secret-long-enough-for-hs256-signing!!", "person-key") for _ in range(2))
+    request = SubmitRequest.model_validate({**mine.body, "photo_base64": PHOTOS[0]})
+    application, _ = prepare(request, PLAN, person_ref_secret="person-key", now=NOW)
+    assert {e["entry_id"] for e in mine.archive_entries()}.isdisjoint(e["entry_id"] for e in theirs.archive_entries())
+    problems = citation_problems(application, approved_archive(theirs, application.applicant.person_ref))
+    assert {p.code for p in problems} == {"ACHIEVEMENT_NOT_IN_ARCHIVE"}
