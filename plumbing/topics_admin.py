@@ -38,6 +38,7 @@ def ensure_topics(bootstrap: str, *, tools: bool = True) -> list[str]:
 
 
 if __name__ == "__main__":
+    import os
     import sys
 
     from plumbing.settings import kafka_bootstrap
