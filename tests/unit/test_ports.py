@@ -15,11 +15,13 @@ OTHER = {"ZC_PG_PORT": "61001", "ZC_KAFKA_PORT": "61002", "ZC_INTAKE_PORT": "610
 PROBE = """
 import json
 from plumbing.settings import ServiceSettings
-import tests.conftest as t, zc.bench as bench, zc.demo.client as demo, zc.notify_cmd as notify_cmd
+import tests.conftest as t, zc.demo.client as demo, zc.notify_cmd as notify_cmd
+from zc.bench.config import Config
+bench = Config()
 from zc.supervise import local_stack
 s = ServiceSettings(service="review")
 stack = local_stack()
-print(json.dumps({"tests": [t.DATABASE_URL, t.KAFKA], "bench": [bench.DB, bench.KAFKA],
+print(json.dumps({"tests": [t.DATABASE_URL, t.KAFKA], "bench": [bench.database_url, bench.kafka],
   "service": [s.dsn, s.kafka_bootstrap, s.http_port], "demo": [demo.url(n) for n in ("intake", "eligibility", "review", "notify")],
   "notify_cli": notify_cmd.DEFAULT_URL,
   "supervised": [[p.name, p.port, p.env["ZC_PORT"], p.env["DATABASE_URL"], p.env["ZC_KAFKA_BOOTSTRAP"]] for p in stack.programs]}))

@@ -5,14 +5,15 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from plumbing.settings import database_url, kafka_bootstrap
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
 class Config:
-    database_url: str = field(default_factory=lambda: os.environ.get(
-        "DATABASE_URL", "postgresql://postgres@127.0.0.1:55432/postgres"))
-    kafka: str = field(default_factory=lambda: os.environ.get("ZC_KAFKA_BOOTSTRAP", "127.0.0.1:9092"))
+    database_url: str = field(default_factory=database_url)  # DATABASE_URL, or ZC_PG_PORT's server
+    kafka: str = field(default_factory=kafka_bootstrap)  # ZC_KAFKA_BOOTSTRAP, or ZC_KAFKA_PORT's broker
     reports: Path = field(default_factory=lambda: Path(os.environ.get("ZC_BENCH_REPORTS", ROOT / "reports")))
     # section 1: rising filing rates, each held `step_seconds`; stop at the first that does not hold
     rates: tuple[float, ...] = (10, 25, 45)

@@ -79,8 +79,28 @@ class FilingLoad:
             await asyncio.sleep(0.5)
         return None
 
+    async def _authorise_unit(self) -> None:
+        """The city HR bureau approves the unit's authorization (409: it already did), and intake
+        learns it: only an authorised unit's staff may file."""
+        settings = ServiceSettings()
+        city = self._auth(settings, role=Role.CITY_HR_BUREAU, org="sx-city-hr", area="city", user="chaos")
+        answer = await self._request("POST", f"{self.url('review')}/units/{self.app.unit.unit_id}/authorization",
+                                     headers=city, json={"unit_name": self.app.unit.name, "operator_name": "人事经办人",
+                                                         "operator_phone": "13905759999"})
+        assert answer is not None and answer.status_code in (201, 409), answer and answer.text
+        deadline = time.monotonic() + self.patience
+        while time.monotonic() < deadline:
+            known = await self._request("GET", f"{self.url('intake')}/units/{self.app.unit.unit_id}",
+                                        headers=self.applicant)
+            if known is not None and known.status_code == 200 and known.json()["authorised"]:
+                return
+            await asyncio.sleep(0.3)
+        raise TimeoutError("intake never learnt that the unit is authorised")
+
     async def prepare(self) -> None:
-        """The cited achievements enter the applicant's archive and the unit approves them."""
+        """The unit is authorised; the cited achievements enter the applicant's archive and the unit
+        approves them."""
+        await self._authorise_unit()
         cited = []
         for achievement in self.app.achievements:
             entry = f"ach-{uuid.uuid4().hex[:12]}"
