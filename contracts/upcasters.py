@@ -2,6 +2,10 @@
 
 Stored history is never rewritten; it is read through this chain (`registry.decode`). A new
 version of an event adds one entry here, keyed by (event type, the version it upgrades FROM).
+
+The pseudonymous versions (ApplicationSubmitted/Resubmitted v2, EligibilityAssessed v2,
+CaseOpened v3, NotificationSent v2) drop the personal fields v1 carried; they are read as absent,
+never guessed. Only development data was ever written at v1 (ARCHITECTURE.md "Personal data").
 """
 from __future__ import annotations
 
@@ -12,6 +16,25 @@ from contracts.review_chain import unit_org
 
 Upcaster = Callable[[dict], dict]
 
+APPLICANT_PERSONAL_FIELDS = ("name", "phone", "id_number_masked", "birth_date")
+SUMMARY_PERSONAL_FIELDS = ("applicant_name", "applicant_phone", "id_number_masked")
+
+
+def _without(payload: dict, fields: tuple[str, ...]) -> dict:
+    return {k: v for k, v in payload.items() if k not in fields}
+
+
+def filing_v1_to_v2(payload: dict) -> dict:
+    """v1 carried the applicant's name, phone, masked ID number and birth date: dropped."""
+    application = payload["application"]
+    applicant = _without(application.get("applicant", {}), APPLICANT_PERSONAL_FIELDS)
+    return {**payload, "application": {**application, "applicant": applicant}}
+
+
+def with_pseudonymous_summary(payload: dict) -> dict:
+    """v1 summaries named the applicant (name, phone, masked ID number): dropped."""
+    return {**payload, "summary": _without(payload["summary"], SUMMARY_PERSONAL_FIELDS)}
+
 
 def case_opened_v1_to_v2(payload: dict) -> dict:
     """v1 did not say who acts first; it is always the unit level, whose organisation the summary
@@ -20,6 +43,16 @@ def case_opened_v1_to_v2(payload: dict) -> dict:
     return {**payload, "acting": {"level": ReviewLevel.UNIT.value, "org_id": unit_org(summary)}}
 
 
+def notification_sent_v1_to_v2(payload: dict) -> dict:
+    """v1 carried the SMS text, which names the person: dropped."""
+    return _without(payload, ("text",))
+
+
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
+    ("ApplicationSubmitted", 1): filing_v1_to_v2,
+    ("ApplicationResubmitted", 1): filing_v1_to_v2,
+    ("EligibilityAssessed", 1): with_pseudonymous_summary,
     ("CaseOpened", 1): case_opened_v1_to_v2,
+    ("CaseOpened", 2): with_pseudonymous_summary,
+    ("NotificationSent", 1): notification_sent_v1_to_v2,
 }

@@ -16,6 +16,7 @@ from contracts.plan import load_plan
 from contracts.envelope import Role
 from plumbing import clock
 from plumbing.application import Reactions, Recorder
+from plumbing.personal_data import follow
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.security import Caller, caller
 from services.notify.adapters.gateway_http import HttpSmsGateway
@@ -28,6 +29,7 @@ from services.notify.reactions.when_event_plan_messages import EVENTS, when_even
 from services.notify.scheduler import ReminderScheduler
 from services.notify.settings import NotifySettings
 from services.notify.templates import read_catalogue_text, read_department_contacts
+from services.notify.usecases.erasure import when_person_erased
 from services.notify.usecases.recording import NOTIFY_ACTOR
 from services.notify.usecases.reminding import run_reminders, seed_department_contacts
 from services.notify.usecases.status import delivery_status, reminder_status
@@ -50,6 +52,7 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
                  .add(when_event_plan_messages(recorder, plan, catalogue), *EVENTS))
     runtime.subscriptions.append(Subscription([topics.applications(), topics.eligibility(), topics.review()],
                                               reactions.handle, wants=reactions.wants))
+    follow(runtime, on_erased=when_person_erased(recorder))  # names and phones, by person_ref
     app = build_app(runtime, title="zhicheng notify", description="12333 SMS: once per event, never a full ID number.")
 
     async def start_dispatcher(rt: Runtime) -> None:

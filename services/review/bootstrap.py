@@ -10,6 +10,7 @@ from contracts.envelope import SYSTEM_ACTOR
 from contracts.plan import load_plan
 from plumbing.application import Reactions, Recorder
 from plumbing.projection import ProjectionRunner
+from plumbing.personal_data import follow
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
 from services.review.adapters.api_cases import router as cases_router
@@ -45,6 +46,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     runtime.on_started.append(start_projection)
     runtime.on_stopping.append(stop_projection)
+    follow(runtime)  # names and ID masks for the exports, by person_ref
     app = build_app(runtime, title="zhicheng review",
                     description="The review chain: unit → public notice → construction authority → HR bureau → "
                                 "city HR bureau → provincial committee.")

@@ -14,6 +14,7 @@ from plumbing.application import Recorder, Repository
 from services.intake.domain import filing
 from services.intake.domain.citations import ArchiveRecord, citation_problems, with_archive_facts
 from services.intake.domain.filing import Filing, OpenReturn, stream_of
+from services.intake.usecases.personal import Filer, Vault, seal_and_share
 
 INTAKE_ACTOR = Actor(role=Role.SYSTEM, organisation="intake", user=SYSTEM_ACTOR.user)
 
@@ -56,11 +57,16 @@ async def _cited_from_archive(conn, application: Application) -> Application:
     return with_archive_facts(application, archive)
 
 
+async def _personal(conn, personal: tuple[Vault, Filer] | None, payloads: list) -> list:
+    """Seal the filer's fields into the filing events and queue their current record (usecases/personal.py)."""
+    return await seal_and_share(conn, personal[0], personal[1], payloads) if personal else payloads
+
+
 async def submit(recorder: Recorder, conn, application: Application, photo: bytes | None, actor: Actor,
-                 now: datetime) -> dict:
+                 now: datetime, personal: tuple[Vault, Filer] | None = None) -> dict:
     application = await _cited_from_archive(conn, application)
     state, version = await load_filing(recorder, conn, application.application_id)
-    payloads = filing.decide_submit(state, application)
+    payloads = await _personal(conn, personal, filing.decide_submit(state, application))
     await _store_photo(conn, application, photo)
     ids = await _save(recorder, conn, application.application_id, version, payloads, actor, now)
     return {"application_id": str(application.application_id), "revision": application.revision,
@@ -68,13 +74,13 @@ async def submit(recorder: Recorder, conn, application: Application, photo: byte
 
 
 async def resubmit(recorder: Recorder, conn, application: Application, photo: bytes | None, actor: Actor,
-                   now: datetime) -> dict:
+                   now: datetime, personal: tuple[Vault, Filer] | None = None) -> dict:
     application = await _cited_from_archive(conn, application)
     state, version = await load_filing(recorder, conn, application.application_id)
     row = await conn.fetchrow("SELECT return_event_id, revision FROM open_returns WHERE application_id = $1",
                               application.application_id)
     open_return = OpenReturn(row["return_event_id"], row["revision"]) if row else None
-    payloads = filing.decide_resubmit(state, open_return, application)
+    payloads = await _personal(conn, personal, filing.decide_resubmit(state, open_return, application))
     await _store_photo(conn, application, photo)
     ids = await _save(recorder, conn, application.application_id, version, payloads, actor, now)
     await conn.execute("DELETE FROM open_returns WHERE application_id = $1", application.application_id)

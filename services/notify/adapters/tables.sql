@@ -62,3 +62,9 @@ CREATE TABLE IF NOT EXISTS reminders (
 );
 -- Dispatcher rounds (each round = the gateway's in-line retries); attempts counts provider requests.
 ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS rounds integer NOT NULL DEFAULT 0;
+-- Events are pseudonymous: an applicant's row names the person_ref; name and phone are read from
+-- personal_data (plumbing/personal_data.py) when a message is planned. Deliveries remember whose they
+-- are, so an erasure can fail the pending ones and scrub the texts and numbers of the others.
+ALTER TABLE contacts ADD COLUMN IF NOT EXISTS person_ref text NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS person_ref text NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS deliveries_by_person ON deliveries (person_ref) WHERE person_ref <> '';

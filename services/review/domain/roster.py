@@ -15,6 +15,7 @@ from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from contracts.application import Route
+from contracts.personal_record import ERASED, PersonalRecord
 from contracts.plan import Plan
 from services.review.domain.case import Case, Stage
 
@@ -28,6 +29,18 @@ _CATEGORY_RANK = {route: rank for rank, route in enumerate(CATEGORY_ZH)}
 ROSTER_HEADERS = ["序号", "姓名", "身份证号", "工作单位", "受理单位", "申报类别", "评审专业", "是否面试", "申报时间"]
 NOTICE_HEADERS = ["序号", "姓名", "工作单位", "从事专业", "申报类别", "申报资格", "主要业绩", "公示期"]
 _LAST = datetime.max.replace(tzinfo=timezone.utc)
+# Names and ID masks are not in the events: review's personal_data (from the personal-data topic),
+# by person_ref, looked up when the export is made. None: the person was erased.
+People = Mapping[str, PersonalRecord | None]
+NOT_YET_RECEIVED = "（个人信息尚未送达）(personal data not yet received)"
+
+
+def _person(people: People, person_ref: str) -> tuple[str, str]:
+    """(name, ID mask) to print: the person's, or a note that they were erased / are not known yet."""
+    if person_ref not in people:
+        return NOT_YET_RECEIVED, ""
+    record = people[person_ref]
+    return (record.name, record.id_number_masked) if record else (ERASED, ERASED)
 ON_ROSTER = frozenset({Stage.AT_CITY, Stage.FORWARDED})
 
 
@@ -44,9 +57,9 @@ class RosterEntry:
     submitted_at: datetime | None
 
 
-def entry_of(case: Case, plan: Plan) -> RosterEntry:
+def entry_of(case: Case, plan: Plan, people: People) -> RosterEntry:
     s = case.summary
-    return RosterEntry(case.application_id, s.applicant_name, s.id_number_masked, s.unit_name,
+    return RosterEntry(case.application_id, *_person(people, s.person_ref), s.unit_name,
                        plan.receiving_unit(s.unit_area).name_zh, s.route, s.specialty,
                        case.interview_required, s.submitted_at)
 
@@ -67,20 +80,21 @@ def roster_cases(cases: Iterable[Case], area: str | None = None) -> list[Case]:
     return [c for c in cases if c.stage in ON_ROSTER and (area is None or c.summary.unit_area == area)]
 
 
-def roster_rows(cases: Iterable[Case], plan: Plan, area: str | None = None) -> list[list[object]]:
-    entries = roster_order((entry_of(c, plan) for c in roster_cases(cases, area)), plan.reviewable_specialties)
+def roster_rows(cases: Iterable[Case], plan: Plan, area: str | None = None, people: People | None = None,
+                ) -> list[list[object]]:
+    entries = roster_order((entry_of(c, plan, people or {}) for c in roster_cases(cases, area)), plan.reviewable_specialties)
     return [[i, e.name, e.id_number_masked, e.unit_name, e.receiving_unit_zh, CATEGORY_ZH[e.route],
              e.specialty, "是" if e.interview else "否", _when(e.submitted_at, plan.timezone)]
             for i, e in enumerate(entries, start=1)]
 
 
 def notice_rows(cases: Iterable[Case], unit_org: str, achievements: Mapping[uuid.UUID, Sequence[str]],
-                ) -> list[list[object]]:
+                people: People | None = None) -> list[list[object]]:
     """The unit's 公示表: its cases under notice, by submission time; achievements are the titles
     of the approved archive entries each application cites."""
     mine = [c for c in cases if c.scope.unit_org == unit_org and c.notice_starts_on is not None]
     mine.sort(key=lambda c: (_sortable(c.summary.submitted_at), str(c.application_id)))
-    return [[i, c.summary.applicant_name, c.summary.unit_name, c.summary.specialty,
+    return [[i, _person(people or {}, c.summary.person_ref)[0], c.summary.unit_name, c.summary.specialty,
              CATEGORY_ZH[c.summary.route], "正高级工程师", "；".join(achievements.get(c.application_id, ())),
              f"{c.notice_starts_on:%Y-%m-%d}至{c.notice_ends_on:%Y-%m-%d}"]
             for i, c in enumerate(mine, start=1)]
