@@ -15,9 +15,9 @@ SUMMARY = {"applicant_name": "张三", "applicant_phone": "13812345678", "id_num
 V1 = {"application_id": str(uuid.uuid4()), "revision": 1, "outcome": "eligible", "summary": SUMMARY}
 
 
-def test_a_stored_v1_case_opened_reads_as_v2_saying_who_acts_first():
+def test_a_stored_v1_case_opened_reads_as_the_latest_saying_who_acts_first():
     opened = decode_payload("CaseOpened", 1, V1)
-    assert isinstance(opened, CaseOpened) and CaseOpened.schema_version == 2
+    assert isinstance(opened, CaseOpened) and CaseOpened.schema_version == 3
     assert (opened.acting.level, opened.acting.org_id) == (ReviewLevel.UNIT, "keqiao-talent-center")
 
 
@@ -26,7 +26,7 @@ def test_a_v2_payload_is_read_as_it_is():
     assert decode_payload("CaseOpened", 2, v2).acting.org_id == "someone"
 
 
-@pytest.mark.parametrize("version", [0, -1, 3, 999])
+@pytest.mark.parametrize("version", [0, -1, 4, 999])
 def test_a_version_the_reader_does_not_know_is_refused_as_bad_data(version):
     with pytest.raises(UnknownEventVersion) as refused:
         decode_payload("CaseOpened", version, V1)
@@ -57,7 +57,8 @@ def test_v2_breaks_v1_which_is_why_it_is_a_new_version_with_an_upcaster():
 
 def test_a_version_without_an_upcaster_from_its_predecessor_fails_the_check(monkeypatch):
     monkeypatch.setattr(schema_tool, "UPCASTERS", {})
-    assert check() == {"CaseOpened.v1": ["no upcaster from v1 to v2"]}
+    assert check()["CaseOpened.v1"] == ["no upcaster from v1 to v2"]
+    assert check()["ApplicationSubmitted.v1"] == ["no upcaster from v1 to v2"]
 
 
 def test_writing_a_new_version_adds_a_file_beside_the_old_one_and_keeps_it(monkeypatch, tmp_path):
@@ -66,4 +67,33 @@ def test_writing_a_new_version_adds_a_file_beside_the_old_one_and_keeps_it(monke
     monkeypatch.setattr(schema_tool, "SCHEMAS_DIR", tmp_path)
     monkeypatch.setattr(schema_tool, "check", lambda: {})
     schema_tool.write()
-    assert (tmp_path / "CaseOpened.v1.json").exists() and (tmp_path / "CaseOpened.v2.json").exists()
+    assert (tmp_path / "CaseOpened.v1.json").exists() and (tmp_path / "CaseOpened.v3.json").exists()
+
+
+PERSONAL = ("张三", "13812345678", "330602********1234", "1965-03-12")
+
+
+@pytest.mark.parametrize("event_type,version,payload", [
+    ("CaseOpened", 1, V1),
+    ("CaseOpened", 2, {**V1, "acting": {"level": "unit", "org_id": "u-1"}}),
+    ("EligibilityAssessed", 1, {"application_id": str(uuid.uuid4()), "revision": 1, "outcome": "eligible",
+                                "qualifying_routes": [], "routes": [], "rules": [], "plan_id": "p", "plan_version": "1",
+                                "summary": SUMMARY}),
+    ("NotificationSent", 1, {"notification_id": str(uuid.uuid4()), "template": "passed_unit",
+                             "recipient_masked": "138****5678", "text": "张三您好，13812345678", "dedup_key": "k",
+                             "caused_by_event_id": str(uuid.uuid4())}),
+])
+def test_a_v1_event_with_personal_fields_is_read_without_them(event_type, version, payload):
+    read = decode_payload(event_type, version, payload).model_dump_json()
+    assert not [p for p in PERSONAL if p in read]
+
+
+def test_a_v1_filing_is_read_as_a_pseudonymous_applicant():
+    from zc.samples import normal_data
+
+    data = normal_data()
+    read = decode_payload("ApplicationSubmitted", 1, {"application": data})
+    assert read.application.applicant.model_dump() == {"person_ref": data["applicant"]["person_ref"]}
+    assert not [p for p in PERSONAL if p in read.model_dump_json()] and read.sealed is None
+    assert upcasters.filing_v1_to_v2({"application": data})["application"]["applicant"] == {
+        "person_ref": data["applicant"]["person_ref"]}
