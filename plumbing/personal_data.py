@@ -97,9 +97,9 @@ class PersonalDataFollower:
     compaction keeps the log at one record per person) into this service's `personal_data`."""
 
     def __init__(self, pool: asyncpg.Pool, bootstrap: str, *, service: str, on_erased: OnErased = _nothing_more,
-                 batch: int = 200) -> None:
+                 batch: int = 200, group_id: str | None = None) -> None:
         self.pool, self.bootstrap, self.service, self.on_erased, self.batch = pool, bootstrap, service, on_erased, batch
-        self.group_id = f"{topics._prefix()}-{service}-personal-data"
+        self.group_id = group_id or f"{topics._prefix()}-{service}-personal-data"
         self._stop = asyncio.Event()
 
     def stop(self) -> None:
