@@ -67,7 +67,7 @@ async def test_a_v1_history_reads_decides_and_projects_beside_new_v2_events(revi
 
     stream = await store.load_stream(f"case-{app}")
     assert [(e.event_type, e.schema_version) for e in stream] == [
-        ("CaseOpened", 1), ("UnitApproved", 1), ("Returned", 1), ("CaseMovedTo", 1), ("CaseOpened", 2)]
+        ("CaseOpened", 1), ("UnitApproved", 1), ("Returned", 1), ("CaseMovedTo", 1), ("CaseOpened", 3)]
     assert stream[-1].payload["acting"] == {"level": "unit", "org_id": "unit-yc-1"}
     case, version = await load_case(recorder, app)
     assert (case.stage, case.revision, version) == (Stage.AT_UNIT, 2, 5)
