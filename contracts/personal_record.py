@@ -12,6 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from contracts import limits as L
 
+# Kafka never compacts the active segment, so after a tombstone intake writes one record under this
+# key (not a person_ref) once the segment is due to roll: the erased record then leaves the log
+# without waiting for the next filing. Readers skip it.
+SEGMENT_ROLL_KEY = "~segment-roll"
+
 ERASED_ZH = "（个人信息已删除）"
 ERASED_EN = "(personal data erased)"
 ERASED = f"{ERASED_ZH}{ERASED_EN}"

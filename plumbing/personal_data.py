@@ -23,7 +23,7 @@ from aiokafka import AIOKafkaConsumer
 from pydantic import ValidationError
 
 from contracts import topics
-from contracts.personal_record import PersonalRecord
+from contracts.personal_record import SEGMENT_ROLL_KEY, PersonalRecord
 from plumbing.decoding import BadRecord, decode_json, describe, short_error
 from plumbing.kafka_security import client_kwargs
 from plumbing.logging import get_logger
@@ -59,6 +59,8 @@ async def apply(conn: asyncpg.Connection, key: bytes | None, value: bytes | None
     if not key:
         raise BadRecord("NO_KEY", "a personal-data record without a person_ref key")
     ref = key.decode("utf-8", "replace")
+    if ref == SEGMENT_ROLL_KEY:
+        return "skipped"
     if value is None:
         await conn.execute("DELETE FROM personal_data WHERE person_ref = $1", ref)
         await conn.execute("INSERT INTO erased_persons (person_ref) VALUES ($1) ON CONFLICT DO NOTHING", ref)

@@ -8,12 +8,14 @@ outlive their publication (the event outbox keeps its rows)."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from contracts import topics
+from contracts.personal_record import SEGMENT_ROLL_KEY
 from plumbing.kafka_security import client_kwargs
 from plumbing.logging import get_logger
 from plumbing.loops import keep_running, nap
@@ -26,6 +28,10 @@ class PersonalDataPublisher:
     def __init__(self, pool: asyncpg.Pool, bootstrap: str, *, batch: int = 200) -> None:
         self.pool, self.bootstrap, self.batch = pool, bootstrap, batch
         self._stop = asyncio.Event()
+        # After a tombstone: when to write the segment-roll record (contracts/personal_record.py).
+        self._roll_at: float | None = None
+        self._roll_partitions: set[int] = set()  # the partitions that received a tombstone
+        self._segment_seconds = int(topics.personal_data_configs()["segment.ms"]) / 1000
 
     def stop(self) -> None:
         self._stop.set()
@@ -41,6 +47,7 @@ class PersonalDataPublisher:
         try:
             while not self._stop.is_set():
                 if not await self.publish_pending(producer):
+                    await self._roll_if_due(producer)
                     await nap(self._stop, 0.3)
         finally:
             await producer.stop()
@@ -55,11 +62,25 @@ class PersonalDataPublisher:
                                     " LIMIT $1", self.batch)
             for row in rows:
                 value = row["record"].encode() if row["record"] is not None else None
-                await producer.send_and_wait(topics.personal_data(), value, key=row["person_ref"].encode())
+                sent = await producer.send_and_wait(topics.personal_data(), value, key=row["person_ref"].encode())
+                if value is None:
+                    self._roll_partitions.add(sent.partition)
             if rows:
                 await conn.execute("DELETE FROM personal_outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows])
+                if any(r["record"] is None for r in rows):
+                    self._roll_at = time.monotonic() + self._segment_seconds
                 log.info("personal_data.published", records=len(rows),
                          tombstones=sum(r["record"] is None for r in rows))
             return len(rows)
+
+    async def _roll_if_due(self, producer: AIOKafkaProducer) -> None:
+        """One record after segment.ms, so the segment holding an erased record rolls and the
+        cleaner can drop it (Kafka never cleans the active segment)."""
+        if self._roll_at is not None and time.monotonic() >= self._roll_at:
+            for partition in sorted(self._roll_partitions):  # the roll must land beside the tombstone
+                await producer.send_and_wait(topics.personal_data(), None, key=SEGMENT_ROLL_KEY.encode(),
+                                             partition=partition)
+            log.info("personal_data.segment_roll", partitions=sorted(self._roll_partitions))
+            self._roll_at, self._roll_partitions = None, set()
 
 
