@@ -54,7 +54,8 @@ async def _nothing_more(_conn, _ref) -> None:
 
 
 async def apply(conn: asyncpg.Connection, key: bytes | None, value: bytes | None, *,
-                on_erased: OnErased = _nothing_more) -> str:
+                on_erased: OnErased = _nothing_more, on_known: OnErased = _nothing_more) -> str:
+    """`on_erased` runs after a tombstone, `on_known` after either (what waited for the person)."""
     """Apply one record in the caller's transaction; returns what it did: stored | erased."""
     if not key:
         raise BadRecord("NO_KEY", "a personal-data record without a person_ref key")
@@ -65,6 +66,7 @@ async def apply(conn: asyncpg.Connection, key: bytes | None, value: bytes | None
         await conn.execute("DELETE FROM personal_data WHERE person_ref = $1", ref)
         await conn.execute("INSERT INTO erased_persons (person_ref) VALUES ($1) ON CONFLICT DO NOTHING", ref)
         await on_erased(conn, ref)
+        await on_known(conn, ref)
         return "erased"
     try:
         record = PersonalRecord.model_validate(decode_json(value))
@@ -79,6 +81,7 @@ async def apply(conn: asyncpg.Connection, key: bytes | None, value: bytes | None
         ref, record.name, record.phone, record.id_number_masked)
     # Filed again after an erasure (a new filing): the person is known again.
     await conn.execute("DELETE FROM erased_persons WHERE person_ref = $1", ref)
+    await on_known(conn, ref)
     return "stored"
 
 
@@ -99,8 +102,9 @@ class PersonalDataFollower:
     compaction keeps the log at one record per person) into this service's `personal_data`."""
 
     def __init__(self, pool: asyncpg.Pool, bootstrap: str, *, service: str, on_erased: OnErased = _nothing_more,
-                 batch: int = 200, group_id: str | None = None) -> None:
+                 on_known: OnErased = _nothing_more, batch: int = 200, group_id: str | None = None) -> None:
         self.pool, self.bootstrap, self.service, self.on_erased, self.batch = pool, bootstrap, service, on_erased, batch
+        self.on_known = on_known
         self.group_id = group_id or f"{topics._prefix()}-{service}-personal-data"
         self._stop = asyncio.Event()
 
@@ -133,7 +137,8 @@ class PersonalDataFollower:
             for record in records:
                 try:
                     async with conn.transaction():
-                        done = await apply(conn, record.key, record.value, on_erased=self.on_erased)
+                        done = await apply(conn, record.key, record.value, on_erased=self.on_erased,
+                                           on_known=self.on_known)
                     log.info(f"personal_data.{done}", partition=record.partition, offset=record.offset)
                 except BadRecord as exc:
                     await _set_aside(conn, self.service, record, str(exc))
@@ -148,7 +153,7 @@ async def _set_aside(conn, service: str, record, error: str) -> None:
                        topics.dead_letter(), str(uuid.uuid4()), json.dumps(letter))
 
 
-def follow(runtime, *, on_erased: OnErased = _nothing_more) -> None:
+def follow(runtime, *, on_erased: OnErased = _nothing_more, on_known: OnErased = _nothing_more) -> None:
     """Give a service (notify, review) its `personal_data` table and the follower, started and
     stopped with its runtime."""
     runtime.extra_schema = runtime.extra_schema + SCHEMA
@@ -156,7 +161,7 @@ def follow(runtime, *, on_erased: OnErased = _nothing_more) -> None:
 
     async def start(rt) -> None:
         follower = PersonalDataFollower(rt.pool, rt.settings.kafka_bootstrap, service=rt.settings.service,
-                                        on_erased=on_erased)
+                                        on_erased=on_erased, on_known=on_known)
         followers.append(follower)
         rt.spawn(follower.run(), f"{rt.settings.service}-personal-data")
 

@@ -68,3 +68,12 @@ ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS rounds integer NOT NULL DEFAULT 
 ALTER TABLE contacts ADD COLUMN IF NOT EXISTS person_ref text NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS person_ref text NOT NULL DEFAULT '';
 CREATE INDEX IF NOT EXISTS deliveries_by_person ON deliveries (person_ref) WHERE person_ref <> '';
+-- Events whose applicant's personal record has not arrived yet: planned again when it (or the
+-- tombstone) arrives (usecases/planning.py). Pseudonymous: the envelope names person_ref only.
+CREATE TABLE IF NOT EXISTS awaiting_personal_data (
+    person_ref  text NOT NULL,
+    event_id    uuid NOT NULL,
+    envelope    jsonb NOT NULL,
+    since       timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (person_ref, event_id)
+);
