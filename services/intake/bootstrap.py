@@ -37,9 +37,10 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app = build_app(runtime, title="zhicheng intake",
                     description="Applicants file, resubmit and withdraw applications (个人申报).")
     app.state.settings, app.state.plan, app.state.recorder = settings, plan, recorder
-    app.state.vault = KeyVault(master_key_from_env(settings.dev_mode))  # refuses to start without a key
 
     async def start_publisher(rt: Runtime) -> None:
+        # After the runtime's own check of the development secrets: no master key, no start.
+        app.state.vault = KeyVault(master_key_from_env(settings.dev_mode))
         app.state.personal_publisher = PersonalDataPublisher(rt.pool, settings.kafka_bootstrap)
         rt.spawn(app.state.personal_publisher.run(), "intake-personal-data-publisher")
 
