@@ -6,8 +6,6 @@ import uuid
 
 import httpx
 
-import hashlib
-
 from stdnum.cn import ric
 
 from contracts.application import Application
@@ -36,12 +34,16 @@ DEFAULT_NAME, DEFAULT_PHONE = "王建国", "13800138000"
 FILERS: dict[uuid.UUID, tuple[str, str]] = {}  # application id -> (name, ID number)
 
 
+_ID_NUMBERS: dict[str, str] = {DEFAULT_NAME: ID_NUMBER}
+
+
 def id_number_of(name: str) -> str:
-    """A valid ID number per name (王建国 keeps the builders' ID_NUMBER): one person per name."""
-    if name == DEFAULT_NAME:
-        return ID_NUMBER
-    first17 = f"33060219650312{int(hashlib.sha256(name.encode()).hexdigest(), 16) % 900 + 100}"
-    return first17 + ric.calc_check_digit(first17 + "0")
+    """A valid ID number per name (王建国 keeps the builders' ID_NUMBER): one person per name, each
+    new name the next sequence number, so two names never share a person."""
+    if name not in _ID_NUMBERS:
+        first17 = f"33060219650312{500 + len(_ID_NUMBERS):03d}"
+        _ID_NUMBERS[name] = first17 + ric.calc_check_digit(first17 + "0")
+    return _ID_NUMBERS[name]
 
 
 def filed_by(app: Application, name: str) -> Application:
