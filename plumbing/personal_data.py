@@ -53,6 +53,13 @@ async def _nothing_more(_conn, _ref) -> None:
     return None
 
 
+async def lock_person(conn, person_ref: str) -> None:
+    """Serialise, per person, the arrival of their record with a reader that looks them up and sets
+    work aside when they are unknown (notify's planning): without it both could commit unseen by the
+    other and the work would wait for ever. Held to the end of the caller's transaction."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 727400))", person_ref)
+
+
 async def apply(conn: asyncpg.Connection, key: bytes | None, value: bytes | None, *,
                 on_erased: OnErased = _nothing_more, on_known: OnErased = _nothing_more) -> str:
     """`on_erased` runs after a tombstone, `on_known` after either (what waited for the person)."""
@@ -62,6 +69,7 @@ async def apply(conn: asyncpg.Connection, key: bytes | None, value: bytes | None
     ref = key.decode("utf-8", "replace")
     if ref == SEGMENT_ROLL_KEY:
         return "skipped"
+    await lock_person(conn, ref)
     if value is None:
         await conn.execute("DELETE FROM personal_data WHERE person_ref = $1", ref)
         await conn.execute("INSERT INTO erased_persons (person_ref) VALUES ($1) ON CONFLICT DO NOTHING", ref)
@@ -133,15 +141,18 @@ class PersonalDataFollower:
                 await consumer.stop()
 
     async def _apply_all(self, records) -> None:
-        async with self.pool.acquire() as conn, conn.transaction():
+        # One transaction per record: it holds one person's lock at a time (lock_person), so it can
+        # never deadlock with a reader holding several.
+        async with self.pool.acquire() as conn:
             for record in records:
-                try:
-                    async with conn.transaction():
-                        done = await apply(conn, record.key, record.value, on_erased=self.on_erased,
-                                           on_known=self.on_known)
-                    log.info(f"personal_data.{done}", partition=record.partition, offset=record.offset)
-                except BadRecord as exc:
-                    await _set_aside(conn, self.service, record, str(exc))
+                async with conn.transaction():
+                    try:
+                        async with conn.transaction():
+                            done = await apply(conn, record.key, record.value, on_erased=self.on_erased,
+                                               on_known=self.on_known)
+                        log.info(f"personal_data.{done}", partition=record.partition, offset=record.offset)
+                    except BadRecord as exc:
+                        await _set_aside(conn, self.service, record, str(exc))
 
 
 async def _set_aside(conn, service: str, record, error: str) -> None:

@@ -11,7 +11,7 @@ from contracts.events import NotificationFailed, Payload
 from contracts.plan import Plan
 from contracts.registry import decode
 from plumbing.application import Recorder
-from plumbing.personal_data import lookup
+from plumbing.personal_data import lock_person, lookup
 from services.notify.domain.compose import Outgoing, compose
 from services.notify.domain.recipients import Contact, RecipientKind, contact_updates, merge
 from services.notify.domain.routing import route
@@ -37,6 +37,7 @@ async def _reachable(conn, contact: Contact | None) -> Contact | None:
     arrived (the personal-data topic is not ordered with the event topics)."""
     if contact is None or not contact.person_ref:
         return contact
+    await lock_person(conn, contact.person_ref)  # the record cannot arrive unseen while we decide to wait
     found = await lookup(conn, [contact.person_ref])
     if contact.person_ref not in found:
         raise PersonNotYetKnown(contact.person_ref)
