@@ -30,12 +30,13 @@ from services.intake.domain.validation import person_ref
 from tests.conftest import DATABASE_URL, KAFKA
 from tests.e2e.api import (PERSON_SECRET, applicant_token, get_json, submit_body, token, with_approved_archive,
                            with_new_id)
-from tests.fixtures.builders import normal_applicant
+from tests.fixtures.builders import change_in, normal_applicant
 
 NAME, PHONE, BORN = "钱小红", "13912340001", "19710405"
 ID_NUMBER = f"330602{BORN}426" + ric.calc_check_digit(f"330602{BORN}4260")
 REF = person_ref(ID_NUMBER, PERSON_SECRET)
-UNIT = token(Role.UNIT, org="u-sx-jzsj", area="city")
+UNIT_ID = "u-sx-privacy"  # a unit of this module's own: its public-notice table is read by no other test
+UNIT = token(Role.UNIT, org=UNIT_ID, area="city")
 CITY_HR = token(Role.CITY_HR_BUREAU, org="sx-city-hr", area="city", user="officer-zhang")
 AUDITOR = token(Role.AUDITOR, org="audit")
 OPINION = {"opinion": "材料真实完整，同意推荐"}
@@ -105,7 +106,8 @@ def filed(stack):
         if done:
             return done[0]
         async with httpx.AsyncClient(timeout=30) as client:
-            app = await with_approved_archive(client, stack, with_new_id(normal_applicant()), ID_NUMBER, eventually)
+            app = change_in(with_new_id(normal_applicant()), "unit", unit_id=UNIT_ID, name="绍兴市隐私测试建设有限公司")
+            app = await with_approved_archive(client, stack, app, ID_NUMBER, eventually)
             answer = await client.post(f"{stack.url('intake')}/applications", headers=applicant_token(ID_NUMBER),
                                        json=submit_body(app, ID_NUMBER, name=NAME, phone=PHONE))
             assert answer.status_code == 201, answer.text
@@ -197,7 +199,7 @@ async def test_erasure_reaches_every_copy_and_later_sms_and_exports_say_the_data
         assert "personal data erased" in failure["reason"]
 
         async def notice_table():
-            answer = await client.get(f"{stack.url('review')}/exports/public-notice?unit_id=u-sx-jzsj&format=csv",
+            answer = await client.get(f"{stack.url('review')}/exports/public-notice?unit_id={UNIT_ID}&format=csv",
                                       headers=UNIT)
             assert answer.status_code == 200, answer.text
             text = answer.content.decode("utf-8-sig")
