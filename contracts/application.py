@@ -1,7 +1,8 @@
 """The application as filed (SPEC 4): the facts every rule of SPEC 3 reads.
 
-Personal data: the full resident ID number never leaves intake. Events carry a masked form and
-`person_ref`, a keyed hash that lets other services match the same person without the number.
+Personal data: no event on a shared topic carries the applicant's name, phone, ID number (masked
+or not) or birth date (ARCHITECTURE.md "Personal data"). The applicant is `person_ref`, a keyed hash
+of the ID number that lets other services match the same person; no eligibility rule reads more.
 """
 from __future__ import annotations
 
@@ -70,11 +71,10 @@ class AttachmentKind(StrEnum):
 
 
 class Applicant(_Frozen):
-    name: str = Field(max_length=L.NAME_MAX_CHARS)
-    id_number_masked: Short  # e.g. 330602********1234
+    """Pseudonymous: the person's name, phone and ID number travel only on the personal-data topic
+    (contracts/personal_record.py); a v1 applicant's personal fields are dropped when read."""
+
     person_ref: Short  # keyed hash of the full ID number
-    birth_date: date
-    phone: Short
 
 
 class Unit(_Frozen):

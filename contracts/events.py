@@ -37,13 +37,27 @@ class Outcome(StrEnum):
 # --- intake -------------------------------------------------------------------------------
 
 
+class Sealed(Payload):
+    """The filed personal fields, AES-GCM encrypted with the person's data key, which only intake
+    holds (wrapped by its master key) and deletes on erasure: then nobody can read them, and the
+    event, its hash chain and its copies on the topic stay as they are."""
+
+    person_ref: str
+    nonce: str  # base64, 12 bytes
+    ciphertext: str  # base64 of AES-GCM(name, phone, id number, birth date), person_ref as associated data
+
+
 class ApplicationSubmitted(Payload):
+    schema_version: ClassVar[int] = 2  # v2: the applicant is person_ref only; personal fields sealed
     application: Application
+    sealed: Sealed | None = None
 
 
 class ApplicationResubmitted(Payload):
+    schema_version: ClassVar[int] = 2  # v2: as ApplicationSubmitted
     application: Application  # revision > 1
     return_event_id: uuid.UUID | None = None  # the Returned it answers
+    sealed: Sealed | None = None
 
 
 class ApplicationWithdrawn(Payload):
@@ -73,9 +87,6 @@ class RouteResult(Payload):
 class ApplicationSummary(Payload):
     """What review and notify need of the application, so they need not join topics."""
 
-    applicant_name: str
-    applicant_phone: str
-    id_number_masked: str
     unit_id: str
     unit_name: str
     unit_area: str
@@ -95,7 +106,9 @@ class ApplicationSummary(Payload):
 
 
 class EligibilityAssessed(Payload):
-    schema_version: ClassVar[int] = 2  # v2: the summary carries the 公示表's facts (v1 is read with them empty)
+    # v2: the summary carries the 公示表's facts and no name, phone or masked ID number (v1 is read
+    # with the facts empty and the personal fields dropped)
+    schema_version: ClassVar[int] = 2
     application_id: uuid.UUID
     revision: int
     outcome: Outcome
@@ -120,7 +133,7 @@ class Acting(Payload):
 
 class CaseOpened(Payload):
     # v2: `acting` (v1 is upcast: the unit level); v3: `route_used` (v2 is upcast: None, the declared
-    # route stands, as it did then). See upcasters.py.
+    # route stands, as it did then) and a pseudonymous summary. See upcasters.py.
     schema_version: ClassVar[int] = 3
     application_id: uuid.UUID
     revision: int
@@ -250,11 +263,11 @@ class DeadlineApproaching(Payload):
 
 
 class NotificationSent(Payload):
+    schema_version: ClassVar[int] = 2  # v2: no `text` (it names the person); notify's delivery row has it
     notification_id: uuid.UUID
     application_id: uuid.UUID | None = None
     template: str
     recipient_masked: str
-    text: str
     dedup_key: str
     caused_by_event_id: uuid.UUID
 
@@ -303,6 +316,19 @@ class FeeOptionSet(Payload):
     department: str
     level: ReviewLevel
     charge: bool  # must be False ("不收费") before the department may act
+
+
+class PersonErased(Payload):
+    """An operator erased a person's personal data (intake's own stream `person-<ref>`): who, on
+    whose request, and what was erased where. Carries nothing personal."""
+
+    person_ref: str
+    erased_by: str  # the operator's user (their token's subject)
+    erased_by_role: str
+    requested_by: str  # whose request (an operator's note, e.g. the person or a ticket)
+    data_key_deleted: bool
+    photos_deleted: int
+    applications: list[uuid.UUID] = []
 
 
 class CaseClosed(Payload):

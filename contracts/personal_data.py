@@ -24,6 +24,14 @@ def mask_id_number(id_number: str) -> str:
     return id_number[:6] + "*" * max(len(id_number) - 10, 0) + id_number[-4:]
 
 
+def display_mask(id_number: str) -> str:
+    """The form an export shows: the first 6 digits (the issuing region) and nothing else. The
+    log mask (`mask_id_number`) keeps the last 4 too, but those (3 sequence digits and a check digit
+    over all 17) narrow the hidden birth date to a handful of candidates once anything beside the
+    mask (an age, a birth year) is known; an export shows the name and unit beside it, so it keeps none."""
+    return id_number[:6] + "*" * max(len(id_number) - 6, 0)
+
+
 def mask_phone(phone: str) -> str:
     """138****5678 for any spelling of a mainland mobile; keeps 3 + 4 digits of anything else."""
     digits = "".join(ch for ch in phone if ch.isdigit())

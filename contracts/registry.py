@@ -15,7 +15,7 @@ from contracts.envelope import Envelope
 from contracts.events import Payload
 from contracts.upcasters import UPCASTERS
 
-_PARTS = {"RuleResult", "RouteResult", "ApplicationSummary", "ReturnedSection", "Acting"}
+_PARTS = {"RuleResult", "RouteResult", "ApplicationSummary", "ReturnedSection", "Acting", "Sealed"}
 EVENT_TYPES: dict[str, type[Payload]] = {
     name: obj
     for name, obj in inspect.getmembers(events, inspect.isclass)

@@ -7,7 +7,7 @@ application land on one partition and keep their order.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,10 @@ class TopicSpec:
     name: str
     partitions: int
     retention_ms: int = -1  # keep forever
+    configs: dict[str, str] = field(default_factory=dict)  # more topic configs (compaction)
+
+    def topic_configs(self) -> dict[str, str]:
+        return {"retention.ms": str(self.retention_ms), **self.configs}
 
 
 def _prefix() -> str:
@@ -46,9 +50,35 @@ def dead_letter() -> str:
     return f"{_prefix()}.deadletter.v1"
 
 
+def personal_data() -> str:
+    """The current personal data of each person who filed, keyed by person_ref (not an application
+    id: one person, one record). Compacted, never replayed as history."""
+    return f"{_prefix()}.intake.personal-data.v1"
+
+
+# How long an erased person's record can stay in the log after its tombstone (ARCHITECTURE.md
+# "Personal data"): the active segment rolls after segment.ms, the cleaner compacts a rolled
+# segment as soon as 1% of the log is dirty (in practice every tombstone), its check runs every
+# log.cleaner.backoff.ms (15 s), and the tombstone itself is removed delete.retention.ms after that
+# compaction (long enough for a consumer that was down to read it). Bound for the record:
+# segment.ms + cleaner backoff + one cleaning pass, i.e. about one hour; for the tombstone, one day more.
+PERSONAL_DATA_SEGMENT_MS = 3_600_000
+PERSONAL_DATA_DELETE_RETENTION_MS = 86_400_000
+
+
+def personal_data_configs() -> dict[str, str]:
+    # Tests shrink the segment (ZC_PERSONAL_DATA_SEGMENT_MS) to watch compaction happen.
+    segment_ms = os.environ.get("ZC_PERSONAL_DATA_SEGMENT_MS", str(PERSONAL_DATA_SEGMENT_MS))
+    return {"cleanup.policy": "compact", "segment.ms": segment_ms, "min.cleanable.dirty.ratio": "0.01",
+            "delete.retention.ms": os.environ.get("ZC_PERSONAL_DATA_DELETE_RETENTION_MS",
+                                                  str(PERSONAL_DATA_DELETE_RETENTION_MS)),
+            "min.compaction.lag.ms": "0"}
+
+
 def all_topics() -> list[TopicSpec]:
     n = _partitions()
     history = [TopicSpec(t, n) for t in (applications(), eligibility(), review(), notifications())]
+    personal = TopicSpec(personal_data(), n, configs=personal_data_configs())
     # Dead letters are kept 30 days: they are for operators, not for replay.
-    return history + [TopicSpec(dead_letter(), 1, retention_ms=30 * 24 * 3600 * 1000)]
+    return history + [personal, TopicSpec(dead_letter(), 1, retention_ms=30 * 24 * 3600 * 1000)]
 

@@ -2,6 +2,10 @@
 
 Stored history is never rewritten; it is read through this chain (`registry.decode`). A new
 version of an event adds one entry here, keyed by (event type, the version it upgrades FROM).
+
+The pseudonymous versions (ApplicationSubmitted/Resubmitted v2, EligibilityAssessed v2,
+CaseOpened v3, NotificationSent v2) drop the personal fields v1 carried; they are read as absent,
+never guessed. Only development data was ever written at v1 (ARCHITECTURE.md "Personal data").
 """
 from __future__ import annotations
 
@@ -12,6 +16,25 @@ from contracts.review_chain import unit_org
 
 Upcaster = Callable[[dict], dict]
 
+APPLICANT_PERSONAL_FIELDS = ("name", "phone", "id_number_masked", "birth_date")
+SUMMARY_PERSONAL_FIELDS = ("applicant_name", "applicant_phone", "id_number_masked")
+
+
+def _without(payload: dict, fields: tuple[str, ...]) -> dict:
+    return {k: v for k, v in payload.items() if k not in fields}
+
+
+def filing_v1_to_v2(payload: dict) -> dict:
+    """v1 carried the applicant's name, phone, masked ID number and birth date: dropped."""
+    application = payload["application"]
+    applicant = _without(application.get("applicant", {}), APPLICANT_PERSONAL_FIELDS)
+    return {**payload, "application": {**application, "applicant": applicant}}
+
+
+def with_pseudonymous_summary(payload: dict) -> dict:
+    """v1 summaries named the applicant (name, phone, masked ID number): dropped."""
+    return {**payload, "summary": _without(payload["summary"], SUMMARY_PERSONAL_FIELDS)}
+
 
 def case_opened_v1_to_v2(payload: dict) -> dict:
     """v1 did not say who acts first; it is always the unit level, whose organisation the summary
@@ -21,13 +44,9 @@ def case_opened_v1_to_v2(payload: dict) -> dict:
 
 
 def case_opened_v2_to_v3(payload: dict) -> dict:
-    """v2 did not carry eligibility's route used; such a case keeps the declared route, as it did."""
-    return {**payload, "route_used": None}
-
-
-def eligibility_assessed_v1_to_v2(payload: dict) -> dict:
-    """v1's summary had no 公示表 facts; the summary's new fields default to empty."""
-    return dict(payload)
+    """v2 did not carry eligibility's route used (such a case keeps the declared route, as it did),
+    and its summary named the person: dropped."""
+    return {**with_pseudonymous_summary(payload), "route_used": None}
 
 
 def department_approved_v1_to_v2(payload: dict) -> dict:
@@ -35,9 +54,18 @@ def department_approved_v1_to_v2(payload: dict) -> dict:
     return {**payload, "form_copies": 0, "deliver_to": ""}
 
 
+def notification_sent_v1_to_v2(payload: dict) -> dict:
+    """v1 carried the SMS text, which names the person: dropped."""
+    return _without(payload, ("text",))
+
+
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
-    ("EligibilityAssessed", 1): eligibility_assessed_v1_to_v2,
+    ("ApplicationSubmitted", 1): filing_v1_to_v2,
+    ("ApplicationResubmitted", 1): filing_v1_to_v2,
+    # v1's summary had no 公示表 facts (they default to empty) and named the person (dropped).
+    ("EligibilityAssessed", 1): with_pseudonymous_summary,
     ("DepartmentApproved", 1): department_approved_v1_to_v2,
     ("CaseOpened", 1): case_opened_v1_to_v2,
     ("CaseOpened", 2): case_opened_v2_to_v3,
+    ("NotificationSent", 1): notification_sent_v1_to_v2,
 }

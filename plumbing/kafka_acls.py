@@ -44,8 +44,21 @@ def _reads(user: str, topic: str, pattern=ACLResourcePatternType.LITERAL) -> lis
     return [_acl(user, op, ResourceType.TOPIC, topic, pattern) for op in (ACLOperation.READ, ACLOperation.DESCRIBE)]
 
 
+# The compacted personal-data topic: intake writes it, only the services that print or send
+# personal data read it (notify: SMS; review: roster and public-notice exports). Eligibility never.
+PERSONAL_DATA_WRITER = "intake"
+PERSONAL_DATA_READERS = ("notify", "review")
+
+
+def personal_data_acls(service: str) -> list[ACL]:
+    if service == PERSONAL_DATA_WRITER:
+        return _writes(service, topics.personal_data())
+    return _reads(service, topics.personal_data()) if service in PERSONAL_DATA_READERS else []
+
+
 def service_acls(service: str) -> list[ACL]:
     acls = _writes(service, owned_topic(service)) + _writes(service, topics.dead_letter())
+    acls += personal_data_acls(service)
     for topic in sorted(consumed_topics(service)):
         acls += _reads(service, topic)
     acls.append(_acl(service, ACLOperation.READ, ResourceType.GROUP, f"{topics._prefix()}-{service}-",

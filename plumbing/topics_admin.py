@@ -24,7 +24,7 @@ def ensure_topics(bootstrap: str, *, tools: bool = True) -> list[str]:
         created = []
         for spec in wanted:
             topic = NewTopic(spec.name, num_partitions=spec.partitions, replication_factor=1,
-                             topic_configs={"retention.ms": str(spec.retention_ms)})
+                             topic_configs=spec.topic_configs())
             try:
                 admin.create_topics([topic])
                 created.append(spec.name)

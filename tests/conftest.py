@@ -13,7 +13,11 @@ import pytest_asyncio
 SESSION = uuid.uuid4().hex[:8]
 os.environ.setdefault("ZC_TOPIC_PREFIX", f"t{SESSION}")
 os.environ.setdefault("ZC_TOPIC_PARTITIONS", "3")
-os.environ.setdefault("ZC_DEV_MODE", "1")  # the tests use the development secrets on purpose
+os.environ.setdefault("ZC_DEV_MODE", "1")
+# The compacted personal-data topic rolls a segment every second here, so a test can watch an
+# erased record leave the log (ARCHITECTURE.md "Personal data" gives the production bound).
+os.environ.setdefault("ZC_PERSONAL_DATA_SEGMENT_MS", "1000")
+os.environ.setdefault("ZC_PERSONAL_DATA_DELETE_RETENTION_MS", "1000")  # the tests use the development secrets on purpose
 
 from plumbing.settings import database_url, kafka_bootstrap  # noqa: E402
 from tests.containers import ensure_stack  # noqa: E402

@@ -6,6 +6,7 @@ import typer
 from zc.eligibility_cmd import app as eligibility_app
 from zc.notify_cmd import app as notify_app
 from zc.outbox_cmd import app as outbox_app
+from zc.person_cmd import app as person_app
 from zc.token_cmd import token
 
 app = typer.Typer(name="zc", help="zhicheng: 职称申报与评审 / title filing and review tools",
@@ -13,6 +14,7 @@ app = typer.Typer(name="zc", help="zhicheng: 职称申报与评审 / title filin
 app.add_typer(eligibility_app, name="eligibility")
 app.add_typer(notify_app, name="notify")
 app.add_typer(outbox_app, name="outbox")
+app.add_typer(person_app, name="person")
 app.command("token")(token)
 
 if __name__ == "__main__":

@@ -11,6 +11,9 @@ from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
 from plumbing.application import Reactions, Recorder
 from services.intake.adapters.api import router
+from services.intake.adapters.api_persons import router as persons_router
+from services.intake.adapters.personal_publisher import PersonalDataPublisher
+from services.intake.adapters.vault import KeyVault, master_key_from_env
 from services.intake.domain import filing
 from services.intake.reactions.when_archive_changes_record_entry import (
     when_archive_entry_added_record_it, when_archive_entry_judged_record_status)
@@ -36,5 +39,18 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app = build_app(runtime, title="zhicheng intake",
                     description="Applicants file, resubmit and withdraw applications (个人申报).")
     app.state.settings, app.state.plan, app.state.recorder = settings, plan, recorder
+
+    async def start_publisher(rt: Runtime) -> None:
+        # After the runtime's own check of the development secrets: no master key, no start.
+        app.state.vault = KeyVault(master_key_from_env(settings.dev_mode))
+        app.state.personal_publisher = PersonalDataPublisher(rt.pool, settings.kafka_bootstrap)
+        rt.spawn(app.state.personal_publisher.run(), "intake-personal-data-publisher")
+
+    async def stop_publisher(_rt: Runtime) -> None:
+        app.state.personal_publisher.stop()
+
+    runtime.on_started.append(start_publisher)
+    runtime.on_stopping.append(stop_publisher)
     app.include_router(router)
+    app.include_router(persons_router)
     return app

@@ -17,6 +17,7 @@ from contracts.envelope import Role
 from plumbing import clock
 from plumbing.application import Reactions, Recorder
 from plumbing.metrics import GaugeQuery
+from plumbing.personal_data import follow
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.security import Caller, caller
 from services.notify.adapters.gateway_http import HttpSmsGateway
@@ -29,6 +30,8 @@ from services.notify.reactions.when_event_plan_messages import EVENTS, when_even
 from services.notify.scheduler import ReminderScheduler
 from services.notify.settings import NotifySettings
 from services.notify.templates import read_catalogue_text, read_department_contacts
+from services.notify.usecases.erasure import when_person_erased
+from services.notify.usecases.planning import replan_for_person
 from services.notify.usecases.recording import NOTIFY_ACTOR
 from services.notify.usecases.reminding import run_reminders, seed_department_contacts
 from services.notify.usecases.status import delivery_status, reminder_status
@@ -55,6 +58,8 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
                  .add(when_event_plan_messages(recorder, plan, catalogue), *EVENTS))
     runtime.subscriptions.append(Subscription([topics.applications(), topics.eligibility(), topics.review()],
                                               reactions.handle, wants=reactions.wants))
+    # names and phones, by person_ref; events that waited for a person are planned when they are known
+    follow(runtime, on_erased=when_person_erased(recorder), on_known=replan_for_person(recorder, plan, catalogue))
     app = build_app(runtime, title="zhicheng notify", description="12333 SMS: once per event, never a full ID number.")
 
     async def start_dispatcher(rt: Runtime) -> None:

@@ -12,6 +12,7 @@ from contracts.plan import load_plan
 from plumbing import clock
 from plumbing.application import Reactions, Recorder
 from plumbing.projection import ProjectionRunner
+from plumbing.personal_data import follow
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
 from services.review.adapters.api_cases import router as cases_router
@@ -57,6 +58,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     runtime.on_started.extend([start_projection, start_sweeper])
     runtime.on_stopping.append(stop_projection)
+    follow(runtime)  # names and ID masks for the exports, by person_ref
     app = build_app(runtime, title="zhicheng review",
                     description="The review chain: unit → public notice → construction authority → HR bureau → "
                                 "city HR bureau → provincial committee.")

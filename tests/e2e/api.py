@@ -6,10 +6,13 @@ import uuid
 
 import httpx
 
+from stdnum.cn import ric
+
 from contracts.application import Application
 from contracts.envelope import Role
 from plumbing.auth import mint_token
 from services.intake.domain.validation import person_ref
+from tests.fixtures.builders import ID_NUMBER
 from tests.fixtures.photos import photo_bytes
 
 SECRET = "dev-only-jwt-secret-change-me-in-production"
@@ -26,12 +29,37 @@ def token(role: Role, org: str = "", area: str = "", user: str = "reviewer") -> 
     return {"Authorization": f"Bearer {mint_token(SECRET, role=role, org=org, area=area, user=user)}"}
 
 
+# Applications carry no personal data (person_ref only): the tests keep who filed each one here.
+DEFAULT_NAME, DEFAULT_PHONE = "王建国", "13800138000"
+FILERS: dict[uuid.UUID, tuple[str, str]] = {}  # application id -> (name, ID number)
+
+
+_ID_NUMBERS: dict[str, str] = {DEFAULT_NAME: ID_NUMBER}
+
+
+def id_number_of(name: str) -> str:
+    """A valid ID number per name (王建国 keeps the builders' ID_NUMBER): one person per name, each
+    new name the next sequence number, so two names never share a person."""
+    if name not in _ID_NUMBERS:
+        first17 = f"33060219650312{500 + len(_ID_NUMBERS):03d}"
+        _ID_NUMBERS[name] = first17 + ric.calc_check_digit(first17 + "0")
+    return _ID_NUMBERS[name]
+
+
+def filed_by(app: Application, name: str) -> Application:
+    FILERS[app.application_id] = (name, id_number_of(name))
+    return app
+
+
+def filer(app: Application) -> tuple[str, str]:
+    return FILERS.get(app.application_id, (DEFAULT_NAME, ID_NUMBER))
+
+
 def submit_body(app: Application, id_number: str, *, name: str | None = None, phone: str | None = None) -> dict:
-    """The intake request for `app`: the applicant's real ID number and photo instead of derived fields."""
+    """The intake request for `app`: the applicant's name, real ID number, phone and photo."""
     body = app.model_dump(mode="json", exclude={"applicant", "photo", "submitted_at", "revision"})
     body["application_id"] = str(app.application_id)
-    body["applicant"] = {"name": name or app.applicant.name, "id_number": id_number,
-                         "phone": phone or app.applicant.phone}
+    body["applicant"] = {"name": name or filer(app)[0], "id_number": id_number, "phone": phone or DEFAULT_PHONE}
     body["photo_base64"] = PHOTO
     return body
 

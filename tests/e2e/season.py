@@ -10,8 +10,9 @@ from openpyxl import load_workbook
 
 from contracts.application import Application
 from contracts.envelope import Role
-from tests.e2e.api import applicant_token, get_json, submit_body, token, with_approved_archive, with_new_id
-from tests.fixtures.builders import ID_NUMBER, change, change_in
+from tests.e2e.api import (applicant_token, filed_by, filer, get_json, submit_body, token, with_approved_archive,
+                           with_new_id)
+from tests.fixtures.builders import change, change_in
 
 CITY_UNIT, KQ_UNIT = "u-sx-jzsj", "u-kq-jsgs"
 PEOPLE = {
@@ -30,8 +31,8 @@ def at_keqiao(app: Application) -> Application:
 
 
 def named(app: Application, name: str, **fields) -> Application:
-    app = with_new_id(change(app, **fields) if fields else app)
-    return app.model_copy(update={"applicant": app.applicant.model_copy(update={"name": name})})
+    """A new application filed by `name` (a person of their own, with an ID number of their own)."""
+    return filed_by(with_new_id(change(app, **fields) if fields else app), name)
 
 
 # The archive entries each filed application cited: a resubmission cites the same ones. Module-level,
@@ -47,10 +48,11 @@ class Season:
         return self.stack.url(service) + path
 
     async def file(self, app: Application) -> uuid.UUID:
-        app = await with_approved_archive(self.client, self.stack, app, ID_NUMBER, self.eventually)
+        name, id_number = filer(app)
+        app = await with_approved_archive(self.client, self.stack, app, id_number, self.eventually)
         CITED[app.application_id] = app.achievements  # a resubmission cites the same archive entries
-        headers = {**applicant_token(ID_NUMBER), "Idempotency-Key": f"f-{app.application_id}"}
-        answer = await self.client.post(self.url("intake", "/applications"), json=submit_body(app, ID_NUMBER),
+        headers = {**applicant_token(id_number), "Idempotency-Key": f"f-{app.application_id}"}
+        answer = await self.client.post(self.url("intake", "/applications"), json=submit_body(app, id_number),
                                         headers=headers)
         assert answer.status_code == 201, answer.text
         return app.application_id
@@ -58,7 +60,7 @@ class Season:
     async def resubmit(self, app: Application) -> None:
         app = app.model_copy(update={"achievements": CITED[app.application_id]})
         answer = await self.client.post(self.url("intake", f"/applications/{app.application_id}/resubmissions"),
-                                        json=submit_body(app, ID_NUMBER), headers=applicant_token(ID_NUMBER))
+                                        json=submit_body(app, filer(app)[1]), headers=applicant_token(filer(app)[1]))
         assert answer.status_code == 201, answer.text
 
     async def case(self, app_id, who: str = "auditor") -> dict:

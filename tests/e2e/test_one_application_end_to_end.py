@@ -3,7 +3,8 @@
 import httpx
 
 from contracts.envelope import Role
-from tests.e2e.api import applicant_token, get_json, submit_body, token, with_approved_archive, with_new_id
+from tests.e2e.api import (DEFAULT_NAME, DEFAULT_PHONE, applicant_token, get_json, submit_body, token,
+                           with_approved_archive, with_new_id)
 from tests.fixtures.builders import ID_NUMBER, normal_applicant
 
 
@@ -38,7 +39,7 @@ async def test_an_application_travels_from_filing_to_eligibility_to_unit_decisio
 
         sent = await eventually(unit_pass_sms)
         text = next(d["text"] for d in sent if d["template"] == "passed_unit")
-        assert text.startswith("【12333】") and app.applicant.name in text
+        assert text.startswith("【12333】") and DEFAULT_NAME in text
         assert ID_NUMBER not in text and all(ID_NUMBER not in d["text"] for d in sent)
         assert sent[0]["recipient_masked"].count("*") >= 4
 

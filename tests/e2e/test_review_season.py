@@ -7,7 +7,7 @@ The tests run in file order and build on each other (one season)."""
 import httpx
 import pytest
 
-from tests.e2e.api import applicant_token
+from tests.e2e.api import applicant_token, filer
 from tests.e2e.season import CITY_UNIT, PEOPLE, Season, at_keqiao, named
 from tests.fixtures.builders import (ID_NUMBER, landmark_applicant, normal_applicant, skill_talent_applicant,
                                      transfer_applicant)
@@ -68,7 +68,7 @@ async def test_a_returned_application_is_resubmitted_checked_again_and_reopens_w
 
     async def return_reached_intake():
         history = await season.client.get(season.url("intake", f"/applications/{ids['R1']}"),
-                                          headers=applicant_token(ID_NUMBER))
+                                          headers=applicant_token(filer(apps["R1"])[1]))  # 李明's own
         return history.json()["open_return"]
     open_return = await season.eventually(return_reached_intake)
     assert "ce_certificates" in open_return["sections"]

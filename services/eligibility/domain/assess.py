@@ -17,7 +17,6 @@ from .rules import COMMON_RULES
 def summarise(application: Application) -> ApplicationSummary:
     a, u = application.applicant, application.unit
     return ApplicationSummary(
-        applicant_name=a.name, applicant_phone=a.phone, id_number_masked=a.id_number_masked,
         unit_id=u.unit_id, unit_name=u.name, unit_area=u.area, unit_kind=u.kind.value,
         route=application.route, specialty=application.specialty,
         submitted_at=application.submitted_at, person_ref=a.person_ref,

@@ -16,7 +16,7 @@ from plumbing.security import Caller, caller
 from services.intake.adapters.requests import SubmitRequest, WithdrawRequest
 from services.intake.domain import validation
 from services.intake.usecases import filing
-from services.intake.adapters.prepare import prepare
+from services.intake.adapters.prepare import filer_of, prepare
 
 router = APIRouter(tags=["applications"])
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
@@ -47,7 +47,8 @@ async def _file(request: Request, body: SubmitRequest, key: str | None, who: Cal
             # Taken, by this applicant or another: the same answer either way (no existence leak).
             raise Conflict("该申报编号已被使用，请使用新的编号", "this application_id is taken; use a new one",
                            code="APPLICATION_ID_TAKEN")
-        return 201, await use_case(state.recorder, conn, application, photo, _actor(who), now, plan=state.plan)
+        personal = (state.vault, filer_of(body, application, state.plan, now))
+        return 201, await use_case(state.recorder, conn, application, photo, _actor(who), now, personal, plan=state.plan)
 
     status, answer = await run_once(state.runtime.pool, scoped(key, who.key), fingerprint, action)
     return JSONResponse(answer, status_code=status)

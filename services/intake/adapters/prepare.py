@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -20,6 +20,7 @@ from contracts.errors import InvalidInput, TooLarge
 from contracts.plan import Plan
 from services.intake.adapters.requests import SubmitRequest
 from services.intake.domain import validation
+from services.intake.usecases.personal import Filer
 
 
 def largest_photo_base64(plan: Plan) -> int:
@@ -49,7 +50,6 @@ def prepare(request: SubmitRequest, plan: Plan, *, person_ref_secret: str, now: 
     fields = request.model_dump(exclude={"applicant", "photo_base64", "application_id"})
     id_number = validation.compact_id(request.applicant.id_number)
     today = now.astimezone(ZoneInfo(plan.timezone)).date()
-    id_ok = not validation.id_number_problems(id_number, today)
     measured = validation.read_photo(photo) if photo is not None else None
     draft = {
         **fields,
@@ -57,13 +57,8 @@ def prepare(request: SubmitRequest, plan: Plan, *, person_ref_secret: str, now: 
         "plan_id": fields.get("plan_id") or plan.plan_id,
         "revision": revision,
         "submitted_at": now,
-        "applicant": {
-            "name": request.applicant.name, "phone": request.applicant.phone,
-            "id_number_masked": validation.mask_id_number(id_number),
-            "person_ref": validation.person_ref(id_number, person_ref_secret),
-            # Placeholder only while the ID number itself is reported as a problem below.
-            "birth_date": validation.birth_date(id_number) if id_ok else date(1900, 1, 1),
-        },
+        # Pseudonymous: name, phone and ID number go to `filer` (sealed, and the personal-data topic).
+        "applicant": {"person_ref": validation.person_ref(id_number, person_ref_secret)},
         "photo": measured[0] if measured else None,
     }
     try:
@@ -75,3 +70,12 @@ def prepare(request: SubmitRequest, plan: Plan, *, person_ref_secret: str, now: 
                            details=details) from None
     validation.validate_filing(application, plan, id_number=id_number, photo=photo, today=today)
     return application, photo
+
+
+def filer_of(request: SubmitRequest, application: Application, plan: Plan, now: datetime) -> Filer:
+    """The applicant's own fields, as typed (the ID number compacted), for sealing and the topic."""
+    id_number = validation.compact_id(request.applicant.id_number)
+    today = now.astimezone(ZoneInfo(plan.timezone)).date()
+    born = None if validation.id_number_problems(id_number, today) else validation.birth_date(id_number)
+    return Filer(person_ref=application.applicant.person_ref, name=request.applicant.name,
+                 phone=request.applicant.phone, id_number=id_number, birth_date=born)

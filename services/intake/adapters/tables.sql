@@ -29,3 +29,19 @@ CREATE TABLE IF NOT EXISTS authorised_units (
     unit_name      text NOT NULL,
     authorised_at  timestamptz NOT NULL DEFAULT now()
 );
+-- Per-person data keys (crypto-shredding, adapters/vault.py): AES-256 keys wrapped by the master
+-- key from the environment. Erasing a person deletes their row; their sealed fields stay unreadable.
+CREATE TABLE IF NOT EXISTS person_keys (
+    person_ref   text PRIMARY KEY,
+    wrapped_key  bytea NOT NULL,
+    created_at   timestamptz NOT NULL DEFAULT now()
+);
+-- Records for the compacted personal-data topic, written in the filing's (or erasure's)
+-- transaction and deleted once Kafka acknowledged them (adapters/personal_publisher.py). A NULL
+-- record is a tombstone. Nothing personal stays here after publication.
+CREATE TABLE IF NOT EXISTS personal_outbox (
+    id          bigserial PRIMARY KEY,
+    person_ref  text NOT NULL,
+    record      jsonb,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);

@@ -18,6 +18,7 @@ from services.intake.domain.deadlines import require_filing_open, require_resubm
 from services.intake.domain.units import require_authorised_unit
 from services.intake.domain.citations import ArchiveRecord, citation_problems, with_archive_facts
 from services.intake.domain.filing import Filing, OpenReturn, stream_of
+from services.intake.usecases.personal import Filer, Vault, seal_and_share
 
 INTAKE_ACTOR = Actor(role=Role.SYSTEM, organisation="intake", user=SYSTEM_ACTOR.user)
 
@@ -68,13 +69,18 @@ async def require_unit_known(conn, application: Application) -> None:
     require_authorised_unit(application, await unit_authorised(conn, application.unit.unit_id))
 
 
+async def _personal(conn, personal: tuple[Vault, Filer] | None, payloads: list) -> list:
+    """Seal the filer's fields into the filing events and queue their current record (usecases/personal.py)."""
+    return await seal_and_share(conn, personal[0], personal[1], payloads) if personal else payloads
+
+
 async def submit(recorder: Recorder, conn, application: Application, photo: bytes | None, actor: Actor,
-                 now: datetime, *, plan: Plan) -> dict:
+                 now: datetime, personal: tuple[Vault, Filer] | None = None, *, plan: Plan) -> dict:
     require_filing_open(now, plan)
     await require_unit_known(conn, application)
     application = await _cited_from_archive(conn, application)
     state, version = await load_filing(recorder, conn, application.application_id)
-    payloads = filing.decide_submit(state, application)
+    payloads = await _personal(conn, personal, filing.decide_submit(state, application))
     await _store_photo(conn, application, photo)
     ids = await _save(recorder, conn, application.application_id, version, payloads, actor, now)
     return {"application_id": str(application.application_id), "revision": application.revision,
@@ -82,7 +88,7 @@ async def submit(recorder: Recorder, conn, application: Application, photo: byte
 
 
 async def resubmit(recorder: Recorder, conn, application: Application, photo: bytes | None, actor: Actor,
-                   now: datetime, *, plan: Plan) -> dict:
+                   now: datetime, personal: tuple[Vault, Filer] | None = None, *, plan: Plan) -> dict:
     application = await _cited_from_archive(conn, application)
     state, version = await load_filing(recorder, conn, application.application_id)
     row = await conn.fetchrow("SELECT return_event_id, revision, level FROM open_returns WHERE application_id = $1",
@@ -90,7 +96,7 @@ async def resubmit(recorder: Recorder, conn, application: Application, photo: by
     if row:
         require_resubmission_open(now, plan, ReviewLevel(row["level"]), application.unit.area)
     open_return = OpenReturn(row["return_event_id"], row["revision"]) if row else None
-    payloads = filing.decide_resubmit(state, open_return, application)
+    payloads = await _personal(conn, personal, filing.decide_resubmit(state, open_return, application))
     await _store_photo(conn, application, photo)
     ids = await _save(recorder, conn, application.application_id, version, payloads, actor, now)
     await conn.execute("DELETE FROM open_returns WHERE application_id = $1", application.application_id)

@@ -67,3 +67,18 @@ ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS rounds integer NOT NULL DEFAULT 
 -- sends a recipient's messages in seq order: a row waits while an earlier one to the same number is pending.
 ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS seq bigserial;
 CREATE INDEX IF NOT EXISTS deliveries_pending_by_recipient ON deliveries (to_e164, seq) WHERE status = 'pending';
+-- Events are pseudonymous: an applicant's row names the person_ref; name and phone are read from
+-- personal_data (plumbing/personal_data.py) when a message is planned. Deliveries remember whose they
+-- are, so an erasure can fail the pending ones and scrub the texts and numbers of the others.
+ALTER TABLE contacts ADD COLUMN IF NOT EXISTS person_ref text NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS person_ref text NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS deliveries_by_person ON deliveries (person_ref) WHERE person_ref <> '';
+-- Events whose applicant's personal record has not arrived yet: planned again when it (or the
+-- tombstone) arrives (usecases/planning.py). Pseudonymous: the envelope names person_ref only.
+CREATE TABLE IF NOT EXISTS awaiting_personal_data (
+    person_ref  text NOT NULL,
+    event_id    uuid NOT NULL,
+    envelope    jsonb NOT NULL,
+    since       timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (person_ref, event_id)
+);

@@ -31,7 +31,7 @@ class Outgoing:
     def sent(self) -> NotificationSent:
         return NotificationSent(
             notification_id=self.notification_id, application_id=self.application_id, template=self.template,
-            recipient_masked=self.recipient_masked, text=self.text, dedup_key=self.dedup_key,
+            recipient_masked=self.recipient_masked, dedup_key=self.dedup_key,
             caused_by_event_id=self.caused_by_event_id)
 
     def failed(self, reason: str) -> NotificationFailed:

@@ -1,8 +1,9 @@
 """Who gets a message and at which number: notify's own read model, and phone validation.
 
-Phone numbers come from the application (the applicant), the unit's registration or its
-authorised operator (the unit) and the event itself (deadline reminders). A number that is
-missing, invalid, or not a mobile is a reason for NotificationFailed, never an exception.
+Phone numbers come from the personal-data topic (the applicant, by person_ref: events are
+pseudonymous), the unit's registration or its authorised operator (the unit) and the event itself
+(deadline reminders). A number that is missing, invalid, or not a mobile, or a person whose data was
+erased, is a reason for NotificationFailed, never an exception.
 """
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ class Contact:
     # Higher wins when two sources name a number for the same recipient: a unit's authorised
     # operator (UnitAuthorized) is a person who reads SMS; the registration phone may be a desk.
     rank: int = 0
+    person_ref: str = ""  # an applicant: name and phone are looked up by it when a message is planned
+    erased: bool = False  # the person's personal data was erased: nobody may be messaged
+
+
+ERASED_REASON = "personal data erased at the person's request (个人信息已删除，不再发送短信)"
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,8 @@ class Unreachable:
 def resolve(contact: Contact | None) -> Recipient | Unreachable:
     if contact is None:
         return Unreachable("recipient is not in notify's directory")
+    if contact.erased:
+        return Unreachable(ERASED_REASON)
     try:
         e164 = normalise_phone(contact.phone)
     except InvalidPhone as exc:
@@ -63,15 +71,20 @@ def contact_updates(event: Payload) -> list[Contact]:
     """The directory rows (upserts) an event implies; the adapter stores them."""
     match event:
         case ApplicationSubmitted(application=app) | ApplicationResubmitted(application=app):
-            updates = [Contact(RecipientKind.APPLICANT, str(app.application_id), app.applicant.name, app.applicant.phone)]
+            updates = [applicant(app.application_id, app.applicant.person_ref)]
             if app.unit.phone:  # the unit's registration phone
                 updates.append(Contact(RecipientKind.UNIT, app.unit.unit_id, app.unit.name, app.unit.phone))
             return updates
         case EligibilityAssessed(application_id=app_id, summary=s) | CaseOpened(application_id=app_id, summary=s):
-            return [Contact(RecipientKind.APPLICANT, str(app_id), s.applicant_name, s.applicant_phone)]
+            return [applicant(app_id, s.person_ref)] if s.person_ref else []
         case UnitAuthorized():
             return [Contact(RecipientKind.UNIT, event.unit_id, event.operator_name, event.operator_phone, rank=1)]
     return []
+
+
+def applicant(application_id, person_ref: str) -> Contact:
+    """The applicant of an application, known by person_ref only (name and phone: personal_data)."""
+    return Contact(RecipientKind.APPLICANT, str(application_id), "", None, person_ref=person_ref)
 
 
 def merge(existing: Contact | None, update: Contact) -> Contact:

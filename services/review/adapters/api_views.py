@@ -17,6 +17,7 @@ from contracts.errors import Forbidden, InvalidInput, NotFound
 from contracts.limits import OPINION_MAX_CHARS, TITLE_MAX_CHARS
 from plumbing import clock
 from plumbing.application import receipt
+from plumbing.personal_data import lookup
 from services.review.adapters import exports, queries
 from plumbing.inputs import STRICT, Code, Day, LongText, Text
 from plumbing.security import caller
@@ -69,7 +70,8 @@ async def roster_export(request: Request, area: Code | None = Query(None), forma
     principal = principal_of(request)
     authorize(principal, "export_roster", Scope(area=area) if area else None)
     cases = await _cases(request, await queries.roster_ids(request.app.state.runtime.pool, area))
-    rows = roster.roster_rows(cases, plan, area)
+    people = await lookup(request.app.state.runtime.pool, [c.summary.person_ref for c in cases])
+    rows = roster.roster_rows(cases, plan, area, people)
     return _file(rows, roster.ROSTER_HEADERS, "花名册", format, f"roster-{area or 'city'}")
 
 
@@ -80,8 +82,9 @@ async def notice_export(request: Request, unit_id: Code = Query(), format: str =
     pool = request.app.state.runtime.pool
     cases = await _cases(request, await queries.notice_ids(pool, unit_id))
     achievements = await queries.approved_titles(pool, [c.applicant_ref for c in cases])
+    people = await lookup(pool, [c.summary.person_ref for c in cases])
     rows = roster.notice_rows(cases, unit_id, {c.application_id: achievements.get(c.applicant_ref, [])
-                                               for c in cases})
+                                               for c in cases}, people)
     return _file(rows, roster.NOTICE_HEADERS, "公示表", format, f"public-notice-{unit_id}")
 
 

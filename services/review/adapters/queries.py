@@ -11,7 +11,11 @@ from contracts.envelope import Role
 from contracts.plan import Plan
 from services.review.domain.authorization import Principal
 
-_CASE_COLUMNS = ("application_id, stage, level, outcome, applicant_name, unit_id, unit_name, area, route, specialty,"
+# The name is not in the events: it is read from personal_data (the personal-data topic) as the
+# inbox is shown; an erased or not yet received person shows an empty name.
+_CASE_COLUMNS = ("application_id, stage, level, outcome,"
+                 " COALESCE((SELECT p.name FROM personal_data p WHERE p.person_ref = case_view.person_ref), '')"
+                 " AS applicant_name, unit_id, unit_name, area, route, specialty,"
                  " revision, interview_required, notice_ends_on, submitted_at")
 
 

@@ -16,6 +16,7 @@ from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from contracts.application import Route
+from contracts.personal_record import ERASED, PersonalRecord
 from contracts.plan import Plan
 from services.review.domain.case import Case, Stage
 
@@ -32,6 +33,18 @@ NOTICE_HEADERS = ["序号", "姓名", "工作单位", "从事专业", "申报类
                   "标志性业绩", "公示期"]
 FORM_COPIES, FORM_COPIES_WITH_INTERVIEW = 3, 4  # 《专业技术职务任职资格评审表》一式3份（参加面试人员4份）
 _LAST = datetime.max.replace(tzinfo=timezone.utc)
+# Names and ID masks are not in the events: review's personal_data (from the personal-data topic),
+# by person_ref, looked up when the export is made. None: the person was erased.
+People = Mapping[str, PersonalRecord | None]
+NOT_YET_RECEIVED = "（个人信息尚未送达）(personal data not yet received)"
+
+
+def _person(people: People, person_ref: str) -> tuple[str, str]:
+    """(name, ID mask) to print: the person's, or a note that they were erased / are not known yet."""
+    if person_ref not in people:
+        return NOT_YET_RECEIVED, ""
+    record = people[person_ref]
+    return (record.name, record.id_number_masked) if record else (ERASED, ERASED)
 ON_ROSTER = frozenset({Stage.AT_CITY, Stage.FORWARDED})
 
 
@@ -66,9 +79,9 @@ def current_title(case: Case) -> str:
     return f"{s.current_title}（{'，'.join(dates)}）" if s.current_title and dates else s.current_title
 
 
-def entry_of(case: Case, plan: Plan) -> RosterEntry:
+def entry_of(case: Case, plan: Plan, people: People) -> RosterEntry:
     s = case.summary
-    return RosterEntry(case.application_id, s.applicant_name, s.id_number_masked, s.unit_name,
+    return RosterEntry(case.application_id, *_person(people, s.person_ref), s.unit_name,
                        plan.receiving_unit(s.unit_area).name_zh, case.route, s.specialty,
                        case.interview_required, s.submitted_at)
 
@@ -89,9 +102,10 @@ def roster_cases(cases: Iterable[Case], area: str | None = None) -> list[Case]:
     return [c for c in cases if c.stage in ON_ROSTER and (area is None or c.summary.unit_area == area)]
 
 
-def roster_rows(cases: Iterable[Case], plan: Plan, area: str | None = None) -> list[list[object]]:
+def roster_rows(cases: Iterable[Case], plan: Plan, area: str | None = None, people: People | None = None,
+                ) -> list[list[object]]:
     listed = {c.application_id: c for c in roster_cases(cases, area)}
-    entries = roster_order((entry_of(c, plan) for c in listed.values()), plan.reviewable_specialties)
+    entries = roster_order((entry_of(c, plan, people or {}) for c in listed.values()), plan.reviewable_specialties)
     return [[i, e.name, e.id_number_masked, e.unit_name, e.receiving_unit_zh, CATEGORY_ZH[e.route],
              e.specialty, "是" if e.interview else "否", _when(e.submitted_at, plan.timezone),
              form_copies(listed[e.application_id]), deliver_to(listed[e.application_id], plan)]
@@ -99,13 +113,13 @@ def roster_rows(cases: Iterable[Case], plan: Plan, area: str | None = None) -> l
 
 
 def notice_rows(cases: Iterable[Case], unit_org: str, achievements: Mapping[uuid.UUID, Sequence[str]],
-                ) -> list[list[object]]:
+                people: People | None = None) -> list[list[object]]:
     """The unit's 公示表: its cases under notice, by submission time: the current title with its
     dates, the achievements the application cites and its landmark achievements. `achievements`
     (approved archive titles) serves only cases opened before the summary carried the cited ones."""
     mine = [c for c in cases if c.scope.unit_org == unit_org and c.notice_starts_on is not None]
     mine.sort(key=lambda c: (_sortable(c.summary.submitted_at), str(c.application_id)))
-    return [[i, c.summary.applicant_name, c.summary.unit_name, c.summary.specialty,
+    return [[i, _person(people or {}, c.summary.person_ref)[0], c.summary.unit_name, c.summary.specialty,
              CATEGORY_ZH[c.route], "正高级工程师", current_title(c),
              "；".join(c.summary.cited_achievements or achievements.get(c.application_id, ())),
              "；".join(c.summary.landmark_achievements), f"{c.notice_starts_on:%Y-%m-%d}至{c.notice_ends_on:%Y-%m-%d}"]

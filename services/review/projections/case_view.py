@@ -50,7 +50,7 @@ def make_apply(store: EventStore):
 async def _case_row(conn, case, stored: Stored) -> None:
     s = case.summary
     await conn.execute(_UPSERT_CASE, case.application_id, stored.envelope.stream_version, case.revision,
-                       case.stage.value, case.level.value if case.level else None, case.outcome.value, s.applicant_name,
+                       case.stage.value, case.level.value if case.level else None, case.outcome.value, "",
                        case.applicant_ref, s.unit_id, s.unit_name, s.unit_area, case.route.value, s.specialty,
                        case.interview_required, case.notice_ends_on, case.fee_requested is not None, case.fee_paid,
                        s.submitted_at, stored.envelope.recorded_at, case.scope.unit_org)

@@ -8,6 +8,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from plumbing import personal_data
 from plumbing.db import open_pool
 from plumbing.eventstore import EventStore
 from services.notify.bootstrap import TABLES
@@ -24,7 +25,7 @@ from tests.integration_support import db_name, drop_database
 @pytest_asyncio.fixture
 async def notify_db():
     name = db_name("notify")
-    pool = await open_pool(DATABASE_URL, name, extra_schema=TABLES, max_size=10)
+    pool = await open_pool(DATABASE_URL, name, extra_schema=TABLES + personal_data.SCHEMA, max_size=10)
     yield pool
     await pool.close()
     await drop_database(name)

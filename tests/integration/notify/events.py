@@ -9,6 +9,7 @@ from contracts.application import Route
 from contracts.events import (
     Acting, ApplicationSummary, CaseMovedTo, CaseOpened, Outcome, Payload, ReviewLevel, UnitAuthorized,
 )
+from contracts.personal_record import PersonalRecord
 from contracts.review_chain import unit_org
 
 UNIT_MOBILE = "13800000000"
@@ -23,9 +24,18 @@ def envelope(payload: Payload, stream_id: str, version: int = 1, *, event_id: uu
 
 def summary(unit_id: str, *, area: str = "yuecheng", phone: str = "13912345678", kind: str = "state_enterprise",
             talent_center: bool = False) -> ApplicationSummary:
-    return ApplicationSummary(applicant_name="王建国", applicant_phone=phone, id_number_masked="330602********0016",
-                              unit_id=unit_id, unit_name=f"{unit_id}建设有限公司", unit_area=area, unit_kind=kind,
+    return ApplicationSummary(person_ref=f"tel-{phone}", unit_id=unit_id, unit_name=f"{unit_id}建设有限公司", unit_area=area, unit_kind=kind,
                               route=Route.NORMAL, specialty="建筑施工", personnel_files_at_talent_center=talent_center)
+
+
+def personal_record(e: Envelope) -> tuple[bytes, bytes] | None:
+    """The personal-data topic's record (key, value) of the applicant an envelope names, if any:
+    events carry only person_ref; notify looks the name and phone up by it."""
+    ref = (e.payload.get("summary") or {}).get("person_ref", "")
+    if not ref.startswith("tel-"):
+        return None
+    record = PersonalRecord(person_ref=ref, name="王建国", phone=ref[4:], id_number_masked="330602************")
+    return ref.encode(), record.model_dump_json().encode()
 
 
 def case_opened(app_id: uuid.UUID, unit_id: str, **kwargs) -> Envelope:

@@ -4,12 +4,14 @@ from __future__ import annotations
 from contracts import topics
 from contracts.envelope import Envelope
 from contracts.plan import load_plan
+from plumbing import personal_data
 from plumbing.application import Reactions, Recorder
 from services.notify.domain.templates import load_catalogue
 from services.notify.reactions.when_case_moves_track_waiting import when_case_moves_track_waiting
 from services.notify.reactions.when_event_plan_messages import EVENTS, when_event_plan_messages
 from services.notify.templates import read_catalogue_text
 from services.notify.usecases.recording import NOTIFY_ACTOR
+from tests.integration.notify.events import personal_record
 
 PLAN = load_plan("shaoxing-2020")
 CATALOGUE = load_catalogue(read_catalogue_text(PLAN.plan_id))
@@ -26,7 +28,11 @@ def reactions_for(store) -> Reactions:
 
 
 async def consume(store, *envelopes: Envelope) -> None:
+    """As notify's consumers would: the applicant's personal record first (from the personal-data
+    topic), then the event."""
     reactions = reactions_for(store)
     async with store.pool.acquire() as conn, conn.transaction():
         for e in envelopes:
+            if record := personal_record(e):
+                await personal_data.apply(conn, *record)
             await reactions.handle(conn, e)

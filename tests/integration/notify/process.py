@@ -25,6 +25,7 @@ from plumbing import clock
 from plumbing.kafka_security import TOOL_WRITER, client_kwargs
 from plumbing.topics_admin import ensure_topics
 from tests.conftest import KAFKA, SESSION
+from tests.integration.notify.events import personal_record
 
 LOGS = Path(os.environ.get("ZC_TEST_LOGS", "/tmp")) / f"zc-notify-{SESSION}"
 SEASON_START = "2020-08-10T09:00:00+08:00"
@@ -60,6 +61,7 @@ class NotifyProcess:
         with topic_prefix(self.prefix):
             ensure_topics(KAFKA)
             self.review_topic, self.dead_letter_topic = topics.review(), topics.dead_letter()
+            self.personal_topic = topics.personal_data()
             self.notifications_topic = topics.notifications()
 
     def start(self, **extra_env: str) -> "NotifyProcess":
@@ -106,6 +108,8 @@ class NotifyProcess:
         await producer.start()
         try:
             for e in envelopes:
+                if record := personal_record(e):  # intake's record of the applicant, as it would publish it
+                    await producer.send_and_wait(self.personal_topic, record[1], key=record[0])
                 k = key or str(e.payload.get("application_id") or e.stream_id)
                 await producer.send_and_wait(self.review_topic, e.model_dump_json().encode(), key=k.encode())
         finally:

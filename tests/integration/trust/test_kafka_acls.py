@@ -35,7 +35,8 @@ async def test_a_service_writes_its_own_topic_and_the_dead_letter_topic():
 
 @pytest.mark.parametrize("principal, topic", [
     ("intake", topics.eligibility), ("eligibility", topics.review), ("review", topics.applications),
-    ("notify", topics.eligibility), (TOOL_READER, topics.applications)])
+    ("notify", topics.eligibility), (TOOL_READER, topics.applications),
+    ("review", topics.personal_data), ("notify", topics.personal_data)])  # only intake writes personal data
 async def test_a_write_by_the_wrong_principal_is_refused(principal, topic):
     with pytest.raises(KafkaError):
         await _write(principal, topic())
@@ -65,7 +66,15 @@ async def test_a_service_reads_what_it_consumes_in_its_own_group():
     await _read_one("eligibility", topics.applications(), f"{topics._prefix()}-eligibility-0")
 
 
+async def test_intake_writes_personal_data_and_only_notify_and_review_read_it():
+    await _write("intake", topics.personal_data())
+    for reader in ("notify", "review"):
+        await _read_one(reader, topics.personal_data(), f"{topics._prefix()}-{reader}-personal-data-acl-test")
+
+
 @pytest.mark.parametrize("principal, topic, group", [
+    ("eligibility", topics.personal_data, "{p}-eligibility-0"),  # eligibility never sees a name or phone
+    ("intake", topics.personal_data, "{p}-intake-0"),             # the writer does not read it back
     ("eligibility", topics.review, "{p}-eligibility-0"),       # a topic it does not consume
     ("intake", topics.review, "{p}-review-0"),                  # another service's group
     (TOOL_READER, topics.applications, "{p}-eligibility-0")])   # tools cannot join services' groups

@@ -7,12 +7,13 @@ from services.eligibility.domain.rules import COMMON_RULES, ROUTE_RULES
 from tests.fixtures.builders import PLAN, change, normal_applicant
 
 
-def test_the_assessment_carries_plan_version_revision_and_summary():
+def test_the_assessment_carries_plan_version_revision_and_a_pseudonymous_summary():
     app = change(normal_applicant(), revision=3)
     result = assess(app, PLAN)
     assert (result.plan_id, result.plan_version, result.revision) == (PLAN.plan_id, "2020.1", 3)
-    assert result.summary.applicant_name == "王建国" and result.summary.unit_area == "city"
-    assert result.summary.id_number_masked == "330602********1234"
+    assert result.summary.person_ref == app.applicant.person_ref and result.summary.unit_area == "city"
+    dumped = result.model_dump_json()
+    assert "王建国" not in dumped and "********" not in dumped and "birth" not in dumped
 
 
 def test_one_result_per_common_rule_plus_the_route_line():

@@ -10,8 +10,7 @@ from contracts.registry import decode
 APP_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
 WHEN = datetime(2020, 8, 3, 1, 30, tzinfo=timezone.utc)
 SUMMARY = {
-    "applicant_name": "张三", "applicant_phone": "13812345678", "id_number_masked": "330602********1234",
-    "unit_id": "u-1", "unit_name": "绍兴市建筑设计院", "unit_area": "city", "unit_kind": "state_enterprise",
+    "person_ref": "ab" * 32, "unit_id": "u-1", "unit_name": "绍兴市建筑设计院", "unit_area": "city", "unit_kind": "state_enterprise",
     "route": "normal", "specialty": "建筑设计",
 }
 

@@ -40,21 +40,28 @@ def test_an_unknown_recipient_or_bad_number_is_unreachable_not_an_exception():
     assert isinstance(bad, Unreachable) and "mobile" in bad.reason and "85140374" not in bad.masked
 
 
-def test_the_directory_learns_applicants_from_assessments_and_operators_from_authorisations():
+def test_the_directory_learns_applicants_by_person_ref_from_assessments_and_operators_from_authorisations():
     payload, _ = SAMPLES["EligibilityAssessed"]
     [applicant] = contact_updates(event("EligibilityAssessed", payload))
-    assert (applicant.kind, applicant.name, applicant.phone) == (RecipientKind.APPLICANT, "张三", "13812345678")
+    assert (applicant.kind, applicant.person_ref, applicant.name, applicant.phone) == (
+        RecipientKind.APPLICANT, "ab" * 32, "", None)  # name and phone: personal_data, at planning
     [operator] = contact_updates(event("UnitAuthorized", SAMPLES["UnitAuthorized"][0]))
     assert (operator.kind, operator.ref, operator.phone) == (RecipientKind.UNIT, "u-1", "13900001111")
     assert contact_updates(FeePaid(application_id=APP_ID, amount_yuan=0, paid_at="2020-09-01T00:00:00Z")) == []
 
 
-def test_case_opened_updates_the_applicants_number():
+def test_case_opened_names_the_applicant_by_person_ref_only():
     app_id = uuid.uuid4()
-    summary = ApplicationSummary.model_validate({**SUMMARY, "applicant_phone": "13700000000"})
-    payload = {"application_id": str(app_id), "revision": 2, "outcome": "eligible", "summary": summary.model_dump(mode="json")}
+    summary = ApplicationSummary.model_validate({**SUMMARY, "person_ref": "cd" * 32})
+    payload = {"application_id": str(app_id), "revision": 2, "outcome": "eligible",
+               "summary": summary.model_dump(mode="json"), "acting": {"level": "unit", "org_id": "u-1"}}
     [contact] = contact_updates(event("CaseOpened", payload))
-    assert contact.ref == str(app_id) and contact.phone == "13700000000"
+    assert contact.ref == str(app_id) and contact.person_ref == "cd" * 32 and contact.phone is None
+
+
+def test_an_erased_person_is_unreachable_with_the_reason():
+    got = resolve(Contact(RecipientKind.APPLICANT, "a-1", "", None, person_ref="ab" * 32, erased=True))
+    assert isinstance(got, Unreachable) and "personal data erased" in got.reason
 
 
 def test_an_authorised_operator_is_not_replaced_by_the_units_registration_desk():

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from contracts.application import Route, UnitKind
 from contracts.envelope import Actor, Role
 from contracts.events import ApplicationSummary, Outcome, ReturnedSection
+from contracts.personal_record import PersonalRecord
 from contracts.plan import load_plan
 from services.review.domain import commands as c
 from services.review.domain.case import Case
@@ -31,8 +32,7 @@ def summary(area: str = "yuecheng", route: Route = Route.NORMAL, unit_id: str = 
             specialty: str = "建筑结构", submitted_at: datetime | None = None, name: str = "张三",
             kind: UnitKind = UnitKind.STATE_ENTERPRISE) -> ApplicationSummary:
     return ApplicationSummary(
-        applicant_name=name, applicant_phone="13800000000", id_number_masked="330602********1234",
-        unit_id=unit_id, unit_name=f"{unit_id}公司", unit_area=area, unit_kind=kind, route=route,
+        person_ref=f"ref:{name}", unit_id=unit_id, unit_name=f"{unit_id}公司", unit_area=area, unit_kind=kind, route=route,
         specialty=specialty, submitted_at=submitted_at or at(2020, 7, 1, 9))
 
 
@@ -116,3 +116,10 @@ class Story:
         self.now = at(2020, 9, 25)
         self.do(c.ForwardToCommittee(self.who.city, self.id, "sx-2020-1"))
         return self
+
+
+def people_of(cases) -> dict:
+    """review's personal_data for these cases, as the personal-data topic would have filled it."""
+    return {c.summary.person_ref: PersonalRecord(person_ref=c.summary.person_ref, name=c.summary.person_ref[4:],
+                                                 phone="13800000000", id_number_masked="330602************")
+            for c in cases}

@@ -11,7 +11,9 @@ from services.review.domain import commands as c
 from services.review.domain.roster import (NOTICE_HEADERS, ROSTER_HEADERS, RosterEntry, notice_rows, roster_order,
                                            roster_rows)
 
-from .builders import PLAN, Story, at, summary
+from contracts.personal_record import ERASED
+
+from .builders import PLAN, Story, at, people_of, summary
 
 
 def _entry(route, specialty="建筑结构", minutes=0, name="甲"):
@@ -52,10 +54,11 @@ def _recommended(area, route, name, minutes):
 def test_a_receiving_units_roster_and_the_merged_city_roster():
     cases = [_recommended("yuecheng", Route.LANDMARK, "越城甲", 1), _recommended("keqiao", Route.NORMAL, "柯桥乙", 2),
              _recommended("yuecheng", Route.NORMAL, "越城丙", 3), Story().case]  # the last is not recommended
-    assert [row[1] for row in roster_rows(cases, PLAN, "yuecheng")] == ["越城丙", "越城甲"]
-    merged = roster_rows(cases, PLAN)
+    people = people_of(cases)
+    assert [row[1] for row in roster_rows(cases, PLAN, "yuecheng", people)] == ["越城丙", "越城甲"]
+    merged = roster_rows(cases, PLAN, people=people)
     assert [row[1] for row in merged] == ["柯桥乙", "越城丙", "越城甲"]
-    assert merged[0] == [1, "柯桥乙", "330602********1234", "keqiao-u公司", "柯桥区人力资源和社会保障局", "正常申报",
+    assert merged[0] == [1, "柯桥乙", "330602************", "keqiao-u公司", "柯桥区人力资源和社会保障局", "正常申报",
                          "建筑结构", "否", "2020-07-01 10:02", 3,
                          "柯桥区人力资源和社会保障局专业技术人员管理科（柯桥区纺都路1066号公共服务大楼，电话84126032）"]
     assert merged[2][5:8] == ["标志性业绩", "建筑结构", "是"]
@@ -64,7 +67,8 @@ def test_a_receiving_units_roster_and_the_merged_city_roster():
 def test_the_public_notice_table_lists_the_units_cases_under_notice():
     story = Story().unit_passed()
     story.do(c.StartPublicNotice(story.who.unit, story.id, date(2020, 7, 6)))
-    rows = notice_rows([story.case, Story().case], "unit-yc-1", {story.id: ["镜湖大桥", "越王路改造"]})
+    rows = notice_rows([story.case, Story().case], "unit-yc-1", {story.id: ["镜湖大桥", "越王路改造"]},
+                       people_of([story.case]))
     assert rows == [[1, "张三", "unit-yc-1公司", "建筑结构", "正常申报", "正高级工程师", "", "镜湖大桥；越王路改造", "",
                      "2020-07-06至2020-07-10"]]  # a summary without the 公示表 facts: archive titles serve
 
@@ -88,7 +92,7 @@ def test_csv_has_chinese_headers_and_a_bom_for_excel():
 
 def test_the_workbook_has_the_headers_and_rows_in_order():
     cases = [_recommended("yuecheng", Route.TRANSFER, "甲", 1), _recommended("yuecheng", Route.NORMAL, "乙", 2)]
-    rows = roster_rows(cases, PLAN)
+    rows = roster_rows(cases, PLAN, people=people_of(cases))
     book = load_workbook(io.BytesIO(to_xlsx(rows, ROSTER_HEADERS, "评委会评审对象花名册")))
     sheet = book["评委会评审对象花名册"]
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -108,7 +112,8 @@ def test_the_roster_lists_and_orders_each_applicant_by_the_route_used_not_the_ro
     skill = _at_city("技能", Route.NORMAL, Route.SKILL_TALENT)  # files as 正常申报, listed as 技能人才
     transfer_as_normal = _at_city("转正常", Route.TRANSFER, Route.NORMAL)
     normal_as_landmark = _at_city("正常转标志", Route.NORMAL, Route.LANDMARK)
-    rows = roster_rows([skill.case, normal_as_landmark.case, transfer_as_normal.case], PLAN)
+    cases = [skill.case, normal_as_landmark.case, transfer_as_normal.case]
+    rows = roster_rows(cases, PLAN, people=people_of(cases))
     assert [(r[1], r[5], r[7]) for r in rows] == [("转正常", "正常申报", "否"), ("正常转标志", "标志性业绩", "是"),
                                                  ("技能", "技能人才", "否")]
 
@@ -117,3 +122,13 @@ def test_the_interview_follows_the_route_used():
     assert not Story(summary(route=Route.TRANSFER), route_used=Route.NORMAL).case.interview_required
     assert Story(summary(route=Route.NORMAL), route_used=Route.LANDMARK).case.interview_required
     assert Story(summary(route=Route.TRANSFER)).case.interview_required  # history before route_used: declared
+
+
+def test_an_erased_persons_roster_row_says_so_instead_of_failing():
+    cases = [_recommended("yuecheng", Route.NORMAL, "越城甲", 1), _recommended("yuecheng", Route.NORMAL, "越城乙", 2)]
+    people = {**people_of(cases), cases[0].summary.person_ref: None}  # her tombstone was read
+    rows = roster_rows(cases, PLAN, people=people)
+    assert [r[1:3] for r in rows] == [[ERASED, ERASED], ["越城乙", "330602************"]]
+    story = Story().unit_passed()
+    story.do(c.StartPublicNotice(story.who.unit, story.id, date(2020, 7, 6)))
+    assert notice_rows([story.case], "unit-yc-1", {}, {story.case.summary.person_ref: None})[0][1] == ERASED

@@ -27,4 +27,11 @@ def test_each_service_may_read_exactly_what_it_subscribes_to(service):
 @pytest.mark.parametrize("service", SERVICES)
 def test_each_service_writes_only_its_own_topic_and_the_dead_letter_topic(service):
     written = {a.resource_pattern.resource_name for a in service_acls(service) if a.operation.name == "WRITE"}
-    assert written == {owned_topic(service), topics.dead_letter()}
+    personal = {topics.personal_data()} if service == "intake" else set()  # intake alone writes personal data
+    assert written == {owned_topic(service), topics.dead_letter()} | personal
+
+
+def test_only_notify_and_review_may_read_the_personal_data_topic():
+    readers = {s for s in SERVICES for a in service_acls(s)
+               if a.operation.name == "READ" and a.resource_pattern.resource_name == topics.personal_data()}
+    assert readers == {"notify", "review"}

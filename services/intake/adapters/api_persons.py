@@ -1,0 +1,40 @@
+"""Erasure of a person's personal data (`zc person erase`), by an operator with their own token."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from contracts.envelope import Actor, Role
+from plumbing import clock
+from plumbing.idempotency import request_fingerprint, run_once, scoped
+from plumbing.inputs import STRICT, Text
+from plumbing.security import Caller, caller
+from services.intake.usecases import erasure
+
+router = APIRouter(tags=["personal data"])
+# The city HR bureau runs the season and answers for its personal data (the controller).
+Operator = Annotated[Caller, caller(Role.CITY_HR_BUREAU)]
+PersonRef = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="the person's person_ref (keyed hash)")]
+
+
+class ErasureRequest(BaseModel):
+    model_config = STRICT
+
+    requested_by: Text = Field(min_length=1, max_length=200, description="on whose request (a person, a ticket)")
+
+
+@router.post("/persons/{person_ref}/erasure", summary="Erase a person's personal data (删除个人信息)")
+async def erase(request: Request, person_ref: PersonRef, body: ErasureRequest, who: Operator) -> JSONResponse:
+    state = request.app.state
+    actor = Actor(role=who.role, organisation=who.org, user=who.user)
+
+    async def action(conn):
+        return 200, await erasure.erase(state.recorder, conn, state.vault, person_ref, actor, body.requested_by,
+                                        clock.now())
+
+    status, answer = await run_once(state.runtime.pool, scoped(None, who.key),
+                                    request_fingerprint("erase", person_ref, body.requested_by), action)
+    return JSONResponse(answer, status_code=status)

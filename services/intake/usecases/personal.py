@@ -1,0 +1,51 @@
+"""The applicant's personal data at filing: sealed into intake's own events (crypto-shredding) and
+queued, current, for the compacted personal-data topic; and erasing a person.
+
+The vault (adapters/vault.py) is passed in: it holds the data keys and the master key."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Protocol
+
+from contracts.events import ApplicationResubmitted, ApplicationSubmitted, Payload, Sealed
+from contracts.personal_data import display_mask
+from contracts.personal_record import PersonalRecord
+
+
+class Vault(Protocol):
+    async def seal(self, conn, person_ref: str, fields: dict) -> Sealed: ...
+
+    async def erase(self, conn, person_ref: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Filer:
+    """What the applicant typed about themselves; never in an event in clear."""
+
+    person_ref: str
+    name: str
+    phone: str
+    id_number: str
+    birth_date: date | None
+
+    def record(self) -> PersonalRecord:
+        return PersonalRecord(person_ref=self.person_ref, name=self.name, phone=self.phone,
+                              id_number_masked=display_mask(self.id_number))
+
+
+async def seal_and_share(conn, vault: Vault, filer: Filer, payloads: list[Payload]) -> list[Payload]:
+    """Each filing event gets the sealed fields; the current record is queued for the topic."""
+    sealed = await vault.seal(conn, filer.person_ref, {k: v for k, v in asdict(filer).items() if k != "person_ref"})
+    await queue_record(conn, filer.person_ref, filer.record())
+    return [p.model_copy(update={"sealed": sealed}) if isinstance(p, (ApplicationSubmitted, ApplicationResubmitted))
+            else p for p in payloads]
+
+
+async def queue_record(conn, person_ref: str, record: PersonalRecord | None) -> None:
+    """Queue the person's current record, or (None) their tombstone, which supersedes what waits."""
+    if record is None:
+        await conn.execute("DELETE FROM personal_outbox WHERE person_ref = $1", person_ref)
+    await conn.execute("INSERT INTO personal_outbox (person_ref, record) VALUES ($1, $2::jsonb)", person_ref,
+                       None if record is None else json.dumps(record.model_dump(mode="json"), ensure_ascii=False))

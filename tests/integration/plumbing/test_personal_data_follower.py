@@ -1,0 +1,78 @@
+"""The personal-data topic's own subscription on the real PostgreSQL and Kafka: a record is an
+upsert, a tombstone a delete (not bad data, as on the event topics), an invalid record is set aside
+without copying it, and the group's offset follows the rows."""
+import asyncio
+import json
+
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from contracts import topics
+from contracts.personal_record import PersonalRecord
+from plumbing import personal_data
+from plumbing.decoding import BadRecord
+from plumbing.kafka_security import TOOL_WRITER, client_kwargs
+from tests.conftest import KAFKA
+
+REF = "ab" * 32
+RECORD = PersonalRecord(person_ref=REF, name="钱小红", phone="13912340001", id_number_masked="330602************")
+
+
+def value(record: PersonalRecord) -> bytes:
+    return json.dumps(record.model_dump(), ensure_ascii=False).encode()
+
+
+@pytest.fixture
+async def pool(database):
+    async with database[1].acquire() as conn:
+        await conn.execute(personal_data.SCHEMA)
+    return database[1]
+
+
+async def test_a_record_is_stored_and_its_tombstone_deletes_it_and_says_the_person_was_erased(pool):
+    erased = []
+
+    async def on_erased(_conn, ref):
+        erased.append(ref)
+
+    async with pool.acquire() as conn, conn.transaction():
+        assert await personal_data.apply(conn, REF.encode(), value(RECORD)) == "stored"
+        assert await personal_data.lookup(conn, [REF, "cd" * 32]) == {REF: RECORD}
+        assert await personal_data.apply(conn, REF.encode(), None, on_erased=on_erased) == "erased"
+        assert await personal_data.lookup(conn, [REF]) == {REF: None}
+    assert erased == [REF]
+
+
+@pytest.mark.parametrize("key,raw,code", [
+    (None, b"{}", "NO_KEY"), (REF.encode(), b"not json", "NOT_JSON"),
+    (REF.encode(), b'{"person_ref": "x"}', "INVALID"),
+    ("cd".encode() * 32, value(RECORD), "KEY_MISMATCH"),
+])
+async def test_a_record_that_is_not_a_persons_current_data_is_bad_data(pool, key, raw, code):
+    async with pool.acquire() as conn, conn.transaction():
+        with pytest.raises(BadRecord, match=code):
+            await personal_data.apply(conn, key, raw)
+
+
+async def test_the_follower_reads_records_and_tombstones_from_the_topic_and_sets_bad_ones_aside(pool, kafka_topics,
+                                                                                                  eventually):
+    # review's principal, in a group of the test's own (the e2e stack's review uses the default one)
+    follower = personal_data.PersonalDataFollower(pool, KAFKA, service="review",
+                                                  group_id=f"{topics._prefix()}-review-personal-data-test")
+    task = asyncio.create_task(follower.run())
+    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all", **client_kwargs(TOOL_WRITER))
+    await producer.start()
+    try:
+        topic = topics.personal_data()
+        await producer.send_and_wait(topic, value(RECORD), key=REF.encode())
+        await producer.send_and_wait(topic, b"\xff not a record", key=REF.encode())
+        await eventually(lambda: pool.fetchval("SELECT count(*) FROM personal_data WHERE person_ref = $1", REF))
+        await producer.send_and_wait(topic, None, key=REF.encode())
+        await eventually(lambda: pool.fetchval("SELECT count(*) FROM erased_persons WHERE person_ref = $1", REF))
+        assert not await pool.fetchval("SELECT count(*) FROM personal_data WHERE person_ref = $1", REF)
+        letter = await pool.fetchval("SELECT raw::text FROM outbox WHERE raw->>'consumer' = 'review-personal-data'")
+        assert "NOT_UTF8" in letter and "not a record" not in letter  # described, never copied
+    finally:
+        await producer.stop()
+        follower.stop()
+        await asyncio.wait_for(task, 20)
