@@ -28,6 +28,7 @@ from zc.sample_photo import photo_bytes
 
 APPLICANT_ID = id_number("19650312", "777")  # matches the sample's birth date
 PHONE = "13800138077"
+APPLICANT_NAME = "混沌测试"  # names travel only on the personal-data topic (issue 11)
 RETRYABLE = {500, 502, 503, 504}
 
 
@@ -126,7 +127,7 @@ class FilingLoad:
     def _body(self, application_id: str) -> dict:
         body = self.app.model_dump(mode="json", exclude={"applicant", "photo", "submitted_at", "revision"})
         body["application_id"] = application_id
-        body["applicant"] = {"name": self.app.applicant.name, "id_number": APPLICANT_ID, "phone": PHONE}
+        body["applicant"] = {"name": APPLICANT_NAME, "id_number": APPLICANT_ID, "phone": PHONE}
         body["photo_base64"] = self.photo
         return body
 

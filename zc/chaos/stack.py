@@ -59,7 +59,7 @@ class ChaosStack:
         inherited = {k: v for k, v in os.environ.items() if k in ("ZC_JWT_SECRET", "ZC_PERSON_REF_SECRET")}
         programs = [service_program(s, self.ports[s], {**shared, **inherited, "ZC_DB_NAME": self.databases[s]})
                     for s in SERVICES]
-        programs.append(Program("sms", [sys.executable, "-m", "services.notify.adapters.fake_provider",
+        programs.append(Program("sms", [sys.executable, "-m", "tests.fake_sms_provider",
                                         "--port", str(self.ports["sms"]), "--api-key", SMS_KEY]))
         self.supervisor = Supervisor(ROOT / "infra" / ".run" / f"chaos-{self.run_id}", programs)
 

@@ -15,7 +15,7 @@ from services.intake.adapters.vault import KeyVault, master_key_from_env
 from services.intake.usecases import erasure, filing
 from services.intake.usecases.personal import Filer
 from tests.fixtures.builders import normal_applicant
-from tests.integration.intake.test_filing_use_cases import applicant, archive_of
+from tests.integration.intake.test_filing_use_cases import PLAN, applicant, archive_of
 
 NOW = datetime(2020, 8, 12, 2, tzinfo=UTC)
 OPERATOR = Actor(role=Role.CITY_HR_BUREAU, organisation="sx-city-hr", user="officer-zhang")
@@ -31,7 +31,7 @@ async def file(recorder, consume, app):
     await consume(*archive_of(app))
     async with recorder.store.pool.acquire() as conn, conn.transaction():
         await conn.execute("INSERT INTO photos (sha256, data) VALUES ($1, $2)", app.photo.sha256, b"jpeg")
-        await filing.submit(recorder, conn, app, None, applicant(app), NOW, (VAULT, filer_of(app)))
+        await filing.submit(recorder, conn, app, None, applicant(app), NOW, (VAULT, filer_of(app)), plan=PLAN)
 
 
 async def test_a_filing_seals_the_personal_fields_and_queues_the_current_record(recorder, consume):
