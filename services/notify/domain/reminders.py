@@ -25,6 +25,12 @@ IsWorkday = Callable[[date], bool]
 class Deadline:
     on: date
     levels: frozenset[ReviewLevel]  # who must have acted by then
+    only: frozenset[str] | None = None  # these organisations only (None: any)
+    except_: frozenset[str] = frozenset()  # not these organisations
+
+    def binds(self, waiting: "Waiting") -> bool:
+        return (waiting.level in self.levels and waiting.org not in self.except_
+                and (self.only is None or waiting.org in self.only))
 
 
 @dataclass(frozen=True)
@@ -60,9 +66,14 @@ class Reminder:
 
 
 def plan_deadlines(plan: Plan) -> list[Deadline]:
-    # Units answer to the unit deadline; every department must be done by the city deadline.
+    """Units answer to the unit deadline; the departments that report *to* the city HR bureau to the
+    city deadline; the city HR bureau's own work to its working deadline (operator data; see
+    contracts/deadlines.py, which review's sweep and intake follow too)."""
     departments = frozenset(ReviewLevel) - {ReviewLevel.UNIT}
-    return [Deadline(plan.unit_deadline, frozenset({ReviewLevel.UNIT})), Deadline(plan.city_deadline, departments)]
+    city = frozenset({plan.city_hr_bureau.org_id})
+    return [Deadline(plan.unit_deadline, frozenset({ReviewLevel.UNIT})),
+            Deadline(plan.city_deadline, departments, except_=city),
+            Deadline(plan.city_working_deadline, departments, only=city)]
 
 
 def due_reminders(deadlines: Iterable[Deadline], days_before: Iterable[int], today: date,
@@ -78,6 +89,6 @@ def due_reminders(deadlines: Iterable[Deadline], days_before: Iterable[int], tod
         if not due:
             continue
         for w in waiting:
-            if w.level in deadline.levels and w.cases > 0:
+            if deadline.binds(w) and w.cases > 0:
                 out.append(Reminder(w.org, w.level, deadline.on, due[0], w.cases, w.phone))
     return out

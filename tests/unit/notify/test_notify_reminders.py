@@ -22,9 +22,20 @@ def test_working_days_before_skips_the_national_day_holiday_and_counts_a_makeup_
 
 
 def test_the_plans_deadlines_put_units_on_the_unit_deadline_and_departments_on_the_city_deadline(plan):
-    unit, city = plan_deadlines(plan)
+    unit, city, own = plan_deadlines(plan)
     assert unit.on == date(2020, 8, 20) and unit.levels == {UNIT}
     assert city.on == date(2020, 9, 19) and HR in city.levels and UNIT not in city.levels
+    assert own.on == plan.city_working_deadline and own.only == {plan.city_hr_bureau.org_id}
+
+
+def test_the_city_hr_bureau_is_reminded_of_its_own_working_deadline_not_of_the_reporting_deadline(plan):
+    city = plan.city_hr_bureau.org_id
+    waiting = [Waiting(city, HR, 1, "13800000009"), Waiting("yc-hr", HR, 1, "13800000002")]
+    on_18_sep = due_reminders(plan_deadlines(plan), plan.reminder_working_days_before, date(2020, 9, 18), waiting)
+    assert [(r.org, r.deadline) for r in on_18_sep] == [("yc-hr", date(2020, 9, 19))]
+    before_its_own = working_days_before(plan.city_working_deadline, 1)
+    later = due_reminders(plan_deadlines(plan), plan.reminder_working_days_before, before_its_own, waiting)
+    assert [(r.org, r.deadline) for r in later] == [(city, plan.city_working_deadline)]
 
 
 def test_on_the_reminder_day_every_unit_with_waiting_cases_is_reminded_once():
