@@ -44,7 +44,11 @@ async def test_relay_killed_mid_batch_and_restarted_loses_nothing_and_keeps_orde
         for app in apps:
             await store.append(f"app-{app}", version, [withdrawn(app, version)], topic=topic, key=str(app))
     crashed = _relay(name, batch=50, crash_after=50)
-    assert crashed.wait(timeout=180) == 17  # died after Kafka took 50 rows, before marking them (slow when busy)
+    try:
+        assert crashed.wait(timeout=180) == 17  # died after Kafka took 50 rows, before marking them (slow when busy)
+    finally:
+        if crashed.poll() is None:  # a relay that did not crash must not outlive the test
+            crashed.kill()
     assert await store.pool.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 200
     restarted = _relay(name, batch=50)
     try:
