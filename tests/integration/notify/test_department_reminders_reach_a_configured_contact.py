@@ -19,24 +19,31 @@ def _set_contact(path: str, org_id: str, mobile: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
-async def test_a_department_reminder_is_delivered_to_the_contact_the_operator_configured(
-        provider, notify_process, eventually, tmp_path):
-    contacts = tmp_path / "department-contacts.json"
-    contacts.write_text("{}")
-    _set_contact(str(contacts), "kq-hr", DUTY_MOBILE)
+async def _notify_with_a_case_waiting_at_kq_hr(provider, notify_process, contacts):
+    """A notify process on 16 Sep reading `contacts`, fed a case that waits at 柯桥's HR bureau."""
     notify = notify_process({**provider.env(), "ZC_NOTIFY_REMINDER_INTERVAL_SECONDS": "0.5",
                              "ZC_NOTIFY_DEPARTMENT_CONTACTS": str(contacts)}, season=NEAR_DEPARTMENT_DEADLINE)
     waiting = uuid.uuid4()
     await notify.publish(case_opened(waiting, "u-kq", area="keqiao"),
                          moved(waiting, 2, ReviewLevel.HR_BUREAU, "kq-hr"))
-    notify.start().wait_ready()
+    return notify.start().wait_ready()
 
-    async def delivered():
+
+def _reminders_to_kq_hr(notify, status: str):
+    async def probe():
         body = await get_json(f"{notify.url}/reminders")
-        sent = [r for r in (body or {}).get("reminders", []) if r["org_id"] == "kq-hr" and r["status"] == "sent"]
-        return sent or None
+        found = [r for r in (body or {}).get("reminders", []) if r["org_id"] == "kq-hr" and r["status"] == status]
+        return found or None
+    return probe
 
-    await eventually(delivered)
+
+async def test_a_department_reminder_is_delivered_to_the_contact_the_operator_configured(
+        provider, notify_process, eventually, tmp_path):
+    contacts = tmp_path / "department-contacts.json"
+    contacts.write_text("{}")
+    _set_contact(str(contacts), "kq-hr", DUTY_MOBILE)
+    notify = await _notify_with_a_case_waiting_at_kq_hr(provider, notify_process, contacts)
+    await eventually(_reminders_to_kq_hr(notify, "sent"))
     texts = [m for m in provider.messages()["messages"] if m["to"] == f"+86{DUTY_MOBILE}"]
     assert len(texts) == 1 and "截止" in texts[0]["text"]
 
@@ -45,17 +52,6 @@ async def test_a_department_without_a_configured_mobile_gets_no_sms_and_the_reas
         provider, notify_process, eventually, tmp_path):
     contacts = tmp_path / "department-contacts.json"
     contacts.write_text("{}")
-    notify = notify_process({**provider.env(), "ZC_NOTIFY_REMINDER_INTERVAL_SECONDS": "0.5",
-                             "ZC_NOTIFY_DEPARTMENT_CONTACTS": str(contacts)}, season=NEAR_DEPARTMENT_DEADLINE)
-    waiting = uuid.uuid4()
-    await notify.publish(case_opened(waiting, "u-kq", area="keqiao"),
-                         moved(waiting, 2, ReviewLevel.HR_BUREAU, "kq-hr"))
-    notify.start().wait_ready()
-
-    async def failed():
-        body = await get_json(f"{notify.url}/reminders")
-        done = [r for r in (body or {}).get("reminders", []) if r["org_id"] == "kq-hr" and r["status"] == "failed"]
-        return done or None
-
-    await eventually(failed)
+    notify = await _notify_with_a_case_waiting_at_kq_hr(provider, notify_process, contacts)
+    await eventually(_reminders_to_kq_hr(notify, "failed"))
     assert not [m for m in provider.messages()["messages"] if "截止" in m["text"]]
