@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +119,18 @@ class Supervisor:
         except OSError:
             return False
 
+    def readiness(self, program: Program) -> str:
+        """The program's /readyz answer in a line (its reasons when it is not ready)."""
+        if not program.ready_url:
+            return "running" if self.pid(program.name) else "not running"
+        try:
+            with urllib.request.urlopen(program.ready_url, timeout=2) as response:
+                return response.read().decode(errors="replace")[:600]
+        except urllib.error.HTTPError as exc:
+            return exc.read().decode(errors="replace")[:600]
+        except OSError as exc:
+            return f"unreachable ({exc})"
+
     def wait_ready(self, names: list[str] | None = None, timeout: float = 90) -> float:
         """Seconds until every named program (default: all) answers ready; raises after `timeout`."""
         start = time.monotonic()
@@ -125,8 +138,8 @@ class Supervisor:
         while waiting:
             waiting = [p for p in waiting if not self.is_ready(p)]
             if waiting and time.monotonic() - start > timeout:
-                raise RuntimeError(f"not ready after {timeout:.0f}s: {', '.join(p.name for p in waiting)}; "
-                                   f"logs in {self.run_dir}")
+                why = "; ".join(f"{p.name}: {self.readiness(p)}" for p in waiting)
+                raise RuntimeError(f"not ready after {timeout:.0f}s: {why}; logs in {self.run_dir}")
             if waiting:
                 time.sleep(0.3)
         return time.monotonic() - start
