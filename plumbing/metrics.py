@@ -82,7 +82,12 @@ class Metrics:
             "zc_eventstore_append_seconds", "Event store append latency (events + outbox rows, one statement)",
             ("service",), registry=self.registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
+        self.worker_crashes = Counter("zc_worker_crashes", "Background loops that crashed and were started again",
+                                      ("service", "worker"), registry=self.registry)
         self.registry.register(self)  # collect() below serves the scrape-time snapshot
+
+    def worker_crashed(self, worker: str) -> None:
+        self.worker_crashes.labels(self.service, worker).inc()
 
     def add_query(self, query: GaugeQuery) -> None:
         self.queries.append(query)

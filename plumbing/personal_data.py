@@ -27,6 +27,7 @@ from contracts.personal_record import SEGMENT_ROLL_KEY, PersonalRecord
 from plumbing.decoding import BadRecord, decode_json, describe, short_error
 from plumbing.kafka_security import client_kwargs
 from plumbing.logging import get_logger
+from plumbing.loops import stop_quietly
 
 log = get_logger(__name__)
 
@@ -138,7 +139,7 @@ class PersonalDataFollower:
                 log.warning("personal_data.follower_failed", error=repr(exc))
                 await asyncio.sleep(1)
             finally:
-                await consumer.stop()
+                await stop_quietly(consumer.stop(), "personal_data.follower_stop_failed")
 
     async def _apply_all(self, records) -> None:
         # One transaction per record: it holds one person's lock at a time (lock_person), so it can
@@ -174,7 +175,7 @@ def follow(runtime, *, on_erased: OnErased = _nothing_more, on_known: OnErased =
         follower = PersonalDataFollower(rt.pool, rt.settings.kafka_bootstrap, service=rt.settings.service,
                                         on_erased=on_erased, on_known=on_known)
         followers.append(follower)
-        rt.spawn(follower.run(), f"{rt.settings.service}-personal-data")
+        rt.spawn(follower.run, f"{rt.settings.service}-personal-data")
 
     async def stop(_rt) -> None:
         for follower in followers:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import asyncpg
@@ -19,9 +19,11 @@ from plumbing.kafka import build_broker, subscribe
 from plumbing.kafka_security import client_kwargs
 from plumbing.kafka_lag import LagReader
 from plumbing.logging import get_logger
+from plumbing.loops import stop_quietly
 from plumbing.metrics import Metrics
 from plumbing.relay import OutboxRelay
 from plumbing.stall import ConsumerWatch, Group, NotReady, outbox_reasons
+from plumbing.workers import Worker
 from plumbing.settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -58,6 +60,8 @@ class Runtime:
     metrics: Metrics | None = None
     groups: dict[str, list[str]] = field(default_factory=dict)  # consumer group -> topics (for lag)
     _tasks: list[asyncio.Task] = field(default_factory=list)
+    workers: list[Worker] = field(default_factory=list)
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
     _broker: object | None = None
     watch: ConsumerWatch | None = None
     _lag: LagReader | None = None
@@ -73,7 +77,7 @@ class Runtime:
         self.store = EventStore(self.pool)
         self.metrics.time_appends(self.store)
         self.relay = OutboxRelay(s.dsn, s.kafka_bootstrap, batch=s.relay_batch, principal=s.service)
-        self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{s.service}-relay"))
+        self.spawn(self.relay.run, f"{s.service}-relay")
         groups = []
         if self.subscriptions:
             self._broker = build_broker(s.kafka_bootstrap, principal=s.service)
@@ -87,12 +91,13 @@ class Runtime:
             await self._broker.start()
         self.watch = ConsumerWatch(s.kafka_bootstrap, groups, s.stall_after_seconds, s.stall_check_seconds,
                                    client=client_kwargs(s.service))
-        self._tasks.append(asyncio.create_task(self.watch.run(), name=f"{s.service}-stall-watch"))
+        self.spawn(self.watch.run, f"{s.service}-stall-watch")
         for hook in self.on_started:
             await hook(self)
         log.info("runtime.started", database=s.database)
 
     async def stop(self) -> None:
+        self._stopping.set()  # first: a worker that ends from here on is stopping, not crashing
         for hook in self.on_stopping:
             await hook(self)
         if self._broker is not None:
@@ -114,8 +119,14 @@ class Runtime:
             self._lag = LagReader(self.settings.kafka_bootstrap, self.groups, client=client_kwargs(self.settings.service))
         return await self._lag.read()
 
-    def spawn(self, coro, name: str) -> asyncio.Task:
-        task = asyncio.create_task(coro, name=name)
+    def spawn(self, run: Callable[[], Awaitable[None]], name: str) -> asyncio.Task:
+        """Run a background loop for as long as the service runs, started again if it crashes
+        (plumbing/workers.py). `run` makes a new run each call: pass `loop.run`, not `loop.run()`."""
+        if not callable(run):
+            raise TypeError(f"spawn({name!r}) needs a function that starts the loop, not {type(run).__name__}")
+        worker = Worker(name, run, self._stopping, on_crash=self.metrics.worker_crashed)
+        self.workers.append(worker)
+        task = asyncio.create_task(worker.run(), name=name)
         self._tasks.append(task)
         return task
 
@@ -131,19 +142,21 @@ class Runtime:
             raise NotReady("; ".join(reasons))
 
     async def check_workers(self) -> None:
-        """The relay, projections and dispatchers run as tasks: one that died makes us not ready."""
-        dead = [t.get_name() for t in self._tasks if t.done()]
-        if dead:
-            raise RuntimeError(f"stopped: {', '.join(dead)}")
+        """The relay, projections and dispatchers: one waiting to start again after a crash, or a
+        task that ended (never expected: Worker restarts), makes us not ready."""
+        reasons = [r for w in self.workers if (r := w.reason())]
+        reasons += [f"stopped: {t.get_name()} ({_how_it_ended(t)})" for t in self._tasks if t.done()]
+        if reasons:
+            raise NotReady("; ".join(reasons))
 
     async def check_kafka(self) -> None:
         admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap, request_timeout_ms=3000,
                                     **client_kwargs(self.settings.service))
-        await admin.start()
         try:
-            await admin.list_topics()
+            await asyncio.wait_for(admin.start(), 5)
+            await asyncio.wait_for(admin.list_topics(), 5)
         finally:
-            await admin.close()
+            await stop_quietly(admin.close(), "readyz.kafka_close_failed", timeout=5)
 
     def lifespan(self):
         @contextlib.asynccontextmanager
@@ -154,6 +167,13 @@ class Runtime:
             finally:
                 await self.stop()
         return _lifespan
+
+
+def _how_it_ended(task: asyncio.Task) -> str:
+    if task.cancelled():
+        return "cancelled"
+    exc = task.exception()
+    return f"{type(exc).__name__}: {exc}"[:200] if exc else "returned"
 
 
 def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI:

@@ -21,7 +21,7 @@ from aiokafka.errors import KafkaError
 
 from plumbing import outbox_admin
 from plumbing.logging import get_logger
-from plumbing.loops import keep_running, nap
+from plumbing.loops import keep_running, nap, stop_quietly
 
 log = get_logger(__name__)
 
@@ -60,12 +60,14 @@ class ConsumerWatch:
     groups: list[Group]
     threshold_s: float
     interval_s: float = 5.0
+    answer_within_s: float = 15.0  # a look (or a client start) that takes longer is abandoned: new clients
     client: dict = field(default_factory=dict)  # credentials (plumbing/kafka_security.client_kwargs)
     reasons: list[str] = field(default_factory=list)
     checked_at: float | None = None
     _seen: dict = field(default_factory=dict)  # (group, TopicPartition) -> _Seen
     _partitions_of: dict = field(default_factory=dict)  # topic -> partition numbers
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _since: float = field(default_factory=time.monotonic)
 
     def stop(self) -> None:
         self._stop.set()
@@ -73,9 +75,9 @@ class ConsumerWatch:
     def current(self) -> list[str]:
         if not self.groups:
             return []
-        if self.checked_at is None:
+        if self.checked_at is None and time.monotonic() - self._since <= self.threshold_s:
             return []  # starting: the first look comes within interval_s
-        age = time.monotonic() - self.checked_at
+        age = time.monotonic() - (self.checked_at or self._since)
         if age > max(self.threshold_s, 3 * self.interval_s):
             return [f"consumers: not checked for {age:.0f}s (Kafka unreachable?)"]
         return list(self.reasons)
@@ -88,16 +90,19 @@ class ConsumerWatch:
         admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, request_timeout_ms=5000, **self.client)
         reader = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False,
                                   fetch_max_bytes=64 * 1024, max_partition_fetch_bytes=64 * 1024, **self.client)
-        await admin.start()
-        await reader.start()
         try:
+            await asyncio.wait_for(admin.start(), self.answer_within_s)
+            await asyncio.wait_for(reader.start(), self.answer_within_s)
             while not self._stop.is_set():
-                self.reasons = await self.look(admin, reader)
+                # Bounded: a client that never answers (seen after a broker restart) would freeze
+                # the watcher; a timeout is an OSError, so keep_running starts fresh clients.
+                self.reasons = await asyncio.wait_for(self.look(admin, reader), self.answer_within_s)
                 self.checked_at = time.monotonic()
                 await nap(self._stop, self.interval_s)
         finally:
-            await reader.stop()
-            await admin.close()
+            await stop_quietly(reader.stop(), "stall_watch.close_failed")
+            await stop_quietly(admin.close(), "stall_watch.close_failed")
+
 
     async def look(self, admin: AIOKafkaAdminClient, reader: AIOKafkaConsumer) -> list[str]:
         now = time.monotonic()

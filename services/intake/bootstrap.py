@@ -44,7 +44,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         # After the runtime's own check of the development secrets: no master key, no start.
         app.state.vault = KeyVault(master_key_from_env(settings.dev_mode))
         app.state.personal_publisher = PersonalDataPublisher(rt.pool, settings.kafka_bootstrap)
-        rt.spawn(app.state.personal_publisher.run(), "intake-personal-data-publisher")
+        rt.spawn(app.state.personal_publisher.run, "intake-personal-data-publisher")
 
     async def stop_publisher(_rt: Runtime) -> None:
         app.state.personal_publisher.stop()

@@ -70,7 +70,7 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         app.state.dispatcher = Dispatcher(rt.pool, recorder, gateway, tz=plan.timezone, quiet=settings.quiet(),
                                           windows=settings.windows(), policy=settings.round_policy(),
                                           wall_offset=clock.offset)  # read per message: the season clock may move
-        rt.spawn(app.state.dispatcher.run(), "notify-dispatcher")
+        rt.spawn(app.state.dispatcher.run, "notify-dispatcher")
 
     async def start_reminders(rt: Runtime) -> None:
         await seed_department_contacts(rt.pool, departments)
@@ -80,7 +80,7 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
 
         app.state.reminders = ReminderScheduler(lambda day: run_reminders(rt.pool, recorder, plan, catalogue, day),
                                                 today, interval=settings.notify_reminder_interval_seconds)
-        rt.spawn(app.state.reminders.run(), "notify-reminders")
+        rt.spawn(app.state.reminders.run, "notify-reminders")
 
     async def stop_tasks(_rt: Runtime) -> None:
         app.state.dispatcher.stop()

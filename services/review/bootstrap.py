@@ -43,7 +43,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     async def start_projection(rt: Runtime) -> None:
         app.state.projection = ProjectionRunner("review.case_view", rt.store, make_apply(rt.store))
-        rt.spawn(app.state.projection.run(), "review-projection")
+        rt.spawn(app.state.projection.run, "review-projection")
 
     async def stop_projection(_rt: Runtime) -> None:
         app.state.projection.stop()
@@ -54,7 +54,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         interval = float(os.environ.get("ZC_REVIEW_SWEEP_INTERVAL_SECONDS", "60") or 60)
         app.state.sweeper = DeadlineSweeper(lambda: sweep_overdue(recorder, plan, rt.pool, clock.now()),
                                             interval=interval)
-        rt.spawn(app.state.sweeper.run(), "review-deadline-sweep")
+        rt.spawn(app.state.sweeper.run, "review-deadline-sweep")
 
     runtime.on_started.extend([start_projection, start_sweeper])
     runtime.on_stopping.append(stop_projection)

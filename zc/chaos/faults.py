@@ -1,5 +1,5 @@
 """The faults: each is injected, held for a while, then healed (or heals itself: supervisord restarts
-a killed service). `needs` names what a fault waits for when it is known not to pass yet."""
+a killed service)."""
 from __future__ import annotations
 
 import asyncio
@@ -33,7 +33,6 @@ class Fault:
     heal: Step = _nothing
     hold: float = 0.0  # seconds between inject and heal
     poisons: int = 0  # records that every consumer of the topic must set aside (dead-letter)
-    needs: str = ""  # known not to pass without this (reported, and left out of the short form)
     requires: str = ""  # "postgres" / "kafka": only when that server is this worktree's own
     instant: bool = False  # the fault is a moment (a kill): recovery counts from it, restart included
 
@@ -48,20 +47,14 @@ def kill(service: str) -> Fault:
     return Fault(f"kill -9 {service}", "process", inject, instant=True)
 
 
-# Seen in `make test` (not every time): after a PostgreSQL restart one service's outbox relay
-# neither publishes nor logs a reconnect; its rows stay pending (zc_outbox_pending) until the
-# process restarts. The relay is being rewritten (issue 8); the full `make chaos` keeps checking.
-RELAY_AFTER_PG = "issue 8 (relay hangs after a PostgreSQL restart, intermittently)"
-
-
-def restart(component: str, down_for: float = 3.0, needs: str = "") -> Fault:
+def restart(component: str, down_for: float = 3.0) -> Fault:
     async def stop(_stack: ChaosStack) -> None:
         await asyncio.to_thread(infra, component, "stop")
 
     async def start(_stack: ChaosStack) -> None:
         await asyncio.to_thread(infra, component, "start")
     return Fault(f"restart {component} ({down_for:.0f} s down)", "infrastructure", stop, start, down_for,
-                 requires=component, needs=needs)
+                 requires=component)
 
 
 def pause(service: str, seconds: float = SESSION_TIMEOUT_S + 4) -> Fault:
@@ -87,7 +80,7 @@ def sms(name: str, control: dict, hold: float = 6.0) -> Fault:
     return Fault(f"SMS provider {name}", "sms", program, clear, hold)
 
 
-def poison(name: str, value: bytes | None, *, topic: str = "applications", needs: str = "") -> Fault:
+def poison(name: str, value: bytes | None, *, topic: str = "applications") -> Fault:
     async def produce(stack: ChaosStack) -> None:
         producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap, max_request_size=2_000_000,
                                     **client_kwargs(TOOL_WRITER))  # the poison writer's own principal
@@ -96,12 +89,12 @@ def poison(name: str, value: bytes | None, *, topic: str = "applications", needs
             await producer.send_and_wait(stack.topic(topic), value, key=f"poison-{uuid.uuid4()}".encode())
         finally:
             await producer.stop()
-    return Fault(f"poison: {name}", "poison", produce, poisons=1, needs=needs)
+    return Fault(f"poison: {name}", "poison", produce, poisons=1)
 
 
 # Nearly the largest record the broker takes (message.max.bytes 1 MiB + 12): the consumer's
 # dead-letter copy adds the error and the record's coordinates, so it no longer fits the relay's
-# producer (max.request.size 1 MiB). Without parking (issue 8) that outbox is wedged behind it.
+# producer (max.request.size 1 MiB): the relay parks that row (plumbing/relay.py) and goes on.
 OVERSIZED = b'{"event_id": "' + b"x" * 1_048_300 + b'"}'
 DEEP = b"[" * 100_000 + b"]" * 100_000
 CONTROL_BYTES = b'{"event_id": "\x00\x01\x02", "payload": "\xff\xfe\x1b[31m"}'
@@ -111,20 +104,17 @@ WRONG_SHAPE = json.dumps({"event_id": str(uuid.uuid4()), "event_type": "Applicat
 
 def full() -> list[Fault]:
     return [kill("intake"), kill("eligibility"), kill("review"), kill("notify"),
-            restart("kafka"), restart("postgres", needs=RELAY_AFTER_PG), pause("eligibility"),
+            restart("kafka"), restart("postgres"), pause("eligibility"),
             sms("failing (HTTP 500)", {"fail_next": 12, "status": 500}),
             sms("stalling (answers after the 2 s timeout)", {"delay_ms": 3000, "delay_next": 6}),
             sms("rate-limiting (HTTP 429, Retry-After 1)", {"fail_next": 12, "status": 429, "retry_after": "1"}),
             poison("tombstone (null value)", None), poison("control bytes, invalid UTF-8", CONTROL_BYTES),
             poison("an envelope of the wrong shape", WRONG_SHAPE),
-            # Last: on a branch without issue 8 these wedge a pipeline, and every later phase with it.
-            poison("1 MB record (broker maximum)", OVERSIZED, needs="issue 8 (outbox parking)"),
-            poison("JSON nested 100,000 deep", DEEP, needs="issue 8 (decoding limits)")]
+            poison("1 MB record (broker maximum)", OVERSIZED), poison("JSON nested 100,000 deep", DEEP)]
 
 
 def short() -> list[Fault]:
-    """One fault of each kind, those that pass on this branch (for `make test`). A PostgreSQL restart
-    is left to `make chaos`: a relay can hang after it (see RELAY_AFTER_PG below)."""
+    """One fault of each kind (for `make test`); the rest of the table is `make chaos`."""
     return [kill("eligibility"), restart("kafka"), pause("review"),
             sms("failing (HTTP 500)", {"fail_next": 6, "status": 500}, hold=3),
             poison("tombstone (null value)", None)]

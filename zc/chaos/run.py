@@ -42,6 +42,7 @@ class Sizes:
     lead_in: float = 2.0  # seconds of load before the fault
     tail: float = 3.0  # seconds of load after the fault ended
     settle: float = 90.0  # seconds to wait for every application to reach its state
+    ready: float = 120.0  # seconds for every service to answer /readyz 200 after a phase
 
 
 async def _file(load: FilingLoad, spacing: float, stop: asyncio.Event, filed_at: dict[str, float]) -> None:
@@ -109,8 +110,6 @@ async def run_phase(stack: ChaosStack, load: FilingLoad, fault: Fault, sizes: Si
         row.stuck += 0 if poison_seen else 1
     if verdict.twice:
         notes.append("twice: " + "; ".join(f"{a[:8]} {', '.join(t)}" for a, t in list(verdict.twice.items())[:2]))
-    if fault.needs:
-        notes.append(f"needs {fault.needs}")
     row.note = "; ".join(n for n in notes if n)
     return row
 
@@ -136,15 +135,16 @@ async def run(faults: list[Fault], sizes: Sizes, *, say=print, keep: bool = Fals
             say(f"chaos: {fault.name} …")
             wedged = [r.fault for r in rows if r.stuck]
             rows.append(await run_phase(stack, load, fault, sizes))
-            if wedged:  # its own verdict cannot be told apart from the earlier fault's
-                rows[-1].note = f"after unrecovered {wedged[0]!r}; " + rows[-1].note
-            say(f"chaos: {rows[-1]}")
-            # Every service must be ready again (alive is not enough: a worker task may have died).
+            # Part of the fault's verdict: every service ready again (alive is not enough: a loop
+            # inside it may be down, see plumbing/workers.py), its reasons in the note if not.
             try:
-                await asyncio.to_thread(stack.supervisor.wait_ready, None, 120)
+                await asyncio.to_thread(stack.supervisor.wait_ready, None, sizes.ready)
             except RuntimeError as exc:
                 rows[-1].stuck += 1
                 rows[-1].note = f"{rows[-1].note}; {exc}".strip("; ")
+            if wedged:  # its own verdict cannot be told apart from the earlier fault's
+                rows[-1].note = f"after unrecovered {wedged[0]!r}; " + rows[-1].note
+            say(f"chaos: {rows[-1]}")
     finally:
         await load.close()
         failed = any(r.failed for r in rows)

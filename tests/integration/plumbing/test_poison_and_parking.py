@@ -3,6 +3,7 @@ import asyncio
 import json
 import uuid
 
+import pytest
 from aiokafka import AIOKafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
 
@@ -20,6 +21,9 @@ from plumbing.stall import ConsumerWatch, Group, outbox_reasons
 from tests.conftest import DATABASE_URL, KAFKA
 from tests.integration.plumbing.events_for_tests import withdrawn
 from tests.integration_support import create_topic, read_topic
+
+# The services' and tools' ACLs for this session's prefix (run alone, no other test made them).
+pytestmark = pytest.mark.usefixtures("kafka_topics")
 
 
 def _topic_with_record_limit(max_bytes: int) -> str:
@@ -160,6 +164,31 @@ async def test_a_consumer_that_stops_committing_while_records_wait_is_reported_a
         assert await _until(both_reported)
         await _commit_to_end(group, topic)
         assert await _until(lambda: _async(watch.current() == []))
+    finally:
+        watch.stop()
+        await asyncio.wait_for(task, 15)
+
+
+async def test_a_stall_watcher_whose_kafka_call_never_answers_starts_again_with_new_clients(database):
+    """Seen after a broker restart: one of the watcher's Kafka calls never returned, so /readyz
+    reported "not checked" until the service was restarted by hand."""
+    topic = create_topic(f"{topics._prefix()}.stall.{uuid.uuid4().hex[:6]}", partitions=1)
+    watch = ConsumerWatch(KAFKA, [Group(f"tool-hang-{uuid.uuid4().hex[:6]}", [topic])], threshold_s=2, interval_s=0.2,
+                          answer_within_s=1, client=client_kwargs(ADMIN))
+    looks, answer = [], watch.look
+
+    async def hangs_the_first_time(admin, reader):
+        looks.append(admin)
+        if len(looks) == 1:
+            await asyncio.Event().wait()  # a call that never answers
+        return await answer(admin, reader)
+
+    watch.look = hangs_the_first_time
+    task = asyncio.create_task(watch.run())
+    try:
+        assert await _until(lambda: _async(watch.checked_at is not None))
+        assert looks[0] is not looks[-1]  # the second session's own admin client
+        assert watch.current() == []
     finally:
         watch.stop()
         await asyncio.wait_for(task, 15)
