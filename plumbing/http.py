@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from contracts.errors import Refused, TooLarge
 from plumbing.causes import caused_by, from_request
+from plumbing.field_errors import message_zh
 from plumbing.logging import get_logger
 from plumbing.stall import NotReady
 
@@ -41,7 +42,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         details = [{"field": ".".join(str(p) for p in e["loc"][1:]) or "body", "code": e["type"],
-                    "message_en": e["msg"]} for e in exc.errors()]
+                    "message_zh": message_zh(e), "message_en": e["msg"]} for e in exc.errors()]
         body = {"code": "INVALID_INPUT", "message_zh": "提交的数据格式不正确，请检查标注的字段",
                 "message_en": "the request is malformed; see the fields listed", "details": details}
         return JSONResponse(body, status_code=422)
