@@ -36,6 +36,14 @@ def refuse_dev_secrets(s: ServiceSettings) -> list[str]:
     if (weak := dev_secrets_in_use(s.jwt_secret, s.person_ref_secret)) and not s.dev_mode:
         raise SystemExit(f"refusing to start: {', '.join(weak)} is the development secret; set a real one "
                          "(or ZC_DEV_MODE=1 on a development machine)")
+    if not client_kwargs(s.service):
+        # No Kafka login: the client would speak PLAINTEXT, which only a broker without the trust
+        # boundary accepts (infra/docker-compose.yml's, on a developer's machine).
+        if not s.dev_mode:
+            raise SystemExit(f"refusing to start: no Kafka credentials for {s.service!r} (ZC_KAFKA_USER/"
+                             "ZC_KAFKA_PASSWORD or ZC_KAFKA_CREDENTIALS); a broker without authentication is for "
+                             "development only (ZC_DEV_MODE=1)")
+        weak = [*weak, "Kafka without authentication"]
     return weak
 
 
