@@ -6,6 +6,7 @@ application land on one partition and keep their order.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 
@@ -24,6 +25,20 @@ class TopicSpec:
 def _prefix() -> str:
     # Tests run beside a live stack by giving every session its own prefix.
     return os.environ.get("ZC_TOPIC_PREFIX", "zc")
+
+
+@contextlib.contextmanager
+def prefixed(prefix: str):
+    """Name topics under another prefix for a while (a tool or test that makes another stack's topics)."""
+    saved = os.environ.get("ZC_TOPIC_PREFIX")
+    os.environ["ZC_TOPIC_PREFIX"] = prefix
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("ZC_TOPIC_PREFIX", None)
+        else:
+            os.environ["ZC_TOPIC_PREFIX"] = saved
 
 
 def _partitions() -> int:

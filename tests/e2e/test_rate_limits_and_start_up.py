@@ -13,11 +13,11 @@ import uuid
 import httpx
 import pytest
 
+from contracts import topics
 from contracts.envelope import Role
 from tests.conftest import KAFKA, SESSION
 from tests.e2e.api import token
 from tests.e2e.conftest import LOGS, _free_port
-from tests.integration.notify.process import topic_prefix
 from tests.integration_support import drop_database
 from plumbing.topics_admin import ensure_topics
 
@@ -25,7 +25,7 @@ from plumbing.topics_admin import ensure_topics
 def _start(service: str, **env: str) -> tuple[subprocess.Popen, str, str]:
     tag = uuid.uuid4().hex[:6]
     port, prefix = _free_port(), f"t{SESSION}r{tag}"
-    with topic_prefix(prefix):
+    with topics.prefixed(prefix):
         ensure_topics(KAFKA)
     LOGS.mkdir(parents=True, exist_ok=True)
     log = open(LOGS / f"{service}-{tag}.log", "ab")

@@ -3,7 +3,6 @@ free ports, with databases and topics named for this run (so a `make up` stack i
 against the PostgreSQL and Kafka of this worktree, which chaos may restart."""
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import socket
@@ -22,20 +21,6 @@ from zc.supervise import ROOT, SERVICES, Program, Supervisor, service_program
 
 SEASON_START = "2020-08-10T09:00:00+08:00"  # the 2020 plan's deadlines are in the past: its own clock
 SMS_KEY = "chaos-provider-key"
-
-
-@contextlib.contextmanager
-def _prefix(prefix: str):
-    """contracts.topics names topics from ZC_TOPIC_PREFIX; this run's topics have their own."""
-    saved = os.environ.get("ZC_TOPIC_PREFIX")
-    os.environ["ZC_TOPIC_PREFIX"] = prefix
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("ZC_TOPIC_PREFIX", None)
-        else:
-            os.environ["ZC_TOPIC_PREFIX"] = saved
 
 
 def free_port() -> int:
@@ -70,11 +55,11 @@ class ChaosStack:
         return with_database(self.server_url, self.databases[service])
 
     def topic(self, name: str) -> str:
-        with _prefix(self.prefix):
+        with topics.prefixed(self.prefix):
             return getattr(topics, name)()
 
     def start(self) -> float:
-        with _prefix(self.prefix):
+        with topics.prefixed(self.prefix):
             ensure_topics(self.bootstrap)
         self.supervisor.start()
         return self.supervisor.wait_ready(timeout=120)

@@ -6,7 +6,6 @@ reads its dead-letter topic, and may kill -9 and restart it.
 """
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import socket
@@ -37,19 +36,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextlib.contextmanager
-def topic_prefix(prefix: str):
-    old = os.environ.get("ZC_TOPIC_PREFIX")
-    os.environ["ZC_TOPIC_PREFIX"] = prefix
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("ZC_TOPIC_PREFIX", None)
-        else:
-            os.environ["ZC_TOPIC_PREFIX"] = old
-
-
 class NotifyProcess:
     def __init__(self, env: dict[str, str] | None = None, *, season: str = SEASON_START) -> None:
         tag = uuid.uuid4().hex[:6]
@@ -58,7 +44,7 @@ class NotifyProcess:
         self.env = {"ZC_CLOCK_OFFSET_SECONDS": str(clock.offset_for(season)), "ZC_NOTIFY_RATE_WINDOWS": "1:100",
                     **(env or {})}
         self.proc: subprocess.Popen | None = None
-        with topic_prefix(self.prefix):
+        with topics.prefixed(self.prefix):
             ensure_topics(KAFKA)
             self.review_topic, self.dead_letter_topic = topics.review(), topics.dead_letter()
             self.personal_topic = topics.personal_data()
