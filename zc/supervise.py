@@ -42,8 +42,9 @@ def _quote(value: str) -> str:
 
 
 class Supervisor:
-    def __init__(self, run_dir: Path, programs: list[Program]) -> None:
+    def __init__(self, run_dir: Path, programs: list[Program], watchdog_env: dict[str, str] | None = None) -> None:
         self.run_dir, self.programs = Path(run_dir), programs
+        self.watchdog_env = watchdog_env or {}  # ZC_WATCHDOG_FAILURES / ZC_WATCHDOG_GRACE_SECONDS (zc/watchdog.py)
         self.conf = self.run_dir / "supervisord.conf"
         self.pidfile = self.run_dir / "supervisord.pid"
         self.socket = self.run_dir / "supervisor.sock"
@@ -67,6 +68,13 @@ class Supervisor:
                       "stopasgroup=true", "killasgroup=true", "redirect_stderr=true",
                       f"stdout_logfile={self.log(p.name)}", "stdout_logfile_maxbytes=20MB",
                       "stdout_logfile_backups=2", ""]
+        if watched := [f"{p.name}={p.port}" for p in self.programs if p.port]:
+            # Restarts a service that is alive but no longer answers (supervisord only sees exits).
+            env = ",".join(f"{k}={_quote(v)}" for k, v in sorted(self.watchdog_env.items()))
+            lines += ["[eventlistener:watchdog]", f"command={sys.executable} -m zc.watchdog {' '.join(watched)}",
+                      f"directory={ROOT}", *([f"environment={env}"] if env else []), "events=TICK_5",
+                      "autostart=true", "autorestart=true", "stdout_logfile=NONE", f"stderr_logfile={self.log('watchdog')}",
+                      "stderr_logfile_maxbytes=5MB", "stderr_logfile_backups=1", ""]
         return "\n".join(lines)
 
     def supervisord_pid(self) -> int | None:

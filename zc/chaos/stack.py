@@ -46,7 +46,9 @@ class ChaosStack:
                     for s in SERVICES]
         programs.append(Program("sms", [sys.executable, "-m", "tests.fake_sms_provider",
                                         "--port", str(self.ports["sms"]), "--api-key", SMS_KEY]))
-        self.supervisor = Supervisor(ROOT / "infra" / ".run" / f"chaos-{self.run_id}", programs)
+        # The watchdog kills a service after 5 failed probes (about 25 s): well past the 14 s pause fault.
+        self.supervisor = Supervisor(ROOT / "infra" / ".run" / f"chaos-{self.run_id}", programs,
+                                     watchdog_env={"ZC_WATCHDOG_FAILURES": "5", "ZC_WATCHDOG_GRACE_SECONDS": "30"})
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
