@@ -246,6 +246,6 @@ async def test_a_case_its_unit_never_decided_is_closed_by_the_sweep_after_the_de
     after = await season.eventually(swept)
     overdue = [e for e in after["history"] if e["event_type"] == "ClosedOverdue"]
     assert [(e["payload"]["reason"], e["payload"]["deadline"]) for e in overdue] == [("逾期未审核", "2020-08-20")]
-    error = await season.refused(ids["B1"], "unit-pass", "kq_unit", 409, "WRONG_STAGE", **OPINION)
+    error = await season.refused(ids["B1"], "unit-pass", "kq_unit", 409, "DEADLINE_PASSED", **OPINION)
     assert "逾期未审核" in error["message_zh"]
     assert "逾期未审核" in (await season.sms(ids["B1"], "closed_overdue"))["text"]

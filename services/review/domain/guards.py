@@ -47,8 +47,17 @@ def require_case(case: Case | None) -> Case:
     return case
 
 
+def refuse_if_closed_overdue(case: Case) -> None:
+    """A decision after the deadline sweep closed the case is late, and says so (not "wrong stage")."""
+    if case.stage == Stage.CLOSED_OVERDUE:
+        raise Conflict("逾期不再受理：该申报在审查截止日前未获审核，已被关闭（逾期未审核）",
+                       "late decisions are not accepted: the case was closed because its review deadline "
+                       "passed without a decision", code="DEADLINE_PASSED", details={"stage": case.stage.value})
+
+
 def require_stage(case: Case, *stages: Stage, doing_zh: str, doing_en: str) -> None:
     if case.stage not in stages:
+        refuse_if_closed_overdue(case)
         raise Conflict(
             f"当前状态为“{STAGE_ZH[case.stage]}”，不能{doing_zh}",
             f"the case is {case.stage.value}; it cannot {doing_en} now",
@@ -100,6 +109,7 @@ def acting_step(case: Case, actor: Actor, plan: Plan) -> Step:
     chain = review_chain(plan, case.summary)
     level = case.level
     if level is None:
+        refuse_if_closed_overdue(case)
         raise Conflict(f"当前状态为“{STAGE_ZH[case.stage]}”，不在任何审查环节",
                        f"the case is {case.stage.value}; no level can act on it", code="WRONG_STAGE")
     step = step_at(chain, level)

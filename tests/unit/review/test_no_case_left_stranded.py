@@ -144,3 +144,15 @@ def test_after_any_commands_clock_moves_and_sweeps_every_case_is_ended_or_inside
     if not ended:
         assert local_date(story.now, PLAN) <= stage_deadline(case, PLAN)
         assert _someone_can_act(story), case.stage
+
+
+@pytest.mark.parametrize("late", [
+    lambda s: c.UnitPass(s.who.unit, s.id, "同意推荐"),
+    lambda s: c.ReturnForRevision(s.who.unit, s.id, "补", SECTIONS),
+])
+def test_a_decision_after_the_sweep_closed_the_case_is_refused_as_late_not_as_a_wrong_stage(late):
+    story = Story(summary())
+    story.do(c.CloseOverdue(SYSTEM, story.id), now=at(2020, 8, 21))
+    with pytest.raises(Conflict) as refused:
+        story.decide(late(story), now=at(2020, 8, 21, 10))
+    assert refused.value.code == "DEADLINE_PASSED" and "逾期" in refused.value.message_zh
