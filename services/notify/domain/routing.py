@@ -1,8 +1,7 @@
 """Which messages an event asks for: event -> zero or more Message intents (SPEC 7).
 
 Routing knows the event and the plan, not phone numbers: the recipient is named by kind and
-reference and resolved against notify's directory later, unless the event itself carries the
-contact (an authorised operator, a reminder's recipient).
+reference and resolved against notify's directory later (events carry no phone numbers).
 """
 from __future__ import annotations
 
@@ -20,7 +19,7 @@ from contracts.events import (
 )
 from contracts.plan import Plan
 from contracts.review_chain import org_names
-from services.notify.domain.recipients import Contact, RecipientKind
+from services.notify.domain.recipients import RecipientKind
 from services.notify.domain.templates import FieldValue
 
 
@@ -31,7 +30,6 @@ class Message:
     recipient_ref: str
     fields: dict[str, FieldValue] = field(default_factory=dict, hash=False)
     application_id: uuid.UUID | None = None
-    contact: Contact | None = None  # set when the event names the recipient's number
 
 
 def _applicant(template: str, application_id: uuid.UUID, **fields: FieldValue) -> Message:
@@ -44,8 +42,8 @@ def _local(moment: datetime, plan: Plan) -> datetime:
 
 
 def _unit_authorized(e: UnitAuthorized, plan: Plan) -> list[Message]:
-    contact = Contact(RecipientKind.UNIT, e.unit_id, e.operator_name, e.operator_phone, rank=1)
-    return [Message("unit_authorized", RecipientKind.UNIT, e.unit_id, {"unit_name": e.unit_name}, None, contact)]
+    # The operator this event authorised is the unit's directory contact by now (contact_updates).
+    return [Message("unit_authorized", RecipientKind.UNIT, e.unit_id, {"unit_name": e.unit_name})]
 
 
 def _returned(e: Returned, plan: Plan) -> list[Message]:
@@ -63,11 +61,11 @@ def _eligibility(e: EligibilityAssessed, plan: Plan) -> list[Message]:
 
 
 def _deadline(e: DeadlineApproaching, plan: Plan) -> list[Message]:
+    # The number is looked up now, in the directory: a department's from operator data, a unit's operator's
+    # from the personal-data topic.
     kind = RecipientKind.UNIT if e.level is ReviewLevel.UNIT else RecipientKind.ORG
-    name = org_names(plan).get(e.recipient_org, e.recipient_org)
-    contact = Contact(kind, e.recipient_org, name, e.recipient_phone) if e.recipient_phone else None
     fields = {"step": e.level.value, "deadline": e.deadline, "waiting_cases": e.waiting_cases}
-    return [Message("deadline_approaching", kind, e.recipient_org, fields, None, contact)]
+    return [Message("deadline_approaching", kind, e.recipient_org, fields)]
 
 
 def _closed_overdue(e: ClosedOverdue, plan: Plan) -> list[Message]:
@@ -133,4 +131,4 @@ def route(event: Payload, plan: Plan) -> list[Message]:
         return []
     messages = handler(event, plan)
     return [Message(m.template, m.recipient_kind, m.recipient_ref, {"plan": plan.short_name_zh, **m.fields},
-                    m.application_id, m.contact) for m in messages]
+                    m.application_id) for m in messages]

@@ -62,12 +62,11 @@ async def plan_messages(recorder: Recorder, plan: Plan, catalogue: Catalogue, co
         await save_contact(conn, update)
     for message in route(event, plan):
         directory = await _contact(conn, message.recipient_kind.value, message.recipient_ref)
-        if message.contact is None:
-            try:
-                directory = await _reachable(conn, directory)
-            except PersonNotYetKnown as waiting:
-                await _wait_for_person(conn, waiting.person_ref, envelope)
-                continue
+        try:
+            directory = await _reachable(conn, directory)
+        except PersonNotYetKnown as waiting:
+            await _wait_for_person(conn, waiting.person_ref, envelope)
+            continue
         planned = compose(envelope.event_id, message, directory, catalogue)
         if isinstance(planned, NotificationFailed):
             await append_outcome(recorder, conn, planned, envelope.correlation_id)

@@ -26,8 +26,7 @@ def review_event(payload: Payload) -> Envelope:
 
 
 def authorised(app) -> Envelope:
-    return review_event(UnitAuthorized(unit_id=app.unit.unit_id, unit_name=app.unit.name, operator_name="经办人",
-                                       operator_phone="13905759999"))
+    return review_event(UnitAuthorized(unit_id=app.unit.unit_id, unit_name=app.unit.name, operator_ref="ab" * 32))
 
 
 def archive_of(app, approved: bool = True, unit_authorised: bool = True) -> list[Envelope]:

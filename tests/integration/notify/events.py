@@ -32,6 +32,9 @@ def personal_record(e: Envelope) -> tuple[bytes, bytes] | None:
     """The personal-data topic's record (key, value) of the applicant an envelope names, if any:
     events carry only person_ref; notify looks the name and phone up by it."""
     ref = (e.payload.get("summary") or {}).get("person_ref", "")
+    if operator := e.payload.get("operator_ref", ""):  # review's record of a unit's authorised operator
+        record = PersonalRecord(person_ref=operator, name="李经办", phone=operator[4:])
+        return operator.encode(), record.model_dump_json().encode()
     if not ref.startswith("tel-"):
         return None
     record = PersonalRecord(person_ref=ref, name="王建国", phone=ref[4:], id_number_masked="330602************")
@@ -52,8 +55,9 @@ def moved(app_id: uuid.UUID, version: int, level: ReviewLevel | None = None, org
 
 
 def unit_authorized(unit_id: str, phone: str) -> Envelope:
-    return envelope(UnitAuthorized(unit_id=unit_id, unit_name=f"{unit_id}建设有限公司", operator_name="李经办",
-                                   operator_phone=phone), f"unit-{unit_id}")
+    """The operator by reference (`tel-<phone>`); their record comes with it (personal_record)."""
+    return envelope(UnitAuthorized(unit_id=unit_id, unit_name=f"{unit_id}建设有限公司", operator_ref=f"tel-{phone}"),
+                    f"unit-{unit_id}")
 
 
 def mobile(n: int) -> str:
