@@ -22,7 +22,8 @@ PLAN = load_plan()
 def review_event(payload: Payload) -> Envelope:
     return Envelope(event_type=type(payload).__name__, stream_id="from-review", stream_version=1, occurred_at=NOW,
                     recorded_at=NOW, actor=SYSTEM_ACTOR, correlation_id=uuid.uuid4(),
-                    payload=payload.model_dump(mode="json"))
+                    payload=payload.model_dump(mode="json"),
+                    schema_version=payload.schema_version)
 
 
 def authorised(app) -> Envelope:

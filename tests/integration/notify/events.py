@@ -19,7 +19,8 @@ def envelope(payload: Payload, stream_id: str, version: int = 1, *, event_id: uu
     now = datetime.now(UTC)
     return Envelope(event_id=event_id or uuid.uuid4(), event_type=type(payload).__name__, stream_id=stream_id,
                     stream_version=version, occurred_at=now, recorded_at=now, actor=SYSTEM_ACTOR,
-                    correlation_id=uuid.uuid4(), payload=payload.model_dump(mode="json"))
+                    correlation_id=uuid.uuid4(), payload=payload.model_dump(mode="json"),
+                    schema_version=payload.schema_version)
 
 
 def summary(unit_id: str, *, area: str = "yuecheng", phone: str = "13912345678", kind: str = "state_enterprise",
