@@ -9,7 +9,8 @@ any chunk of them); their birth date written as a date.
 
 Before looking for digit runs the scanner blanks what is random by construction and would match a
 6-digit chunk by chance now and then: UUIDs, hexadecimal tokens with a letter in them (hashes, keys,
-person_refs), base64 ciphertexts and the fractional seconds of timestamps. An ID number has no
+person_refs), bytes as PostgreSQL prints them, base64 ciphertexts (mixed-case tokens) and the
+fractional seconds of timestamps. An ID number has no
 letters a-f, so it survives the blanking; the region code alone (the first 6 digits, shared by
 everyone of a district and shown on exports on purpose) is not a finding.
 """
@@ -22,7 +23,8 @@ from datetime import date
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _HEX_WITH_A_LETTER = re.compile(r"(?<![0-9A-Za-z])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{16,}(?![0-9A-Za-z])")
-_BASE64 = re.compile(r"[A-Za-z0-9+/_-]{24,}={0,2}")  # only blanked when it has a letter (below)
+_BYTEA = re.compile(r"\\x[0-9a-f]+")  # PostgreSQL's text form of bytes (photos, wrapped keys)
+_BASE64 = re.compile(r"[A-Za-z0-9+/_-]{24,}={0,2}")  # blanked only with both cases of letters (below)
 _FRACTION = re.compile(r"(?<=:\d\d)\.\d+")  # 09:00:00.123456 -> 09:00:00
 _DIGIT_RUN = re.compile(r"\d{5,}[\dXx]")  # 6 or more: digits, the last may be the check X
 
@@ -42,9 +44,12 @@ class Person:
 
 
 def _blank_random(text: str) -> str:
+    text = _BYTEA.sub("<bytes>", text)
     text = _UUID.sub("<uuid>", text)
     text = _HEX_WITH_A_LETTER.sub("<hex>", text)
-    text = _BASE64.sub(lambda m: "<b64>" if re.search(r"[A-Za-z]", m.group(0)) else m.group(0), text)
+    # random bytes in base64 have upper- and lower-case letters; "person-330602…" or a stream id do not
+    text = _BASE64.sub(lambda m: "<b64>" if re.search("[a-z]", m.group(0)) and re.search("[A-Z]", m.group(0))
+                       else m.group(0), text)
     return _FRACTION.sub("", text)
 
 

@@ -1,6 +1,7 @@
 """The clear-text scanner of the season scan can fail: it finds a planted name, phone, ID number
 (whole, masked, in chunks, its birth date) and keeps quiet about the random identifiers and
 timestamps every event carries."""
+import base64
 import json
 import uuid
 
@@ -39,11 +40,16 @@ def test_the_region_code_alone_is_not_a_finding():
 
 
 @given(st.lists(st.uuids(), min_size=1, max_size=20), st.binary(min_size=32, max_size=32),
-       st.integers(min_value=0, max_value=999_999))
-def test_random_identifiers_hashes_and_timestamps_are_not_findings(ids, digest, micros):
-    text = json.dumps({"ids": [str(i) for i in ids], "hash": digest.hex(),
+       st.integers(min_value=0, max_value=999_999), st.binary(min_size=64, max_size=256))
+def test_random_identifiers_hashes_ciphertexts_bytes_and_timestamps_are_not_findings(ids, digest, micros, blob):
+    text = json.dumps({"ids": [str(i) for i in ids], "hash": digest.hex(), "photo": "\\x" + blob.hex(),
+                       "sealed": base64.b64encode(blob).decode(),
                        "at": f"2020-08-17T09:00:00.{micros:06d}+00:00", "key": uuid.uuid4().hex})
     assert findings(text, PERSON) == []
+
+
+def test_id_digits_inside_an_identifier_are_still_found():
+    assert findings(f'"stream_id": "person-x{ID_NUMBER[2:12]}"', PERSON) == [f"ID number digits {ID_NUMBER[2:12]}"]
 
 
 def test_scan_names_where_each_finding_is():

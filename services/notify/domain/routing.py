@@ -19,7 +19,7 @@ from contracts.events import (
 )
 from contracts.plan import Plan
 from contracts.review_chain import org_names
-from services.notify.domain.recipients import RecipientKind
+from services.notify.domain.recipients import Contact, RecipientKind
 from services.notify.domain.templates import FieldValue
 
 
@@ -30,6 +30,9 @@ class Message:
     recipient_ref: str
     fields: dict[str, FieldValue] = field(default_factory=dict, hash=False)
     application_id: uuid.UUID | None = None
+    # The recipient the event itself names (the operator a UnitAuthorized authorised, by operator_ref),
+    # rather than whoever the directory holds for recipient_ref when the message is planned.
+    contact: Contact | None = field(default=None, hash=False)
 
 
 def _applicant(template: str, application_id: uuid.UUID, **fields: FieldValue) -> Message:
@@ -42,8 +45,11 @@ def _local(moment: datetime, plan: Plan) -> datetime:
 
 
 def _unit_authorized(e: UnitAuthorized, plan: Plan) -> list[Message]:
-    # The operator this event authorised is the unit's directory contact by now (contact_updates).
-    return [Message("unit_authorized", RecipientKind.UNIT, e.unit_id, {"unit_name": e.unit_name})]
+    # The operator this event authorised (their name and mobile: personal_data, by operator_ref), even if
+    # the unit has authorised another one since; a v1 event names nobody: the unit's directory contact.
+    operator = Contact(RecipientKind.UNIT, e.unit_id, "", None, rank=1, person_ref=e.operator_ref) if e.operator_ref \
+        else None
+    return [Message("unit_authorized", RecipientKind.UNIT, e.unit_id, {"unit_name": e.unit_name}, None, operator)]
 
 
 def _returned(e: Returned, plan: Plan) -> list[Message]:
@@ -131,4 +137,4 @@ def route(event: Payload, plan: Plan) -> list[Message]:
         return []
     messages = handler(event, plan)
     return [Message(m.template, m.recipient_kind, m.recipient_ref, {"plan": plan.short_name_zh, **m.fields},
-                    m.application_id) for m in messages]
+                    m.application_id, m.contact) for m in messages]

@@ -45,9 +45,17 @@ def test_a_returned_case_names_the_level_and_every_section_reason(plan):
     assert m.fields["reason"] == "论文扫描件不清晰（请重新上传第2篇论文）"
 
 
-def test_unit_authorisation_goes_to_the_unit_whose_operator_the_directory_knows_by_reference(plan):
+def test_unit_authorisation_goes_to_the_operator_it_authorised_named_by_reference_only(plan):
     [m] = route(event("UnitAuthorized", SAMPLES["UnitAuthorized"][0]), plan)
-    assert (m.recipient_kind, m.recipient_ref) == (RecipientKind.UNIT, "u-1")
+    assert (m.recipient_kind, m.recipient_ref, m.contact.person_ref) == (RecipientKind.UNIT, "u-1", "0f" * 32)
+    assert (m.contact.name, m.contact.phone) == ("", None)  # looked up in personal_data at planning
+
+
+def test_a_v1_unit_authorisation_names_no_operator_and_goes_to_the_units_directory_contact(plan):
+    v1 = envelope("UnitAuthorized", {"unit_id": "u-1", "unit_name": "院", "operator_name": "李四",
+                                     "operator_phone": "13900001111"}).model_copy(update={"schema_version": 1})
+    [m] = route(decode(v1), plan)
+    assert m.contact is None and "李四" not in str(decode(v1).model_dump())
 
 
 def test_each_department_level_has_its_own_passed_message(plan):
