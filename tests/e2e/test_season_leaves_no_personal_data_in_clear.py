@@ -18,6 +18,8 @@ places included, once the personal-data topic is compacted.
 """
 from __future__ import annotations
 
+import re
+
 import asyncpg
 import httpx
 import pytest
@@ -28,6 +30,7 @@ from contracts.envelope import Role
 from plumbing import clock
 from plumbing.settings import with_database
 from services.intake.domain.validation import person_ref
+from services.notify.templates import read_department_contacts
 from tests.conftest import DATABASE_URL
 from tests.e2e.api import PERSON_SECRET, applicant_token, get_json, submit_body, token, with_approved_archive, with_new_id
 from tests.e2e.conftest import Stack, running, topic_prefix
@@ -65,8 +68,16 @@ EVERYONE = [*APPLICANTS.values(), STANDARD_OPERATOR, REPLACED_OPERATOR, *OPERATO
 # Erased: the applicant, and every operator another one replaced (the standard one at both units).
 GONE = [APPLICANTS[ERASED_APPLICANT], REPLACED_OPERATOR, STANDARD_OPERATOR]
 
+# Departments' office numbers (operator data, services/notify/templates/department_contacts.json): no event
+# carries them (DeadlineApproaching v2 names the department only); notify's directory (`contacts`) has them.
+OFFICES = [Person("", phone.replace("-", "")) for phone in sorted(
+    {e["phone"] for e in read_department_contacts().values() if isinstance(e, dict) and e.get("phone")})]
+
 # Tables where current personal data lives by design, and which erasure reaches.
 BY_DESIGN = {"personal_data", "deliveries", "sms_log", "personal_outbox"}
+SEASON_EVENTS = {"UnitAuthorized", "ApplicationSubmitted", "ApplicationResubmitted", "EligibilityAssessed",
+                 "CaseOpened", "UnitApproved", "PublicNoticeStarted", "Returned", "UnitRejected",
+                 "DeadlineApproaching", "PersonErased", "NotificationSent", "NotificationFailed"}
 UNIT_REMINDER_DAY = "2020-08-17T10:00:00+08:00"  # 3 working days before the unit deadline (08-20)
 
 
@@ -222,11 +233,16 @@ async def test_a_season_leaves_no_name_phone_id_number_or_birth_date_in_clear_in
     await eventually(lambda: _no_rows(season_stack, "review", "personal_outbox"))
 
     shared, personal = await every_topic(season_stack)
+    written = {m for _, text in shared for m in re.findall(r'"event_type": ?"(\w+)"', text)}
+    assert SEASON_EVENTS <= written, SEASON_EVENTS - written  # the scan reads what the season wrote
     assert not scan(shared, EVERYONE)
     rows = await every_table(season_stack)
     assert {t for _, t, _ in rows} >= {"events", "outbox"}  # the stores were read
+    assert len([r for r in rows if r[1] == "events"]) > 50
     kept = [(f"{service}.{table}", text) for service, table, text in rows if table not in BY_DESIGN]
     assert not scan(kept, EVERYONE)
+    assert OFFICES and not scan(shared + [(w, text) for w, text in kept if w != "notify.contacts"], OFFICES)
+    assert scan([(w, text) for w, text in kept if w == "notify.contacts"], OFFICES)  # where notify looks them up
     # the places by design do hold the current people (the scan would see them)...
     current = [p for p in EVERYONE if p not in GONE]
     designed = [(f"{service}.{table}", text) for service, table, text in rows if table in BY_DESIGN]
