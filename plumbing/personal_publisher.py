@@ -1,6 +1,6 @@
 """Publishes a writer's `personal_outbox` rows (intake: applicants; review: units' authorised
-operators) to the compacted personal-data topic, keyed by person_ref, in row order; a NULL record is sent as a tombstone (no value). A row is deleted in the
-same transaction that read it, after Kafka acknowledged it (acks=all, idempotent producer): a crash
+operators) to the compacted personal-data topic, keyed by person_ref, in row order; a NULL record
+is sent as a tombstone (no value). A row is deleted in the same transaction that read it, after Kafka acknowledged it (acks=all, idempotent producer): a crash
 before the commit sends it again, which a compacted topic and an upserting reader absorb.
 
 Separate from the event relay on purpose: a tombstone is not an event, and these rows must not

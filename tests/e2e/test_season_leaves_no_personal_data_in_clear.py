@@ -32,7 +32,8 @@ from plumbing.settings import with_database
 from services.intake.domain.validation import person_ref
 from services.notify.templates import read_department_contacts
 from tests.conftest import DATABASE_URL
-from tests.e2e.api import PERSON_SECRET, applicant_token, get_json, submit_body, token, with_approved_archive, with_new_id
+from tests.e2e.api import (PERSON_SECRET, applicant_token, get_json, submit_body, token, with_approved_archive,
+                           with_new_id)
 from tests.e2e.conftest import Stack, running, topic_prefix
 from tests.e2e.kafka_reads import raw_records, topic_names
 from tests.fixtures.builders import (change_in, landmark_applicant, normal_applicant, skill_talent_applicant,
@@ -94,8 +95,10 @@ def _apps():
     def at(app, unit, area, name):
         return change_in(with_new_id(app), "unit", unit_id=unit, name=name, area=area)
     city, kq = "绍兴市扫描测试建设有限公司", "绍兴柯桥扫描测试建设有限公司"
-    return {"N": at(normal_applicant(), CITY_UNIT, "city", city), "T": at(transfer_applicant(), CITY_UNIT, "city", city),
-            "L": at(landmark_applicant(), KQ_UNIT, "keqiao", kq), "S": at(skill_talent_applicant(), KQ_UNIT, "keqiao", kq)}
+    return {"N": at(normal_applicant(), CITY_UNIT, "city", city),
+            "T": at(transfer_applicant(), CITY_UNIT, "city", city),
+            "L": at(landmark_applicant(), KQ_UNIT, "keqiao", kq),
+            "S": at(skill_talent_applicant(), KQ_UNIT, "keqiao", kq)}
 
 
 async def _rows(stack, service: str, sql: str, *args):
@@ -219,7 +222,8 @@ async def every_topic(stack) -> tuple[list[tuple[str, str]], list[tuple[str, str
     out = []
     for topic in names:
         for key, value in await raw_records(topic):
-            out.append((topic, (key or b"").decode("utf-8", "replace") + " " + (value or b"").decode("utf-8", "replace")))
+            text = (key or b"").decode("utf-8", "replace") + " " + (value or b"").decode("utf-8", "replace")
+            out.append((topic, text))
     return [(t, text) for t, text in out if t != personal], [(t, text) for t, text in out if t == personal]
 
 

@@ -2,8 +2,9 @@
 
 Phone numbers come from the personal-data topic (the applicant by person_ref, a unit's authorised
 operator by operator_ref: events are pseudonymous), the unit's registration (the unit) and
-notify's operator data (departments, services/notify/templates/department_contacts.json). A number that is missing, invalid, or not a mobile, or a person whose data was
-erased, is a reason for NotificationFailed, never an exception.
+notify's operator data (departments, services/notify/templates/department_contacts.json). A
+number that is missing, invalid, or not a mobile, or a person whose data was erased, is a reason
+for NotificationFailed, never an exception.
 """
 from __future__ import annotations
 

@@ -54,6 +54,7 @@ async def test_the_same_approval_twice_is_refused_and_a_new_operator_is_appended
 
 async def test_no_one_but_the_city_hr_bureau_may_approve_and_nothing_is_stored(store, recorder):
     with pytest.raises(Forbidden):
-        await authorize_unit(recorder, store.pool, approve(actor=Actor(role=Role.UNIT, organisation="u-kq-zhjs")), now=NOW)
+        await authorize_unit(recorder, store.pool, approve(actor=Actor(role=Role.UNIT, organisation="u-kq-zhjs")),
+                             now=NOW)
     assert await store.load_stream("unit-u-kq-zhjs") == [] and await _outbox(store) == []
     assert await _queued(store) == []
