@@ -245,15 +245,19 @@ class FeePaid(Payload):
 
 
 class UnitAuthorized(Payload):
+    # v2: the operator is `operator_ref` only (a keyed hash); their name and mobile travel on the
+    # compacted personal-data topic, written by review (ARCHITECTURE.md "Personal data").
+    schema_version: ClassVar[int] = 2
     unit_id: str
     unit_name: str
-    operator_name: str
-    operator_phone: str
+    operator_ref: str = ""  # "" only for a v1 authorization: its operator's contact is not known
 
 
 class DeadlineApproaching(Payload):
+    # v2: the recipient is its organisation only; notify looks its number up from operator data
+    # (services/notify/templates/department_contacts.json) when it writes the SMS.
+    schema_version: ClassVar[int] = 2
     recipient_org: str
-    recipient_phone: str | None = None
     deadline: date
     waiting_cases: int
     level: ReviewLevel

@@ -1,8 +1,9 @@
-"""The current personal data of one person who filed: the value of a record on the compacted
+"""The current personal data of one person who filed (written by intake) or of a unit's authorised
+operator (written by review, keyed by `operator_ref`): the value of a record on the compacted
 personal-data topic (`topics.personal_data()`), keyed by `person_ref`. A record without a value
 (a tombstone) means the person was erased: every reader deletes its copy.
 
-Only intake writes it; only notify (SMS) and review (roster and public-notice exports) may read it
+Only intake and review write it; only notify (SMS) and review (roster and public-notice exports) may read it
 (plumbing/kafka_acls.py). The ID number is carried only in its displayed mask (`display_mask`):
 no reader needs more, and the mask hides the birth date together with the check digit.
 """
@@ -28,4 +29,5 @@ class PersonalRecord(BaseModel):
     person_ref: str = Field(max_length=L.SHORT_TEXT_MAX_CHARS)
     name: str = Field(max_length=L.NAME_MAX_CHARS)
     phone: str = Field(max_length=L.SHORT_TEXT_MAX_CHARS)
-    id_number_masked: str = Field(max_length=L.SHORT_TEXT_MAX_CHARS)
+    # "" for a unit's authorised operator (review writes their record: name and mobile only)
+    id_number_masked: str = Field(default="", max_length=L.SHORT_TEXT_MAX_CHARS)

@@ -4,7 +4,8 @@ Stored history is never rewritten; it is read through this chain (`registry.deco
 version of an event adds one entry here, keyed by (event type, the version it upgrades FROM).
 
 The pseudonymous versions (ApplicationSubmitted/Resubmitted v2, EligibilityAssessed v2,
-CaseOpened v3, NotificationSent v2) drop the personal fields v1 carried; they are read as absent,
+CaseOpened v3, NotificationSent v2, UnitAuthorized v2,
+DeadlineApproaching v2) drop the personal fields v1 carried; they are read as absent,
 never guessed. Only development data was ever written at v1 (ARCHITECTURE.md "Personal data").
 """
 from __future__ import annotations
@@ -59,6 +60,17 @@ def notification_sent_v1_to_v2(payload: dict) -> dict:
     return _without(payload, ("text",))
 
 
+def unit_authorized_v1_to_v2(payload: dict) -> dict:
+    """v1 carried the operator's name and mobile: dropped. Their contact was never published, so the
+    operator is unknown (`operator_ref` ""), never guessed."""
+    return {**_without(payload, ("operator_name", "operator_phone")), "operator_ref": ""}
+
+
+def deadline_approaching_v1_to_v2(payload: dict) -> dict:
+    """v1 could carry the recipient's phone: dropped (notify reads its own operator data)."""
+    return _without(payload, ("recipient_phone",))
+
+
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("ApplicationSubmitted", 1): filing_v1_to_v2,
     ("ApplicationResubmitted", 1): filing_v1_to_v2,
@@ -68,4 +80,6 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("CaseOpened", 1): case_opened_v1_to_v2,
     ("CaseOpened", 2): case_opened_v2_to_v3,
     ("NotificationSent", 1): notification_sent_v1_to_v2,
+    ("UnitAuthorized", 1): unit_authorized_v1_to_v2,
+    ("DeadlineApproaching", 1): deadline_approaching_v1_to_v2,
 }

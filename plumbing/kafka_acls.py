@@ -44,16 +44,16 @@ def _reads(user: str, topic: str, pattern=ACLResourcePatternType.LITERAL) -> lis
     return [_acl(user, op, ResourceType.TOPIC, topic, pattern) for op in (ACLOperation.READ, ACLOperation.DESCRIBE)]
 
 
-# The compacted personal-data topic: intake writes it, only the services that print or send
-# personal data read it (notify: SMS; review: roster and public-notice exports). Eligibility never.
-PERSONAL_DATA_WRITER = "intake"
+# The compacted personal-data topic: intake writes applicants' records, review its authorised unit
+# operators'; only the services that print or send personal data read it (notify: SMS; review:
+# roster and public-notice exports). Eligibility never.
+PERSONAL_DATA_WRITERS = ("intake", "review")
 PERSONAL_DATA_READERS = ("notify", "review")
 
 
 def personal_data_acls(service: str) -> list[ACL]:
-    if service == PERSONAL_DATA_WRITER:
-        return _writes(service, topics.personal_data())
-    return _reads(service, topics.personal_data()) if service in PERSONAL_DATA_READERS else []
+    acls = _writes(service, topics.personal_data()) if service in PERSONAL_DATA_WRITERS else []
+    return acls + (_reads(service, topics.personal_data()) if service in PERSONAL_DATA_READERS else [])
 
 
 def service_acls(service: str) -> list[ACL]:

@@ -12,7 +12,7 @@ from plumbing.settings import ServiceSettings
 from plumbing.application import Reactions, Recorder
 from services.intake.adapters.api import router
 from services.intake.adapters.api_persons import router as persons_router
-from services.intake.adapters.personal_publisher import PersonalDataPublisher
+from plumbing.personal_publisher import PersonalDataPublisher
 from services.intake.adapters.vault import KeyVault, master_key_from_env
 from services.intake.domain import filing
 from services.intake.reactions.when_archive_changes_record_entry import (

@@ -13,6 +13,7 @@ from plumbing import clock
 from plumbing.application import Reactions, Recorder
 from plumbing.projection import ProjectionRunner
 from plumbing.personal_data import follow
+from plumbing.personal_publisher import OUTBOX_SCHEMA, PersonalDataPublisher
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
 from services.review.adapters.api_cases import router as cases_router
@@ -24,7 +25,8 @@ from services.review.reactions.when_filed_remember_application import when_filed
 from services.review.sweeper import DeadlineSweeper
 from services.review.usecases.sweeping import sweep_overdue
 
-TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text()
+# personal_outbox: units' authorised operators' contacts waiting for the personal-data topic
+TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text() + OUTBOX_SCHEMA
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -45,9 +47,15 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         app.state.projection = ProjectionRunner("review.case_view", rt.store, make_apply(rt.store))
         rt.spawn(app.state.projection.run, "review-projection")
 
+    async def start_personal_publisher(rt: Runtime) -> None:
+        # Units' authorised operators' contacts -> the compacted personal-data topic
+        app.state.personal_publisher = PersonalDataPublisher(rt.pool, settings.kafka_bootstrap, service="review")
+        rt.spawn(app.state.personal_publisher.run(), "review-personal-data-publisher")
+
     async def stop_projection(_rt: Runtime) -> None:
         app.state.projection.stop()
         app.state.sweeper.stop()
+        app.state.personal_publisher.stop()
 
     async def start_sweeper(rt: Runtime) -> None:
         # ZC_REVIEW_SWEEP_INTERVAL_SECONDS (default 60): how often cases past their stage deadline are closed
@@ -56,7 +64,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                                             interval=interval)
         rt.spawn(app.state.sweeper.run, "review-deadline-sweep")
 
-    runtime.on_started.extend([start_projection, start_sweeper])
+    runtime.on_started.extend([start_projection, start_sweeper, start_personal_publisher])
     runtime.on_stopping.append(stop_projection)
     follow(runtime)  # names and ID masks for the exports, by person_ref
     app = build_app(runtime, title="zhicheng review",

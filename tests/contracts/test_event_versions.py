@@ -94,10 +94,24 @@ PERSONAL = ("张三", "13812345678", "330602********1234", "1965-03-12")
     ("NotificationSent", 1, {"notification_id": str(uuid.uuid4()), "template": "passed_unit",
                              "recipient_masked": "138****5678", "text": "张三您好，13812345678", "dedup_key": "k",
                              "caused_by_event_id": str(uuid.uuid4())}),
+    ("UnitAuthorized", 1, {"unit_id": "u-1", "unit_name": "绍兴市建筑设计院", "operator_name": "张三",
+                           "operator_phone": "13812345678"}),
+    ("DeadlineApproaching", 1, {"recipient_org": "u-1", "recipient_phone": "13812345678", "deadline": "2020-08-20",
+                                "waiting_cases": 2, "level": "unit"}),
 ])
 def test_a_v1_event_with_personal_fields_is_read_without_them(event_type, version, payload):
     read = decode_payload(event_type, version, payload).model_dump_json()
     assert not [p for p in PERSONAL if p in read]
+
+
+def test_a_v1_unit_authorization_names_no_operator_and_a_v1_reminder_no_phone():
+    authorised = decode_payload("UnitAuthorized", 1, {"unit_id": "u-1", "unit_name": "院", "operator_name": "张三",
+                                                      "operator_phone": "13812345678"})
+    assert authorised.model_dump() == {"unit_id": "u-1", "unit_name": "院", "operator_ref": ""}
+    reminder = decode_payload("DeadlineApproaching", 1, {"recipient_org": "yc-hr", "recipient_phone": "0575-88307199",
+                                                         "deadline": "2020-09-19", "waiting_cases": 1,
+                                                         "level": "hr_bureau"})
+    assert "recipient_phone" not in reminder.model_dump() and reminder.recipient_org == "yc-hr"
 
 
 def test_a_v1_filing_is_read_as_a_pseudonymous_applicant():

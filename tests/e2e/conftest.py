@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import subprocess
@@ -30,23 +31,33 @@ LOGS = Path(os.environ.get("ZC_TEST_LOGS", "/tmp")) / f"zc-e2e-{SESSION}"
 
 
 class Stack:
-    def __init__(self) -> None:
+    """The four services. `tag` gives a stack of its own: its own topic prefix (the session's + tag),
+    databases and ports, so what it writes can be told from what the session's stack and the
+    tests' forged events wrote (the season scan reads everything of its prefix)."""
+
+    def __init__(self, tag: str = "", season_start: str = SEASON_START) -> None:
         self.procs: dict[str, subprocess.Popen] = {}
-        self.databases = {name: f"zct_{SESSION}_{name}" for name in SERVICES}
-        self.env = {"ZC_CLOCK_OFFSET_SECONDS": str(clock.offset_for(SEASON_START)),
+        self.tag = tag
+        self.ports = {name: _free_port() for name in SERVICES} if tag else dict(SERVICES)
+        self.databases = {name: f"zct_{SESSION}{tag}_{name}" for name in SERVICES}
+        self.prefix = os.environ["ZC_TOPIC_PREFIX"] + tag
+        self.env = {"ZC_CLOCK_OFFSET_SECONDS": str(clock.offset_for(season_start)), "ZC_TOPIC_PREFIX": self.prefix,
                     "ZC_NOTIFY_RATE_WINDOWS": "1:100",  # the season's messages arrive within seconds here
                     "ZC_REFERENCE_WAIT_SECONDS": "10"}  # a phantom reference is dead-lettered within the test
         self.clock_of: dict[str, dict[str, str]] = {}  # per-service clock after `set_season_time`
 
+    def log(self, service: str) -> Path:
+        return LOGS / f"{service}{'-' + self.tag if self.tag else ''}.log"
+
     def url(self, service: str) -> str:
-        return f"http://127.0.0.1:{SERVICES[service]}"
+        return f"http://127.0.0.1:{self.ports[service]}"
 
     def start(self, service: str) -> None:
         LOGS.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ, ZC_PORT=str(SERVICES[service]), ZC_DB_NAME=self.databases[service],
+        env = dict(os.environ, ZC_PORT=str(self.ports[service]), ZC_DB_NAME=self.databases[service],
                    ZC_LOG_JSON="true", ZC_KAFKA_BOOTSTRAP=KAFKA, **self.env)
         env.update(self.clock_of.get(service, {}))
-        log = open(LOGS / f"{service}.log", "ab")
+        log = open(self.log(service), "ab")
         self.procs[service] = subprocess.Popen([sys.executable, "-m", f"services.{service}"], env=env,
                                                stdout=log, stderr=subprocess.STDOUT)
 
@@ -54,7 +65,7 @@ class Stack:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.procs[service].poll() is not None:
-                raise RuntimeError(f"{service} exited; see {LOGS / (service + '.log')}")
+                raise RuntimeError(f"{service} exited; see {self.log(service)}")
             try:
                 urllib.request.urlopen(self.url(service) + "/readyz", timeout=2)
                 return
@@ -85,10 +96,12 @@ class Stack:
                 proc.kill()
 
 
-@pytest.fixture(scope="session")
-def stack():
-    ensure_topics(KAFKA)
-    s = Stack()
+@contextlib.contextmanager
+def running(s: Stack):
+    """Start the stack's four services on its own topics (created first); stop them and drop their
+    databases at the end."""
+    with topic_prefix(s.prefix):
+        ensure_topics(KAFKA)
     for name in SERVICES:
         s.start(name)
     try:
@@ -100,3 +113,20 @@ def stack():
             s.stop(name)
         for db in s.databases.values():
             asyncio.run(drop_database(db))
+
+
+@contextlib.contextmanager
+def topic_prefix(prefix: str):
+    """contracts.topics names topics from ZC_TOPIC_PREFIX: inside, another prefix's."""
+    saved = os.environ["ZC_TOPIC_PREFIX"]
+    os.environ["ZC_TOPIC_PREFIX"] = prefix
+    try:
+        yield
+    finally:
+        os.environ["ZC_TOPIC_PREFIX"] = saved
+
+
+@pytest.fixture(scope="session")
+def stack():
+    with running(Stack()) as s:
+        yield s

@@ -4,7 +4,6 @@
 and review's rows, and the compacted topic drops the record; SMS and exports then say so."""
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import subprocess
@@ -13,8 +12,6 @@ import sys
 import asyncpg
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer
-from aiokafka.admin import AIOKafkaAdminClient
 
 from contracts import topics
 from contracts.envelope import Role
@@ -23,11 +20,11 @@ from contracts.personal_data import display_mask, mask_id_number
 from contracts.personal_record import ERASED
 from stdnum.cn import ric
 
-from plumbing.kafka_security import ADMIN, TOOL_READER, client_kwargs
 from plumbing.settings import with_database
 from services.intake.adapters.vault import KeyVault, master_key_from_env
 from services.intake.domain.validation import person_ref
-from tests.conftest import DATABASE_URL, KAFKA
+from tests.conftest import DATABASE_URL
+from tests.e2e.kafka_reads import raw_records, topic_names
 from tests.e2e.api import (PERSON_SECRET, applicant_token, get_json, submit_body, token, with_approved_archive,
                            with_new_id)
 from tests.fixtures.builders import change_in, normal_applicant
@@ -47,42 +44,6 @@ def in_clear(text: str) -> list[str]:
     birth-date digits), birth date."""
     shown = (NAME, PHONE, ID_NUMBER, BORN, "1971-04-05", mask_id_number(ID_NUMBER), display_mask(ID_NUMBER))
     return [v for v in shown if v in text]
-
-
-async def raw_records(topic: str, timeout: float = 8) -> list[tuple[bytes | None, bytes | None]]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=KAFKA, auto_offset_reset="earliest", enable_auto_commit=False,
-                                group_id=None, **client_kwargs(TOOL_READER))
-    await consumer.start()
-    out = []
-    try:
-        end = await consumer.end_offsets(list(consumer.assignment()) or await _partitions(consumer, topic))
-        deadline = asyncio.get_running_loop().time() + timeout
-        while asyncio.get_running_loop().time() < deadline:
-            for records in (await consumer.getmany(timeout_ms=300)).values():
-                out += [(r.key, r.value) for r in records]
-            positions = {tp: await consumer.position(tp) for tp in end}
-            if all(positions[tp] >= offset for tp, offset in end.items()):
-                break
-    finally:
-        await consumer.stop()
-    return out
-
-
-async def _partitions(consumer, topic):
-    from aiokafka import TopicPartition
-
-    while not consumer.assignment():
-        await asyncio.sleep(0.1)
-    return [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
-
-
-async def topic_names() -> list[str]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA, **client_kwargs(ADMIN))
-    await admin.start()
-    try:
-        return sorted(t for t in await admin.list_topics() if t.startswith(f"{topics._prefix()}."))
-    finally:
-        await admin.close()
 
 
 async def db(stack, service: str) -> asyncpg.Connection:

@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS person_keys (
     created_at   timestamptz NOT NULL DEFAULT now()
 );
 -- Records for the compacted personal-data topic, written in the filing's (or erasure's)
--- transaction and deleted once Kafka acknowledged them (adapters/personal_publisher.py). A NULL
+-- transaction and deleted once Kafka acknowledged them (plumbing/personal_publisher.py). A NULL
 -- record is a tombstone. Nothing personal stays here after publication.
 CREATE TABLE IF NOT EXISTS personal_outbox (
     id          bigserial PRIMARY KEY,

@@ -4,7 +4,6 @@ queued, current, for the compacted personal-data topic; and erasing a person.
 The vault (adapters/vault.py) is passed in: it holds the data keys and the master key."""
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Protocol
@@ -12,6 +11,7 @@ from typing import Protocol
 from contracts.events import ApplicationResubmitted, ApplicationSubmitted, Payload, Sealed
 from contracts.personal_data import display_mask
 from contracts.personal_record import PersonalRecord
+from plumbing.personal_publisher import queue_record
 
 
 class Vault(Protocol):
@@ -41,11 +41,3 @@ async def seal_and_share(conn, vault: Vault, filer: Filer, payloads: list[Payloa
     await queue_record(conn, filer.person_ref, filer.record())
     return [p.model_copy(update={"sealed": sealed}) if isinstance(p, (ApplicationSubmitted, ApplicationResubmitted))
             else p for p in payloads]
-
-
-async def queue_record(conn, person_ref: str, record: PersonalRecord | None) -> None:
-    """Queue the person's current record, or (None) their tombstone, which supersedes what waits."""
-    if record is None:
-        await conn.execute("DELETE FROM personal_outbox WHERE person_ref = $1", person_ref)
-    await conn.execute("INSERT INTO personal_outbox (person_ref, record) VALUES ($1, $2::jsonb)", person_ref,
-                       None if record is None else json.dumps(record.model_dump(mode="json"), ensure_ascii=False))

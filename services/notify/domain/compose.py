@@ -43,10 +43,9 @@ class Outgoing:
 
 def compose(event_id: uuid.UUID, message: Message, directory_contact: Contact | None,
             catalogue: Catalogue) -> Outgoing | NotificationFailed:
-    """The contact carried by the event wins over the directory's (it is the newer fact)."""
     key = dedup_key(event_id, message.template, recipient_identity(message.recipient_kind, message.recipient_ref))
     nid = notification_id(key)
-    recipient = resolve(message.contact or directory_contact)
+    recipient = resolve(directory_contact)
 
     def failure(reason: str, masked: str) -> NotificationFailed:
         return NotificationFailed(notification_id=nid, application_id=message.application_id,

@@ -1,9 +1,10 @@
 """Who gets a message and at which number: notify's own read model, and phone validation.
 
-Phone numbers come from the personal-data topic (the applicant, by person_ref: events are
-pseudonymous), the unit's registration or its authorised operator (the unit) and the event itself
-(deadline reminders). A number that is missing, invalid, or not a mobile, or a person whose data was
-erased, is a reason for NotificationFailed, never an exception.
+Phone numbers come from the personal-data topic (the applicant by person_ref, a unit's authorised
+operator by operator_ref: events are pseudonymous), the unit's registration (the unit) and
+notify's operator data (departments, services/notify/templates/department_contacts.json). A
+number that is missing, invalid, or not a mobile, or a person whose data was erased, is a reason
+for NotificationFailed, never an exception.
 """
 from __future__ import annotations
 
@@ -77,8 +78,8 @@ def contact_updates(event: Payload) -> list[Contact]:
             return updates
         case EligibilityAssessed(application_id=app_id, summary=s) | CaseOpened(application_id=app_id, summary=s):
             return [applicant(app_id, s.person_ref)] if s.person_ref else []
-        case UnitAuthorized():
-            return [Contact(RecipientKind.UNIT, event.unit_id, event.operator_name, event.operator_phone, rank=1)]
+        case UnitAuthorized(operator_ref=ref) if ref:  # name and mobile: personal_data, by operator_ref
+            return [Contact(RecipientKind.UNIT, event.unit_id, "", None, rank=1, person_ref=ref)]
     return []
 
 

@@ -40,7 +40,6 @@ class Waiting:
     org: str
     level: ReviewLevel
     cases: int
-    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,6 @@ class Reminder:
     deadline: date
     days_before: int
     waiting_cases: int
-    phone: str | None = None
 
     @property
     def key(self) -> tuple[str, date, int]:
@@ -61,8 +59,8 @@ class Reminder:
         return uuid.uuid5(REMINDER_NAMESPACE, f"{self.org}|{self.deadline.isoformat()}|{self.days_before}")
 
     def payload(self) -> DeadlineApproaching:
-        return DeadlineApproaching(recipient_org=self.org, recipient_phone=self.phone, deadline=self.deadline,
-                                   waiting_cases=self.waiting_cases, level=self.level)
+        return DeadlineApproaching(recipient_org=self.org, deadline=self.deadline, waiting_cases=self.waiting_cases,
+                                   level=self.level)
 
 
 def plan_deadlines(plan: Plan) -> list[Deadline]:
@@ -90,5 +88,5 @@ def due_reminders(deadlines: Iterable[Deadline], days_before: Iterable[int], tod
             continue
         for w in waiting:
             if deadline.binds(w) and w.cases > 0:
-                out.append(Reminder(w.org, w.level, deadline.on, due[0], w.cases, w.phone))
+                out.append(Reminder(w.org, w.level, deadline.on, due[0], w.cases))
     return out

@@ -1,8 +1,7 @@
 """Which messages an event asks for: event -> zero or more Message intents (SPEC 7).
 
 Routing knows the event and the plan, not phone numbers: the recipient is named by kind and
-reference and resolved against notify's directory later, unless the event itself carries the
-contact (an authorised operator, a reminder's recipient).
+reference and resolved against notify's directory later (events carry no phone numbers).
 """
 from __future__ import annotations
 
@@ -31,7 +30,9 @@ class Message:
     recipient_ref: str
     fields: dict[str, FieldValue] = field(default_factory=dict, hash=False)
     application_id: uuid.UUID | None = None
-    contact: Contact | None = None  # set when the event names the recipient's number
+    # The recipient the event itself names (the operator a UnitAuthorized authorised, by operator_ref),
+    # rather than whoever the directory holds for recipient_ref when the message is planned.
+    contact: Contact | None = field(default=None, hash=False)
 
 
 def _applicant(template: str, application_id: uuid.UUID, **fields: FieldValue) -> Message:
@@ -44,8 +45,11 @@ def _local(moment: datetime, plan: Plan) -> datetime:
 
 
 def _unit_authorized(e: UnitAuthorized, plan: Plan) -> list[Message]:
-    contact = Contact(RecipientKind.UNIT, e.unit_id, e.operator_name, e.operator_phone, rank=1)
-    return [Message("unit_authorized", RecipientKind.UNIT, e.unit_id, {"unit_name": e.unit_name}, None, contact)]
+    # The operator this event authorised (their name and mobile: personal_data, by operator_ref), even if
+    # the unit has authorised another one since; a v1 event names nobody: the unit's directory contact.
+    operator = Contact(RecipientKind.UNIT, e.unit_id, "", None, rank=1, person_ref=e.operator_ref) if e.operator_ref \
+        else None
+    return [Message("unit_authorized", RecipientKind.UNIT, e.unit_id, {"unit_name": e.unit_name}, None, operator)]
 
 
 def _returned(e: Returned, plan: Plan) -> list[Message]:
@@ -63,11 +67,11 @@ def _eligibility(e: EligibilityAssessed, plan: Plan) -> list[Message]:
 
 
 def _deadline(e: DeadlineApproaching, plan: Plan) -> list[Message]:
+    # The number is looked up now, in the directory: a department's from operator data, a unit's operator's
+    # from the personal-data topic.
     kind = RecipientKind.UNIT if e.level is ReviewLevel.UNIT else RecipientKind.ORG
-    name = org_names(plan).get(e.recipient_org, e.recipient_org)
-    contact = Contact(kind, e.recipient_org, name, e.recipient_phone) if e.recipient_phone else None
     fields = {"step": e.level.value, "deadline": e.deadline, "waiting_cases": e.waiting_cases}
-    return [Message("deadline_approaching", kind, e.recipient_org, fields, None, contact)]
+    return [Message("deadline_approaching", kind, e.recipient_org, fields)]
 
 
 def _closed_overdue(e: ClosedOverdue, plan: Plan) -> list[Message]:

@@ -57,17 +57,20 @@ async def save_contact(conn, update: Contact) -> None:
 
 
 async def plan_messages(recorder: Recorder, plan: Plan, catalogue: Catalogue, conn, event: Payload,
-                        envelope: Envelope) -> None:
-    for update in contact_updates(event):
-        await save_contact(conn, update)
+                        envelope: Envelope, *, update_directory: bool = True) -> None:
+    """`update_directory` False when an event is planned again (replan_for_person): its directory
+    updates were applied when it first arrived, and applying them again could bring back a contact a
+    later event replaced (a unit's previous operator)."""
+    if update_directory:
+        for update in contact_updates(event):
+            await save_contact(conn, update)
     for message in route(event, plan):
-        directory = await _contact(conn, message.recipient_kind.value, message.recipient_ref)
-        if message.contact is None:
-            try:
-                directory = await _reachable(conn, directory)
-            except PersonNotYetKnown as waiting:
-                await _wait_for_person(conn, waiting.person_ref, envelope)
-                continue
+        directory = message.contact or await _contact(conn, message.recipient_kind.value, message.recipient_ref)
+        try:
+            directory = await _reachable(conn, directory)
+        except PersonNotYetKnown as waiting:
+            await _wait_for_person(conn, waiting.person_ref, envelope)
+            continue
         planned = compose(envelope.event_id, message, directory, catalogue)
         if isinstance(planned, NotificationFailed):
             await append_outcome(recorder, conn, planned, envelope.correlation_id)
@@ -91,7 +94,7 @@ def replan_for_person(recorder: Recorder, plan: Plan, catalogue: Catalogue):
                                    person_ref)
         for row in waiting:
             envelope = Envelope.model_validate_json(row["envelope"])
-            await plan_messages(recorder, plan, catalogue, conn, decode(envelope), envelope)
+            await plan_messages(recorder, plan, catalogue, conn, decode(envelope), envelope, update_directory=False)
     return replan
 
 

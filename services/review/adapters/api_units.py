@@ -35,7 +35,9 @@ class Authorization(BaseModel):
 async def approve_authorization(request: Request, unit_id: Annotated[Code, Path(min_length=1)],
                                 body: Authorization) -> dict:
     principal = principal_of(request)
-    command = AuthorizeUnit(principal.actor(), unit_id, body.unit_name, body.operator_name, body.operator_phone)
-    events = receipt(await authorize_unit(request.app.state.recorder, command, now=clock.now()))
+    state = request.app.state
+    command = AuthorizeUnit(principal.actor(), unit_id, body.unit_name, body.operator_name, body.operator_phone,
+                            state.settings.person_ref_secret)
+    events = receipt(await authorize_unit(state.recorder, state.runtime.pool, command, now=clock.now()))
     log.info("review.unit_authorized", unit_id=unit_id, org=principal.org)
     return {"unit_id": unit_id, "events": events}

@@ -22,12 +22,12 @@ PLAN = load_plan()
 def review_event(payload: Payload) -> Envelope:
     return Envelope(event_type=type(payload).__name__, stream_id="from-review", stream_version=1, occurred_at=NOW,
                     recorded_at=NOW, actor=SYSTEM_ACTOR, correlation_id=uuid.uuid4(),
-                    payload=payload.model_dump(mode="json"))
+                    payload=payload.model_dump(mode="json"),
+                    schema_version=payload.schema_version)
 
 
 def authorised(app) -> Envelope:
-    return review_event(UnitAuthorized(unit_id=app.unit.unit_id, unit_name=app.unit.name, operator_name="经办人",
-                                       operator_phone="13905759999"))
+    return review_event(UnitAuthorized(unit_id=app.unit.unit_id, unit_name=app.unit.name, operator_ref="ab" * 32))
 
 
 def archive_of(app, approved: bool = True, unit_authorised: bool = True) -> list[Envelope]:

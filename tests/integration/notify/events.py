@@ -19,7 +19,8 @@ def envelope(payload: Payload, stream_id: str, version: int = 1, *, event_id: uu
     now = datetime.now(UTC)
     return Envelope(event_id=event_id or uuid.uuid4(), event_type=type(payload).__name__, stream_id=stream_id,
                     stream_version=version, occurred_at=now, recorded_at=now, actor=SYSTEM_ACTOR,
-                    correlation_id=uuid.uuid4(), payload=payload.model_dump(mode="json"))
+                    correlation_id=uuid.uuid4(), payload=payload.model_dump(mode="json"),
+                    schema_version=payload.schema_version)
 
 
 def summary(unit_id: str, *, area: str = "yuecheng", phone: str = "13912345678", kind: str = "state_enterprise",
@@ -32,6 +33,9 @@ def personal_record(e: Envelope) -> tuple[bytes, bytes] | None:
     """The personal-data topic's record (key, value) of the applicant an envelope names, if any:
     events carry only person_ref; notify looks the name and phone up by it."""
     ref = (e.payload.get("summary") or {}).get("person_ref", "")
+    if operator := e.payload.get("operator_ref", ""):  # review's record of a unit's authorised operator
+        record = PersonalRecord(person_ref=operator, name="李经办", phone=operator[4:])
+        return operator.encode(), record.model_dump_json().encode()
     if not ref.startswith("tel-"):
         return None
     record = PersonalRecord(person_ref=ref, name="王建国", phone=ref[4:], id_number_masked="330602************")
@@ -52,8 +56,9 @@ def moved(app_id: uuid.UUID, version: int, level: ReviewLevel | None = None, org
 
 
 def unit_authorized(unit_id: str, phone: str) -> Envelope:
-    return envelope(UnitAuthorized(unit_id=unit_id, unit_name=f"{unit_id}建设有限公司", operator_name="李经办",
-                                   operator_phone=phone), f"unit-{unit_id}")
+    """The operator by reference (`tel-<phone>`); their record comes with it (personal_record)."""
+    return envelope(UnitAuthorized(unit_id=unit_id, unit_name=f"{unit_id}建设有限公司", operator_ref=f"tel-{phone}"),
+                    f"unit-{unit_id}")
 
 
 def mobile(n: int) -> str:

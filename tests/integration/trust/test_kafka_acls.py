@@ -31,12 +31,14 @@ async def _write(principal: str | None, topic: str, *, authenticated: bool = Tru
 async def test_a_service_writes_its_own_topic_and_the_dead_letter_topic():
     await _write("intake", topics.applications())
     await _write("intake", topics.dead_letter())
+    await _write("review", topics.personal_data())  # units' authorised operators' contacts
 
 
 @pytest.mark.parametrize("principal, topic", [
     ("intake", topics.eligibility), ("eligibility", topics.review), ("review", topics.applications),
     ("notify", topics.eligibility), (TOOL_READER, topics.applications),
-    ("review", topics.personal_data), ("notify", topics.personal_data)])  # only intake writes personal data
+    # only intake (applicants) and review (units' authorised operators) write personal data
+    ("eligibility", topics.personal_data), ("notify", topics.personal_data)])
 async def test_a_write_by_the_wrong_principal_is_refused(principal, topic):
     with pytest.raises(KafkaError):
         await _write(principal, topic())

@@ -44,10 +44,10 @@ def test_an_invalid_number_fails_and_is_reported_masked(plan, catalogue):
     assert "1381234567" not in out.recipient_masked
 
 
-def test_the_number_in_the_event_wins_over_the_directory(plan, catalogue):
+def test_the_operator_is_written_to_with_the_name_and_number_looked_up_at_planning(plan, catalogue):
     env, m = _first("UnitAuthorized", plan)
-    stale = Contact(RecipientKind.UNIT, "u-1", "旧经办人", "13600000000")
-    out = compose(env.event_id, m, stale, catalogue)
+    operator = Contact(RecipientKind.UNIT, "u-1", "李四", "13900001111", rank=1, person_ref="0f" * 32)
+    out = compose(env.event_id, m, operator, catalogue)
     assert isinstance(out, Outgoing) and out.to == "+8613900001111" and "李四" in out.text
     assert "139****1111" in out.text
 

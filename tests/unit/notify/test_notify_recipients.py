@@ -46,7 +46,9 @@ def test_the_directory_learns_applicants_by_person_ref_from_assessments_and_oper
     assert (applicant.kind, applicant.person_ref, applicant.name, applicant.phone) == (
         RecipientKind.APPLICANT, "ab" * 32, "", None)  # name and phone: personal_data, at planning
     [operator] = contact_updates(event("UnitAuthorized", SAMPLES["UnitAuthorized"][0]))
-    assert (operator.kind, operator.ref, operator.phone) == (RecipientKind.UNIT, "u-1", "13900001111")
+    assert (operator.kind, operator.ref, operator.person_ref, operator.phone) == (
+        RecipientKind.UNIT, "u-1", "0f" * 32, None)  # name and mobile: personal_data, by operator_ref, at planning
+    assert contact_updates(event("UnitAuthorized", {"unit_id": "u-1", "unit_name": "u", "operator_ref": ""})) == []
     assert contact_updates(FeePaid(application_id=APP_ID, amount_yuan=0, paid_at="2020-09-01T00:00:00Z")) == []
 
 

@@ -45,9 +45,17 @@ def test_a_returned_case_names_the_level_and_every_section_reason(plan):
     assert m.fields["reason"] == "论文扫描件不清晰（请重新上传第2篇论文）"
 
 
-def test_unit_authorisation_goes_to_the_operator_named_in_the_event(plan):
+def test_unit_authorisation_goes_to_the_operator_it_authorised_named_by_reference_only(plan):
     [m] = route(event("UnitAuthorized", SAMPLES["UnitAuthorized"][0]), plan)
-    assert m.recipient_kind is RecipientKind.UNIT and m.contact.phone == "13900001111"
+    assert (m.recipient_kind, m.recipient_ref, m.contact.person_ref) == (RecipientKind.UNIT, "u-1", "0f" * 32)
+    assert (m.contact.name, m.contact.phone) == ("", None)  # looked up in personal_data at planning
+
+
+def test_a_v1_unit_authorisation_names_no_operator_and_goes_to_the_units_directory_contact(plan):
+    v1 = envelope("UnitAuthorized", {"unit_id": "u-1", "unit_name": "院", "operator_name": "李四",
+                                     "operator_phone": "13900001111"}).model_copy(update={"schema_version": 1})
+    [m] = route(decode(v1), plan)
+    assert m.contact is None and "李四" not in str(decode(v1).model_dump())
 
 
 def test_each_department_level_has_its_own_passed_message(plan):
@@ -80,16 +88,15 @@ def test_eligible_assessments_send_nothing(plan):
     assert route(event("EligibilityAssessed", payload), plan) == []
 
 
-def test_a_reminder_names_the_department_and_goes_to_the_number_in_the_event(plan):
+def test_a_reminder_goes_to_the_department_by_its_identity_only(plan):
     [m] = route(event("DeadlineApproaching", SAMPLES["DeadlineApproaching"][0]), plan)
-    assert m.recipient_kind is RecipientKind.ORG and m.contact.name == "越城区人力资源和社会保障局"
-    assert m.contact.phone == "13700002222" and m.fields["waiting_cases"] == 4
+    assert (m.recipient_kind, m.recipient_ref) == (RecipientKind.ORG, "yc-hr") and m.fields["waiting_cases"] == 4
 
 
 def test_a_unit_reminder_without_a_number_is_looked_up_in_the_directory(plan):
     payload = {"recipient_org": "u-1", "deadline": "2020-08-20", "waiting_cases": 2, "level": "unit"}
     [m] = route(event("DeadlineApproaching", payload), plan)
-    assert (m.recipient_kind, m.recipient_ref, m.contact) == (RecipientKind.UNIT, "u-1", None)
+    assert (m.recipient_kind, m.recipient_ref) == (RecipientKind.UNIT, "u-1")
 
 
 def test_events_that_need_no_message_route_to_nothing(plan):

@@ -109,7 +109,7 @@ def test_a_foreign_event_is_not_folded_silently():
     from contracts.events import UnitAuthorized
     story = Story()
     with pytest.raises(TypeError):
-        fold([UnitAuthorized(unit_id="u", unit_name="u", operator_name="o", operator_phone="1")], story.case)
+        fold([UnitAuthorized(unit_id="u", unit_name="u", operator_ref="o")], story.case)
 
 
 def test_every_level_sees_the_current_results_of_the_rules_it_checks_again_recomputed_on_resubmission():

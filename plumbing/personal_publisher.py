@@ -1,6 +1,6 @@
-"""Publishes intake's `personal_outbox` rows to the compacted personal-data topic, keyed by
-person_ref, in row order; a NULL record is sent as a tombstone (no value). A row is deleted in the
-same transaction that read it, after Kafka acknowledged it (acks=all, idempotent producer): a crash
+"""Publishes a writer's `personal_outbox` rows (intake: applicants; review: units' authorised
+operators) to the compacted personal-data topic, keyed by person_ref, in row order; a NULL record
+is sent as a tombstone (no value). A row is deleted in the same transaction that read it, after Kafka acknowledged it (acks=all, idempotent producer): a crash
 before the commit sends it again, which a compacted topic and an upserting reader absorb.
 
 Separate from the event relay on purpose: a tombstone is not an event, and these rows must not
@@ -8,6 +8,7 @@ outlive their publication (the event outbox keeps its rows)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 import asyncpg
@@ -15,7 +16,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from contracts import topics
-from contracts.personal_record import SEGMENT_ROLL_KEY
+from contracts.personal_record import SEGMENT_ROLL_KEY, PersonalRecord
 from plumbing.kafka_security import client_kwargs
 from plumbing.logging import get_logger
 from plumbing.loops import keep_running, nap
@@ -23,10 +24,31 @@ from plumbing.loops import keep_running, nap
 log = get_logger(__name__)
 PUBLISH_LOCK = 727300
 
+OUTBOX_SCHEMA = """
+-- Records for the compacted personal-data topic, written in the transaction of the fact they follow
+-- (a filing, an authorization, an erasure) and deleted once Kafka acknowledged them
+-- (plumbing/personal_publisher.py). A NULL record is a tombstone. Nothing personal stays here after
+-- publication.
+CREATE TABLE IF NOT EXISTS personal_outbox (
+    id          bigserial PRIMARY KEY,
+    person_ref  text NOT NULL,
+    record      jsonb,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+"""
+
+
+async def queue_record(conn, person_ref: str, record: PersonalRecord | None) -> None:
+    """Queue the person's current record, or (None) their tombstone, which supersedes what waits."""
+    if record is None:
+        await conn.execute("DELETE FROM personal_outbox WHERE person_ref = $1", person_ref)
+    await conn.execute("INSERT INTO personal_outbox (person_ref, record) VALUES ($1, $2::jsonb)", person_ref,
+                       None if record is None else json.dumps(record.model_dump(mode="json"), ensure_ascii=False))
+
 
 class PersonalDataPublisher:
-    def __init__(self, pool: asyncpg.Pool, bootstrap: str, *, batch: int = 200) -> None:
-        self.pool, self.bootstrap, self.batch = pool, bootstrap, batch
+    def __init__(self, pool: asyncpg.Pool, bootstrap: str, *, service: str = "intake", batch: int = 200) -> None:
+        self.pool, self.bootstrap, self.batch, self.service = pool, bootstrap, batch, service
         self._stop = asyncio.Event()
         # After a tombstone: when to write the segment-roll record (contracts/personal_record.py).
         self._roll_at: float | None = None
@@ -42,7 +64,7 @@ class PersonalDataPublisher:
 
     async def _session(self) -> None:
         producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all", enable_idempotence=True,
-                                    **client_kwargs("intake"))
+                                    **client_kwargs(self.service))
         await producer.start()
         try:
             while not self._stop.is_set():
