@@ -50,7 +50,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def start_personal_publisher(rt: Runtime) -> None:
         # Units' authorised operators' contacts -> the compacted personal-data topic
         app.state.personal_publisher = PersonalDataPublisher(rt.pool, settings.kafka_bootstrap, service="review")
-        rt.spawn(app.state.personal_publisher.run(), "review-personal-data-publisher")
+        rt.spawn(app.state.personal_publisher.run, "review-personal-data-publisher")
 
     async def stop_projection(_rt: Runtime) -> None:
         app.state.projection.stop()
