@@ -4,6 +4,9 @@ to review). A handler that meets such a reference raises ReferenceNotYetKnown; t
 retries the record, for at most `wait_seconds` after the first failure, and only then dead-letters
 it (a phantom: a bug upstream, or a record that should never have been written).
 
+A consumer that is itself the origin of what a record names (intake, of every application) has
+nothing to wait for: it raises PhantomReference, which the consumer dead-letters at once.
+
 | variable | default | meaning |
 |---|---|---|
 | ZC_REFERENCE_WAIT_SECONDS | 120 | how long a record may wait for what it refers to |
@@ -12,6 +15,8 @@ from __future__ import annotations
 
 import os
 import time
+
+from contracts.errors import Refused
 
 
 def reference_wait_seconds() -> float:
@@ -30,3 +35,13 @@ def still_waiting(exc: BaseException, first_failed_at: float, now: float | None 
     """True while a ReferenceNotYetKnown may still be retried (the consumer's question)."""
     elapsed = (time.monotonic() if now is None else now) - first_failed_at
     return isinstance(exc, ReferenceNotYetKnown) and elapsed < exc.wait_seconds
+
+
+class PhantomReference(Refused):
+    """Bad data, not retryable: the record names something this consumer is the origin of and
+    never made, so it cannot arrive later (dead-lettered at once, like any refused record)."""
+
+    code = "UNKNOWN_REFERENCE"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"记录引用的对象并非本服务产生（{what}）", f"refers to {what}, which this service never made")

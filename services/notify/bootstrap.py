@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from fastapi import FastAPI
 
 from contracts import topics
+from contracts.events import CaseMovedTo, CaseOpened
 from contracts.plan import load_plan
 from contracts.envelope import Role
 from plumbing import clock
@@ -24,9 +25,13 @@ from services.notify.adapters.gateway_http import HttpSmsGateway
 from services.notify.adapters.gateway_recording import RecordingGateway
 from services.notify.dispatcher import Dispatcher
 from services.notify.domain.departments import department_contacts
+from services.notify.domain.references import FILINGS
 from services.notify.domain.templates import load_catalogue
 from services.notify.reactions.when_case_moves_track_waiting import when_case_moves_track_waiting
 from services.notify.reactions.when_event_plan_messages import EVENTS, when_event_plan_messages
+from services.notify.reactions.when_filed_remember_application import (
+    require_known_application, when_filed_remember_application,
+)
 from services.notify.scheduler import ReminderScheduler
 from services.notify.settings import NotifySettings
 from services.notify.templates import read_catalogue_text, read_department_contacts
@@ -53,11 +58,20 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         defaults=(("pending",), ("sent",), ("failed",))))
 
     recorder = Recorder(lambda: runtime.store, topic=topics.notifications(), actor=NOTIFY_ACTOR)
-    reactions = (Reactions(recorder)
+    planning = when_event_plan_messages(recorder, plan, catalogue)
+    upstream = [t for t in EVENTS if t not in FILINGS]
+    # An assessment or review step is planned only once its application is known (filed); it waits
+    # for its filing while the filings flow on in a consumer group of their own. The first group
+    # keeps its name (`<prefix>-notify-0`), offsets and inbox from when it also read the filings.
+    referring = (Reactions(recorder)
+                 .add(require_known_application, *dict.fromkeys((*upstream, CaseOpened, CaseMovedTo)))
                  .add(when_case_moves_track_waiting)
-                 .add(when_event_plan_messages(recorder, plan, catalogue), *EVENTS))
-    runtime.subscriptions.append(Subscription([topics.applications(), topics.eligibility(), topics.review()],
-                                              reactions.handle, wants=reactions.wants))
+                 .add(planning, *upstream))
+    filings = Reactions(recorder).add(when_filed_remember_application).add(planning, *FILINGS)
+    runtime.subscriptions += [
+        Subscription([topics.eligibility(), topics.review()], referring.handle, wants=referring.wants),
+        Subscription([topics.applications()], filings.handle, wants=filings.wants),
+    ]
     # names and phones, by person_ref; events that waited for a person are planned when they are known
     follow(runtime, on_erased=when_person_erased(recorder), on_known=replan_for_person(recorder, plan, catalogue))
     app = build_app(runtime, title="zhicheng notify", description="12333 SMS: once per event, never a full ID number.")

@@ -1,10 +1,14 @@
-"""Review's Returned -> intake's open_returns read model: the applicant may now resubmit."""
+"""Review's Returned -> intake's open_returns read model: the applicant may now resubmit.
+
+Intake files every application, so a Returned for one it has no stream of can never become valid by
+waiting: a phantom (PhantomReference), dead-lettered at once and changing nothing."""
 from __future__ import annotations
 
 import json
 
 from contracts.events import Returned
 from plumbing.application import Context, React, Repository
+from plumbing.references import PhantomReference
 from services.intake.domain.filing import stream_of
 
 
@@ -12,7 +16,7 @@ def when_returned_record_return(filings: Repository) -> React:
     async def react(returned: Returned, ctx: Context) -> None:
         state, _ = await filings.get(stream_of(returned.application_id), ctx.conn)
         if state is None:
-            raise ValueError(f"Returned for unknown application {returned.application_id}")
+            raise PhantomReference(f"application {returned.application_id}")
         await ctx.conn.execute(
             "INSERT INTO open_returns (application_id, return_event_id, revision, level, reason, sections)"
             " VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT (application_id) DO UPDATE SET"

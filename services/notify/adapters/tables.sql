@@ -82,3 +82,9 @@ CREATE TABLE IF NOT EXISTS awaiting_personal_data (
     since       timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (person_ref, event_id)
 );
+-- Applications notify has seen filed: an assessment or review event about any other waits for its
+-- filing, then is dead-lettered (reactions/when_filed_remember_application.py). Ids only.
+CREATE TABLE IF NOT EXISTS known_applications (
+    application_id uuid PRIMARY KEY,
+    filed_at       timestamptz NOT NULL DEFAULT now()
+);

@@ -12,6 +12,8 @@ from contracts.events import (ArchiveEntryAdded, ArchiveEntryApproved, Payload, 
                               UnitAuthorized)
 from contracts.plan import load_plan
 from plumbing.causes import Cause, caused_by
+from plumbing.consumer import is_bad_data
+from plumbing.references import PhantomReference
 from services.intake.usecases import filing
 from tests.fixtures.builders import normal_applicant
 
@@ -161,7 +163,8 @@ async def test_a_withdrawn_application_cannot_be_withdrawn_again(recorder, consu
 
 
 async def test_review_events_about_things_intake_never_saw_are_refused_as_bad_data(consume):
-    with pytest.raises(ValueError):
+    with pytest.raises(PhantomReference) as phantom:  # intake files every application: nothing to wait for
         await consume(review_event(Returned(application_id=uuid.uuid4(), level=ReviewLevel.UNIT, reason="x")))
+    assert is_bad_data(phantom.value) and phantom.value.code == "UNKNOWN_REFERENCE"
     with pytest.raises(ValueError):
         await consume(review_event(ArchiveEntryApproved(entry_id="never-added", unit_id="u")))

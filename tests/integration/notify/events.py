@@ -1,14 +1,18 @@
 """Review events as the review service would publish them, for feeding notify directly."""
 from __future__ import annotations
 
+import json
 import uuid
+from pathlib import Path
 from datetime import UTC, datetime
 
 from contracts.envelope import SYSTEM_ACTOR, Envelope
 from contracts.application import Route
 from contracts.events import (
-    Acting, ApplicationSummary, CaseMovedTo, CaseOpened, Outcome, Payload, ReviewLevel, UnitAuthorized,
+    Acting, ApplicationSubmitted, ApplicationSummary, CaseMovedTo, CaseOpened, Outcome, Payload, ReviewLevel,
+    UnitAuthorized,
 )
+from contracts.application import Application
 from contracts.personal_record import PersonalRecord
 from contracts.review_chain import unit_org
 
@@ -40,6 +44,18 @@ def personal_record(e: Envelope) -> tuple[bytes, bytes] | None:
         return None
     record = PersonalRecord(person_ref=ref, name="王建国", phone=ref[4:], id_number_masked="330602************")
     return ref.encode(), record.model_dump_json().encode()
+
+
+_FILING = json.loads((Path(__file__).resolve().parents[2] / "fixtures/applicants.json").read_text(encoding="utf-8"))[0]
+
+
+def filed(app_id: uuid.UUID, person_ref: str = "", unit_id: str = "u-filed") -> Envelope:
+    """Intake's ApplicationSubmitted of `app_id`: what makes the application known to notify. No unit
+    phone, so it adds no unit contact of its own."""
+    application = _FILING["application"]
+    application = {**application, "application_id": str(app_id), "applicant": {"person_ref": person_ref or "ab" * 32},
+                   "unit": {**application["unit"], "unit_id": unit_id, "phone": None}}
+    return envelope(ApplicationSubmitted(application=Application.model_validate(application)), f"application-{app_id}")
 
 
 def case_opened(app_id: uuid.UUID, unit_id: str, **kwargs) -> Envelope:

@@ -2,7 +2,8 @@
 
 Its own prefix keeps it apart from the e2e `stack` (whose notify would otherwise share the
 consumer group and split the partitions). The test produces review events to its review topic,
-reads its dead-letter topic, and may kill -9 and restart it.
+reads its dead-letter topic, and may kill -9 and restart it. Notify plans nothing about an
+application it has not seen filed, so `publish` files each application first, as intake would.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from plumbing import clock
 from plumbing.kafka_security import TOOL_WRITER, client_kwargs
 from plumbing.topics_admin import ensure_topics
 from tests.conftest import KAFKA, SESSION
-from tests.integration.notify.events import personal_record
+from tests.integration.notify.events import filed, personal_record
 
 LOGS = Path(os.environ.get("ZC_TEST_LOGS", "/tmp")) / f"zc-notify-{SESSION}"
 SEASON_START = "2020-08-10T09:00:00+08:00"
@@ -49,6 +50,8 @@ class NotifyProcess:
             self.review_topic, self.dead_letter_topic = topics.review(), topics.dead_letter()
             self.personal_topic = topics.personal_data()
             self.notifications_topic = topics.notifications()
+            self.applications_topic = topics.applications()
+        self.filed: set[str] = set()  # applications whose filing was published
 
     def start(self, **extra_env: str) -> "NotifyProcess":
         LOGS.mkdir(parents=True, exist_ok=True)
@@ -88,15 +91,33 @@ class NotifyProcess:
             except subprocess.TimeoutExpired:
                 self.kill9()
 
-    async def publish(self, *envelopes: Envelope, key: str | None = None) -> None:
-        """Produce the envelopes' bytes to the review topic, exactly as the review relay would."""
+    async def publish(self, *envelopes: Envelope, key: str | None = None, file_first: bool = True) -> None:
+        """Produce the envelopes' bytes to the review topic, exactly as the review relay would; first
+        (unless `file_first` is false) intake's filing of each application they name, not yet filed."""
         producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all", **client_kwargs(TOOL_WRITER))
         await producer.start()
         try:
             for e in envelopes:
                 if record := personal_record(e):  # intake's record of the applicant, as it would publish it
                     await producer.send_and_wait(self.personal_topic, record[1], key=record[0])
+                if file_first and (app_id := e.payload.get("application_id")) and app_id not in self.filed:
+                    person_ref = (e.payload.get("summary") or {}).get("person_ref", "")
+                    await self.file(uuid.UUID(app_id), producer, person_ref=person_ref)
                 k = key or str(e.payload.get("application_id") or e.stream_id)
                 await producer.send_and_wait(self.review_topic, e.model_dump_json().encode(), key=k.encode())
         finally:
             await producer.stop()
+
+    async def file(self, app_id: uuid.UUID, producer: AIOKafkaProducer | None = None, *, person_ref: str = "") -> None:
+        """Produce intake's ApplicationSubmitted of `app_id` to the applications topic."""
+        own = producer is None
+        if own:
+            producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all", **client_kwargs(TOOL_WRITER))
+            await producer.start()
+        try:
+            await producer.send_and_wait(self.applications_topic, filed(app_id, person_ref).model_dump_json().encode(),
+                                         key=str(app_id).encode())
+            self.filed.add(str(app_id))
+        finally:
+            if own:
+                await producer.stop()

@@ -1,0 +1,31 @@
+"""ApplicationSubmitted / ApplicationResubmitted -> remember that the application exists; any other
+event naming an application -> require that it is known, else ReferenceNotYetKnown (the consumer
+retries it for ZC_REFERENCE_WAIT_SECONDS, then dead-letters it). The same check as review's.
+
+Filings are consumed in a consumer group of their own (bootstrap.py), so a record waiting here never
+holds back the filing it waits for."""
+from __future__ import annotations
+
+from contracts.events import ApplicationResubmitted, ApplicationSubmitted, Payload
+from plumbing.application import Context
+from plumbing.references import ReferenceNotYetKnown
+from services.notify.domain.references import referred_application
+
+
+async def when_filed_remember_application(filed: ApplicationSubmitted | ApplicationResubmitted, ctx: Context) -> None:
+    await ctx.conn.execute("INSERT INTO known_applications (application_id) VALUES ($1) ON CONFLICT DO NOTHING",
+                           filed.application.application_id)
+
+
+async def require_known_application(event: Payload, ctx: Context) -> None:
+    """Known: filed (known_applications), or in the directory before that table existed (an
+    applicant's contact row is written only for events that passed this check since)."""
+    application_id = referred_application(event)
+    if application_id is None:
+        return
+    if await ctx.conn.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM known_applications WHERE application_id = $1)"
+            " OR EXISTS (SELECT 1 FROM contacts WHERE kind = 'applicant' AND ref = $2)",
+            application_id, str(application_id)):
+        return
+    raise ReferenceNotYetKnown(f"application {application_id}")
