@@ -20,6 +20,7 @@ from contracts.limits import KAFKA_PRODUCER_MAX_REQUEST_BYTES
 from plumbing.consumer import IdempotentConsumer, Record
 from plumbing.kafka_security import faststream_kwargs
 from plumbing.logging import get_logger
+from plumbing.references import ReferenceNotYetKnown
 
 log = get_logger(__name__)
 # FastStream's own messages (a failing subscriber, a rebalance) go through the standard library to
@@ -74,6 +75,11 @@ def subscribe(broker: KafkaBroker, consumer: IdempotentConsumer, topics: list[st
         records = [Record(r.topic, r.partition, r.offset, r.key, r.value) for r in raw]
         try:
             result = await consumer.process(records)
+        except ReferenceNotYetKnown as exc:
+            # Expected while topics overtake each other: one line a retry, not a traceback a second.
+            log.warning("consumer.waiting_for_reference", consumer=consumer.name, size=len(records), error=str(exc))
+            await asyncio.sleep(1)
+            raise
         except Exception:
             log.exception("consumer.batch_failed", consumer=consumer.name, size=len(records))
             await asyncio.sleep(1)  # do not spin on a database that is down
