@@ -14,6 +14,7 @@ from pathlib import Path
 
 import asyncpg
 
+from zc.bench.budget import Phases
 from zc.bench.config import Config
 from zc.bench.stats import pct
 from zc.load.lag import LagSampler
@@ -70,27 +71,39 @@ class Season:
 
     def run(self) -> dict:
         postmaster, _ = asyncio.run(_server_pids(self.c.database_url))
-        started = time.monotonic()
-        self.stack.start()
+        phases = Phases("season")
+        with phases.phase("set-up: four services started, topics created"):
+            self.stack.start()
         sampler = Sampler(self.groups(postmaster)).start()
         lag = LagSampler(self.c.kafka, self.stack.prefix + "-").start()
-        steps = []
+        steps, not_run, longest = [], [], self.c.step_seconds * 1.6
         try:
             for i, rate in enumerate(self.c.rates):
-                if steps and time.monotonic() - started + self.c.step_seconds * 1.6 > self.c.season_budget_seconds:
+                # the next step is at least as long as the longest so far (set-up grows with the rate)
+                if steps and phases.elapsed() + longest > self.c.season_budget_seconds:
+                    not_run = [{"rate": r, "why": f"its step (≈ {longest:.0f} s, as long as the longest so far) "
+                                f"would overrun the season's {self.c.season_budget_seconds:g} s budget at "
+                                f"{phases.elapsed():.0f} s"} for r in self.c.rates[i:]]
+                    print(f"[season] NOT RUN: {', '.join(f'{r:g}' for r in self.c.rates[i:])}/s: "
+                          f"{not_run[0]['why']}", flush=True)
                     break
-                step = self.step(i, rate, sampler, lag)
+                began = time.monotonic()
+                with phases.phase(f"{rate:g} filings/s: set-up, {self.c.step_seconds:g} s window, drain, check"):
+                    step = self.step(i, rate, sampler, lag)
+                longest = max(longest, time.monotonic() - began)
                 steps.append(step)
                 print(f"[season] {rate:g}/s: {_one_line(step)}", flush=True)
                 if not step["held"]:
+                    not_run = [{"rate": r, "why": f"{rate:g}/s did not hold"} for r in self.c.rates[i + 1:]]
                     break
         finally:
             lag.stop()
             sampler.stop()
-            self.stack.teardown()
+            with phases.phase("tear-down: services stopped, databases and topics dropped"):
+                self.stack.teardown()
         held = [s for s in steps if s["held"]]
         return {"steps": steps, "best_held_rate": max((s["rate"] for s in held), default=None),
-                "step_seconds": self.c.step_seconds}
+                "step_seconds": self.c.step_seconds, "not_run": not_run, "phases": phases.spent}
 
     def step(self, i: int, rate: float, sampler: Sampler, lag: LagSampler) -> dict:
         out = Path(tempfile.mkstemp(prefix="zc-load-", suffix=".json")[1])
