@@ -117,12 +117,13 @@ def markdown(results: dict, machine: dict, plots: list[str]) -> str:
                   "A rate is held when every filing was accepted, reached its expected stage with each expected "
                   "SMS exactly once, and the first-SMS p99 stayed under 2 s.", "",
                   "| offered /s | accepted /s | events /s | first SMS p50 / p95 / p99 ms | HTTP p99 ms | lag max |"
-                  " as expected | duplicate SMS | held |", "|---|---|---|---|---|---|---|---|---|"]
+                  " as expected | duplicate SMS | held | untimed set-up s |", "|---|---|---|---|---|---|---|---|---|---|"]
         for s in season["steps"]:
             sms = s["first_sms_ms"]
             lines.append(f"| {s['rate']:g} | {s['accepted_per_s']:.1f} | {s['events_per_s']:.0f} | {_n(sms['p50'])} / "
                          f"{_n(sms['p95'])} / {_n(sms['p99'])} | {_n(s['http_ms']['p99'])} | {_n(s['lag']['max'])} | "
-                         f"{s['reached']}/{s['checked']} | {s['duplicate_sms']} | {'yes' if s['held'] else 'no'} |")
+                         f"{s['reached']}/{s['checked']} | {s['duplicate_sms']} | {'yes' if s['held'] else 'no'} | "
+                         f"{s.get('setup_seconds', 0):.0f} |")
         names = list(season["steps"][0]["cpu_s_per_1000"]) if season["steps"] else []
         lines += ["", "CPU seconds per 1,000 filings (from /proc, whole step incl. drain) and peak RSS MiB "
                   "(PostgreSQL: sum over its processes, shared buffers counted once per process):", "",
