@@ -135,12 +135,21 @@ class Season:
         lag.take()
         cpu_before, start = sampler.cpu(), time.time()
         go.write_text("go")
+        waited = self.c.step_seconds + drain + 120
         try:
-            proc.wait(timeout=self.c.step_seconds + drain + 120)
+            proc.wait(timeout=waited)
+        except subprocess.TimeoutExpired:  # reported as this step's problem, never a crash of the bench
+            proc.kill()
+            proc.wait()
         finally:
             ready.unlink(missing_ok=True)
             go.unlink(missing_ok=True)
-        load = json.loads(out.read_text())
+        try:
+            load = json.loads(out.read_text())
+        except ValueError:
+            load = {"filings": [], "resubmissions": [], "decisions": 0,
+                    "errors": [f"the load generator did not finish within {waited:g} s of its window (or its set-up "
+                               "did not end): stopped, this step has no figures"]}
         out.unlink()
         fates = {f["application_id"]: f["fate"] for f in load["filings"] if f["status"] == 201}
         verdict = self.settle(fates)
