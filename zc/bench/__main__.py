@@ -51,8 +51,8 @@ def main() -> Path:
         results["seconds"]["parts"] = time.monotonic() - started
     report = write(results, machine, config.reports)
     print()
-    print(f"zhicheng benchmark · {machine['host']}, {machine['cores']} cores, {machine['memory_gib']} GiB · PostgreSQL "
-          f"{machine['postgresql']} · Kafka {machine['kafka']} · {load_note(machine)}")
+    print(f"zhicheng benchmark · {machine['host']}, {machine['cores']} cores, {machine['memory_gib']} GiB · "
+          f"PostgreSQL {machine['postgresql']} · Kafka {machine['kafka']} · {load_note(machine)}")
     width = max(len(r[0]) for r in summary_rows(results))
     for measure, ours, beside in summary_rows(results):
         print(f"{measure:<{width}}  {ours:>12}   {beside}")

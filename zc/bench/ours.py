@@ -17,6 +17,7 @@ from plumbing.eventstore import EventStore, NewEvent, Position
 from plumbing.kafka import build_broker, subscribe
 from plumbing.projection import ProjectionRunner
 from plumbing.relay import OutboxRelay
+from plumbing.settings import ServiceSettings
 from zc.bench.windows import windows
 from plumbing.kafka_security import ADMIN  # the bench's own topics and groups: admin's
 
@@ -154,7 +155,10 @@ async def consumer(pool: asyncpg.Pool, store: EventStore, kafka: str, topic: str
 
     consume = IdempotentConsumer("bench", pool, handler, dead_letter_topic="zcb.deadletter")
     broker = build_broker(kafka, ADMIN)
-    subscribe(broker, consume, [topic], group_id=group, max_records=500)
+    # the services' own batch (ZC_CONSUMER_BATCH's default): progress shows at each batch's commit, so
+    # a smaller batch also gives finer windows (500 a batch at 100/s was one or two commits a window)
+    batch = ServiceSettings.model_fields["consumer_batch"].default
+    subscribe(broker, consume, [topic], group_id=group, max_records=batch)
     await broker.start()
 
     async def progress() -> int:

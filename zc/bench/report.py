@@ -67,7 +67,8 @@ def _loads(values) -> str:
 def load_note(machine: dict) -> str:
     """The load average (1/5/15 min, /proc/loadavg) at the start and the end, marked when the machine was
     shared: a figure measured under load is visibly such."""
-    start, end = machine["load_average_at_start"], machine.get("load_average_at_end") or machine["load_average_at_start"]
+    start = machine["load_average_at_start"]
+    end = machine.get("load_average_at_end") or start
     text = f"load average {_loads(start)} at the start, {_loads(end)} at the end (1/5/15 min)"
     if max(start[0], end[0]) > (machine["cores"] or 1):
         text += " — **MEASURED UNDER LOAD: more runnable work than cores; the figures are low and noisy**"
@@ -105,7 +106,8 @@ def markdown(results: dict, machine: dict, plots: list[str]) -> str:
     lines += ["", "## Time", "", *[f"- {line}" for line in time_lines(results)]]
     for section in ("season", "parts"):
         if results.get(section, {}).get("phases"):
-            lines.append(f"- where the {section}'s time went: {_phases(results[section]['phases'])}")
+            whose = {"season": "section 1's (the season)", "parts": "section 2's (the parts)"}[section]
+            lines.append(f"- where {whose} time went: {_phases(results[section]['phases'])}")
     season = results.get("season")
     if season:
         lines += ["", "## Section 1: the season", "",
@@ -142,7 +144,8 @@ def markdown(results: dict, machine: dict, plots: list[str]) -> str:
         lines += ["", "## Section 2: the parts beside the peers", "",
                   f"Each of our figures is the median of {results['runs']} windows of at least "
                   f"{results['run_seconds']:g} s of one continuous workload (a window also lasts until progress "
-                  "moved: the consumer commits up to 500 records at a time). Each peer is the yardstick and was "
+                  "moved: the consumer's progress shows when a batch of up to 200 records commits). Each peer "
+                  "is the yardstick and was "
                   f"measured once: {peer_runs} window(s) of at least {results['run_seconds']:g} s of its workload "
                   f"(`eventsourcing`, after its connections' first round trip), a {results['run_seconds']:g} s "
                   "pgbench run, one ProducerPerformance run sized by a short calibration run to last about "

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from zc.bench.stats import median
 
 # A window ends at its length AND once progress moved: a part that commits in batches (the consumer
-# commits up to 500 records at a time) shows nothing in a window shorter than one batch, and a zero
+# commits a batch of up to 200 records at a time) shows nothing in a window shorter than one batch, and a zero
 # would be a wrong figure, not a slow one. Bounded: a part that stops moving still ends its window.
 MOST_EXTRA_SECONDS = 60
 
