@@ -6,7 +6,25 @@ import json
 
 import pytest
 
+from plumbing import inflight
 from plumbing.inflight import InFlightLimit
+
+
+class QuietLog:
+    """The refusal's log line, kept: an earlier test may have bound structlog to a closed stdout."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, dict]] = []
+
+    def info(self, event: str, **fields) -> None:
+        self.lines.append((event, fields))
+
+
+@pytest.fixture(autouse=True)
+def log(monkeypatch) -> QuietLog:
+    quiet = QuietLog()
+    monkeypatch.setattr(inflight, "log", quiet)
+    return quiet
 
 
 class App:
@@ -42,7 +60,7 @@ def _door(app: App, limit: int) -> InFlightLimit:
     return InFlightLimit(app, limit, lambda method, path: method == "POST" and path.startswith("/applications"))
 
 
-async def test_a_guarded_request_over_the_bound_is_answered_503_overloaded_without_reaching_the_app():
+async def test_a_guarded_request_over_the_bound_is_answered_503_overloaded_without_reaching_the_app(log):
     app = App()
     door = _door(app, 2)
     held = [asyncio.create_task(_call(door, "/applications")) for _ in range(2)]
@@ -51,7 +69,7 @@ async def test_a_guarded_request_over_the_bound_is_answered_503_overloaded_witho
     assert status == 503 and int(headers["retry-after"]) >= 1
     refusal = json.loads(body)
     assert refusal["code"] == "OVERLOADED" and refusal["message_zh"] and refusal["message_en"]
-    assert app.reached == 2
+    assert app.reached == 2 and [event for event, _ in log.lines] == ["http.refused"]
     app.release.set()
     assert [s for s, _, _ in await asyncio.gather(*held)] == [200, 200]
     assert door.in_flight == 0
