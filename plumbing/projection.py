@@ -36,9 +36,10 @@ class ProjectionRunner:
         await self.store.pool.execute("DELETE FROM checkpoints WHERE name = $1", self.name)
 
     async def catch_up(self) -> int:
-        """Apply everything readable now; returns how many events were applied."""
+        """Apply everything readable now (or until stopped: a rebuild of a long history would hold
+        a stop up for minutes); returns how many events were applied."""
         total = 0
-        while True:
+        while not self._stop.is_set():
             events = await self.store.read_all(await self.position(), self.batch)
             if not events:
                 return total
@@ -50,6 +51,7 @@ class ProjectionRunner:
                     " ON CONFLICT (name) DO UPDATE SET tx_id = EXCLUDED.tx_id, position = EXCLUDED.position",
                     self.name, str(last.tx_id), last.position)
             total += len(events)
+        return total
 
     async def run(self) -> None:
         while not self._stop.is_set():

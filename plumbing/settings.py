@@ -75,6 +75,7 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str = "zhicheng"
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 120
+    max_in_flight: int = Field(default=64, gt=0)  # ZC_MAX_IN_FLIGHT: a door's requests at once (plumbing/inflight.py)
 
     @property
     def database(self) -> str:

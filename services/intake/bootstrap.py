@@ -10,6 +10,7 @@ from contracts.plan import load_plan
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
 from plumbing.application import Reactions, Recorder
+from plumbing.inflight import install_in_flight_limit
 from services.intake.adapters.api import router
 from services.intake.adapters.api_persons import router as persons_router
 from plumbing.personal_publisher import PersonalDataPublisher
@@ -53,4 +54,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     runtime.on_stopping.append(stop_publisher)
     app.include_router(router)
     app.include_router(persons_router)
+    # The filing routes (submit, resubmit, withdraw) are the door the season's rush comes through.
+    install_in_flight_limit(app, settings.max_in_flight,
+                            lambda method, path: method == "POST" and path.startswith("/applications"))
     return app

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from plumbing.logging import configure
 from zc.bench import config as configs
+from zc.bench.budget import plan
 from zc.bench.machine import describe
-from zc.bench.report import summary_rows, write
+from zc.bench.report import load_note, summary_rows, time_lines, write
 
 
 def _kafka_pid(root: Path) -> int | None:
@@ -29,26 +30,35 @@ def main() -> Path:
     configure("bench", level=logging.WARNING)
     logging.getLogger("kafka").setLevel(logging.ERROR)  # the lag sampler's client is chatty under load
     config = configs.quick() if args.quick else configs.Config()
+    sections = ["season", "parts"] if args.section == "all" else [args.section]
     machine = asyncio.run(describe(config.database_url))
-    results: dict = {"quick": config.quick, "seconds": {}, "runs": config.runs, "run_seconds": config.run_seconds}
-    if args.section in ("all", "season"):
+    print(f"[plan] {machine['host']}, {machine['cores']} cores, load average "
+          f"{' / '.join(f'{x:.1f}' for x in machine['load_average_at_start'])} (1/5/15 min) at the start", flush=True)
+    for line in plan(config, sections):
+        print(f"[plan] {line}", flush=True)
+    results: dict = {"quick": config.quick, "seconds": {}, "runs": config.runs, "run_seconds": config.run_seconds,
+                     "budget_seconds": {"season": config.season_budget_seconds,
+                                        "parts": config.parts_budget_seconds}}
+    if "season" in sections:
         from zc.bench.season import Season
         started = time.monotonic()
         results["season"] = Season(config, _kafka_pid(configs.ROOT)).run()
         results["seconds"]["season"] = time.monotonic() - started
-    if args.section in ("all", "parts"):
+    if "parts" in sections:
         from zc.bench.parts import Parts
         started = time.monotonic()
         results["parts"] = Parts(config).run()
         results["seconds"]["parts"] = time.monotonic() - started
     report = write(results, machine, config.reports)
     print()
-    print(f"zhicheng benchmark · {machine['cores']} cores, {machine['memory_gib']} GiB · PostgreSQL "
-          f"{machine['postgresql']} · Kafka {machine['kafka']} · load average {machine['load_average_at_start'][0]:.1f}")
+    print(f"zhicheng benchmark · {machine['host']}, {machine['cores']} cores, {machine['memory_gib']} GiB · "
+          f"PostgreSQL {machine['postgresql']} · Kafka {machine['kafka']} · {load_note(machine)}")
     width = max(len(r[0]) for r in summary_rows(results))
     for measure, ours, beside in summary_rows(results):
         print(f"{measure:<{width}}  {ours:>12}   {beside}")
-    print(f"\nsections took {', '.join(f'{k} {v:.0f} s' for k, v in results['seconds'].items())}; report: {report}")
+    for line in time_lines(results):
+        print(line)
+    print(f"report: {report}")
     return report
 
 

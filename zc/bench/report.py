@@ -3,9 +3,10 @@ season's steps, CPU and memory per process, the machine; Markdown + PNG plots + 
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
+
+from zc.bench.machine import load_average
 
 # (label, our figure key, [(peer label, peer path)]) - the rows of the issue's table
 PART_ROWS = [
@@ -59,18 +60,54 @@ def summary_rows(results: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
+def _loads(values) -> str:
+    return " / ".join(f"{x:.1f}" for x in values)
+
+
+def load_note(machine: dict) -> str:
+    """The load average (1/5/15 min, /proc/loadavg) at the start and the end, marked when the machine was
+    shared: a figure measured under load is visibly such."""
+    start = machine["load_average_at_start"]
+    end = machine.get("load_average_at_end") or start
+    text = f"load average {_loads(start)} at the start, {_loads(end)} at the end (1/5/15 min)"
+    if max(start[0], end[0]) > (machine["cores"] or 1):
+        text += " — **MEASURED UNDER LOAD: more runnable work than cores; the figures are low and noisy**"
+    return text
+
+
+def time_lines(results: dict) -> list[str]:
+    """Each section's elapsed time against its budget, saying so when it overran."""
+    lines = []
+    for section, seconds in results["seconds"].items():
+        budget = results["budget_seconds"][section]
+        verdict = "within" if seconds <= budget else "**OVER**"
+        lines.append(f"section {section}: {seconds:.0f} s ({seconds / 60:.1f} min), {verdict} its budget of "
+                     f"{budget:g} s")
+    total = sum(results["seconds"].values())
+    lines.append(f"both: {total:.0f} s ({total / 60:.1f} min) measuring, after `make`'s installs and the infra's start")
+    return lines
+
+
+def _phases(spent: list) -> str:
+    return "; ".join(f"{name} {seconds:.0f} s" for name, seconds in spent)
+
+
 def markdown(results: dict, machine: dict, plots: list[str]) -> str:
     m = machine
     lines = ["# zhicheng benchmark", "",
-             f"{results['stamp']} · {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, Linux {m['kernel']} · "
-             f"Python {m['python']} · PostgreSQL {m['postgresql']} · Kafka {m['kafka']} ({m['java']}) · "
-             f"eventsourcing {m['eventsourcing']} · load average at start {m['load_average_at_start'][0]:.1f}, "
-             f"at end {m['load_average_at_end'][0]:.1f}" + (" · **quick form: tiny amounts, figures mean nothing**"
-                                                            if results.get("quick") else ""), "",
+             f"{results['stamp']} · host {m['host']} · {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, "
+             f"Linux {m['kernel']} · Python {m['python']} · PostgreSQL {m['postgresql']} · Kafka {m['kafka']} "
+             f"({m['java']}) · eventsourcing {m['eventsourcing']} · {load_note(m)}"
+             + (" · **quick form: tiny amounts, figures mean nothing**" if results.get("quick") else ""), "",
              "Everything ran in one run on the same PostgreSQL server and Kafka broker, both on loopback. A load "
              "average above the core count means other work shared the machine: read the figures as noisy.", "",
              "| measure | zhicheng | beside it |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in summary_rows(results)]
+    lines += ["", "## Time", "", *[f"- {line}" for line in time_lines(results)]]
+    for section in ("season", "parts"):
+        if results.get(section, {}).get("phases"):
+            whose = {"season": "section 1's (the season)", "parts": "section 2's (the parts)"}[section]
+            lines.append(f"- where {whose} time went: {_phases(results[section]['phases'])}")
     season = results.get("season")
     if season:
         lines += ["", "## Section 1: the season", "",
@@ -82,12 +119,13 @@ def markdown(results: dict, machine: dict, plots: list[str]) -> str:
                   "A rate is held when every filing was accepted, reached its expected stage with each expected "
                   "SMS exactly once, and the first-SMS p99 stayed under 2 s.", "",
                   "| offered /s | accepted /s | events /s | first SMS p50 / p95 / p99 ms | HTTP p99 ms | lag max |"
-                  " as expected | duplicate SMS | held |", "|---|---|---|---|---|---|---|---|---|"]
+                  " as expected | duplicate SMS | held | untimed set-up s |", "|---|---|---|---|---|---|---|---|---|---|"]
         for s in season["steps"]:
             sms = s["first_sms_ms"]
             lines.append(f"| {s['rate']:g} | {s['accepted_per_s']:.1f} | {s['events_per_s']:.0f} | {_n(sms['p50'])} / "
                          f"{_n(sms['p95'])} / {_n(sms['p99'])} | {_n(s['http_ms']['p99'])} | {_n(s['lag']['max'])} | "
-                         f"{s['reached']}/{s['checked']} | {s['duplicate_sms']} | {'yes' if s['held'] else 'no'} |")
+                         f"{s['reached']}/{s['checked']} | {s['duplicate_sms']} | {'yes' if s['held'] else 'no'} | "
+                         f"{s.get('setup_seconds', 0):.0f} |")
         names = list(season["steps"][0]["cpu_s_per_1000"]) if season["steps"] else []
         lines += ["", "CPU seconds per 1,000 filings (from /proc, whole step incl. drain) and peak RSS MiB "
                   "(PostgreSQL: sum over its processes, shared buffers counted once per process):", "",
@@ -95,16 +133,27 @@ def markdown(results: dict, machine: dict, plots: list[str]) -> str:
         for s in season["steps"]:
             lines.append(f"| {s['rate']:g} | " + " | ".join(
                 f"{s['cpu_s_per_1000'][n]:.1f} s / {s['peak_rss_mb'].get(n, 0):.0f} MiB" for n in names) + " |")
+        for skipped in season.get("not_run", []):
+            lines += ["", f"**{skipped['rate']:g} filings/s was not run**: {skipped['why']}."]
         problems = [p for s in season["steps"] for p in s["problems"]]
         if problems:
             lines += ["", "First problems seen:", ""] + [f"- `{p[:200]}`" for p in problems[:5]]
     parts = results.get("parts")
     if parts:
+        peer_runs = parts.get("peer_runs", results["runs"])
         lines += ["", "## Section 2: the parts beside the peers", "",
-                  f"Each figure is the median of {results['runs']} windows of {results['run_seconds']:g} s of one "
-                  f"continuous workload (pgbench and the Kafka tools: {results['runs']} separate runs). Events are "
-                  "~500 bytes; the history of "
-                  "the reads, the rebuild, the relay and the consumer was loaded with COPY. Runs per window:", ""]
+                  f"Each of our figures is the median of {results['runs']} windows of at least "
+                  f"{results['run_seconds']:g} s of one continuous workload (a window also lasts until progress "
+                  "moved: the consumer's progress shows when a batch of up to 200 records commits). Each peer "
+                  "is the yardstick and was "
+                  f"measured once: {peer_runs} window(s) of at least {results['run_seconds']:g} s of its workload "
+                  f"(`eventsourcing`, after its connections' first round trip), a {results['run_seconds']:g} s "
+                  "pgbench run, one ProducerPerformance run sized by a short calibration run to last about "
+                  f"{results['run_seconds']:g} s (the calibration run and the JVM start are not counted), and one "
+                  "ConsumerPerformance run reading those records. Events are ~500 bytes; the history of the reads, "
+                  "the rebuild, the relay and the consumer was loaded with COPY. Runs per window:", ""]
+        if parts["ours"]["relay"].get("exhausted"):
+            lines += ["**The relay ran out of backlog within its windows: its figure is too low.**", ""]
         for label, key, peers in PART_ROWS:
             runs = ", ".join(_n(r) for r in parts["ours"][key]["runs"])
             lines.append(f"- {label}: ours {runs}" + "".join(
@@ -179,7 +228,7 @@ def write(results: dict, machine: dict, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     results["stamp"] = stamp
-    machine["load_average_at_end"] = os.getloadavg()
+    machine["load_average_at_end"] = load_average()
     plots = plot(results, folder, stamp)
     text = markdown(results, machine, plots)
     md = folder / f"bench-{stamp}.md"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import asyncpg
 
+from zc.bench.budget import Phases
 from zc.bench.config import Config
 from zc.bench.stats import pct
 from zc.load.lag import LagSampler
@@ -70,27 +71,45 @@ class Season:
 
     def run(self) -> dict:
         postmaster, _ = asyncio.run(_server_pids(self.c.database_url))
-        started = time.monotonic()
-        self.stack.start()
+        phases = Phases("season")
+        with phases.phase("set-up: four services started, topics created"):
+            self.stack.start()
         sampler = Sampler(self.groups(postmaster)).start()
         lag = LagSampler(self.c.kafka, self.stack.prefix + "-").start()
-        steps = []
+        steps, not_run = [], []
         try:
             for i, rate in enumerate(self.c.rates):
-                if steps and time.monotonic() - started + self.c.step_seconds * 1.6 > self.c.season_budget_seconds:
+                expected = self.expected_seconds(steps, rate)
+                if steps and phases.elapsed() + expected > self.c.season_budget_seconds:
+                    not_run = [{"rate": r, "why": f"its step (≈ {expected:.0f} s: its set-up grows with the rate) "
+                                f"would overrun the season's {self.c.season_budget_seconds:g} s budget at "
+                                f"{phases.elapsed():.0f} s"} for r in self.c.rates[i:]]
+                    print(f"[season] NOT RUN: {', '.join(f'{r:g}' for r in self.c.rates[i:])}/s: "
+                          f"{not_run[0]['why']}", flush=True)
                     break
-                step = self.step(i, rate, sampler, lag)
+                with phases.phase(f"{rate:g} filings/s: set-up, {self.c.step_seconds:g} s window, drain, check"):
+                    step = self.step(i, rate, sampler, lag)
                 steps.append(step)
                 print(f"[season] {rate:g}/s: {_one_line(step)}", flush=True)
                 if not step["held"]:
+                    not_run = [{"rate": r, "why": f"{rate:g}/s did not hold"} for r in self.c.rates[i + 1:]]
                     break
         finally:
             lag.stop()
             sampler.stop()
-            self.stack.teardown()
+            with phases.phase("tear-down: services stopped, databases and topics dropped"):
+                self.stack.teardown()
         held = [s for s in steps if s["held"]]
         return {"steps": steps, "best_held_rate": max((s["rate"] for s in held), default=None),
-                "step_seconds": self.c.step_seconds}
+                "step_seconds": self.c.step_seconds, "not_run": not_run, "phases": phases.spent}
+
+    def expected_seconds(self, steps: list[dict], rate: float) -> float:
+        """The next step's length: the last set-up scaled to the new rate (the filings to prepare), and
+        the last window with its drain and check."""
+        if not steps:
+            return self.c.step_seconds * 1.6
+        last = steps[-1]
+        return last["setup_seconds"] * rate / last["rate"] + max(last["timed_seconds"], self.c.step_seconds)
 
     def step(self, i: int, rate: float, sampler: Sampler, lag: LagSampler) -> dict:
         out = Path(tempfile.mkstemp(prefix="zc-load-", suffix=".json")[1])
@@ -104,20 +123,33 @@ class Season:
                                  "--go-file", str(go)], env=env)
         self.load_pid[:] = [proc.pid]
         # The untimed set-up (units authorised, archive entries approved) first; the baselines after it.
-        setup_deadline = time.monotonic() + 120 + rate * self.c.step_seconds / 10
+        setup_began = time.monotonic()
+        setup_deadline = setup_began + 120 + rate * self.c.step_seconds / 10
         while not ready.exists() and proc.poll() is None and time.monotonic() < setup_deadline:
             time.sleep(0.1)
+        setup_seconds = time.monotonic() - setup_began
+        print(f"[season] {rate:g}/s: set-up (units authorised, {int(rate * self.c.step_seconds)} applicants' archives "
+              f"approved and known to intake): {setup_seconds:.0f} s", flush=True)
         events_before = asyncio.run(_events(self.stack))
         sampler.reset_peaks()
         lag.take()
         cpu_before, start = sampler.cpu(), time.time()
         go.write_text("go")
+        waited = self.c.step_seconds + drain + 120
         try:
-            proc.wait(timeout=self.c.step_seconds + drain + 120)
+            proc.wait(timeout=waited)
+        except subprocess.TimeoutExpired:  # reported as this step's problem, never a crash of the bench
+            proc.kill()
+            proc.wait()
         finally:
             ready.unlink(missing_ok=True)
             go.unlink(missing_ok=True)
-        load = json.loads(out.read_text())
+        try:
+            load = json.loads(out.read_text())
+        except ValueError:
+            load = {"filings": [], "resubmissions": [], "decisions": 0,
+                    "errors": [f"the load generator did not finish within {waited:g} s of its window (or its set-up "
+                               "did not end): stopped, this step has no figures"]}
         out.unlink()
         fates = {f["application_id"]: f["fate"] for f in load["filings"] if f["status"] == 201}
         verdict = self.settle(fates)
@@ -127,7 +159,8 @@ class Season:
         events = asyncio.run(_events(self.stack)) - events_before
         load["errors"] += lag.errors[:2]
         lag.errors.clear()
-        return self.figures(rate, load, verdict, start, end, events, cpu_before, cpu_after, sampler, lag.take())
+        figures = self.figures(rate, load, verdict, start, end, events, cpu_before, cpu_after, sampler, lag.take())
+        return {**figures, "setup_seconds": setup_seconds, "timed_seconds": time.monotonic() - setup_began - setup_seconds}
 
     def settle(self, fates: dict[str, str]):
         """Wait (bounded) until every filing reached its end state; the last SMS follows the last decision."""

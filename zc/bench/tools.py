@@ -80,11 +80,13 @@ def _produce(libs: str, kafka: str, topic: str, records: int) -> float:
     return float(re.search(r"records sent, ([\d.]+) records/sec", final).group(1))
 
 
-def producer_performance(kafka: str, topic: str, records: int, runs: int, seconds: float) -> dict:
+def producer_performance(kafka: str, topic: str, records: int, runs: int, seconds: float,
+                         calibrate: bool = True) -> dict:
     """700-byte records, acks=all, idempotent, linger 5 ms: the producer settings of our relay. A short
-    calibration run sizes the measured runs to last about `seconds` each (at least `records`)."""
+    calibration run sizes the measured runs to last about `seconds` each (at least `records`); without
+    it (the quick form: one JVM start less) each run sends `records`."""
     libs = kafka_tools()
-    calibration = _produce(libs, kafka, topic, max(1000, records // 8))
+    calibration = _produce(libs, kafka, topic, max(1000, records // 8)) if calibrate else 0
     sized = max(records, int(calibration * seconds * 1.15))
     rates = [_produce(libs, kafka, topic, sized) for _ in range(runs)]
     return {"per_s": median(rates), "runs": rates, "records_per_run": sized}

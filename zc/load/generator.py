@@ -34,6 +34,7 @@ class StepConfig:
     poll_seconds: float = 1.0   # how often each unit's reviewer looks at the inbox
     drain_seconds: float = 60.0  # after the last filing, how long reviewers keep working at most
     max_in_flight: int = 512
+    request_seconds: float = 30.0  # a request unanswered by then counts as failed (the step ends by itself)
     setup_in_flight: int = 32   # concurrent set-up requests (archive entries, approvals) before the window
     setup_seconds: float = 120.0  # how long intake may take to learn the set-up at most
     # Optional handshake with the bench: the set-up done, write `ready_file`, then start the window only
@@ -43,6 +44,27 @@ class StepConfig:
     go_file: str | None = None
     jwt_secret: str = "dev-only-jwt-secret-change-me-in-production"
     person_ref_secret: str = "dev-only-person-ref-key"
+
+
+class Bounded:
+    """httpx's timeout bounds each phase of a request (waiting for a connection, writing, reading), not
+    the whole: under overload a request took minutes and the step never ended. Here the whole request
+    is bounded, and running over is an httpx.TimeoutException like the others."""
+
+    def __init__(self, client: httpx.AsyncClient, seconds: float) -> None:
+        self.client, self.seconds = client, seconds
+
+    async def get(self, *args, **kwargs) -> httpx.Response:
+        return await self._bounded(self.client.get(*args, **kwargs))
+
+    async def post(self, *args, **kwargs) -> httpx.Response:
+        return await self._bounded(self.client.post(*args, **kwargs))
+
+    async def _bounded(self, call) -> httpx.Response:
+        try:
+            return await asyncio.wait_for(call, self.seconds)
+        except TimeoutError as exc:
+            raise httpx.TimeoutException(f"no answer within {self.seconds:g} s") from exc
 
 
 @dataclass
@@ -67,7 +89,8 @@ class Step:
 
     async def run(self) -> Outcome:
         limits = httpx.Limits(max_connections=self.c.max_in_flight, max_keepalive_connections=64)
-        async with httpx.AsyncClient(timeout=30, limits=limits) as self.http:
+        async with httpx.AsyncClient(timeout=self.c.request_seconds, limits=limits) as client:
+            self.http = Bounded(client, self.c.request_seconds)
             total = int(self.c.rate * self.c.seconds)
             filings = [filing(self.rng, self.rng.choice(self.units), self.c.jwt_secret, self.c.person_ref_secret)
                        for _ in range(total)]
