@@ -36,15 +36,19 @@ def refuse_dev_secrets(s: ServiceSettings) -> list[str]:
     if (weak := dev_secrets_in_use(s.jwt_secret, s.person_ref_secret)) and not s.dev_mode:
         raise SystemExit(f"refusing to start: {', '.join(weak)} is the development secret; set a real one "
                          "(or ZC_DEV_MODE=1 on a development machine)")
-    if not client_kwargs(s.service):
-        # No Kafka login: the client would speak PLAINTEXT, which only a broker without the trust
-        # boundary accepts (infra/docker-compose.yml's, on a developer's machine).
-        if not s.dev_mode:
-            raise SystemExit(f"refusing to start: no Kafka credentials for {s.service!r} (ZC_KAFKA_USER/"
-                             "ZC_KAFKA_PASSWORD or ZC_KAFKA_CREDENTIALS); a broker without authentication is for "
-                             "development only (ZC_DEV_MODE=1)")
-        weak = [*weak, "Kafka without authentication"]
     return weak
+
+
+def refuse_unauthenticated_kafka(s: ServiceSettings) -> bool:
+    """No Kafka login: the client would speak PLAINTEXT, which only a broker without the trust
+    boundary accepts (infra/docker-compose.yml's, on a developer's machine). True when allowed so."""
+    if client_kwargs(s.service):
+        return False
+    if not s.dev_mode:
+        raise SystemExit(f"refusing to start: no Kafka credentials for {s.service!r} (ZC_KAFKA_USER/"
+                         "ZC_KAFKA_PASSWORD or ZC_KAFKA_CREDENTIALS); a broker without authentication is for "
+                         "development only (ZC_DEV_MODE=1)")
+    return True
 
 
 @dataclass
@@ -81,6 +85,8 @@ class Runtime:
         s = self.settings
         if weak := refuse_dev_secrets(s):
             log.warning("runtime.development_secrets", secrets=weak)
+        if refuse_unauthenticated_kafka(s):
+            log.warning("runtime.kafka_without_authentication")
         self.pool = await open_pool(s.database_url, s.database, extra_schema=self.extra_schema)
         self.store = EventStore(self.pool)
         self.metrics.time_appends(self.store)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from contracts.envelope import Role
 from plumbing.auth import DEV_JWT_SECRET, MAX_HOURS, Unauthenticated, mint_token, read_token
-from plumbing.runtime import refuse_dev_secrets
+from plumbing.runtime import refuse_dev_secrets, refuse_unauthenticated_kafka
 from plumbing.settings import ServiceSettings
 
 SECRET = "a-test-secret-that-is-long-enough-for-hs256"
@@ -57,3 +57,14 @@ def test_a_service_refuses_the_development_secret_unless_the_development_flag_is
         refuse_dev_secrets(ServiceSettings(jwt_secret=DEV_JWT_SECRET, person_ref_secret="real", dev_mode=False))
     refuse_dev_secrets(ServiceSettings(jwt_secret=DEV_JWT_SECRET, dev_mode=True))
     refuse_dev_secrets(ServiceSettings(jwt_secret=SECRET, person_ref_secret="real", dev_mode=False))
+
+
+def test_a_service_without_kafka_credentials_starts_only_in_development(monkeypatch, tmp_path):
+    monkeypatch.setenv("ZC_KAFKA_CREDENTIALS", str(tmp_path / "none"))
+    monkeypatch.delenv("ZC_KAFKA_USER", raising=False)
+    with pytest.raises(SystemExit, match="no Kafka credentials for 'intake'"):
+        refuse_unauthenticated_kafka(ServiceSettings(service="intake", dev_mode=False))
+    assert refuse_unauthenticated_kafka(ServiceSettings(service="intake", dev_mode=True)) is True
+    (tmp_path / "creds").write_text("intake=a-password\n")
+    monkeypatch.setenv("ZC_KAFKA_CREDENTIALS", str(tmp_path / "creds"))
+    assert refuse_unauthenticated_kafka(ServiceSettings(service="intake", dev_mode=False)) is False
