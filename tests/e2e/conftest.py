@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from plumbing import clock
+from contracts import topics
 from plumbing.topics_admin import ensure_topics
 from tests.conftest import KAFKA, SESSION
 from tests.integration_support import drop_database
@@ -100,7 +101,7 @@ class Stack:
 def running(s: Stack):
     """Start the stack's four services on its own topics (created first); stop them and drop their
     databases at the end."""
-    with topic_prefix(s.prefix):
+    with topics.prefixed(s.prefix):
         ensure_topics(KAFKA)
     for name in SERVICES:
         s.start(name)
@@ -113,17 +114,6 @@ def running(s: Stack):
             s.stop(name)
         for db in s.databases.values():
             asyncio.run(drop_database(db))
-
-
-@contextlib.contextmanager
-def topic_prefix(prefix: str):
-    """contracts.topics names topics from ZC_TOPIC_PREFIX: inside, another prefix's."""
-    saved = os.environ["ZC_TOPIC_PREFIX"]
-    os.environ["ZC_TOPIC_PREFIX"] = prefix
-    try:
-        yield
-    finally:
-        os.environ["ZC_TOPIC_PREFIX"] = saved
 
 
 @pytest.fixture(scope="session")

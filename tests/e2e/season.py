@@ -40,13 +40,24 @@ def named(app: Application, name: str, **fields) -> Application:
 CITED: dict[uuid.UUID, list] = {}
 
 
-class Season:
+class OnStack:
+    """A test's client of one stack: its addresses, and the SMS notify sent."""
+
     def __init__(self, client: httpx.AsyncClient, stack, eventually) -> None:
         self.client, self.stack, self.eventually = client, stack, eventually
 
     def url(self, service: str, path: str) -> str:
         return self.stack.url(service) + path
 
+    async def sms(self, app_id, template: str) -> dict:
+        async def probe():
+            status = await get_json(self.client, self.url("notify", f"/notifications/{app_id}"))
+            return next((d for d in (status or {}).get("deliveries", [])
+                         if d["template"] == template and d["status"] == "sent"), None)
+        return await self.eventually(probe)
+
+
+class Season(OnStack):
     async def file(self, app: Application) -> uuid.UUID:
         name, id_number = filer(app)
         app = await with_approved_archive(self.client, self.stack, app, id_number, self.eventually)
@@ -112,10 +123,3 @@ class Season:
         answer = await self.read(path, who)
         sheet = load_workbook(io.BytesIO(answer.content)).active
         return [list(row) for row in sheet.iter_rows(values_only=True)]
-
-    async def sms(self, app_id, template: str) -> dict:
-        async def probe():
-            status = await get_json(self.client, self.url("notify", f"/notifications/{app_id}"))
-            return next((d for d in (status or {}).get("deliveries", [])
-                         if d["template"] == template and d["status"] == "sent"), None)
-        return await self.eventually(probe)

@@ -34,8 +34,9 @@ from services.notify.templates import read_department_contacts
 from tests.conftest import DATABASE_URL
 from tests.e2e.api import (PERSON_SECRET, applicant_token, get_json, submit_body, token, with_approved_archive,
                            with_new_id)
-from tests.e2e.conftest import Stack, running, topic_prefix
+from tests.e2e.conftest import Stack, running
 from tests.e2e.kafka_reads import raw_records, topic_names
+from tests.e2e.season import OnStack
 from tests.fixtures.builders import (change_in, landmark_applicant, normal_applicant, skill_talent_applicant,
                                      transfer_applicant)
 from tests.personal_data_scan import Person, scan
@@ -114,13 +115,7 @@ async def _sms_sent_to(stack, phone: str, template: str):
                                         " AND to_e164 LIKE '%' || $2", template, phone)
 
 
-class SeasonRun:
-    def __init__(self, client: httpx.AsyncClient, stack, eventually) -> None:
-        self.client, self.stack, self.eventually = client, stack, eventually
-
-    def url(self, service: str, path: str) -> str:
-        return self.stack.url(service) + path
-
+class SeasonRun(OnStack):
     async def authorise(self, unit: str, unit_name: str, operator: Person) -> None:
         answer = await self.client.post(self.url("review", f"/units/{unit}/authorization"), headers=CITY_HR,
                                         json={"unit_name": unit_name, "operator_name": operator.name,
@@ -143,13 +138,6 @@ class SeasonRun:
         answer = await self.client.post(self.url("review", f"/cases/{app.application_id}/{decision}"), json=body,
                                         headers=UNITS[app.unit.unit_id])
         assert answer.status_code == 200, (decision, answer.text)
-
-    async def sms(self, app_id, template: str) -> dict:
-        async def probe():
-            status = await get_json(self.client, self.url("notify", f"/notifications/{app_id}"))
-            return next((d for d in (status or {}).get("deliveries", [])
-                         if d["template"] == template and d["status"] == "sent"), None)
-        return await self.eventually(probe)
 
     async def failure(self, app_id, template: str) -> dict:
         async def probe():
@@ -216,7 +204,7 @@ async def every_table(stack) -> list[tuple[str, str, str]]:
 async def every_topic(stack) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(topic, key and value as text) of every record of the stack's topics: those of the shared
     topics, and those of the personal-data topic."""
-    with topic_prefix(stack.prefix):
+    with topics.prefixed(stack.prefix):
         names, personal = await topic_names(), topics.personal_data()
     assert len(names) >= 6, names  # the four services' topics, the personal-data topic, the dead letters
     out = []
