@@ -163,7 +163,8 @@ class Step:
     def body(self, f: Filing) -> dict:
         return {**f.body, "photo_base64": self.rng.choice(self.photos)}
 
-    async def file(self, f: Filing, scheduled: float, gate: asyncio.Semaphore) -> None:
+    async def file(self, f: Filing, scheduled: float, gate: asyncio.Semaphore) -> int:
+        """File `f`; intake's answer status (0: none), also recorded in `out.filings`."""
         async with gate:
             sent = time.time()
             status = await self.post(self.c.intake + "/applications", self.body(f), f.token,
@@ -171,6 +172,7 @@ class Step:
             self.out.filings.append({"application_id": str(f.application_id), "fate": f.fate.value,
                                      "unit": f.unit.unit_id, "scheduled": scheduled, "sent": sent,
                                      "answered": time.time(), "status": status})
+        return status
 
     async def post(self, url: str, body: dict, token: str, key: str | None = None, ok: tuple[int, ...] = ()) -> int:
         headers = {"Authorization": f"Bearer {token}", **({"Idempotency-Key": key} if key else {})}
