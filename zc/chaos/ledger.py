@@ -58,7 +58,7 @@ def judge(fate: Fate, found: Found) -> tuple[list[str], list[str]]:
         elif n > want:
             twice.append(f"{name} ×{n}")
     twice += [f"unexpected SMS {t} ×{n}" for t, n in found.planned.items() if n and t not in fate.expected_sms()]
-    if not missing and found.stage != fate.expected_stage():
+    if found.stage != fate.expected_stage():
         missing.append(f"case at {found.stage}, not {fate.expected_stage()}")
     return missing, twice
 
