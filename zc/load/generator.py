@@ -63,6 +63,7 @@ class Step:
         self.plan: dict[uuid.UUID, Filing] = {}
         self.finished: set[uuid.UUID] = set()  # the unit's last decision is taken
         self.acting: set[uuid.UUID] = set()
+        self.returned: set[uuid.UUID] = set()  # the unit returned it (or is returning it) once
         self.out = Outcome()
 
     async def run(self) -> Outcome:
@@ -202,10 +203,13 @@ class Step:
         for case in waiting:
             app = uuid.UUID(case["application_id"])
             f = self.plan.get(app)
-            if f is None or app in self.acting:
+            # An inbox read before review's view learnt of our return still shows revision 1: wait
+            # for revision 2 rather than return it again (and wait for a return intake never shows).
+            if f is None or app in self.acting or (app in self.returned and case["revision"] == 1):
                 continue
             self.acting.add(app)
             if f.fate is Fate.RETURNED and case["revision"] == 1:
+                self.returned.add(app)
                 asyncio.create_task(self.return_once(f, token))
             elif case.get("outcome") == "ineligible":
                 not_passes.append(app)
@@ -239,6 +243,7 @@ class Step:
         self.out.decisions += status == 200
         if status != 200:
             self.acting.discard(f.application_id)
+            self.returned.discard(f.application_id)
             return
         # The applicant hears by SMS; intake learns of the return from review's events.
         url = f"{self.c.intake}/applications/{f.application_id}"
