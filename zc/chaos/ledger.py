@@ -1,12 +1,13 @@
-"""What happened to each application, read from every service's own database.
+"""What happened to each application, read from every service's own database, judged against its Fate.
 
-For an application the load filed, the effects that must exist exactly once:
-intake's ApplicationSubmitted, eligibility's EligibilityAssessed, review's CaseOpened; and, when
-the unit passed it, review's UnitApproved, notify's `passed_unit` delivery, sent, and one
-NotificationSent for it. Missing effects make an application *incomplete*; an effect found twice
-makes it *duplicated*. After the settling time an incomplete application is *stuck* when work is
-still waiting somewhere (outbox rows, consumer lag, SMS pending, parked rows: see /metrics), and
-*lost* when nothing anywhere is left that could still complete it.
+For an application the load filed, what its Fate expects (`zc/load/people.py`, the benchmark's one
+definition) must exist exactly once: each service's events (`Fate.expected_events`), each of the
+applicant's SMS (`Fate.expected_sms`: a delivery planned once, sent, and one NotificationSent for
+it), and review's case at its final stage (`Fate.expected_stage`); no SMS the Fate does not expect.
+Something missing makes an application *incomplete*; something found twice (or unexpected) makes it
+*duplicated*. After the settling time an incomplete application is *stuck* when work is still
+waiting somewhere (outbox rows, consumer lag, SMS pending, parked rows: see /metrics), and *lost*
+when nothing anywhere is left that could still complete it.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import asyncpg
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from zc.chaos.load import Expected
+from zc.load.people import Fate
 
 PENDING_GAUGES = ("zc_outbox_pending", "zc_outbox_parked", "zc_consumer_lag")
 
@@ -32,41 +33,69 @@ class Verdict:
         return not self.missing and not self.twice
 
 
-async def _counts(dsn: str, sql: str, *args) -> Counter:
+@dataclass
+class Found:
+    """What the databases hold for one application."""
+
+    events: Counter = field(default_factory=Counter)  # event type -> count, over every service
+    planned: Counter = field(default_factory=Counter)  # SMS template -> notify's delivery rows
+    sent: Counter = field(default_factory=Counter)  # SMS template -> delivery rows sent
+    notified: Counter = field(default_factory=Counter)  # SMS template -> NotificationSent events
+    stage: tuple[str, int] | None = None  # review's case: stage, revision
+
+
+def judge(fate: Fate, found: Found) -> tuple[list[str], list[str]]:
+    """(missing, twice) for one application of this Fate."""
+    missing, twice = [], []
+    counts = [(event, n, found.events[event]) for event, n in fate.expected_events().items()]
+    for template in fate.expected_sms():
+        counts += [(f"SMS {template} sent", 1, found.sent[template]),
+                   (f"SMS {template} planned", 1, found.planned[template]),
+                   (f"NotificationSent {template}", 1, found.notified[template])]
+    for name, want, n in counts:
+        if n < want:
+            missing.append(f"{name} {n}/{want}")
+        elif n > want:
+            twice.append(f"{name} ×{n}")
+    twice += [f"unexpected SMS {t} ×{n}" for t, n in found.planned.items() if n and t not in fate.expected_sms()]
+    if found.stage != fate.expected_stage():
+        missing.append(f"case at {found.stage}, not {fate.expected_stage()}")
+    return missing, twice
+
+
+async def _rows(dsn: str, sql: str, *args) -> list:
     conn = await asyncpg.connect(dsn, timeout=10)
     try:
-        return Counter({tuple(r)[:-1]: r[-1] for r in await conn.fetch(sql, *args)})
+        return await conn.fetch(sql, *args)
     finally:
         await conn.close()
 
 
-async def read(dsn_of, expected: dict[str, Expected]) -> Verdict:
+async def read(dsn_of, expected: dict[str, Fate]) -> Verdict:
     ids = list(expected)
+    found = {app: Found() for app in ids}
     events = ("SELECT substr(stream_id, length($2) + 1), event_type, count(*) FROM events"
               " WHERE stream_id = ANY(SELECT $2 || x FROM unnest($1::text[]) x) GROUP BY 1, 2")
-    found: Counter = Counter()
     for service, prefix in (("intake", "application-"), ("eligibility", "eligibility-"), ("review", "case-")):
-        for (app, event_type), n in (await _counts(dsn_of(service), events, ids, prefix)).items():
-            found[(app, event_type)] += n
-    deliveries = await _counts(dsn_of("notify"), "SELECT application_id::text, template, status, count(*) FROM deliveries"
-                               " WHERE application_id::text = ANY($1::text[]) GROUP BY 1, 2, 3", ids)
-    sent_events = await _counts(dsn_of("notify"), "SELECT substr(stream_id, 14), payload->>'template', count(*) FROM events"
-                                " WHERE event_type = 'NotificationSent' AND stream_id = ANY("
-                                "SELECT 'notification-' || x FROM unnest($1::text[]) x) GROUP BY 1, 2", ids)
+        for app, event_type, n in await _rows(dsn_of(service), events, ids, prefix):
+            found[app].events[event_type] += n
+    for app, template, status, n in await _rows(
+            dsn_of("notify"), "SELECT application_id::text, template, status, count(*) FROM deliveries"
+            " WHERE application_id::text = ANY($1::text[]) GROUP BY 1, 2, 3", ids):
+        found[app].planned[template] += n
+        found[app].sent[template] += n if status == "sent" else 0
+    for app, template, n in await _rows(
+            dsn_of("notify"), "SELECT substr(stream_id, 14), payload->>'template', count(*) FROM events"
+            " WHERE event_type = 'NotificationSent' AND stream_id = ANY("
+            "SELECT 'notification-' || x FROM unnest($1::text[]) x) GROUP BY 1, 2", ids):
+        found[app].notified[template] += n
+    for app, stage, revision in await _rows(
+            dsn_of("review"), "SELECT application_id::text, stage, revision FROM case_view"
+            " WHERE application_id::text = ANY($1::text[])", ids):
+        found[app].stage = (stage, revision)
     verdict = Verdict()
-    for app, want in expected.items():
-        needed = [("ApplicationSubmitted", found[(app, "ApplicationSubmitted")]),
-                  ("EligibilityAssessed", found[(app, "EligibilityAssessed")]),
-                  ("CaseOpened", found[(app, "CaseOpened")])]
-        if want.unit_passed:
-            sms = {status: n for (a, template, status), n in deliveries.items() if a == app and template == "passed_unit"}
-            needed += [("UnitApproved", found[(app, "UnitApproved")]), ("SMS passed_unit sent", sms.get("sent", 0)),
-                       ("NotificationSent passed_unit", sent_events[(app, "passed_unit")])]
-            if sum(sms.values()) > 1:
-                needed.append(("SMS passed_unit planned", sum(sms.values())))
-        missing = [name for name, n in needed if n == 0]
-        twice = [f"{name} ×{n}" for name, n in needed if n > 1]
-        twice += [f"SMS {t} ×{n}" for (a, t, _s), n in deliveries.items() if a == app and n > 1 and t != "passed_unit"]
+    for app, fate in expected.items():
+        missing, twice = judge(fate, found[app])
         if missing:
             verdict.missing[app] = missing
         if twice:

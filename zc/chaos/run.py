@@ -9,12 +9,13 @@ topic set the poison aside (dead-letter count, from /metrics).
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from dataclasses import dataclass
 
 from zc.chaos import ledger
 from zc.chaos.faults import Fault, available
-from zc.chaos.load import FilingLoad
+from zc.chaos.load import ChaosLoad
 from zc.chaos.stack import ChaosStack
 from zc.supervise import SERVICES
 
@@ -38,36 +39,33 @@ class Row:
 
 @dataclass(frozen=True)
 class Sizes:
-    spacing: float = 0.3  # seconds between filings (one client, as fast as it gets answers otherwise)
+    spacing: float = 0.3  # seconds between filings (one at a time: a few per second, on 2 shared cores)
     lead_in: float = 2.0  # seconds of load before the fault
     tail: float = 3.0  # seconds of load after the fault ended
     settle: float = 90.0  # seconds to wait for every application to reach its state
     ready: float = 120.0  # seconds for every service to answer /readyz 200 after a phase
 
 
-async def _file(load: FilingLoad, spacing: float, stop: asyncio.Event, filed_at: dict[str, float]) -> None:
+async def _file(load: ChaosLoad, spacing: float, stop: asyncio.Event, filed_at: dict[str, float]) -> None:
+    """The applicants file beside the units' reviewers (ChaosLoad runs them for the whole run: a
+    paused review service holds them, not the filings)."""
     while not stop.is_set():
-        for application_id in await load.submit_filings(1):
+        if application_id := await load.file_next():
             filed_at[application_id] = time.monotonic()
         await asyncio.sleep(spacing)
 
 
-async def _review(load: FilingLoad, stop: asyncio.Event) -> None:
-    """Reviewers act beside the applicants: a paused review service holds them, not the filings."""
-    while not stop.is_set():
-        await load.act()
-        await asyncio.sleep(0.5)
-
-
-async def run_phase(stack: ChaosStack, load: FilingLoad, fault: Fault, sizes: Sizes) -> Row:
+async def run_phase(stack: ChaosStack, load: ChaosLoad, fault: Fault, sizes: Sizes) -> Row:
     row = Row(fault.name)
     urls = [stack.url(s) for s in SERVICES]
+    # Applications ready to file for the whole phase (a kill's restart is mostly spent retrying one).
+    await load.top_up(math.ceil((sizes.lead_in + fault.hold + sizes.tail + 10) / sizes.spacing))
     already = set(load.filed)
     dead_before = await ledger.dead_letters(urls) if fault.poisons else 0
     dup_before = await ledger.provider_duplicates(stack.url("sms"))
     filed_at: dict[str, float] = {}
     stop = asyncio.Event()
-    loader = asyncio.gather(_file(load, sizes.spacing, stop, filed_at), _review(load, stop))
+    loader = asyncio.create_task(_file(load, sizes.spacing, stop, filed_at))
     await asyncio.sleep(sizes.lead_in)
     mine = lambda: {a: e for a, e in load.expected().items() if a not in already}  # noqa: E731
     at_inject = await ledger.read(stack.dsn, mine())
@@ -84,7 +82,6 @@ async def run_phase(stack: ChaosStack, load: FilingLoad, fault: Fault, sizes: Si
     deadline = ended + sizes.settle
     poison_seen = not fault.poisons
     while True:
-        await load.act()
         verdict = await ledger.read(stack.dsn, mine())
         if fault.poisons and not poison_seen:
             poison_seen = await ledger.dead_letters(urls) - dead_before >= fault.poisons * CONSUMERS_OF_APPLICATIONS
@@ -122,10 +119,10 @@ async def run(faults: list[Fault], sizes: Sizes, *, say=print, keep: bool = Fals
         stack = ChaosStack()
         say(f"chaos: starting the services under supervisord (run {stack.run_id}, logs {stack.supervisor.run_dir})")
         await asyncio.to_thread(stack.start)
-    load = FilingLoad(stack.url)
+    load = ChaosLoad(stack.url)
     rows = []
     try:
-        await load.prepare()
+        await load.start()
         rows.append(await run_phase(stack, load, Fault("(no fault: baseline)", "none", _noop), sizes))
         say(f"chaos: {rows[-1]}")
         for fault in faults:

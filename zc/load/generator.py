@@ -85,6 +85,7 @@ class Step:
         self.plan: dict[uuid.UUID, Filing] = {}
         self.finished: set[uuid.UUID] = set()  # the unit's last decision is taken
         self.acting: set[uuid.UUID] = set()
+        self.returned: set[uuid.UUID] = set()  # the unit returned it (or is returning it) once
         self.out = Outcome()
 
     async def run(self) -> Outcome:
@@ -186,7 +187,8 @@ class Step:
     def body(self, f: Filing) -> dict:
         return {**f.body, "photo_base64": self.rng.choice(self.photos)}
 
-    async def file(self, f: Filing, scheduled: float, gate: asyncio.Semaphore) -> None:
+    async def file(self, f: Filing, scheduled: float, gate: asyncio.Semaphore) -> int:
+        """File `f`; intake's answer status (0: none), also recorded in `out.filings`."""
         async with gate:
             sent = time.time()
             status = await self.post(self.c.intake + "/applications", self.body(f), f.token,
@@ -194,6 +196,7 @@ class Step:
             self.out.filings.append({"application_id": str(f.application_id), "fate": f.fate.value,
                                      "unit": f.unit.unit_id, "scheduled": scheduled, "sent": sent,
                                      "answered": time.time(), "status": status})
+        return status
 
     async def post(self, url: str, body: dict, token: str, key: str | None = None, ok: tuple[int, ...] = ()) -> int:
         headers = {"Authorization": f"Bearer {token}", **({"Idempotency-Key": key} if key else {})}
@@ -223,10 +226,13 @@ class Step:
         for case in waiting:
             app = uuid.UUID(case["application_id"])
             f = self.plan.get(app)
-            if f is None or app in self.acting:
+            # An inbox read before review's view learnt of our return still shows revision 1: wait
+            # for revision 2 rather than return it again (and wait for a return intake never shows).
+            if f is None or app in self.acting or (app in self.returned and case["revision"] == 1):
                 continue
             self.acting.add(app)
             if f.fate is Fate.RETURNED and case["revision"] == 1:
+                self.returned.add(app)
                 asyncio.create_task(self.return_once(f, token))
             elif case.get("outcome") == "ineligible":
                 not_passes.append(app)
@@ -260,6 +266,7 @@ class Step:
         self.out.decisions += status == 200
         if status != 200:
             self.acting.discard(f.application_id)
+            self.returned.discard(f.application_id)
             return
         # The applicant hears by SMS; intake learns of the return from review's events.
         url = f"{self.c.intake}/applications/{f.application_id}"

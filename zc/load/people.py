@@ -33,6 +33,14 @@ class Fate(StrEnum):
         return {Fate.PASSES: ["passed_unit"], Fate.INELIGIBLE: ["eligibility_ineligible", "not_passed"],
                 Fate.RETURNED: ["application_returned", "passed_unit"]}[self]
 
+    def expected_events(self) -> dict[str, int]:
+        """Each service's events for the application once the unit has acted, and how many of each
+        (one per revision where the filing goes round again: eligibility reassesses, review reopens)."""
+        filed = {"ApplicationSubmitted": 1, "EligibilityAssessed": 1, "CaseOpened": 1}
+        return {Fate.PASSES: {**filed, "UnitApproved": 1}, Fate.INELIGIBLE: {**filed, "UnitRejected": 1},
+                Fate.RETURNED: {**filed, "Returned": 1, "ApplicationResubmitted": 1, "EligibilityAssessed": 2,
+                                "CaseOpened": 2, "UnitApproved": 1}}[self]
+
     def expected_stage(self) -> tuple[str, int]:
         """The case's stage and revision once the unit has acted."""
         return {Fate.PASSES: ("awaiting_notice", 1), Fate.INELIGIBLE: ("closed_rejected", 1),
