@@ -82,9 +82,11 @@ STEPS = [(ev.UnitApproved, None), (ev.PublicNoticeCompleted, None),
          (ev.DepartmentApproved, ReviewLevel.CONSTRUCTION_AUTHORITY), (ev.DepartmentApproved, ReviewLevel.HR_BUREAU),
          (ev.HRBureauRecommended, None), (ev.ForwardedToCommittee, None)]
 # A corrected return goes back to the level that returned it (ARCHITECTURE.md, "Who may act until
-# when"): a return at that level undoes the passes from that level on; those before it stand.
+# when"): a return at that level undoes the passes from that level on; those before it stand. The
+# HR bureau's recommendation (STEPS[4]) is its own level's act, so a return by the city HR bureau
+# leaves it standing: the city's own pass is forwarding to the committee (STEPS[5]).
 UNDONE_FROM = {ReviewLevel.UNIT: 0, ReviewLevel.CONSTRUCTION_AUTHORITY: 2, ReviewLevel.HR_BUREAU: 3,
-               ReviewLevel.CITY_HR_BUREAU: 4}
+               ReviewLevel.CITY_HR_BUREAU: 5}
 
 
 def _passed_every_level_in_order(history) -> bool:
