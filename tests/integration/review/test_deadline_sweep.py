@@ -5,34 +5,19 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import pytest_asyncio
 
 from contracts import events as ev
 from contracts.envelope import SYSTEM_ACTOR
 from contracts.plan import load_plan
-from plumbing.db import open_pool
-from plumbing.eventstore import EventStore
 from plumbing.projection import ProjectionRunner
-from services.review.bootstrap import TABLES
 from services.review.domain import commands as c
 from services.review.projections.case_view import make_apply
 from services.review.usecases.cases import case_stream, decided, load_case
 from services.review.usecases.sweeping import sweep_overdue
-from tests.conftest import DATABASE_URL
-from tests.integration_support import db_name, drop_database
 from tests.unit.review.builders import actors_for, summary
 
 PLAN = load_plan()
 SH = ZoneInfo("Asia/Shanghai")
-
-
-@pytest_asyncio.fixture
-async def review_store():
-    name = db_name("review_sweep")
-    pool = await open_pool(DATABASE_URL, name, max_size=5, extra_schema=TABLES)
-    yield EventStore(pool)
-    await pool.close()
-    await drop_database(name)
 
 
 async def _decide(recorder, app_id, command, now):
@@ -48,26 +33,26 @@ async def _open(recorder, s):
     return app_id
 
 
-async def test_the_sweep_closes_each_overdue_case_once_and_leaves_cases_in_time_alone(review_store):
+async def test_the_sweep_closes_each_overdue_case_once_and_leaves_cases_in_time_alone(store):
     from plumbing.application import Recorder
     from contracts import topics
-    recorder = Recorder(review_store, topic=topics.review(), actor=SYSTEM_ACTOR)
+    recorder = Recorder(store, topic=topics.review(), actor=SYSTEM_ACTOR)
     at_unit = await _open(recorder, summary())
     at_department = await _open(recorder, summary(unit_id="unit-yc-2"))
     unit = actors_for(summary(unit_id="unit-yc-2")).unit
     await _decide(recorder, at_department, c.UnitPass(unit, at_department, "同意"), datetime(2020, 8, 3, tzinfo=SH))
-    projection = ProjectionRunner("review.case_view", review_store, make_apply(review_store))
+    projection = ProjectionRunner("review.case_view", store, make_apply(store))
 
     await projection.catch_up()
-    assert await sweep_overdue(recorder, PLAN, review_store.pool, datetime(2020, 8, 20, 23, tzinfo=SH)) == []
+    assert await sweep_overdue(recorder, PLAN, store.pool, datetime(2020, 8, 20, 23, tzinfo=SH)) == []
     late = datetime(2020, 8, 21, 0, 30, tzinfo=SH)
-    assert sorted(await sweep_overdue(recorder, PLAN, review_store.pool, late)) == sorted([at_unit, at_department])
+    assert sorted(await sweep_overdue(recorder, PLAN, store.pool, late)) == sorted([at_unit, at_department])
 
     for app_id in (at_unit, at_department):
-        stream = await review_store.load_stream(case_stream(app_id))
+        stream = await store.load_stream(case_stream(app_id))
         assert [e.event_type for e in stream[-3:]] == ["ClosedOverdue", "CaseClosed", "CaseMovedTo"]
         assert stream[-3].payload["reason"] == "逾期未审核" and stream[-3].payload["deadline"] == "2020-08-20"
     await projection.catch_up()
-    assert await sweep_overdue(recorder, PLAN, review_store.pool, late) == []  # once
-    rows = await review_store.pool.fetch("SELECT stage FROM case_view")
+    assert await sweep_overdue(recorder, PLAN, store.pool, late) == []  # once
+    rows = await store.pool.fetch("SELECT stage FROM case_view")
     assert {r["stage"] for r in rows} == {"closed_overdue"}

@@ -2,27 +2,20 @@
 decisions; what is appended now is the newest version (and CaseMovedTo), and the mixed stream reads as one."""
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
-
-import pytest_asyncio
 
 from contracts import topics
 from contracts.envelope import SYSTEM_ACTOR, Actor, Role
 from contracts.events import ApplicationSummary, Outcome, Payload, ReturnedSection, UnitApproved
 from plumbing.application import Recorder
-from plumbing.db import open_pool
-from plumbing.eventstore import EventStore, NewEvent
+from plumbing.eventstore import NewEvent
 from services.review.domain import commands as c
 from services.review.domain.authorization import Principal
 from services.review.domain.case import Stage
 from services.review.projections.case_view import make_apply
 from services.review.usecases.cases import decided, load_case, take_decision
-from tests.conftest import DATABASE_URL
-from tests.integration_support import db_name, drop_database
 from tests.unit.review.builders import PLAN, summary
 
 NOW = datetime(2020, 8, 12, 2, tzinfo=UTC)
-TABLES = (Path(__file__).parents[3] / "services" / "review" / "adapters" / "tables.sql").read_text()
 
 
 class CaseOpened(Payload):
@@ -34,17 +27,8 @@ class CaseOpened(Payload):
     summary: ApplicationSummary
 
 
-@pytest_asyncio.fixture
-async def review_db():
-    name = db_name("v1history")
-    pool = await open_pool(DATABASE_URL, name, max_size=5, extra_schema=TABLES)
-    yield EventStore(pool)
-    await pool.close()
-    await drop_database(name)
-
-
-async def test_a_v1_history_reads_decides_and_projects_beside_new_v2_events(review_db):
-    store, app = review_db, uuid.uuid4()
+async def test_a_v1_history_reads_decides_and_projects_beside_new_v2_events(store):
+    app = uuid.uuid4()
     recorder = Recorder(store, topic=topics.review(), actor=SYSTEM_ACTOR)
     unit = Actor(role=Role.UNIT, organisation="unit-yc-1", user="li")
     s = summary()
