@@ -33,7 +33,7 @@ def test_the_quick_benchmark_produces_every_figure_of_the_report(tmp_path):
             assert _figure(results["parts"], path) > 0
     [step] = results["season"]["steps"]
     assert step["accepted"] == step["filed"] > 0
-    assert step["reached"] == step["checked"] and step["duplicate_sms"] == 0
+    assert step["reached"] == step["checked"] and step["duplicate_sms"] == 0 and step["kept_up"]
     for figure in ("p50", "p95", "p99"):
         assert step["first_sms_ms"][figure] is not None
     assert step["lag"]["samples"] > 0 and step["lag"]["max"] is not None
@@ -42,7 +42,10 @@ def test_the_quick_benchmark_produces_every_figure_of_the_report(tmp_path):
     assert len(list(tmp_path.glob("bench-*.png"))) == 3
     markdown = next(tmp_path.glob("bench-*.md")).read_text()
     assert "cores" in markdown and "PostgreSQL" in markdown and "Kafka" in markdown
-    assert "load average" in markdown and "at the end" in markdown  # a figure measured under load says so
+    assert "load average" in markdown and "at the end" in markdown
+    share = results["machine"]["host_share"]  # who else had the machine: a noisy figure says so
+    assert share["our_cores"] > 0 and share["other_cores"] >= 0 and 0 <= share["steal_share"] <= 1
+    assert "other work on this machine" in markdown and "stole" in markdown
     assert "section season:" in markdown and "section parts:" in markdown  # each section's time and budget
     assert set(results["seconds"]) == {"season", "parts"}
     assert all(label in done.stdout for label, _, _ in PART_ROWS)

@@ -11,15 +11,9 @@ from pathlib import Path
 from plumbing.logging import configure
 from zc.bench import config as configs
 from zc.bench.budget import plan
+from zc.bench.host import HostShare, kafka_pid, our_processes, postmaster_pid
 from zc.bench.machine import describe
 from zc.bench.report import load_note, summary_rows, time_lines, write
-
-
-def _kafka_pid(root: Path) -> int | None:
-    try:
-        return int((root / "infra/.run/kafka/kafka.pid").read_text().strip())
-    except (OSError, ValueError):
-        return None
 
 
 def main() -> Path:
@@ -32,6 +26,8 @@ def main() -> Path:
     config = configs.quick() if args.quick else configs.Config()
     sections = ["season", "parts"] if args.section == "all" else [args.section]
     machine = asyncio.run(describe(config.database_url))
+    kafka = kafka_pid(configs.ROOT)
+    share = HostShare(our_processes(asyncio.run(postmaster_pid(config.database_url)), kafka))
     print(f"[plan] {machine['host']}, {machine['cores']} cores, load average "
           f"{' / '.join(f'{x:.1f}' for x in machine['load_average_at_start'])} (1/5/15 min) at the start", flush=True)
     for line in plan(config, sections):
@@ -42,13 +38,14 @@ def main() -> Path:
     if "season" in sections:
         from zc.bench.season import Season
         started = time.monotonic()
-        results["season"] = Season(config, _kafka_pid(configs.ROOT)).run()
+        results["season"] = Season(config, kafka).run()
         results["seconds"]["season"] = time.monotonic() - started
     if "parts" in sections:
         from zc.bench.parts import Parts
         started = time.monotonic()
         results["parts"] = Parts(config).run()
         results["seconds"]["parts"] = time.monotonic() - started
+    machine["host_share"] = share.figures()
     report = write(results, machine, config.reports)
     print()
     print(f"zhicheng benchmark · {machine['host']}, {machine['cores']} cores, {machine['memory_gib']} GiB · "

@@ -84,17 +84,17 @@ class Parts:
                 with phase(what):
                     r[key] = _say(what, await ours.appends(store, batch, c.writers, c.runs, c.run_seconds))
             with phase(f"set-up: both {c.history_events:,}-event histories (COPY, at once) and the relay's backlog"):
-                await pool.execute("TRUNCATE events, outbox")
                 # Both histories are loaded at once (set-up, not measured): the peer's in its own process.
                 await self._server(f'CREATE DATABASE "{self.databases["peer"]}"')
                 peer_load = await asyncio.create_subprocess_exec(
                     sys.executable, "-m", "zc.bench.peer_eventsourcing", "load", self.dsn("peer"),
                     str(c.history_events))
-                await ours.load_history(pool, c.history_events)
-                await pool.execute("ANALYZE events")
-                await ours.relay_backlog(pool, self.topics["relay"], c.relay_backlog)
+                await ours.load_history_and_backlog(pool, c.history_events, self.topics["relay"], c.relay_backlog)
                 if await peer_load.wait():
                     raise RuntimeError("loading the eventsourcing peer's history failed")
+                # Write both loads out now: a checkpoint spread over the next minutes would flush
+                # them during the measurements (ours first, the peer's later: unevenly).
+                await self._server("CHECKPOINT")
             with phase("our global-log reads"):
                 r["reads"] = _say("our global-log reads", await ours.reads(store, c.runs, c.run_seconds))
             with phase("our read-model rebuild"):
