@@ -146,7 +146,7 @@ class Season:
         cpu_after = sampler.cpu()
         self.load_pid.clear()
         events = asyncio.run(_events(self.stack)) - events_before
-        load["errors"] += lag.errors[:2]
+        load["errors"] += [f"lag sample missed (the figure has fewer samples): {e}" for e in lag.errors[:2]]
         lag.errors.clear()
         figures = self.figures(rate, load, verdict, start, end, events, cpu_before, cpu_after, sampler, lag.take())
         return {**figures, "setup_seconds": setup_seconds, "timed_seconds": time.monotonic() - setup_began - setup_seconds}

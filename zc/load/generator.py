@@ -23,6 +23,11 @@ from zc.load.people import Fate, Filing, Unit, filing, units
 from zc.load.photos import photo_set
 
 
+KEEPALIVE_SECONDS = 2.0
+CONNECTION_RETRIES = 2
+CONNECTION_LOST = (httpx.NetworkError, httpx.RemoteProtocolError)
+
+
 @dataclass
 class StepConfig:
     intake: str
@@ -89,7 +94,10 @@ class Step:
         self.out = Outcome()
 
     async def run(self) -> Outcome:
-        limits = httpx.Limits(max_connections=self.c.max_in_flight, max_keepalive_connections=64)
+        # Idle connections are let go before the services' (uvicorn's) 5 s keep-alive ends, so a
+        # request is not sent on a connection the server is closing at that moment.
+        limits = httpx.Limits(max_connections=self.c.max_in_flight, max_keepalive_connections=64,
+                              keepalive_expiry=KEEPALIVE_SECONDS)
         async with httpx.AsyncClient(timeout=self.c.request_seconds, limits=limits) as client:
             self.http = Bounded(client, self.c.request_seconds)
             total = int(self.c.rate * self.c.seconds)
@@ -200,11 +208,22 @@ class Step:
 
     async def post(self, url: str, body: dict, token: str, key: str | None = None, ok: tuple[int, ...] = ()) -> int:
         headers = {"Authorization": f"Bearer {token}", **({"Idempotency-Key": key} if key else {})}
-        try:
-            response = await self.http.post(url, json=body, headers=headers)
-        except httpx.HTTPError as exc:
-            self.out.errors.append(f"{url}: {exc!r}")
-            return 0
+        for attempt in range(1 + CONNECTION_RETRIES):
+            try:
+                response = await self.http.post(url, json=body, headers=headers)
+                break
+            except CONNECTION_LOST as exc:
+                # The connection broke under the request (a keep-alive connection the server closed as
+                # we reused it): sent again, as a client would. A filing, a return and a resubmission
+                # carry their idempotency key; anything else that did land the first time is
+                # answered 409 now, which is the first attempt's success.
+                if attempt == CONNECTION_RETRIES:
+                    self.out.errors.append(f"{url}: {exc!r} ({attempt + 1} attempts)")
+                    return 0
+                ok = (*ok, 409)
+            except httpx.HTTPError as exc:  # a timeout is the answer's, not the connection's: not sent again
+                self.out.errors.append(f"{url}: {exc!r}")
+                return 0
         if response.status_code >= 400 and response.status_code not in ok:
             self.out.errors.append(f"{url}: {response.status_code} {response.text[:300]}")
         return response.status_code
