@@ -20,7 +20,7 @@ from contracts.limits import KAFKA_PRODUCER_MAX_REQUEST_BYTES
 from plumbing.consumer import IdempotentConsumer, Record
 from plumbing.kafka_security import faststream_kwargs
 from plumbing.logging import get_logger
-from plumbing.references import ReferenceNotYetKnown
+from plumbing.references import ReferenceNotYetKnown, retry_pause
 
 log = get_logger(__name__)
 # FastStream's own messages (a failing subscriber, a rebalance) go through the standard library to
@@ -66,6 +66,7 @@ def subscribe(broker: KafkaBroker, consumer: IdempotentConsumer, topics: list[st
     an exception seeks back so the batch is delivered again. Within a partition records are
     handled in order; one subscriber handles one batch at a time.
     """
+    waits = [0]  # consecutive batches of this subscriber that met an unseen reference
 
     @broker.subscriber(*topics, group_id=group_id, batch=True, max_records=max_records, batch_timeout_ms=100,
                        auto_offset_reset="earliest", ack_policy=AckPolicy.NACK_ON_ERROR,
@@ -77,12 +78,16 @@ def subscribe(broker: KafkaBroker, consumer: IdempotentConsumer, topics: list[st
             result = await consumer.process(records)
         except ReferenceNotYetKnown as exc:
             # Expected while topics overtake each other: one line a retry, not a traceback a second.
-            log.warning("consumer.waiting_for_reference", consumer=consumer.name, size=len(records), error=str(exc))
-            await asyncio.sleep(1)
+            waits[0] += 1
+            pause = retry_pause(waits[0])
+            log.warning("consumer.waiting_for_reference", consumer=consumer.name, size=len(records), error=str(exc),
+                        retry_in_s=pause)
+            await asyncio.sleep(pause)
             raise
         except Exception:
             log.exception("consumer.batch_failed", consumer=consumer.name, size=len(records))
             await asyncio.sleep(1)  # do not spin on a database that is down
             raise
+        waits[0] = 0
         log.info("consumer.batch", consumer=consumer.name, size=len(records), processed=result.processed,
                  duplicates=result.duplicates, dead_lettered=result.dead_lettered)

@@ -87,7 +87,8 @@ class Runtime:
             log.warning("runtime.development_secrets", secrets=weak)
         if refuse_unauthenticated_kafka(s):
             log.warning("runtime.kafka_without_authentication")
-        self.pool = await open_pool(s.database_url, s.database, extra_schema=self.extra_schema)
+        self.pool = await open_pool(s.database_url, s.database, extra_schema=self.extra_schema,
+                                    min_size=min(2, s.db_pool_size), max_size=s.db_pool_size)
         self.store = EventStore(self.pool)
         self.metrics.time_appends(self.store)
         self.relay = OutboxRelay(s.dsn, s.kafka_bootstrap, batch=s.relay_batch, principal=s.service)

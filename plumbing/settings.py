@@ -76,6 +76,10 @@ class ServiceSettings(BaseSettings):
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 120
     max_in_flight: int = Field(default=64, gt=0)  # ZC_MAX_IN_FLIGHT: a door's requests at once (plumbing/inflight.py)
+    # ZC_DB_POOL_SIZE: the service's PostgreSQL connections at most. Code holding one must never ask
+    # the pool for a second (under load every holder waits for another and none returns its own):
+    # tests run services with one connection, where any such wait never ends.
+    db_pool_size: int = Field(default=10, gt=0)
 
     @property
     def database(self) -> str:

@@ -29,6 +29,13 @@ def _free_port() -> int:
 SERVICES = {name: _free_port() for name in ("intake", "eligibility", "review", "notify")}
 SEASON_START = "2020-08-10T09:00:00+08:00"  # the 2020 plan's deadlines are in the past: run on its clock
 LOGS = Path(os.environ.get("ZC_TEST_LOGS", "/tmp")) / f"zc-e2e-{SESSION}"
+# The e2e stacks run intake and eligibility with one PostgreSQL connection: a request or a loop that
+# asks the pool for a second connection while it holds one then waits for ever, so every e2e test is
+# also a test that none does (one deadlocked intake under load). Review and notify get two: notify's
+# SMS dispatcher holds one for good (its advisory lock and LISTEN), and review's projection, sweeper,
+# consumers and doors on one connection made its read models slow enough to miss a test's 45 s (two
+# full e2e runs with review on one connection found no second acquisition on any path they took).
+ONE_CONNECTION = {"review": "2", "notify": "2"}
 
 
 class Stack:
@@ -58,6 +65,7 @@ class Stack:
         env = dict(os.environ, ZC_PORT=str(self.ports[service]), ZC_DB_NAME=self.databases[service],
                    ZC_LOG_JSON="true", ZC_KAFKA_BOOTSTRAP=KAFKA, **self.env)
         env.update(self.clock_of.get(service, {}))
+        env.setdefault("ZC_DB_POOL_SIZE", ONE_CONNECTION.get(service, "1"))
         log = open(self.log(service), "ab")
         self.procs[service] = subprocess.Popen([sys.executable, "-m", f"services.{service}"], env=env,
                                                stdout=log, stderr=subprocess.STDOUT)

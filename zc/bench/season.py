@@ -94,17 +94,22 @@ class Season:
 
     def expected_seconds(self, steps: list[dict], rate: float) -> float:
         """The next step's length: the last set-up scaled to the new rate (the filings to prepare), and
-        the last window with its drain and check."""
+        the window with its drain and check as long as the last one's, or as an overloaded step's
+        (the reviewers' whole drain and the whole settling wait), whichever is longer."""
         if not steps:
             return self.c.step_seconds * 1.6
         last = steps[-1]
-        return last["setup_seconds"] * rate / last["rate"] + max(last["timed_seconds"], self.c.step_seconds)
+        overloaded = self.c.step_seconds + self.drain_seconds() + self.c.settle_seconds
+        return last["setup_seconds"] * rate / last["rate"] + max(last["timed_seconds"], overloaded)
+
+    def drain_seconds(self) -> float:
+        return max(20.0, self.c.step_seconds / 2)
 
     def step(self, i: int, rate: float, sampler: Sampler, lag: LagSampler) -> dict:
         out = Path(tempfile.mkstemp(prefix="zc-load-", suffix=".json")[1])
         ready, go = out.with_suffix(".ready"), out.with_suffix(".go")
         env = dict(os.environ, **self.stack.env())
-        drain = max(20.0, self.c.step_seconds / 2)
+        drain = self.drain_seconds()
         proc = subprocess.Popen([sys.executable, "-m", "zc.load", "--intake", self.stack.url("intake"),
                                  "--review", self.stack.url("review"), "--rate", str(rate),
                                  "--seconds", str(self.c.step_seconds), "--seed", str(1000 + i),

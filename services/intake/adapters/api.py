@@ -43,7 +43,9 @@ async def _file(request: Request, body: SubmitRequest, key: str | None, who: Cal
     fingerprint = request_fingerprint(use_case.__name__, str(application_id), body.model_dump(mode="json"))
 
     async def action(conn):
-        if application_id is None and await filing.history(state.recorder, application.application_id):
+        # On `conn`, the connection this request holds: asking the pool for a second one while holding
+        # it deadlocked intake under load (every holder waiting for another, none giving its own back).
+        if application_id is None and await filing.history(state.recorder, application.application_id, conn):
             # Taken, by this applicant or another: the same answer either way (no existence leak).
             raise Conflict("该申报编号已被使用，请使用新的编号", "this application_id is taken; use a new one",
                            code="APPLICATION_ID_TAKEN")

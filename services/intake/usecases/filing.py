@@ -27,9 +27,10 @@ async def load_filing(recorder: Recorder, conn, application_id: uuid.UUID) -> tu
     return await Repository(recorder.store, filing.evolve).get(stream_of(application_id), conn)
 
 
-async def history(recorder: Recorder, application_id: uuid.UUID) -> list:
-    """The application's events with their decoded payloads, oldest first."""
-    return await Repository(recorder.store, filing.evolve).events(stream_of(application_id))
+async def history(recorder: Recorder, application_id: uuid.UUID, conn=None) -> list:
+    """The application's events with their decoded payloads, oldest first (`conn`: read in the
+    caller's transaction, on the connection it already holds)."""
+    return await Repository(recorder.store, filing.evolve).events(stream_of(application_id), conn)
 
 
 def owner(history: list) -> str:
