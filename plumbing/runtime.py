@@ -219,4 +219,7 @@ def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI
 def serve(app: FastAPI, settings: ServiceSettings) -> None:
     import uvicorn
 
-    uvicorn.run(app, host=settings.host, port=settings.http_port, log_level="warning", access_log=False)
+    # On SIGTERM, requests in flight get 10 s to finish (under supervisord's 20 s before its SIGKILL),
+    # then the service stops anyway: without a bound, one hung request kept a stop waiting for ever.
+    uvicorn.run(app, host=settings.host, port=settings.http_port, log_level="warning", access_log=False,
+                timeout_graceful_shutdown=10)
