@@ -15,21 +15,14 @@ import pytest
 from plumbing.settings import with_database
 from tests.conftest import DATABASE_URL
 from tests.e2e.api import applicant_token, submit_body, with_new_id
-from tests.e2e.test_rate_limits_and_start_up import _ready, _start
+from tests.e2e.test_rate_limits_and_start_up import lone_service
 from tests.fixtures.builders import ID_NUMBER, normal_applicant
-from tests.integration_support import drop_database
 
 
 @pytest.fixture(scope="module")
 def door():
-    proc, url, database = _start("intake", ZC_MAX_IN_FLIGHT="1")
-    try:
-        _ready(proc, url)
+    with lone_service("intake", ZC_MAX_IN_FLIGHT="1") as (url, database):
         yield url, database
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        asyncio.run(drop_database(database))
 
 
 async def _stored(database: str, needle: str) -> int:

@@ -13,22 +13,15 @@ import pytest
 from plumbing import clock
 from tests.e2e.conftest import SEASON_START
 from tests.e2e.api import applicant_token, submit_body, with_new_id
-from tests.e2e.test_rate_limits_and_start_up import _ready, _start
+from tests.e2e.test_rate_limits_and_start_up import lone_service
 from tests.fixtures.builders import ID_NUMBER, normal_applicant
-from tests.integration_support import drop_database
 
 
 @pytest.fixture(scope="module")
 def one_connection_intake():
-    proc, url, database = _start("intake", ZC_DB_POOL_SIZE="1",
-                                 ZC_CLOCK_OFFSET_SECONDS=str(clock.offset_for(SEASON_START)))  # filing is open
-    try:
-        _ready(proc, url)
+    with lone_service("intake", ZC_DB_POOL_SIZE="1",
+                      ZC_CLOCK_OFFSET_SECONDS=str(clock.offset_for(SEASON_START))) as (url, _):  # filing is open
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        asyncio.run(drop_database(database))
 
 
 async def test_filings_are_answered_by_an_intake_with_a_single_database_connection(one_connection_intake):

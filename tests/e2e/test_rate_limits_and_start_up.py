@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -48,16 +49,24 @@ def _ready(proc: subprocess.Popen, url: str, timeout: float = 60) -> None:
     raise AssertionError("not ready")
 
 
-@pytest.fixture(scope="module")
-def limited():
-    proc, url, database = _start("eligibility", ZC_RATE_LIMIT_PER_MINUTE="6", ZC_RATE_LIMIT_BURST="5")
+@contextlib.contextmanager
+def lone_service(service: str, **env: str):
+    """One service on its own database and topics, with `env`, ready: (url, database); then stopped
+    and its database dropped."""
+    proc, url, database = _start(service, **env)
     try:
         _ready(proc, url)
-        yield url
+        yield url, database
     finally:
         proc.terminate()
         proc.wait(timeout=20)
         asyncio.run(drop_database(database))
+
+
+@pytest.fixture(scope="module")
+def limited():
+    with lone_service("eligibility", ZC_RATE_LIMIT_PER_MINUTE="6", ZC_RATE_LIMIT_BURST="5") as (url, _):
+        yield url
 
 
 async def test_a_caller_over_its_limit_gets_429_with_retry_after(limited):
