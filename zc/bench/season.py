@@ -37,6 +37,33 @@ async def _events(stack: Stack) -> int:
     return total
 
 
+RESULT_GRACE_SECONDS = 15  # from the generator's result written to its exit
+
+
+def await_generator(proc: subprocess.Popen, out: Path, seconds: float) -> str | None:
+    """Wait for the load generator: its exit, or at most `seconds`, or RESULT_GRACE_SECONDS once its
+    result is written (what it still tears down then is not the step's). One still running is told to
+    stop (it prints what each of its tasks was waiting for), then killed: reported as this step's
+    problem, never a crash of the bench and never a wait for ever. Returns that problem, if any."""
+    deadline, result_at = time.monotonic() + seconds, None
+    while proc.poll() is None:
+        now = time.monotonic()
+        if result_at is None and out.exists() and out.stat().st_size:
+            result_at = now
+        if now > deadline or (result_at is not None and now - result_at > RESULT_GRACE_SECONDS):
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            late = (f"had not exited {RESULT_GRACE_SECONDS} s after writing its result" if result_at is not None
+                    else f"did not finish within {seconds:g} s of its window")
+            return f"the load generator {late}: stopped (what its tasks were waiting for is in the bench's output)"
+        time.sleep(0.2)
+    return None
+
+
 class Season:
     def __init__(self, config: Config, kafka_pid: int | None) -> None:
         self.c = config
@@ -131,10 +158,7 @@ class Season:
         go.write_text("go")
         waited = self.c.step_seconds + drain + 120
         try:
-            proc.wait(timeout=waited)
-        except subprocess.TimeoutExpired:  # reported as this step's problem, never a crash of the bench
-            proc.kill()
-            proc.wait()
+            stopped = await_generator(proc, out, waited)
         finally:
             ready.unlink(missing_ok=True)
             go.unlink(missing_ok=True)
@@ -144,6 +168,8 @@ class Season:
             load = {"filings": [], "resubmissions": [], "decisions": 0,
                     "errors": [f"the load generator did not finish within {waited:g} s of its window (or its set-up "
                                "did not end): stopped, this step has no figures"]}
+        if stopped:
+            load["errors"].insert(0, stopped)
         out.unlink()
         fates = {f["application_id"]: f["fate"] for f in load["filings"] if f["status"] == 201}
         verdict = self.settle(fates)

@@ -51,6 +51,15 @@ class StepConfig:
     person_ref_secret: str = "dev-only-person-ref-key"
 
 
+async def stop_tasks(tasks: list[asyncio.Task], seconds: float = 10.0) -> None:
+    """Cancel `tasks` and wait for them, boundedly: a task whose cancellation does not end (an HTTP
+    request's clean-up that hangs) must not hold the step's end, and hence its figures, for ever."""
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        await asyncio.wait(tasks, timeout=seconds)
+
+
 class Bounded:
     """httpx's timeout bounds each phase of a request (waiting for a connection, writing, reading), not
     the whole: under overload a request took minutes and the step never ended. Here the whole request
@@ -91,9 +100,12 @@ class Step:
         self.finished: set[uuid.UUID] = set()  # the unit's last decision is taken
         self.acting: set[uuid.UUID] = set()
         self.returned: set[uuid.UUID] = set()  # the unit returned it (or is returning it) once
+        self.returning: set[asyncio.Task] = set()  # returns and their resubmissions under way
         self.out = Outcome()
 
-    async def run(self) -> Outcome:
+    async def run(self, on_outcome=None) -> Outcome:
+        """One step; `on_outcome(outcome)` is called as soon as the outcome is complete, before the
+        HTTP client's connections are closed (a close that hangs cannot lose the step's figures)."""
         # Idle connections are let go before the services' (uvicorn's) 5 s keep-alive ends, so a
         # request is not sent on a connection the server is closing at that moment.
         limits = httpx.Limits(max_connections=self.c.max_in_flight, max_keepalive_connections=64,
@@ -111,9 +123,9 @@ class Step:
             deadline = time.monotonic() + self.c.drain_seconds
             while time.monotonic() < deadline and len(self.finished) < len(self.expected()):
                 await asyncio.sleep(0.2)
-            for task in reviewers:
-                task.cancel()
-            await asyncio.gather(*reviewers, return_exceptions=True)
+            await stop_tasks([*reviewers, *self.returning])
+            if on_outcome:
+                on_outcome(self.out)
         return self.out
 
     def expected(self) -> list[uuid.UUID]:
@@ -252,7 +264,9 @@ class Step:
             self.acting.add(app)
             if f.fate is Fate.RETURNED and case["revision"] == 1:
                 self.returned.add(app)
-                asyncio.create_task(self.return_once(f, token))
+                task = asyncio.create_task(self.return_once(f, token))
+                self.returning.add(task)
+                task.add_done_callback(self.returning.discard)
             elif case.get("outcome") == "ineligible":
                 not_passes.append(app)
             else:
