@@ -26,8 +26,8 @@ def main() -> Path:
     config = configs.quick() if args.quick else configs.Config()
     sections = ["season", "parts"] if args.section == "all" else [args.section]
     machine = asyncio.run(describe(config.database_url))
-    kafka = kafka_pid(configs.ROOT)
-    share = HostShare(our_processes(asyncio.run(postmaster_pid(config.database_url)), kafka))
+    kafka, postmaster = kafka_pid(configs.ROOT), asyncio.run(postmaster_pid(config.database_url))
+    share = HostShare(our_processes(postmaster, kafka))
     print(f"[plan] {machine['host']}, {machine['cores']} cores, load average "
           f"{' / '.join(f'{x:.1f}' for x in machine['load_average_at_start'])} (1/5/15 min) at the start", flush=True)
     for line in plan(config, sections):
@@ -38,7 +38,7 @@ def main() -> Path:
     if "season" in sections:
         from zc.bench.season import Season
         started = time.monotonic()
-        results["season"] = Season(config, kafka).run()
+        results["season"] = Season(config, kafka, postmaster).run()
         results["seconds"]["season"] = time.monotonic() - started
     if "parts" in sections:
         from zc.bench.parts import Parts

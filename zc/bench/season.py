@@ -16,7 +16,6 @@ import asyncpg
 
 from zc.bench.budget import Phases
 from zc.bench.config import Config
-from zc.bench.host import postmaster_pid
 from zc.bench.stats import pct
 from zc.load.lag import LagSampler
 from zc.load.procstat import Sampler, children
@@ -65,13 +64,14 @@ def await_generator(proc: subprocess.Popen, out: Path, seconds: float) -> str | 
 
 
 class Season:
-    def __init__(self, config: Config, kafka_pid: int | None) -> None:
+    def __init__(self, config: Config, kafka_pid: int | None, postmaster: int | None) -> None:
         self.c = config
         self.stack = Stack(uuid.uuid4().hex[:6], config.database_url, config.kafka, config.reports / "season-logs")
-        self.kafka_pid = kafka_pid
+        self.kafka_pid, self.postmaster = kafka_pid, postmaster
         self.load_pid: list[int] = []
 
-    def groups(self, postmaster: int | None) -> dict:
+    def groups(self) -> dict:
+        postmaster = self.postmaster
         groups = {name: (lambda n=name: [self.stack.procs[n].pid] if n in self.stack.procs else [])
                   for name in SERVICES}
         groups["load generator"] = lambda: list(self.load_pid)
@@ -82,11 +82,10 @@ class Season:
         return groups
 
     def run(self) -> dict:
-        postmaster = asyncio.run(postmaster_pid(self.c.database_url))
         phases = Phases("season")
         with phases.phase("set-up: four services started, topics created"):
             self.stack.start()
-        sampler = Sampler(self.groups(postmaster)).start()
+        sampler = Sampler(self.groups()).start()
         lag = LagSampler(self.c.kafka, self.stack.prefix + "-").start()
         steps, not_run = [], []
         try:
