@@ -4,7 +4,7 @@ personal-data topic (`topics.personal_data()`), keyed by `person_ref`. A record 
 (a tombstone) means the person was erased: every reader deletes its copy.
 
 Only intake and review write it; only notify (SMS) and review (roster and public-notice exports) may read it
-(plumbing/kafka_acls.py). The ID number is carried only in its displayed mask (`display_mask`):
+(plumbing/edges/kafka_acls.py). The ID number is carried only in its displayed mask (`display_mask`):
 no reader needs more, and the mask hides the birth date together with the check digit.
 """
 from __future__ import annotations

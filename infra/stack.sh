@@ -24,7 +24,7 @@ pg() { if [ -n "$external_db" ]; then [ "$1" = status ] && echo "postgres: exter
 infra_up() {
   pg start
   infra/kafka/kafka.sh start
-  "$py" -m plumbing.topics_admin
+  "$py" -m plumbing.edges.topics_admin
 }
 
 services_up() {

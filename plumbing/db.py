@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from plumbing.eventstore import init_schema
+from plumbing.core.eventstore import init_schema
 from plumbing.settings import with_database
 
 

@@ -12,16 +12,16 @@ from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 
 from contracts import topics
-from plumbing.consumer import Handler, IdempotentConsumer
+from plumbing.core.consumer import Handler, IdempotentConsumer
 from plumbing.db import open_pool
-from plumbing.eventstore import EventStore
-from plumbing.kafka import build_broker, subscribe
-from plumbing.kafka_security import client_kwargs
-from plumbing.kafka_lag import LagReader
+from plumbing.core.eventstore import EventStore
+from plumbing.edges.kafka import build_broker, subscribe
+from plumbing.edges.kafka_security import client_kwargs
+from plumbing.edges.kafka_lag import LagReader
 from plumbing.logging import get_logger
 from plumbing.loops import stop_quietly
-from plumbing.metrics import Metrics
-from plumbing.relay import OutboxRelay
+from plumbing.edges.metrics import Metrics
+from plumbing.core.relay import OutboxRelay
 from plumbing.stall import ConsumerWatch, Group, NotReady, outbox_reasons
 from plumbing.workers import Worker
 from plumbing.settings import ServiceSettings
@@ -31,7 +31,7 @@ log = get_logger(__name__)
 
 def refuse_dev_secrets(s: ServiceSettings) -> list[str]:
     """The development secrets are public (they are in this repository): refuse them unless ZC_DEV_MODE."""
-    from plumbing.auth import dev_secrets_in_use
+    from plumbing.edges.auth import dev_secrets_in_use
 
     if (weak := dev_secrets_in_use(s.jwt_secret, s.person_ref_secret)) and not s.dev_mode:
         raise SystemExit(f"refusing to start: {', '.join(weak)} is the development secret; set a real one "
@@ -193,12 +193,12 @@ def _how_it_ended(task: asyncio.Task) -> str:
 
 def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI:
     """A FastAPI app whose lifespan starts/stops the runtime, with health probes and error bodies."""
-    from plumbing.audit import install_audit
-    from plumbing.http import install_body_limit, install_correlation, install_error_handlers, install_health
-    from plumbing.http_guard import install_guard
-    from plumbing.ratelimit import RateLimiter
-    from plumbing.security import install_roles_in_openapi
-    from plumbing.metrics import install_metrics
+    from plumbing.core.audit import install_audit
+    from plumbing.edges.http import install_body_limit, install_correlation, install_error_handlers, install_health
+    from plumbing.edges.http_guard import install_guard
+    from plumbing.edges.ratelimit import RateLimiter
+    from plumbing.edges.security import install_roles_in_openapi
+    from plumbing.edges.metrics import install_metrics
 
     app = FastAPI(title=title, description=description, lifespan=runtime.lifespan())
     app.state.runtime = runtime

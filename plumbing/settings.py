@@ -75,7 +75,7 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str = "zhicheng"
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 120
-    max_in_flight: int = Field(default=64, gt=0)  # ZC_MAX_IN_FLIGHT: a door's requests at once (plumbing/inflight.py)
+    max_in_flight: int = Field(default=64, gt=0)  # ZC_MAX_IN_FLIGHT: a door's requests at once (plumbing/edges/inflight.py)
     # ZC_DB_POOL_SIZE: the service's PostgreSQL connections at most. Code holding one must never ask
     # the pool for a second (under load every holder waits for another and none returns its own):
     # tests run services with one connection, where any such wait never ends.

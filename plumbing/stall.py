@@ -19,7 +19,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
-from plumbing import outbox_admin
+from plumbing.core import outbox_admin
 from plumbing.logging import get_logger
 from plumbing.loops import keep_running, nap, stop_quietly
 

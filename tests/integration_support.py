@@ -9,7 +9,7 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer
 
 from tests.conftest import DATABASE_URL, KAFKA, SESSION
-from plumbing.kafka_security import ADMIN, TOOL_READER, client_kwargs
+from plumbing.edges.kafka_security import ADMIN, TOOL_READER, client_kwargs
 from plumbing.settings import with_database
 
 

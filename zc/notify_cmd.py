@@ -52,7 +52,7 @@ def _auditor() -> dict:
     import os
 
     from contracts.envelope import Role
-    from plumbing.auth import mint_token
+    from plumbing.edges.auth import mint_token
     from plumbing.settings import ServiceSettings
 
     token = os.environ.get("ZC_TOKEN") or mint_token(ServiceSettings().jwt_secret, role=Role.AUDITOR, user="zc-notify")

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from plumbing import outbox_admin
+from plumbing.core import outbox_admin
 from plumbing.settings import ServiceSettings, with_database
 
 app = typer.Typer(help="发件箱 / the outbox: rows Kafka refused for good", no_args_is_help=True)

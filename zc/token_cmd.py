@@ -4,7 +4,7 @@ from __future__ import annotations
 import typer
 
 from contracts.envelope import Role
-from plumbing.auth import mint_token
+from plumbing.edges.auth import mint_token
 from plumbing.settings import ServiceSettings
 
 

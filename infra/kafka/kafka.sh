@@ -13,7 +13,7 @@ libs=${ZC_KAFKA_LIBS:-$root/infra/.cache/kafka-libs-$(sha256sum "$here/pom.xml" 
 run=$root/infra/.run/kafka
 pidfile=$run/kafka.pid
 # name=password lines, one per principal (mode 600). kafka.sh adds admin and controller; the
-# service and tool principals are added by `python -m plumbing.topics_admin` (plumbing/kafka_security.py).
+# service and tool principals are added by `python -m plumbing.edges.topics_admin` (plumbing/edges/kafka_security.py).
 creds=${ZC_KAFKA_CREDENTIALS:-$run/credentials}
 # A loaded 2-core machine can take well over a minute to bring the JVM and the KRaft node up.
 start_timeout=${ZC_KAFKA_START_TIMEOUT:-180}

@@ -10,9 +10,9 @@ from contracts import topics
 from contracts.envelope import Role
 from contracts.errors import NotFound
 from contracts.plan import load_plan
-from plumbing.application import Reactions, Recorder
+from plumbing.core.application import Reactions, Recorder
 from plumbing.runtime import Runtime, Subscription, build_app
-from plumbing.security import Caller, caller
+from plumbing.edges.security import Caller, caller
 from plumbing.settings import ServiceSettings
 from services.eligibility.reactions.when_application_filed_assess import (
     ELIGIBILITY_ACTOR, stream_of, when_application_filed_assess)

@@ -9,11 +9,11 @@ from contracts import topics
 from contracts.plan import load_plan
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
-from plumbing.application import Reactions, Recorder
-from plumbing.inflight import install_in_flight_limit
+from plumbing.core.application import Reactions, Recorder
+from plumbing.edges.inflight import install_in_flight_limit
 from services.intake.adapters.api import router
 from services.intake.adapters.api_persons import router as persons_router
-from plumbing.personal_publisher import PersonalDataPublisher
+from plumbing.core.personal_publisher import PersonalDataPublisher
 from services.intake.adapters.vault import KeyVault, master_key_from_env
 from services.intake.domain import filing
 from services.intake.reactions.when_archive_changes_record_entry import (

@@ -16,11 +16,11 @@ from contracts.events import CaseMovedTo, CaseOpened
 from contracts.plan import load_plan
 from contracts.envelope import Role
 from plumbing import clock
-from plumbing.application import Reactions, Recorder
-from plumbing.metrics import GaugeQuery
-from plumbing.personal_data import follow
+from plumbing.core.application import Reactions, Recorder
+from plumbing.edges.metrics import GaugeQuery
+from plumbing.core.personal_data import follow
 from plumbing.runtime import Runtime, Subscription, build_app
-from plumbing.security import Caller, caller
+from plumbing.edges.security import Caller, caller
 from services.notify.adapters.gateway_http import HttpSmsGateway
 from services.notify.adapters.gateway_recording import RecordingGateway
 from services.notify.dispatcher import Dispatcher

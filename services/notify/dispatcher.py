@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from plumbing.application import Recorder
+from plumbing.core.application import Recorder
 from plumbing.logging import get_logger
 from plumbing.loops import keep_running, nap
 from services.notify.adapters.gateway_http import GatewayResult

@@ -10,10 +10,10 @@ from contracts import topics
 from contracts.envelope import SYSTEM_ACTOR
 from contracts.plan import load_plan
 from plumbing import clock
-from plumbing.application import Reactions, Recorder
-from plumbing.projection import ProjectionRunner
-from plumbing.personal_data import follow
-from plumbing.personal_publisher import OUTBOX_SCHEMA, PersonalDataPublisher
+from plumbing.core.application import Reactions, Recorder
+from plumbing.core.projection import ProjectionRunner
+from plumbing.core.personal_data import follow
+from plumbing.core.personal_publisher import OUTBOX_SCHEMA, PersonalDataPublisher
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
 from services.review.adapters.api_cases import router as cases_router

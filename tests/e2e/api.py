@@ -10,7 +10,7 @@ from stdnum.cn import ric
 
 from contracts.application import Application
 from contracts.envelope import Role
-from plumbing.auth import mint_token
+from plumbing.edges.auth import mint_token
 from services.intake.domain.validation import person_ref
 from tests.fixtures.builders import ID_NUMBER
 from tests.fixtures.photos import photo_bytes

@@ -15,7 +15,7 @@ import pytest
 
 from plumbing import clock
 from contracts import topics
-from plumbing.topics_admin import ensure_topics
+from plumbing.edges.topics_admin import ensure_topics
 from tests.conftest import KAFKA, SESSION
 from tests.integration_support import drop_database
 

@@ -8,7 +8,7 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 
 from contracts import topics
-from plumbing.kafka_security import ADMIN, TOOL_READER, client_kwargs
+from plumbing.edges.kafka_security import ADMIN, TOOL_READER, client_kwargs
 from tests.conftest import KAFKA
 
 

@@ -9,7 +9,7 @@ from aiokafka import AIOKafkaProducer
 
 from contracts import topics
 from contracts.envelope import Actor, Envelope, Role
-from plumbing.kafka_security import TOOL_WRITER, client_kwargs
+from plumbing.edges.kafka_security import TOOL_WRITER, client_kwargs
 from tests.conftest import KAFKA
 from tests.integration_support import read_topic
 

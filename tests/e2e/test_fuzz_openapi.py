@@ -8,7 +8,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from contracts.envelope import Role
-from plumbing.auth import DEV_JWT_SECRET, mint_token
+from plumbing.edges.auth import DEV_JWT_SECRET, mint_token
 from services.intake.domain.validation import person_ref
 from tests.fixtures.builders import ID_NUMBER
 

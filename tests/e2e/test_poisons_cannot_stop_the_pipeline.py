@@ -16,7 +16,7 @@ from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
 from contracts import topics
 from contracts.envelope import Role
-from plumbing.kafka_security import ADMIN, TOOL_WRITER, client_kwargs
+from plumbing.edges.kafka_security import ADMIN, TOOL_WRITER, client_kwargs
 from plumbing.clock import offset_for
 from services.intake.domain.validation import person_ref
 from tests.conftest import DATABASE_URL, KAFKA
@@ -139,7 +139,7 @@ async def _known_to_this_intake(dsn: str, app) -> None:
 async def test_a_row_kafka_refuses_is_parked_readiness_turns_red_and_discarding_it_turns_it_green(eventually):
     """Its own intake process and topic prefix: the operator has set the applications topic's record
     limit below an application's size, so Kafka refuses the filing's event for good."""
-    from plumbing.topics_admin import ensure_topics
+    from plumbing.edges.topics_admin import ensure_topics
 
     prefix, database, port = f"park{uuid.uuid4().hex[:6]}", f"zct_park_{uuid.uuid4().hex[:6]}", _free_port()
     env = dict(os.environ, ZC_TOPIC_PREFIX=prefix, ZC_PORT=str(port), ZC_DB_NAME=database, ZC_KAFKA_BOOTSTRAP=KAFKA,

@@ -20,7 +20,7 @@ from tests.conftest import KAFKA, SESSION
 from tests.e2e.api import token
 from tests.e2e.conftest import LOGS, _free_port
 from tests.integration_support import drop_database
-from plumbing.topics_admin import ensure_topics
+from plumbing.edges.topics_admin import ensure_topics
 
 
 def _start(service: str, **env: str) -> tuple[subprocess.Popen, str, str]:

@@ -17,7 +17,7 @@ from aiokafka import AIOKafkaProducer
 
 from contracts import topics
 from contracts.envelope import Actor, Envelope, Role
-from plumbing.kafka_security import TOOL_WRITER, client_kwargs
+from plumbing.edges.kafka_security import TOOL_WRITER, client_kwargs
 from plumbing.settings import with_database
 from tests.conftest import DATABASE_URL, KAFKA
 from tests.e2e.api import get_json

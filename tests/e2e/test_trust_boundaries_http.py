@@ -12,7 +12,7 @@ import jwt
 import pytest
 
 from contracts.envelope import Role
-from plumbing.auth import DEV_JWT_SECRET
+from plumbing.edges.auth import DEV_JWT_SECRET
 from tests.e2e.api import applicant_token, submit_body, token, with_approved_archive, with_new_id
 from tests.fixtures.builders import ID_NUMBER, normal_applicant
 

@@ -12,14 +12,14 @@ import asyncpg
 
 from contracts.envelope import SYSTEM_ACTOR
 from contracts.events import ApplicationWithdrawn
-from plumbing.consumer import IdempotentConsumer
-from plumbing.eventstore import EventStore, NewEvent, Position
-from plumbing.kafka import build_broker, subscribe
-from plumbing.projection import ProjectionRunner
-from plumbing.relay import OutboxRelay
+from plumbing.core.consumer import IdempotentConsumer
+from plumbing.core.eventstore import EventStore, NewEvent, Position
+from plumbing.edges.kafka import build_broker, subscribe
+from plumbing.core.projection import ProjectionRunner
+from plumbing.core.relay import OutboxRelay
 from plumbing.settings import ServiceSettings
 from zc.bench.windows import windows
-from plumbing.kafka_security import ADMIN  # the bench's own topics and groups: admin's
+from plumbing.edges.kafka_security import ADMIN  # the bench's own topics and groups: admin's
 
 REASON = "申报人主动撤回：" + "bench " * 70  # an event of about 500 bytes, as the peers'
 

@@ -11,12 +11,12 @@ import asyncpg
 from kafka.admin import KafkaAdminClient, NewTopic
 
 from plumbing.db import open_pool
-from plumbing.eventstore import EventStore
+from plumbing.core.eventstore import EventStore
 from plumbing.settings import with_database
 from zc.bench import ours, tools
 from zc.bench.budget import Phases
 from zc.bench.config import Config
-from plumbing.kafka_security import ADMIN, client_kwargs  # the bench's own topics and groups: admin's
+from plumbing.edges.kafka_security import ADMIN, client_kwargs  # the bench's own topics and groups: admin's
 
 
 def _say(what: str, result: dict) -> dict:

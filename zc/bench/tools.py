@@ -10,7 +10,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from plumbing.kafka_security import ADMIN, java_client_properties  # the bench's throw-away topics: admin's
+from plumbing.edges.kafka_security import ADMIN, java_client_properties  # the bench's throw-away topics: admin's
 from zc.bench.config import ROOT
 from zc.bench.stats import median
 

@@ -14,7 +14,7 @@ import httpx
 from aiokafka import AIOKafkaProducer
 
 from zc.chaos.stack import ChaosStack, infra, owns
-from plumbing.kafka_security import TOOL_WRITER, client_kwargs
+from plumbing.edges.kafka_security import TOOL_WRITER, client_kwargs
 
 SESSION_TIMEOUT_S = 10  # FastStream's (aiokafka's) default session.timeout.ms for the subscribers
 
@@ -94,7 +94,7 @@ def poison(name: str, value: bytes | None, *, topic: str = "applications") -> Fa
 
 # Nearly the largest record the broker takes (message.max.bytes 1 MiB + 12): the consumer's
 # dead-letter copy adds the error and the record's coordinates, so it no longer fits the relay's
-# producer (max.request.size 1 MiB): the relay parks that row (plumbing/relay.py) and goes on.
+# producer (max.request.size 1 MiB): the relay parks that row (plumbing/core/relay.py) and goes on.
 OVERSIZED = b'{"event_id": "' + b"x" * 1_048_300 + b'"}'
 DEEP = b"[" * 100_000 + b"]" * 100_000
 CONTROL_BYTES = b'{"event_id": "\x00\x01\x02", "payload": "\xff\xfe\x1b[31m"}'

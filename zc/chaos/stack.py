@@ -16,7 +16,7 @@ import asyncpg
 from contracts import topics
 from plumbing import clock
 from plumbing.settings import database_url, kafka_bootstrap, with_database
-from plumbing.topics_admin import ensure_topics
+from plumbing.edges.topics_admin import ensure_topics
 from zc.supervise import ROOT, SERVICES, Program, Supervisor, service_program
 
 SEASON_START = "2020-08-10T09:00:00+08:00"  # the 2020 plan's deadlines are in the past: its own clock

@@ -10,7 +10,7 @@ import httpx
 
 from contracts.envelope import Role
 from plumbing import clock
-from plumbing.auth import mint_token
+from plumbing.edges.auth import mint_token
 from plumbing.settings import ServiceSettings, service_url
 from services.intake.domain.identity import person_ref
 from zc.sample_photo import photo_bytes

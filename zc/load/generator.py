@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 
 from contracts.envelope import Role
-from plumbing.auth import mint_token
+from plumbing.edges.auth import mint_token
 from zc.load.people import Fate, Filing, Unit, filing, units
 from zc.load.photos import photo_set
 

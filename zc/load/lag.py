@@ -5,7 +5,7 @@ import threading
 
 from kafka import KafkaConsumer
 from kafka.admin import KafkaAdminClient
-from plumbing.kafka_security import ADMIN, client_kwargs  # the bench's own topics and groups: admin's
+from plumbing.edges.kafka_security import ADMIN, client_kwargs  # the bench's own topics and groups: admin's
 
 
 class LagSampler:

@@ -12,7 +12,7 @@ from stdnum.cn import ric, uscc
 
 from contracts.envelope import Role
 from contracts.plan import load_plan
-from plumbing.auth import mint_token
+from plumbing.edges.auth import mint_token
 from services.intake.domain.identity import person_ref
 from zc import samples
 

@@ -15,7 +15,7 @@ import asyncpg
 
 from plumbing import clock
 from plumbing.settings import with_database
-from plumbing.kafka_security import ADMIN, client_kwargs  # the bench's own topics and groups: admin's
+from plumbing.edges.kafka_security import ADMIN, client_kwargs  # the bench's own topics and groups: admin's
 
 SERVICES = ("intake", "eligibility", "review", "notify")
 SEASON_START = "2020-08-10T09:00:00+08:00"  # the plan's deadlines are past: run on the season's clock
@@ -46,7 +46,7 @@ class Stack:
         return {"ZC_TOPIC_PREFIX": self.prefix, "ZC_KAFKA_BOOTSTRAP": self.kafka, "DATABASE_URL": self.database_url}
 
     def start(self) -> None:
-        from plumbing.topics_admin import ensure_topics
+        from plumbing.edges.topics_admin import ensure_topics
 
         os.environ["ZC_TOPIC_PREFIX"] = self.prefix  # ensure_topics names topics from it
         ensure_topics(self.kafka)

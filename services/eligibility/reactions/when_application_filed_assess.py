@@ -4,7 +4,7 @@ from __future__ import annotations
 from contracts.envelope import SYSTEM_ACTOR, Actor, Role
 from contracts.events import ApplicationResubmitted, ApplicationSubmitted
 from contracts.plan import Plan
-from plumbing.application import Append, Context, React
+from plumbing.core.application import Append, Context, React
 from plumbing.logging import get_logger
 from services.eligibility.domain.assess import assess
 

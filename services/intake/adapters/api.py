@@ -10,9 +10,9 @@ from fastapi.responses import JSONResponse
 from contracts.envelope import Actor, Role
 from contracts.errors import Conflict, Forbidden, NotFound
 from plumbing import clock
-from plumbing.idempotency import request_fingerprint, run_once, scoped
-from plumbing.inputs import Code
-from plumbing.security import Caller, caller
+from plumbing.core.idempotency import request_fingerprint, run_once, scoped
+from plumbing.edges.inputs import Code
+from plumbing.edges.security import Caller, caller
 from services.intake.adapters.requests import SubmitRequest, WithdrawRequest
 from services.intake.domain import validation
 from services.intake.usecases import filing

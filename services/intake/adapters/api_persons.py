@@ -9,9 +9,9 @@ from pydantic import BaseModel, Field
 
 from contracts.envelope import Actor, Role
 from plumbing import clock
-from plumbing.idempotency import request_fingerprint, run_once, scoped
-from plumbing.inputs import STRICT, Text
-from plumbing.security import Caller, caller
+from plumbing.core.idempotency import request_fingerprint, run_once, scoped
+from plumbing.edges.inputs import STRICT, Text
+from plumbing.edges.security import Caller, caller
 from services.intake.usecases import erasure
 
 router = APIRouter(tags=["personal data"])

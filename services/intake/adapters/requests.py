@@ -1,6 +1,6 @@
 """The HTTP request bodies of intake: what an applicant sends (full ID number, photo bytes).
 
-Strict at the door (plumbing/inputs.py): unknown fields anywhere are a 422 naming them, codes are
+Strict at the door (plumbing/edges/inputs.py): unknown fields anywhere are a 422 naming them, codes are
 NFKC-normalised, control characters and out-of-range numbers and dates are refused."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import uuid
 from pydantic import BaseModel, Field
 
 from contracts.application import Application
-from plumbing.inputs import STRICT, Code, LongText, Phone, Text, strict_model
+from plumbing.edges.inputs import STRICT, Code, LongText, Phone, Text, strict_model
 
 # Every field of the Application contract except the ones intake derives (applicant's masked ID
 # and person_ref, photo measurements, revision, submitted_at), typed for the door.

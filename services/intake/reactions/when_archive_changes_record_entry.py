@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from contracts.events import ArchiveEntryAdded, ArchiveEntryApproved, ArchiveEntryRejected
-from plumbing.application import Context
+from plumbing.core.application import Context
 
 
 async def when_archive_entry_added_record_it(e: ArchiveEntryAdded, ctx: Context) -> None:

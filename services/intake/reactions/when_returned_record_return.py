@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 
 from contracts.events import Returned
-from plumbing.application import Context, React, Repository
-from plumbing.references import PhantomReference
+from plumbing.core.application import Context, React, Repository
+from plumbing.core.references import PhantomReference
 from services.intake.domain.filing import stream_of
 
 

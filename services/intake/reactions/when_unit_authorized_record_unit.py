@@ -3,7 +3,7 @@ may name it as their employer and file (附件1 一.2; 附件2 一.1 授权委�
 from __future__ import annotations
 
 from contracts.events import UnitAuthorized
-from plumbing.application import Context
+from plumbing.core.application import Context
 
 
 async def when_unit_authorized_record_unit(e: UnitAuthorized, ctx: Context) -> None:

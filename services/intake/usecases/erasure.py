@@ -11,7 +11,7 @@ from datetime import datetime
 from contracts.envelope import Actor
 from contracts.errors import NotFound
 from contracts.events import PersonErased
-from plumbing.application import Recorder
+from plumbing.core.application import Recorder
 from services.intake.usecases.personal import Vault, queue_record
 
 _FILINGS = ("SELECT DISTINCT stream_id, payload->'application'->'photo'->>'sha256' AS photo FROM events"

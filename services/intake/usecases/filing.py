@@ -12,7 +12,7 @@ from contracts.envelope import SYSTEM_ACTOR, Actor, Role
 from contracts.errors import InvalidInput
 from contracts.events import ReviewLevel
 from contracts.plan import Plan
-from plumbing.application import Recorder, Repository
+from plumbing.core.application import Recorder, Repository
 from services.intake.domain import filing
 from services.intake.domain.deadlines import require_filing_open, require_resubmission_open
 from services.intake.domain.units import require_authorised_unit

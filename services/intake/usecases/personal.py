@@ -11,7 +11,7 @@ from typing import Protocol
 from contracts.events import ApplicationResubmitted, ApplicationSubmitted, Payload, Sealed
 from contracts.personal_data import display_mask
 from contracts.personal_record import PersonalRecord
-from plumbing.personal_publisher import queue_record
+from plumbing.core.personal_publisher import queue_record
 
 
 class Vault(Protocol):

@@ -1,6 +1,6 @@
 """Which application an upstream event is about. Notify plans messages about an application only
 once it has seen it filed: the eligibility and review topics are not ordered with the applications
-topic, so an assessment or a review step can overtake its filing (plumbing/references.py)."""
+topic, so an assessment or a review step can overtake its filing (plumbing/core/references.py)."""
 from __future__ import annotations
 
 import uuid

@@ -6,7 +6,7 @@ Events of an application arrive in order (one partition).
 from __future__ import annotations
 
 from contracts.events import CaseMovedTo, CaseOpened
-from plumbing.application import Context
+from plumbing.core.application import Context
 from services.notify.domain.waiting import Left, change_for
 
 

@@ -3,7 +3,7 @@ with the consumer's transaction (a reaction that keeps delivery rows, so it gets
 from __future__ import annotations
 
 from contracts.plan import Plan
-from plumbing.application import Context, React, Recorder
+from plumbing.core.application import Context, React, Recorder
 from services.notify.domain.recipients import CONTACT_SOURCES
 from services.notify.domain.routing import ROUTED
 from services.notify.domain.templates import Catalogue

@@ -7,8 +7,8 @@ holds back the filing it waits for."""
 from __future__ import annotations
 
 from contracts.events import ApplicationResubmitted, ApplicationSubmitted, Payload
-from plumbing.application import Context
-from plumbing.references import ReferenceNotYetKnown
+from plumbing.core.application import Context
+from plumbing.core.references import ReferenceNotYetKnown
 from services.notify.domain.references import referred_application
 
 

@@ -1,4 +1,4 @@
-"""A person's tombstone on the personal-data topic reached notify (plumbing/personal_data.py has
+"""A person's tombstone on the personal-data topic reached notify (plumbing/core/personal_data.py has
 already deleted their personal_data row): every SMS still waiting for them fails as
 NotificationFailed with the reason, and the texts and numbers of the ones already sent are scrubbed
 from notify's tables (the deliveries and the recording gateway's log). What stays: the pseudonymous
@@ -6,7 +6,7 @@ NotificationSent/Failed events (template, masked number, no text)."""
 from __future__ import annotations
 
 from contracts.events import NotificationFailed
-from plumbing.application import Recorder
+from plumbing.core.application import Recorder
 from plumbing.logging import get_logger
 from services.notify.domain.recipients import ERASED_REASON
 from services.notify.usecases.recording import append_outcome

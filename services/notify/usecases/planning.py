@@ -10,8 +10,8 @@ from contracts.envelope import Envelope
 from contracts.events import NotificationFailed, Payload
 from contracts.plan import Plan
 from contracts.registry import decode
-from plumbing.application import Recorder
-from plumbing.personal_data import lock_person, lookup
+from plumbing.core.application import Recorder
+from plumbing.core.personal_data import lock_person, lookup
 from services.notify.domain.compose import Outgoing, compose
 from services.notify.domain.recipients import Contact, RecipientKind, contact_updates, merge
 from services.notify.domain.routing import route

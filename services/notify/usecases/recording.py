@@ -8,8 +8,8 @@ import uuid
 from contracts import topics
 from contracts.envelope import Actor, Role
 from contracts.events import NotificationFailed, NotificationSent
-from plumbing.application import Recorder
-from plumbing.causes import Cause
+from plumbing.core.application import Recorder
+from plumbing.core.causes import Cause
 
 NOTIFY_ACTOR = Actor(role=Role.SYSTEM, organisation="notify", user="12333")
 

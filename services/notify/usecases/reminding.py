@@ -16,8 +16,8 @@ import asyncpg
 from contracts.events import ReviewLevel
 from contracts.plan import Plan
 from contracts.review_chain import CHAIN
-from plumbing.application import Recorder
-from plumbing.causes import Cause
+from plumbing.core.application import Recorder
+from plumbing.core.causes import Cause
 from plumbing.logging import get_logger
 from services.notify.domain.recipients import Contact
 from services.notify.domain.reminders import Reminder, Waiting, due_reminders, plan_deadlines

@@ -16,10 +16,10 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from contracts.envelope import Role
 from contracts.errors import Forbidden, InvalidInput, NotFound, Refused
 from plumbing import clock
-from plumbing.application import receipt
-from plumbing.idempotency import request_fingerprint, run_once, scoped
-from plumbing.inputs import STRICT
-from plumbing.security import caller
+from plumbing.core.application import receipt
+from plumbing.core.idempotency import request_fingerprint, run_once, scoped
+from plumbing.edges.inputs import STRICT
+from plumbing.edges.security import caller
 from plumbing.logging import get_logger
 from services.review.adapters.decision_bodies import BODIES, COMMANDS
 from services.review.adapters.principal import principal_of, principal_of_caller

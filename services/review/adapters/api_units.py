@@ -9,10 +9,10 @@ from pydantic import BaseModel, Field
 from contracts.envelope import Role
 
 from plumbing import clock
-from plumbing.application import receipt
-from plumbing.inputs import STRICT, Code, Phone, Text
+from plumbing.core.application import receipt
+from plumbing.edges.inputs import STRICT, Code, Phone, Text
 from plumbing.logging import get_logger
-from plumbing.security import caller
+from plumbing.edges.security import caller
 from services.review.adapters.principal import principal_of
 from services.review.domain.unit_authorization import AuthorizeUnit
 from services.review.usecases.units import authorize_unit

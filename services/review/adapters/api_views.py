@@ -16,11 +16,11 @@ from contracts.envelope import Role
 from contracts.errors import Forbidden, InvalidInput, NotFound
 from contracts.limits import OPINION_MAX_CHARS, TITLE_MAX_CHARS
 from plumbing import clock
-from plumbing.application import receipt
-from plumbing.personal_data import lookup
+from plumbing.core.application import receipt
+from plumbing.core.personal_data import lookup
 from services.review.adapters import exports, queries
-from plumbing.inputs import STRICT, Code, Day, LongText, Text
-from plumbing.security import caller
+from plumbing.edges.inputs import STRICT, Code, Day, LongText, Text
+from plumbing.edges.security import caller
 from services.review.adapters.principal import principal_of
 from services.review.domain import roster
 from services.review.domain.archive import AddArchiveEntry, ReviewArchiveEntry

@@ -5,7 +5,7 @@ import typing
 
 from pydantic import BaseModel, create_model
 
-from plumbing.inputs import STRICT, _strict_type
+from plumbing.edges.inputs import STRICT, _strict_type
 from services.review.domain import commands as c
 
 COMMANDS: dict[str, type[c.Command]] = {

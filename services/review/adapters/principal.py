@@ -1,4 +1,4 @@
-"""The verified caller (plumbing/security.py, every route's dependency) -> the domain's Principal."""
+"""The verified caller (plumbing/edges/security.py, every route's dependency) -> the domain's Principal."""
 from __future__ import annotations
 
 from fastapi import Request

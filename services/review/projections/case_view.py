@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from plumbing.application import Repository
-from plumbing.eventstore import EventStore, Stored
+from plumbing.core.application import Repository
+from plumbing.core.eventstore import EventStore, Stored
 from services.review.domain import archive as archive_domain
 from services.review.domain.case import NeverOpened
 from services.review.domain.transitions import evolve_stream

@@ -8,7 +8,7 @@ from contracts.errors import Refused
 from contracts.events import ApplicationWithdrawn, CaseClosed, EligibilityAssessed
 from contracts.plan import Plan
 from plumbing import clock
-from plumbing.application import Append, Context, React, Recorder
+from plumbing.core.application import Append, Context, React, Recorder
 from plumbing.logging import get_logger
 from services.review.domain.commands import CloseWithdrawn, Command, OpenCase
 from services.review.usecases.cases import case_stream, decided, load_case

@@ -6,8 +6,8 @@ from __future__ import annotations
 import uuid
 
 from contracts.events import ApplicationResubmitted, ApplicationSubmitted
-from plumbing.application import Context
-from plumbing.references import ReferenceNotYetKnown
+from plumbing.core.application import Context
+from plumbing.core.references import ReferenceNotYetKnown
 
 
 async def when_filed_remember_application(filed: ApplicationSubmitted | ApplicationResubmitted, ctx: Context) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from contracts.envelope import Envelope
 from contracts.errors import Conflict, NotFound
 from contracts.plan import Plan
-from plumbing.application import Recorder
+from plumbing.core.application import Recorder
 from services.review.domain import archive as archive_domain
 from services.review.domain.acting import with_next_actor
 from services.review.domain.authorization import Principal, authorize

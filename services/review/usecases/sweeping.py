@@ -17,7 +17,7 @@ from contracts.envelope import SYSTEM_ACTOR
 from contracts.events import ReviewLevel
 from contracts.errors import Refused
 from contracts.plan import Plan
-from plumbing.application import Recorder
+from plumbing.core.application import Recorder
 from plumbing.logging import get_logger
 from services.review.domain.case import CLOSED, Stage
 from services.review.domain.commands import CloseOverdue

@@ -9,8 +9,8 @@ from datetime import datetime
 import asyncpg
 
 from contracts.envelope import Envelope
-from plumbing.application import Recorder
-from plumbing.personal_publisher import queue_record
+from plumbing.core.application import Recorder
+from plumbing.core.personal_publisher import queue_record
 from services.review.domain.unit_authorization import (
     AuthorizeUnit, decide_authorization, evolve_authorization, operator_record, superseded_operator, unit_stream)
 

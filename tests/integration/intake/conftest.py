@@ -3,9 +3,9 @@ from pathlib import Path
 import pytest_asyncio
 
 from contracts import topics
-from plumbing.application import Reactions, Recorder
+from plumbing.core.application import Reactions, Recorder
 from plumbing.db import open_pool
-from plumbing.eventstore import EventStore
+from plumbing.core.eventstore import EventStore
 from services.intake.domain import filing
 from services.intake.reactions.when_archive_changes_record_entry import (
     when_archive_entry_added_record_it, when_archive_entry_judged_record_status)

@@ -11,9 +11,9 @@ from contracts.errors import Conflict, InvalidInput
 from contracts.events import (ArchiveEntryAdded, ArchiveEntryApproved, Payload, Returned, ReviewLevel,
                               UnitAuthorized)
 from contracts.plan import load_plan
-from plumbing.causes import Cause, caused_by
-from plumbing.consumer import is_bad_data
-from plumbing.references import PhantomReference
+from plumbing.core.causes import Cause, caused_by
+from plumbing.core.consumer import is_bad_data
+from plumbing.core.references import PhantomReference
 from services.intake.usecases import filing
 from tests.fixtures.builders import normal_applicant
 

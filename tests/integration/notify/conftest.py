@@ -8,12 +8,12 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from plumbing import personal_data
+from plumbing.core import personal_data
 from plumbing.db import open_pool
-from plumbing.eventstore import EventStore
+from plumbing.core.eventstore import EventStore
 from services.notify.bootstrap import TABLES
 from contracts.envelope import Role
-from plumbing.auth import DEV_JWT_SECRET, mint_token
+from plumbing.edges.auth import DEV_JWT_SECRET, mint_token
 from tests.conftest import DATABASE_URL
 
 AUDITOR = {"Authorization": f"Bearer {mint_token(DEV_JWT_SECRET, role=Role.AUDITOR, user='notify-tests')}"}

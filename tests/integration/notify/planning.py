@@ -4,8 +4,8 @@ from __future__ import annotations
 from contracts import topics
 from contracts.envelope import Envelope
 from contracts.plan import load_plan
-from plumbing import personal_data
-from plumbing.application import Reactions, Recorder
+from plumbing.core import personal_data
+from plumbing.core.application import Reactions, Recorder
 from services.notify.domain.templates import load_catalogue
 from services.notify.reactions.when_case_moves_track_waiting import when_case_moves_track_waiting
 from services.notify.reactions.when_event_plan_messages import EVENTS, when_event_plan_messages

@@ -22,8 +22,8 @@ from aiokafka import AIOKafkaProducer
 from contracts import topics
 from contracts.envelope import Envelope
 from plumbing import clock
-from plumbing.kafka_security import TOOL_WRITER, client_kwargs
-from plumbing.topics_admin import ensure_topics
+from plumbing.edges.kafka_security import TOOL_WRITER, client_kwargs
+from plumbing.edges.topics_admin import ensure_topics
 from tests.conftest import KAFKA, SESSION
 from tests.integration.notify.events import filed, personal_record
 

@@ -5,7 +5,7 @@ blanks what was sent."""
 import uuid
 
 from contracts.events import PublicNoticeStarted, UnitApproved
-from plumbing import personal_data
+from plumbing.core import personal_data
 from services.notify.usecases.erasure import when_person_erased
 from services.notify.usecases.planning import replan_for_person
 from tests.integration.notify.events import case_opened, envelope, personal_record

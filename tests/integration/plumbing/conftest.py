@@ -2,8 +2,8 @@ import pytest_asyncio
 
 from contracts import topics
 from plumbing.db import open_pool
-from plumbing.eventstore import EventStore
-from plumbing.topics_admin import ensure_topics
+from plumbing.core.eventstore import EventStore
+from plumbing.edges.topics_admin import ensure_topics
 from tests.conftest import DATABASE_URL, KAFKA
 from tests.integration_support import db_name, drop_database
 

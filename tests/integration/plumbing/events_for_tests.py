@@ -2,7 +2,7 @@ import uuid
 
 from contracts.envelope import SYSTEM_ACTOR
 from contracts.events import ApplicationWithdrawn
-from plumbing.eventstore import NewEvent
+from plumbing.core.eventstore import NewEvent
 
 
 def withdrawn(app_id: uuid.UUID, n: int = 0, event_id: uuid.UUID | None = None) -> NewEvent:

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from plumbing.eventstore import ConcurrencyConflict, Position
+from plumbing.core.eventstore import ConcurrencyConflict, Position
 from tests.integration.plumbing.events_for_tests import withdrawn
 
 

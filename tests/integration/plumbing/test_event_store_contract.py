@@ -8,8 +8,8 @@ import pytest_asyncio
 
 from contracts.errors import Conflict
 from plumbing.db import open_pool
-from plumbing.eventstore import ConcurrencyConflict, EventStore, Position
-from plumbing.memory_store import InMemoryEventStore
+from plumbing.core.eventstore import ConcurrencyConflict, EventStore, Position
+from plumbing.core.memory_store import InMemoryEventStore
 from tests.conftest import DATABASE_URL
 from tests.integration.plumbing.events_for_tests import withdrawn
 from tests.integration_support import db_name, drop_database

@@ -9,9 +9,9 @@ from aiokafka import AIOKafkaProducer
 
 from contracts import topics
 from contracts.personal_record import PersonalRecord
-from plumbing import personal_data
-from plumbing.decoding import BadRecord
-from plumbing.kafka_security import TOOL_WRITER, client_kwargs
+from plumbing.core import personal_data
+from plumbing.core.decoding import BadRecord
+from plumbing.edges.kafka_security import TOOL_WRITER, client_kwargs
 from tests.conftest import KAFKA
 
 REF = "ab" * 32

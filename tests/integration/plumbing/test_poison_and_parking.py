@@ -10,12 +10,12 @@ from kafka.admin import KafkaAdminClient, NewTopic
 from contracts import topics
 from contracts.envelope import SYSTEM_ACTOR
 from contracts.events import ApplicationWithdrawn
-from plumbing import outbox_admin
-from plumbing.consumer import IdempotentConsumer
-from plumbing.eventstore import NewEvent
-from plumbing.kafka import build_broker, subscribe
-from plumbing.kafka_security import ADMIN, TOOL_READER, TOOL_WRITER, client_kwargs
-from plumbing.relay import OutboxRelay
+from plumbing.core import outbox_admin
+from plumbing.core.consumer import IdempotentConsumer
+from plumbing.core.eventstore import NewEvent
+from plumbing.edges.kafka import build_broker, subscribe
+from plumbing.edges.kafka_security import ADMIN, TOOL_READER, TOOL_WRITER, client_kwargs
+from plumbing.core.relay import OutboxRelay
 from plumbing.settings import with_database
 from plumbing.stall import ConsumerWatch, Group, outbox_reasons
 from tests.conftest import DATABASE_URL, KAFKA
@@ -91,7 +91,7 @@ async def _no_reasons(pool):
 
 async def test_an_event_larger_than_the_limit_is_refused_before_anything_is_stored(store):
     from contracts.limits import EVENT_MAX_BYTES
-    from plumbing.eventstore import EventTooLarge
+    from plumbing.core.eventstore import EventTooLarge
 
     app = uuid.uuid4()
     try:

@@ -3,7 +3,7 @@ hold a service's shutdown (or the benchmark's rebuild window) until the whole hi
 what it applied is checkpointed, and the next run goes on from there."""
 import uuid
 
-from plumbing.projection import ProjectionRunner
+from plumbing.core.projection import ProjectionRunner
 from tests.integration.plumbing.events_for_tests import withdrawn
 
 

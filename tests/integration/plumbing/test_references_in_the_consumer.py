@@ -5,8 +5,8 @@ import uuid
 
 import pytest
 
-from plumbing.consumer import MAX_ATTEMPTS, IdempotentConsumer, Record
-from plumbing.references import PhantomReference, ReferenceNotYetKnown
+from plumbing.core.consumer import MAX_ATTEMPTS, IdempotentConsumer, Record
+from plumbing.core.references import PhantomReference, ReferenceNotYetKnown
 from tests.integration.plumbing.events_for_tests import withdrawn
 
 

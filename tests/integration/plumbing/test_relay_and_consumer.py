@@ -10,10 +10,10 @@ from collections import defaultdict
 from aiokafka import AIOKafkaProducer
 
 from contracts import topics
-from plumbing.consumer import IdempotentConsumer
-from plumbing.eventstore import NewEvent
-from plumbing.kafka import build_broker, subscribe
-from plumbing.kafka_security import TOOL_READER, TOOL_WRITER, client_kwargs
+from plumbing.core.consumer import IdempotentConsumer
+from plumbing.core.eventstore import NewEvent
+from plumbing.edges.kafka import build_broker, subscribe
+from plumbing.edges.kafka_security import TOOL_READER, TOOL_WRITER, client_kwargs
 from plumbing.settings import with_database
 from tests.conftest import DATABASE_URL, KAFKA
 from tests.integration.plumbing.events_for_tests import withdrawn
@@ -22,7 +22,7 @@ from tests.integration_support import create_topic, read_topic
 
 def _relay(dbname: str, *, batch: int, crash_after: int = 0) -> subprocess.Popen:
     env = dict(os.environ, ZC_RELAY_CRASH_AFTER=str(crash_after), ZC_KAFKA_USER=TOOL_WRITER)
-    return subprocess.Popen([sys.executable, "-m", "plumbing.relay_main", with_database(DATABASE_URL, dbname), KAFKA,
+    return subprocess.Popen([sys.executable, "-m", "plumbing.core.relay_main", with_database(DATABASE_URL, dbname), KAFKA,
                              str(batch)], env=env, stderr=subprocess.DEVNULL)
 
 
@@ -110,7 +110,7 @@ async def test_redelivered_event_changes_nothing_the_second_time(database, store
 
 
 async def test_a_record_the_handler_refuses_goes_to_dead_letter_and_leaves_no_changes(database, store):
-    from plumbing.consumer import Record
+    from plumbing.core.consumer import Record
 
     _name, pool = database
 
@@ -131,7 +131,7 @@ async def test_a_record_the_handler_refuses_goes_to_dead_letter_and_leaves_no_ch
 
 
 async def test_a_tombstone_or_a_key_that_is_not_utf8_is_dead_lettered_not_stuck(database):
-    from plumbing.consumer import Record
+    from plumbing.core.consumer import Record
 
     _name, pool = database
 
@@ -145,7 +145,7 @@ async def test_a_tombstone_or_a_key_that_is_not_utf8_is_dead_lettered_not_stuck(
 
 
 async def test_a_record_failing_for_a_transient_reason_is_retried_then_dead_lettered_after_the_cap(database, store):
-    from plumbing.consumer import MAX_ATTEMPTS, Record
+    from plumbing.core.consumer import MAX_ATTEMPTS, Record
 
     _name, pool = database
     calls = []

@@ -5,8 +5,8 @@ import uuid
 
 from contracts.envelope import SYSTEM_ACTOR
 from contracts.events import ApplicationWithdrawn, UnitRejected
-from plumbing.application import Append, Context, Reactions, Recorder
-from plumbing.consumer import IdempotentConsumer, Record
+from plumbing.core.application import Append, Context, Reactions, Recorder
+from plumbing.core.consumer import IdempotentConsumer, Record
 from tests.integration.plumbing.events_for_tests import withdrawn
 
 

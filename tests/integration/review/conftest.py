@@ -2,9 +2,9 @@ import pytest_asyncio
 
 from contracts import topics
 from contracts.envelope import SYSTEM_ACTOR
-from plumbing.application import Recorder
+from plumbing.core.application import Recorder
 from plumbing.db import open_pool
-from plumbing.eventstore import EventStore
+from plumbing.core.eventstore import EventStore
 from services.review.bootstrap import TABLES
 from tests.conftest import DATABASE_URL
 from tests.integration_support import db_name, drop_database

@@ -9,7 +9,7 @@ import pytest
 from contracts import events as ev
 from contracts.envelope import SYSTEM_ACTOR
 from contracts.plan import load_plan
-from plumbing.projection import ProjectionRunner
+from plumbing.core.projection import ProjectionRunner
 from services.review.domain import commands as c
 from services.review.projections.case_view import make_apply
 from services.review.usecases.cases import case_stream, decided, load_case
@@ -34,7 +34,7 @@ async def _open(recorder, s):
 
 
 async def test_the_sweep_closes_each_overdue_case_once_and_leaves_cases_in_time_alone(store):
-    from plumbing.application import Recorder
+    from plumbing.core.application import Recorder
     from contracts import topics
     recorder = Recorder(store, topic=topics.review(), actor=SYSTEM_ACTOR)
     at_unit = await _open(recorder, summary())

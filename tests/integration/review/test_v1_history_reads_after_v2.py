@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from contracts import topics
 from contracts.envelope import SYSTEM_ACTOR, Actor, Role
 from contracts.events import ApplicationSummary, Outcome, Payload, ReturnedSection, UnitApproved
-from plumbing.application import Recorder
-from plumbing.eventstore import NewEvent
+from plumbing.core.application import Recorder
+from plumbing.core.eventstore import NewEvent
 from services.review.domain import commands as c
 from services.review.domain.authorization import Principal
 from services.review.domain.case import Stage

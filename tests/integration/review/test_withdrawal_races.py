@@ -8,9 +8,9 @@ from contracts.envelope import Actor, Envelope, Role
 from contracts.errors import Conflict
 from contracts.events import ApplicationSubmitted, ApplicationWithdrawn
 from contracts.plan import load_plan
-from plumbing.application import Reactions
+from plumbing.core.application import Reactions
 from services.eligibility.domain.assess import assess
-from plumbing.references import ReferenceNotYetKnown
+from plumbing.core.references import ReferenceNotYetKnown
 from services.review.reactions.when_assessed_open_case import when_assessed_open_case, when_withdrawn_close_case
 from services.review.reactions.when_filed_remember_application import when_filed_remember_application
 from services.review.usecases.cases import load_case

@@ -8,8 +8,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from contracts import topics
-from plumbing.kafka_security import TOOL_READER, TOOL_WRITER, client_kwargs
-from plumbing.topics_admin import ensure_topics
+from plumbing.edges.kafka_security import TOOL_READER, TOOL_WRITER, client_kwargs
+from plumbing.edges.topics_admin import ensure_topics
 from tests.conftest import KAFKA
 
 

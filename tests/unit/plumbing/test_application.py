@@ -7,9 +7,9 @@ import pytest
 from contracts.envelope import SYSTEM_ACTOR, Envelope
 from contracts.events import ApplicationWithdrawn, Payload, UnitApproved, UnitRejected
 from contracts.registry import UnknownEventVersion
-from plumbing.application import Append, Context, Reactions, Recorder, Repository
-from plumbing.causes import Cause, caused_by
-from plumbing.memory_store import InMemoryEventStore
+from plumbing.core.application import Append, Context, Reactions, Recorder, Repository
+from plumbing.core.causes import Cause, caused_by
+from plumbing.core.memory_store import InMemoryEventStore
 
 NOW = datetime(2020, 8, 10, tzinfo=UTC)
 

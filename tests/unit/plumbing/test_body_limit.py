@@ -2,7 +2,7 @@
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
-from plumbing.http import install_body_limit, install_error_handlers
+from plumbing.edges.http import install_body_limit, install_error_handlers
 
 
 def _client(limit: int) -> TestClient:

@@ -5,7 +5,7 @@ import uuid
 import structlog
 
 from contracts.envelope import SYSTEM_ACTOR, Envelope
-from plumbing.causes import Cause, caused_by, correlation_from, current, from_request
+from plumbing.core.causes import Cause, caused_by, correlation_from, current, from_request
 from plumbing.logging import configure, get_logger
 
 

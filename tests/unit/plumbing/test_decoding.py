@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contracts.limits import DEAD_LETTER_ERROR_CHARS, DEAD_LETTER_PREVIEW_BYTES, JSON_MAX_DEPTH, RECORD_MAX_BYTES
-from plumbing.decoding import BadRecord, decode_envelope, depth_exceeds, describe, short_error
+from plumbing.core.decoding import BadRecord, decode_envelope, depth_exceeds, describe, short_error
 
 
 def _envelope(payload: dict) -> bytes:

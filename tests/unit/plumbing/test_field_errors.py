@@ -8,9 +8,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from plumbing.field_errors import BY_TYPE, GENERIC_ZH, message_zh
-from plumbing.http import install_error_handlers
-from plumbing.inputs import Text
+from plumbing.edges.field_errors import BY_TYPE, GENERIC_ZH, message_zh
+from plumbing.edges.http import install_error_handlers
+from plumbing.edges.inputs import Text
 
 
 class Body(BaseModel):

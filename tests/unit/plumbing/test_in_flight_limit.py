@@ -1,4 +1,4 @@
-"""The in-flight bound of a door (plumbing/inflight.py), on a bare ASGI app: over the bound a guarded
+"""The in-flight bound of a door (plumbing/edges/inflight.py), on a bare ASGI app: over the bound a guarded
 request is answered 503 OVERLOADED with Retry-After without reaching the app; a request that ends,
 even by an error, frees its place; unguarded requests are never counted."""
 import asyncio
@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from plumbing import inflight
-from plumbing.inflight import InFlightLimit
+from plumbing.edges import inflight
+from plumbing.edges.inflight import InFlightLimit
 
 
 class QuietLog:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from starlette.requests import Request
 
-from plumbing.metrics import may_read_metrics
+from plumbing.edges.metrics import may_read_metrics
 
 
 def request(host: str, authorization: str | None = None) -> Request:

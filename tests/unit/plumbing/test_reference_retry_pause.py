@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plumbing.references import FIRST_RETRY_SECONDS, LONGEST_RETRY_SECONDS, retry_pause
+from plumbing.core.references import FIRST_RETRY_SECONDS, LONGEST_RETRY_SECONDS, retry_pause
 
 
 def test_the_first_retry_comes_soon_and_the_pauses_double():

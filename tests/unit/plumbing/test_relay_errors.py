@@ -2,7 +2,7 @@
 import pytest
 from aiokafka import errors
 
-from plumbing.relay import is_permanent
+from plumbing.core.relay import is_permanent
 
 
 @pytest.mark.parametrize("error", [errors.MessageSizeTooLargeError(), errors.RecordTooLargeError(),

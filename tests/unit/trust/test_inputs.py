@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from plumbing.inputs import STRICT, Code, Phone, Text, Year
+from plumbing.edges.inputs import STRICT, Code, Phone, Text, Year
 from services.intake.adapters.requests import SubmitRequest, WithdrawRequest
 
 

@@ -4,8 +4,8 @@ import importlib
 import pytest
 
 from contracts import topics
-from plumbing.kafka_acls import consumed_topics, owned_topic, service_acls
-from plumbing.kafka_security import SERVICES
+from plumbing.edges.kafka_acls import consumed_topics, owned_topic, service_acls
+from plumbing.edges.kafka_security import SERVICES
 from plumbing.settings import ServiceSettings
 
 

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plumbing.ratelimit import RateLimiter, TooManyRequests
+from plumbing.edges.ratelimit import RateLimiter, TooManyRequests
 
 
 class Clock:

@@ -1,6 +1,6 @@
 """A reference not yet known is retried for a bounded time, then given up."""
-from plumbing.consumer import is_bad_data
-from plumbing.references import PhantomReference, ReferenceNotYetKnown, still_waiting
+from plumbing.core.consumer import is_bad_data
+from plumbing.core.references import PhantomReference, ReferenceNotYetKnown, still_waiting
 
 
 def test_a_missing_reference_is_waited_for_only_for_its_time():

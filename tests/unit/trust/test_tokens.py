@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contracts.envelope import Role
-from plumbing.auth import DEV_JWT_SECRET, MAX_HOURS, Unauthenticated, mint_token, read_token
+from plumbing.edges.auth import DEV_JWT_SECRET, MAX_HOURS, Unauthenticated, mint_token, read_token
 from plumbing.runtime import refuse_dev_secrets, refuse_unauthenticated_kafka
 from plumbing.settings import ServiceSettings
 

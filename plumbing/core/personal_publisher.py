@@ -17,7 +17,7 @@ from aiokafka.errors import KafkaError
 
 from contracts import topics
 from contracts.personal_record import SEGMENT_ROLL_KEY, PersonalRecord
-from plumbing.kafka_security import client_kwargs
+from plumbing.edges.kafka_security import client_kwargs
 from plumbing.logging import get_logger
 from plumbing.loops import keep_running, nap
 
@@ -27,7 +27,7 @@ PUBLISH_LOCK = 727300
 OUTBOX_SCHEMA = """
 -- Records for the compacted personal-data topic, written in the transaction of the fact they follow
 -- (a filing, an authorization, an erasure) and deleted once Kafka acknowledged them
--- (plumbing/personal_publisher.py). A NULL record is a tombstone. Nothing personal stays here after
+-- (plumbing/core/personal_publisher.py). A NULL record is a tombstone. Nothing personal stays here after
 -- publication.
 CREATE TABLE IF NOT EXISTS personal_outbox (
     id          bigserial PRIMARY KEY,

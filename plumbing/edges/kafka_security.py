@@ -4,7 +4,7 @@ arguments each client library needs to say so.
 | variable | default | meaning |
 |---|---|---|
 | ZC_KAFKA_USER / ZC_KAFKA_PASSWORD | (unset) | this process's principal and password (deployments) |
-| ZC_KAFKA_CREDENTIALS | infra/.run/kafka/credentials | `name=password` lines written by `infra/kafka/kafka.sh` (admin, controller) and `plumbing.topics_admin` (the others) |
+| ZC_KAFKA_CREDENTIALS | infra/.run/kafka/credentials | `name=password` lines written by `infra/kafka/kafka.sh` (admin, controller) and `plumbing.edges.topics_admin` (the others) |
 
 A service asks for its own name (`client_kwargs("intake")`); tests and tools ask for a principal made
 for them (`TOOL_WRITER`, `TOOL_READER`). With no credentials at all the client speaks PLAINTEXT
@@ -22,7 +22,7 @@ ADMIN = "admin"
 TOOL_WRITER = "tool-writer"  # tests and tools that must write poison or forged records
 TOOL_READER = "tool-reader"  # tests and tools that read topics (groups prefixed "tool-")
 MECHANISM = "SCRAM-SHA-256"
-_DEFAULT_FILE = Path(__file__).resolve().parents[1] / "infra" / ".run" / "kafka" / "credentials"
+_DEFAULT_FILE = Path(__file__).resolve().parents[2] / "infra" / ".run" / "kafka" / "credentials"
 
 
 def credentials_file() -> Path:

@@ -3,7 +3,7 @@
 FastStream decodes nothing here. Its default batch parser decodes every header as UTF-8 and its
 decoder JSON-decodes every body before our code runs; one bad record then fails the whole batch
 inside the framework, which seeks back and fetches the same batch for ever. `raw_parser` and
-`raw_decoder` hand the records over untouched, and `plumbing.decoding` decodes them, bounded, in
+`raw_decoder` hand the records over untouched, and `plumbing.core.decoding` decodes them, bounded, in
 the consumer, where a bad one goes to the dead-letter path.
 """
 from __future__ import annotations
@@ -17,10 +17,10 @@ from faststream.kafka import KafkaBroker
 from faststream.middlewares import AckPolicy
 
 from contracts.limits import KAFKA_PRODUCER_MAX_REQUEST_BYTES
-from plumbing.consumer import IdempotentConsumer, Record
-from plumbing.kafka_security import faststream_kwargs
+from plumbing.core.consumer import IdempotentConsumer, Record
+from plumbing.edges.kafka_security import faststream_kwargs
 from plumbing.logging import get_logger
-from plumbing.references import ReferenceNotYetKnown, retry_pause
+from plumbing.core.references import ReferenceNotYetKnown, retry_pause
 
 log = get_logger(__name__)
 # FastStream's own messages (a failing subscriber, a rebalance) go through the standard library to

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from contracts.envelope import Envelope
 from contracts.errors import Conflict
-from plumbing.eventstore import GENESIS_HASH, ConcurrencyConflict, NewEvent, Position, Stored, _conflict, chain_hash
+from plumbing.core.eventstore import GENESIS_HASH, ConcurrencyConflict, NewEvent, Position, Stored, _conflict, chain_hash
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from contracts.errors import Refused, TooLarge
-from plumbing.causes import caused_by, from_request
-from plumbing.field_errors import message_zh
+from plumbing.core.causes import caused_by, from_request
+from plumbing.edges.field_errors import message_zh
 from plumbing.logging import get_logger
 from plumbing.stall import NotReady
 
@@ -19,7 +19,7 @@ log = get_logger(__name__)
 
 
 def install_correlation(app: FastAPI) -> None:
-    """The request's cause (plumbing/causes.py): X-Correlation-Id or traceparent becomes the
+    """The request's cause (plumbing/core/causes.py): X-Correlation-Id or traceparent becomes the
     correlation id of every event it causes and of every log line; the request gets its own id,
     the causation id of the events it decides. Both are answered in headers."""
 

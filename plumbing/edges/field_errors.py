@@ -3,7 +3,7 @@
 Pydantic names every failure with a stable `type` and gives its limits in `ctx`; the applicant
 reads Chinese, so each type we meet at our doors gets a Chinese sentence, with the limit where
 there is one. A type not listed still gets a Chinese sentence (the generic one), never none.
-Our own validators (plumbing/inputs.py) raise ValueError with an English text: the Chinese for
+Our own validators (plumbing/edges/inputs.py) raise ValueError with an English text: the Chinese for
 those is chosen by the words they start with.
 """
 from __future__ import annotations
@@ -48,7 +48,7 @@ BY_TYPE = {
     "recursion_loop": "嵌套层级过深",
 }
 
-# plumbing/inputs.py's ValueError texts (pydantic prefixes them "Value error, ").
+# plumbing/edges/inputs.py's ValueError texts (pydantic prefixes them "Value error, ").
 BY_MESSAGE = {
     "control characters": "不允许包含控制字符",
     "a phone number": "电话号码只能包含数字、空格、“-”和开头的“+”",

@@ -1,10 +1,10 @@
-"""Run one outbox relay on its own: `python -m plumbing.relay_main DSN BOOTSTRAP [BATCH]`.
+"""Run one outbox relay on its own: `python -m plumbing.core.relay_main DSN BOOTSTRAP [BATCH]`.
 Services run the relay inside their process; this entry exists for operators and the crash test."""
 import asyncio
 import sys
 
 from plumbing.logging import configure
-from plumbing.relay import OutboxRelay
+from plumbing.core.relay import OutboxRelay
 
 if __name__ == "__main__":
     configure("relay", json=True)

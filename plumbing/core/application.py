@@ -25,8 +25,8 @@ from contracts.envelope import Actor, Envelope
 from contracts.events import Payload
 from contracts.registry import decode
 from plumbing import clock
-from plumbing.causes import Cause, caused_by, current
-from plumbing.eventstore import NewEvent
+from plumbing.core.causes import Cause, caused_by, current
+from plumbing.core.eventstore import NewEvent
 
 S = TypeVar("S")
 Evolve = Callable[[Any, Payload], Any]
@@ -133,7 +133,7 @@ def _payload_types(react: React) -> tuple[type[Payload], ...]:
 class Reactions:
     """event type -> reactions, run in registration order inside the consumer's transaction.
 
-    `handle` and `wants` are what `plumbing.consumer.IdempotentConsumer` takes. A payload that cannot
+    `handle` and `wants` are what `plumbing.core.consumer.IdempotentConsumer` takes. A payload that cannot
     be decoded (an unknown or newer schema version, a malformed body) raises ValueError, which the
     consumer dead-letters at once.
     """

@@ -16,7 +16,7 @@ from kafka.admin import (ACL, ACLFilter, ACLOperation, ACLPermissionType, ACLRes
                          UserScramCredentialUpsertion)
 
 from contracts import topics
-from plumbing.kafka_security import MECHANISM, SERVICES, TOOL_READER, TOOL_WRITER, ensure_credentials
+from plumbing.edges.kafka_security import MECHANISM, SERVICES, TOOL_READER, TOOL_WRITER, ensure_credentials
 
 
 def owned_topic(service: str) -> str:

@@ -1,6 +1,6 @@
 """What an operator (and readiness) needs to know and do about a service's outbox.
 
-Parked rows are rows Kafka refused for good (see plumbing/relay.py). Retrying puts one back in the
+Parked rows are rows Kafka refused for good (see plumbing/core/relay.py). Retrying puts one back in the
 queue; discarding gives up publishing it (the event stays in the store, the row stays in the
 outbox with who discarded it and when) and releases the rows of its key held behind it.
 """

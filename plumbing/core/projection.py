@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import asyncpg
 
-from plumbing.eventstore import EventStore, Position, Stored
+from plumbing.core.eventstore import EventStore, Position, Stored
 from plumbing.logging import get_logger
 from plumbing.loops import nap
 

@@ -2,7 +2,7 @@
 
 `caller(*roles)` is used as a FastAPI dependency (`Security`), so OpenAPI declares the bearer
 scheme on the route, and `x-roles` lists the roles it admits (`install_roles_in_openapi`). After
-authentication the caller's rate limit is taken (plumbing/ratelimit.py). No route but the health
+authentication the caller's rate limit is taken (plumbing/edges/ratelimit.py). No route but the health
 probes and the API docs is reachable without it (tests/e2e/test_trust_boundaries_http.py).
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from contracts.envelope import Role
 from contracts.errors import Forbidden
-from plumbing.auth import read_token
+from plumbing.edges.auth import read_token
 
 PERSON_ROLES = frozenset(r for r in Role if r is not Role.SYSTEM)
 _bearer = HTTPBearer(auto_error=False, description="A person's role token (JWT HS256, `zc token` locally)")

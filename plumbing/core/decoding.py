@@ -1,6 +1,6 @@
 """The only way a Kafka record's bytes become an Envelope: bounded in size and nesting depth.
 
-FastStream is told not to decode anything (plumbing/kafka.py hands us the raw bytes), so whatever
+FastStream is told not to decode anything (plumbing/edges/kafka.py hands us the raw bytes), so whatever
 a producer wrote (a tombstone, control bytes, JSON nested 5,000 levels deep, 10 MB of text) reaches
 this function and fails here with a `BadRecord`, which the consumer sends to the dead-letter path.
 """

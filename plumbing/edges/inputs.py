@@ -7,7 +7,7 @@ service's request models use (ARCHITECTURE.md "Trust boundaries").
 - Numbers and dates: within what the plan and a person can have (years 1950–2100, dates
   1900–2100, hours and counts bounded).
 - Models: unknown fields refused (extra="forbid"), all the way down.
-Refusals are pydantic errors, which plumbing/http.py answers with the bilingual 422 body naming
+Refusals are pydantic errors, which plumbing/edges/http.py answers with the bilingual 422 body naming
 the field.
 """
 from __future__ import annotations

@@ -7,7 +7,7 @@ from fastapi import FastAPI, Path
 
 from contracts.envelope import Role
 from contracts.errors import NotFound
-from plumbing.security import Caller, caller
+from plumbing.edges.security import Caller, caller
 
 
 def install_audit(app: FastAPI, runtime) -> None:

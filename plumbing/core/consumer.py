@@ -3,7 +3,7 @@
 For a batch of records, in ONE database transaction:
 - each record's event_id goes into the inbox (ON CONFLICT DO NOTHING): a repeat is skipped;
 - the handler's changes (new events, outbox rows, read-model rows) are written in a savepoint;
-- a record that cannot be processed (undecodable by `plumbing.decoding`, or the handler refuses
+- a record that cannot be processed (undecodable by `plumbing.core.decoding`, or the handler refuses
   it) is rolled back to its savepoint, marked `dead_letter` in the inbox and queued for the
   dead-letter topic through the outbox as a bounded description, so the consumer goes on.
 Only after COMMIT does the caller acknowledge, i.e. commit Kafka offsets. Any other failure
@@ -24,10 +24,10 @@ import structlog
 
 from contracts.envelope import Envelope
 from contracts.errors import Refused
-from plumbing.decoding import BadRecord, decode_envelope, describe, short_error
-from plumbing.eventstore import ConcurrencyConflict
+from plumbing.core.decoding import BadRecord, decode_envelope, describe, short_error
+from plumbing.core.eventstore import ConcurrencyConflict
 from plumbing.logging import get_logger
-from plumbing.references import still_waiting
+from plumbing.core.references import still_waiting
 
 log = get_logger(__name__)
 

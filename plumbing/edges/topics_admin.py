@@ -1,13 +1,13 @@
 """Explicit topic creation (kafka-python admin): partitions and retention from contracts.topics,
-then the SCRAM users and ACLs of this prefix (plumbing/kafka_acls.py). Runs as `admin`."""
+then the SCRAM users and ACLs of this prefix (plumbing/edges/kafka_acls.py). Runs as `admin`."""
 from __future__ import annotations
 
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from contracts.topics import all_topics
-from plumbing.kafka_acls import ensure_principals
-from plumbing.kafka_security import ADMIN, client_kwargs
+from plumbing.edges.kafka_acls import ensure_principals
+from plumbing.edges.kafka_security import ADMIN, client_kwargs
 
 
 def admin_client(bootstrap: str) -> KafkaAdminClient:

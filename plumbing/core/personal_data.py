@@ -1,6 +1,6 @@
 """Following the compacted personal-data topic: a record is an upsert, a tombstone (no value) a delete.
 
-The event topics' consumer treats a tombstone as bad data (plumbing/decoding.py `TOMBSTONE`); here a
+The event topics' consumer treats a tombstone as bad data (plumbing/core/decoding.py `TOMBSTONE`); here a
 tombstone is the point, so this topic has its own small subscription. Each record is applied in one
 transaction with the reader's table (`personal_data`), and the group's offset is committed only
 after that commit: a crash re-applies a record, and an upsert or a delete applied twice is the same.
@@ -24,15 +24,15 @@ from pydantic import ValidationError
 
 from contracts import topics
 from contracts.personal_record import SEGMENT_ROLL_KEY, PersonalRecord
-from plumbing.decoding import BadRecord, decode_json, describe, short_error
-from plumbing.kafka_security import client_kwargs
+from plumbing.core.decoding import BadRecord, decode_json, describe, short_error
+from plumbing.edges.kafka_security import client_kwargs
 from plumbing.logging import get_logger
 from plumbing.loops import stop_quietly
 
 log = get_logger(__name__)
 
 SCHEMA = """
--- Current personal data of the people who filed, from intake's compacted topic (plumbing/personal_data.py).
+-- Current personal data of the people who filed, from intake's compacted topic (plumbing/core/personal_data.py).
 CREATE TABLE IF NOT EXISTS personal_data (
     person_ref        text PRIMARY KEY,
     name              text NOT NULL,

@@ -24,7 +24,7 @@ from aiokafka import errors as kafka_errors
 from aiokafka.errors import KafkaError
 
 from contracts.limits import DEAD_LETTER_ERROR_CHARS, KAFKA_PRODUCER_MAX_REQUEST_BYTES
-from plumbing.kafka_security import client_kwargs
+from plumbing.edges.kafka_security import client_kwargs
 from plumbing.logging import get_logger
 from plumbing.loops import keep_running, nap
 
@@ -84,7 +84,7 @@ class OutboxRelay:
     def __init__(self, dsn: str, bootstrap: str, *, batch: int = 500, idle_wait: float = 0.5,
                  principal: str | None = None) -> None:
         self.dsn, self.bootstrap, self.batch, self.idle_wait = dsn, bootstrap, batch, idle_wait
-        self.principal = principal  # Kafka principal (plumbing/kafka_security.py); None: ZC_KAFKA_USER
+        self.principal = principal  # Kafka principal (plumbing/edges/kafka_security.py); None: ZC_KAFKA_USER
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self.published = 0
