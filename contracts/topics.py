@@ -61,6 +61,11 @@ def notifications() -> str:
     return f"{_prefix()}.notify.notifications.v1"
 
 
+def analytics_cases() -> str:
+    """The analysts' feed (contracts/analytics.py): written by review, read by the analytics principal."""
+    return f"{_prefix()}.analytics.cases.v1"
+
+
 def dead_letter() -> str:
     return f"{_prefix()}.deadletter.v1"
 
@@ -93,6 +98,7 @@ def personal_data_configs() -> dict[str, str]:
 def all_topics() -> list[TopicSpec]:
     n = _partitions()
     history = [TopicSpec(t, n) for t in (applications(), eligibility(), review(), notifications())]
+    history.append(TopicSpec(analytics_cases(), n))  # kept for ever like the event topics: analysts replay it
     personal = TopicSpec(personal_data(), n, configs=personal_data_configs())
     # Dead letters are kept 30 days: they are for operators, not for replay.
     return history + [personal, TopicSpec(dead_letter(), 1, retention_ms=30 * 24 * 3600 * 1000)]

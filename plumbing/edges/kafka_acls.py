@@ -56,9 +56,25 @@ def personal_data_acls(service: str) -> list[ACL]:
     return acls + (_reads(service, topics.personal_data()) if service in PERSONAL_DATA_READERS else [])
 
 
+# The analysts' feed: review writes it (contracts/analytics.py); the `analytics` principal (`zc
+# analytics sink`) may read it in its own consumer groups and nothing else, not even describe another topic.
+ANALYTICS = "analytics"
+
+
+def analytics_group() -> str:
+    return f"{topics._prefix()}-analytics-sink"
+
+
+def analytics_acls() -> list[ACL]:
+    return (_reads(ANALYTICS, topics.analytics_cases())
+            + [_acl(ANALYTICS, ACLOperation.READ, ResourceType.GROUP, analytics_group())])
+
+
 def service_acls(service: str) -> list[ACL]:
     acls = _writes(service, owned_topic(service)) + _writes(service, topics.dead_letter())
     acls += personal_data_acls(service)
+    if service == "review":
+        acls += _writes(service, topics.analytics_cases())
     for topic in sorted(consumed_topics(service)):
         acls += _reads(service, topic)
     acls.append(_acl(service, ACLOperation.READ, ResourceType.GROUP, f"{topics._prefix()}-{service}-",
@@ -78,7 +94,7 @@ def tool_acls() -> list[ACL]:
 
 def ensure_principals(admin: KafkaAdminClient, *, tools: bool) -> None:
     """Create the missing SCRAM users and grant this prefix's ACLs (both idempotent)."""
-    names = SERVICES + (TOOL_WRITER, TOOL_READER)
+    names = SERVICES + (ANALYTICS, TOOL_WRITER, TOOL_READER)
     passwords = ensure_credentials(names)
     existing = {user for user, info in admin.describe_user_scram_credentials().items() if not info["error"]}
     missing = [UserScramCredentialUpsertion(n, ScramMechanism[MECHANISM.replace("-", "_")], passwords[n])
@@ -87,7 +103,8 @@ def ensure_principals(admin: KafkaAdminClient, *, tools: bool) -> None:
         failed = {u: e for u, e in admin.alter_user_scram_credentials(missing).items() if e}
         if failed:
             raise RuntimeError(f"could not create Kafka users: {failed}")
-    acls = [acl for service in SERVICES for acl in service_acls(service)] + (tool_acls() if tools else [])
+    acls = [acl for service in SERVICES for acl in service_acls(service)] + analytics_acls()
+    acls += tool_acls() if tools else []
     result = admin.create_acls(acls)
     if result.get("failed"):
         raise RuntimeError(f"could not create Kafka ACLs: {result['failed']}")

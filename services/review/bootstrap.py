@@ -10,7 +10,7 @@ from contracts import topics
 from contracts.envelope import SYSTEM_ACTOR
 from contracts.plan import load_plan
 from plumbing import clock
-from plumbing.core.application import Reactions, Recorder
+from plumbing.core.application import Reactions
 from plumbing.core.projection import ProjectionRunner
 from plumbing.core.personal_data import follow
 from plumbing.core.personal_publisher import OUTBOX_SCHEMA, PersonalDataPublisher
@@ -20,13 +20,30 @@ from services.review.adapters.api_cases import router as cases_router
 from services.review.adapters.api_units import router as units_router
 from services.review.adapters.api_views import router as views_router
 from services.review.projections.case_view import make_apply
+from services.review.reactions.when_assessed_note_for_feed import when_assessed_note_for_feed
 from services.review.reactions.when_assessed_open_case import when_assessed_open_case, when_withdrawn_close_case
 from services.review.reactions.when_filed_remember_application import when_filed_remember_application
 from services.review.sweeper import DeadlineSweeper
+from services.review.usecases.feed import Feed, FeedingRecorder
 from services.review.usecases.sweeping import sweep_overdue
 
 # personal_outbox: units' authorised operators' contacts waiting for the personal-data topic
 TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text() + OUTBOX_SCHEMA
+
+
+DEV_ANALYTICS_KEY = "dev-only-analytics-key"
+
+
+def analytics_key(settings: ServiceSettings) -> str:
+    """ZC_ANALYTICS_KEY_SECRET: review's own key for the feed's pseudonymous keys (never the
+    person_ref key). The development key is public, so only ZC_DEV_MODE accepts it."""
+    key = os.environ.get("ZC_ANALYTICS_KEY_SECRET") or DEV_ANALYTICS_KEY
+    if key == DEV_ANALYTICS_KEY and not settings.dev_mode:
+        raise SystemExit("refusing to start: ZC_ANALYTICS_KEY_SECRET is the development key; set a real one "
+                         "(or ZC_DEV_MODE=1 on a development machine)")
+    if key == settings.person_ref_secret:
+        raise SystemExit("refusing to start: ZC_ANALYTICS_KEY_SECRET must not be the person_ref key")
+    return key
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -34,8 +51,11 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     plan = load_plan(settings.plan)
     runtime = Runtime(settings, extra_schema=TABLES)
 
-    recorder = Recorder(lambda: runtime.store, topic=topics.review(), actor=SYSTEM_ACTOR)
-    assessed = Reactions(recorder).add(when_assessed_open_case(recorder, plan))
+    # Every append to a case stream also queues the analysts' feed message (usecases/feed.py).
+    recorder = FeedingRecorder(lambda: runtime.store, topic=topics.review(), actor=SYSTEM_ACTOR,
+                               feed=Feed(analytics_key(settings), plan))
+    assessed = (Reactions(recorder).add(when_assessed_note_for_feed)
+                .add(when_assessed_open_case(recorder, plan)))
     applications = (Reactions(recorder).add(when_withdrawn_close_case(recorder, plan))
                     .add(when_filed_remember_application))
     runtime.subscriptions += [

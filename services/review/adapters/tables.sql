@@ -44,3 +44,12 @@ CREATE TABLE IF NOT EXISTS known_applications (
     revision       integer NOT NULL,
     seen_at        timestamptz NOT NULL DEFAULT now()
 );
+-- What the analysts' feed needs from an application's newest assessment (usecases/feed.py): the
+-- plan it was assessed under and the codes of the rules it fails. Codes only, nothing personal.
+CREATE TABLE IF NOT EXISTS feed_context (
+    application_id uuid PRIMARY KEY,
+    revision       integer NOT NULL,
+    plan_id        text NOT NULL,
+    plan_version   text NOT NULL,
+    failing_rules  text[] NOT NULL
+);

@@ -29,7 +29,19 @@ def test_each_service_writes_only_its_own_topic_and_the_dead_letter_topic(servic
     written = {a.resource_pattern.resource_name for a in service_acls(service) if a.operation.name == "WRITE"}
     # intake (applicants) and review (units' authorised operators) write personal data; no one else
     personal = {topics.personal_data()} if service in ("intake", "review") else set()
-    assert written == {owned_topic(service), topics.dead_letter()} | personal
+    analysts = {topics.analytics_cases()} if service == "review" else set()  # review publishes the analysts' feed
+    assert written == {owned_topic(service), topics.dead_letter()} | personal | analysts
+
+
+def test_the_analytics_principal_may_read_its_feed_in_its_own_group_and_nothing_else():
+    from plumbing.edges.kafka_acls import ANALYTICS, analytics_acls, analytics_group
+
+    granted = {(a.principal, a.operation.name, a.resource_pattern.resource_type.name,
+                a.resource_pattern.resource_name, a.resource_pattern.pattern_type.name) for a in analytics_acls()}
+    user = f"User:{ANALYTICS}"
+    assert granted == {(user, "READ", "TOPIC", topics.analytics_cases(), "LITERAL"),
+                       (user, "DESCRIBE", "TOPIC", topics.analytics_cases(), "LITERAL"),
+                       (user, "READ", "GROUP", analytics_group(), "LITERAL")}
 
 
 def test_only_notify_and_review_may_read_the_personal_data_topic():
