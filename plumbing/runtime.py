@@ -213,6 +213,9 @@ def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI
                          "consumers": runtime.check_consumers})
     install_audit(app, runtime)
     install_metrics(app, runtime.metrics, lambda: runtime.pool, runtime.consumer_lag)
+    from plumbing.edges.asyncapi_docs import install_asyncapi
+
+    install_asyncapi(app)  # every topic's AsyncAPI document, and its viewer
     return app
 
 

@@ -1,0 +1,37 @@
+"""Every service serves the AsyncAPI document of all topics (`contracts/asyncapi.json`) at
+`/asyncapi.json` and renders it at `/asyncapi`, with the viewer's script and stylesheet served from
+the pinned `asyncapi-viewer` package (no CDN): public like `/docs`, not part of the OpenAPI."""
+from __future__ import annotations
+
+from asyncapi_viewer import assets
+from fastapi import FastAPI, HTTPException
+from fastapi.responses import FileResponse, HTMLResponse
+
+from contracts.asyncapi import DOCUMENT
+
+_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{title} · AsyncAPI</title>
+<link rel="stylesheet" href="/asyncapi/assets/{theme}">
+<script type="module" src="/asyncapi/assets/{module}"></script></head>
+<body><asyncapi-viewer src="/asyncapi.json" sidebar></asyncapi-viewer></body></html>
+"""
+_TYPES = {".js": "text/javascript", ".css": "text/css"}
+
+
+def install_asyncapi(app: FastAPI) -> None:
+    page = _PAGE.format(title=app.title, theme=assets.VIEWER_THEME, module=assets.VIEWER_MODULE)
+
+    @app.get("/asyncapi.json", include_in_schema=False)
+    async def document() -> FileResponse:
+        return FileResponse(DOCUMENT, media_type="application/json")
+
+    @app.get("/asyncapi", include_in_schema=False)
+    async def viewer() -> HTMLResponse:
+        return HTMLResponse(page)
+
+    @app.get("/asyncapi/assets/{name}", include_in_schema=False)
+    async def asset(name: str) -> FileResponse:
+        if name not in assets.VIEWER_FILES:  # the package's three files, nothing else from disk
+            raise HTTPException(404)
+        path = assets.static_path(name)
+        return FileResponse(path, media_type=_TYPES[path.suffix])
