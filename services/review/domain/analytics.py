@@ -11,6 +11,7 @@ from services.review.domain.returning import SECTIONS_ZH
 
 # Events that change no state an analyst counts: who acts next is already in the stage.
 NOT_A_CHANGE = (ev.CaseMovedTo,)
+CLOSING_STATUSES = frozenset({"rejected", "interview_failed", "withdrawn", "forwarded", "overdue"})
 OVERDUE_REASON = {"逾期未审核": "not_reviewed_in_time", "逾期未重新提交": "not_resubmitted_in_time"}
 
 _PLAIN = {
@@ -38,6 +39,6 @@ def outcome_of(event: ev.Payload) -> tuple[str, list[str]] | None:
     if isinstance(event, ev.ClosedOverdue):
         return "overdue", [OVERDUE_REASON.get(event.reason, "overdue")]
     if isinstance(event, ev.CaseClosed):
-        return "closed", [event.final_status if event.final_status.isidentifier() else "other"]
+        return "closed", [event.final_status if event.final_status in CLOSING_STATUSES else "other"]
     outcome = _PLAIN.get(type(event))
     return (outcome, []) if outcome else None
