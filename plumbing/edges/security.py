@@ -53,6 +53,8 @@ def caller(*roles: Role):
             raise Forbidden(f"“{who.role.value}”角色无权访问此接口", f"role {who.role.value} may not call this route",
                             code="ROLE_NOT_ALLOWED")
         request.state.caller = who
+        if (on_caller := getattr(request.app.state, "on_caller", None)) is not None:
+            await on_caller(who)  # e.g. review's staff directory, fed from the token's `name`
         return who
 
     # The roles travel as the bearer requirement's scopes, so OpenAPI lists them on every operation.
