@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: up down test test-unit bench bench-quick bench-deps chaos venv infra-up status demo lock
+.PHONY: up down test test-unit bench bench-quick bench-deps browser chaos venv infra-up status demo lock
 
 up: venv infra-up           ## install, start PostgreSQL + Kafka + the four services, run the demo season, its figures
 	infra/stack.sh services-up
@@ -16,7 +16,7 @@ up: venv infra-up           ## install, start PostgreSQL + Kafka + the four serv
 down:                       ## stop what `make up` started (the season clock file is kept)
 	infra/stack.sh down
 
-test: venv bench-deps       ## install, start what the tests need, run every test, stop what was started
+test: venv bench-deps browser  ## install, start what the tests need, run every test, stop what was started
 	infra/stack.sh test -q -p no:cacheprovider
 
 test-unit: venv             ## pure tests only: no PostgreSQL, no Kafka
@@ -44,6 +44,10 @@ chaos: venv infra-up        ## faults under load (kill -9, Kafka/PostgreSQL rest
 
 status:                     ## PostgreSQL, Kafka, and the supervised services (running, ready, port)
 	infra/stack.sh status
+
+# Headless Chromium (Debian's package) for the tests that render a page: the AsyncAPI viewer.
+browser:
+	@infra/browser/chromium.sh >/dev/null
 
 infra-up: venv
 	infra/stack.sh infra-up

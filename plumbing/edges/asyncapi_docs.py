@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from asyncapi_viewer import assets
 from fastapi import FastAPI, HTTPException
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from contracts.asyncapi import DOCUMENT
 
@@ -13,9 +13,18 @@ _PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{title} · AsyncAPI</title>
 <link rel="stylesheet" href="/asyncapi/assets/{theme}">
 <script type="module" src="/asyncapi/assets/{module}"></script></head>
-<body><asyncapi-viewer src="/asyncapi.json" sidebar></asyncapi-viewer></body></html>
+<body data-rendered=""><asyncapi-viewer src="/asyncapi.json" sidebar></asyncapi-viewer>
+<script type="module" src="/asyncapi/rendered.js"></script></body></html>
 """
 _TYPES = {".js": "text/javascript", ".css": "text/css"}
+_RENDERED = """document.querySelector("asyncapi-viewer").addEventListener("asyncapi-load", (e) => {
+  const model = e.detail && e.detail.model;
+  document.body.dataset.rendered = String(model && (typeof model.title === "function" ? model.title() : model.title));
+});
+document.querySelector("asyncapi-viewer").addEventListener("asyncapi-error", (e) => {
+  document.body.dataset.rendered = "error: " + String(e.detail && (e.detail.message || e.detail.error));
+});
+"""
 
 
 def install_asyncapi(app: FastAPI) -> None:
@@ -28,6 +37,11 @@ def install_asyncapi(app: FastAPI) -> None:
     @app.get("/asyncapi", include_in_schema=False)
     async def viewer() -> HTMLResponse:
         return HTMLResponse(page)
+
+    @app.get("/asyncapi/rendered.js", include_in_schema=False)
+    async def rendered() -> Response:
+        # Marks the page once the viewer has rendered the document (a headless browser checks it).
+        return Response(_RENDERED, media_type="text/javascript")
 
     @app.get("/asyncapi/assets/{name}", include_in_schema=False)
     async def asset(name: str) -> FileResponse:

@@ -14,6 +14,9 @@ import asyncio
 import hashlib
 import hmac
 import json
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import asyncpg
@@ -23,6 +26,7 @@ import pytest
 from stdnum.cn import ric
 
 from contracts import analytics, topics
+from contracts.asyncapi import DOCUMENT
 from contracts.envelope import Role
 from plumbing.settings import with_database
 from services.intake.domain.validation import person_ref
@@ -225,3 +229,17 @@ def _rows_of(files: Path) -> list[tuple]:
     rows = [json.dumps(r, default=str, sort_keys=True) for p in sorted(files.glob("**/*.parquet"))
             for r in pq.read_table(p).to_pylist()]
     return sorted(rows)
+
+
+def test_every_service_serves_the_asyncapi_document_and_a_headless_browser_renders_it(season_stack):
+    """The viewer's files come from the service itself: Chromium renders the page with no other host."""
+    for service in ("intake", "eligibility", "review", "notify"):
+        assert httpx.get(f"{season_stack.url(service)}/asyncapi.json").content == DOCUMENT.read_bytes()
+    page = httpx.get(f"{season_stack.url('review')}/asyncapi").text
+    assert all(src.startswith("/") for src in re.findall(r'(?:src|href)="([^"]+)"', page))
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert browser, "headless Chromium is installed by `make test` (infra/browser/chromium.sh)"
+    dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=20000",
+                          "--dump-dom", f"{season_stack.url('review')}/asyncapi"],
+                         capture_output=True, text=True, timeout=60).stdout
+    assert 'data-rendered="zhicheng topics"' in dom, dom[:500]
