@@ -89,3 +89,13 @@ def test_charts_are_png_files_of_the_printed_figures_only(tmp_path):
     paths = report.charts(figs, tmp_path / "charts")
     assert len(paths) == len(report.FIGURES)
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in paths)
+
+
+def test_the_sink_reads_a_v1_message_published_before_v2_as_a_v2_row(tmp_path):
+    from contracts.analytics import CaseChangeV1
+
+    old = CaseChangeV1(**change(1, stage="public_notice").model_dump(exclude={"level"}))
+    row, = rows([old])
+    assert row["level"] == "unit" and row["schema_version"] == 2
+    write_rows(tmp_path, [row])
+    assert report.connect(tmp_path).execute("SELECT level, stage FROM feed").fetchall() == [("unit", "public_notice")]
