@@ -142,7 +142,8 @@ def generate() -> dict:
                                 "(python -m contracts.asyncapi write). Events travel in the Envelope; "
                                 "the analysts' feed and the personal-data topic carry their own messages."},
         "defaultContentType": "application/json",
-        "servers": {"local": {"host": "127.0.0.1:9092", "protocol": "kafka", "description": "make up's broker",
+        "servers": {"local": {"host": "127.0.0.1:{port}", "protocol": "kafka", "description": "make up's broker",
+                              "variables": {"port": {"default": "9092", "description": "ZC_KAFKA_PORT"}},
                               "security": [{"$ref": "#/components/securitySchemes/scram"}]}},
         "channels": channels,
         "operations": operations,
