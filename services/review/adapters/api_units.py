@@ -37,7 +37,7 @@ async def approve_authorization(request: Request, unit_id: Annotated[Code, Path(
     principal = principal_of(request)
     state = request.app.state
     command = AuthorizeUnit(principal.actor(), unit_id, body.unit_name, body.operator_name, body.operator_phone,
-                            state.settings.person_ref_secret)
+                            state.settings.operator_ref_secret)
     events = receipt(await authorize_unit(state.recorder, state.runtime.pool, command, now=clock.now()))
     log.info("review.unit_authorized", unit_id=unit_id, org=principal.org)
     return {"unit_id": unit_id, "events": events}
