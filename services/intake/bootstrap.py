@@ -6,6 +6,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from contracts import topics
+from contracts.personal_record import APPLICANT
 from contracts.plan import load_plan
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
@@ -44,7 +45,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def start_publisher(rt: Runtime) -> None:
         # After the runtime's own check of the development secrets: no master key, no start.
         app.state.vault = KeyVault(master_key_from_env(settings.dev_mode))
-        app.state.personal_publisher = PersonalDataPublisher(rt.pool, settings.kafka_bootstrap)
+        app.state.personal_publisher = PersonalDataPublisher(rt.pool, settings.kafka_bootstrap, service="intake",
+                                                             kind=APPLICANT)
         rt.spawn(app.state.personal_publisher.run, "intake-personal-data-publisher")
 
     async def stop_publisher(_rt: Runtime) -> None:

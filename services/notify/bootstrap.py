@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from fastapi import FastAPI
 
 from contracts import topics
+from contracts.personal_record import APPLICANT, OPERATOR
 from contracts.events import CaseMovedTo, CaseOpened
 from contracts.plan import load_plan
 from contracts.envelope import Role
@@ -73,7 +74,7 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         Subscription([topics.applications()], filings.handle, wants=filings.wants),
     ]
     # names and phones, by person_ref; events that waited for a person are planned when they are known
-    follow(runtime, on_erased=when_person_erased(recorder), on_known=replan_for_person(recorder, plan, catalogue))
+    follow(runtime, kinds=(APPLICANT, OPERATOR), on_erased=when_person_erased(recorder), on_known=replan_for_person(recorder, plan, catalogue))
     app = build_app(runtime, title="zhicheng notify", description="12333 SMS: once per event, never a full ID number.")
 
     async def start_dispatcher(rt: Runtime) -> None:

@@ -34,5 +34,6 @@ async def consume(store, *envelopes: Envelope) -> None:
     async with store.pool.acquire() as conn, conn.transaction():
         for e in envelopes:
             if record := personal_record(e):
-                await personal_data.apply(conn, *record)
+                key, value, kind = record
+                await personal_data.apply(conn, key, value, kind=kind)
             await reactions.handle(conn, e)

@@ -5,6 +5,7 @@ blanks what was sent."""
 import uuid
 
 from contracts.events import PublicNoticeStarted, UnitApproved
+from contracts.personal_record import APPLICANT
 from plumbing.core import personal_data
 from services.notify.usecases.erasure import when_person_erased
 from services.notify.usecases.planning import replan_for_person
@@ -20,10 +21,10 @@ async def feed(store, *envelopes):
             await reactions.handle(conn, e)
 
 
-async def arrive(store, key: bytes, value: bytes | None):
+async def arrive(store, key: bytes, value: bytes | None, kind: str = APPLICANT):
     recorder = recorder_for(store)
     async with store.pool.acquire() as conn, conn.transaction():
-        await personal_data.apply(conn, key, value, on_erased=when_person_erased(recorder),
+        await personal_data.apply(conn, key, value, kind=kind, on_erased=when_person_erased(recorder),
                                   on_known=replan_for_person(recorder, PLAN, CATALOGUE))
 
 
@@ -45,7 +46,7 @@ async def test_an_event_before_its_persons_record_waits_aside_and_is_planned_whe
 async def test_a_tombstone_fails_pending_messages_blanks_sent_ones_and_later_ones_fail_with_the_reason(store):
     app_id = uuid.uuid4()
     opened = case_opened(app_id, "u-erase", phone="13912345002")
-    key, value = personal_record(opened)
+    key, value, _kind = personal_record(opened)
     await arrive(store, key, value)
     await feed(store, opened, envelope(UnitApproved(application_id=app_id, opinion="同意"), f"case-{app_id}", 2))
     assert await store.pool.fetchval("SELECT status FROM deliveries WHERE application_id = $1", app_id) == "pending"
