@@ -12,7 +12,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 
 from contracts import topics
-from plumbing.core.consumer import Handler, IdempotentConsumer
+from plumbing.core.consumer import Handler, IdempotentConsumer, redrive_when_asked
 from plumbing.db import open_pool
 from plumbing.core.eventstore import EventStore
 from plumbing.edges.kafka import build_broker, subscribe
@@ -101,6 +101,7 @@ class Runtime:
                                               dead_letter_topic=topics.dead_letter(), wants=sub.wants)
                 group = Group(f"{topics._prefix()}-{s.service}-{i}", sub.topics)
                 subscribe(self._broker, consumer, group.topics, group_id=group.group_id, max_records=s.consumer_batch)
+                self.spawn(lambda c=consumer: redrive_when_asked(c, self._stopping), f"{consumer.name}-redrive")
                 groups.append(group)
                 self.groups[group.group_id] = list(sub.topics)
             await self._broker.start()

@@ -21,11 +21,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
+from pydantic import ValidationError
+
 from contracts.envelope import Actor, Envelope
 from contracts.events import Payload
 from contracts.registry import decode
 from plumbing import clock
 from plumbing.core.causes import Cause, caused_by, current
+from plumbing.core.decoding import BadRecord
 from plumbing.core.eventstore import NewEvent
 
 S = TypeVar("S")
@@ -134,8 +137,8 @@ class Reactions:
     """event type -> reactions, run in registration order inside the consumer's transaction.
 
     `handle` and `wants` are what `plumbing.core.consumer.IdempotentConsumer` takes. A payload that cannot
-    be decoded (an unknown or newer schema version, a malformed body) raises ValueError, which the
-    consumer dead-letters at once.
+    be decoded (an unknown or newer schema version, a malformed body) raises UnknownEventVersion or
+    BadRecord, which the consumer dead-letters at once; any other exception is retried, then parked.
     """
 
     def __init__(self, recorder: Recorder | None = None) -> None:
@@ -158,7 +161,10 @@ class Reactions:
         reactions = self._table.get(envelope.event_type, [])
         if not reactions:
             return
-        payload = decode(envelope)
+        try:
+            payload = decode(envelope)
+        except ValidationError as exc:  # the payload does not fit its model: no fix of ours helps
+            raise BadRecord("UNDECODABLE_PAYLOAD", f"{envelope.event_type} v{envelope.schema_version}: {exc}") from None
         with caused_by(Cause.of(envelope)) as cause:
             ctx = Context(envelope, conn, cause)
             for react in reactions:

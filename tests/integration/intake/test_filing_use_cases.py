@@ -166,5 +166,6 @@ async def test_review_events_about_things_intake_never_saw_are_refused_as_bad_da
     with pytest.raises(PhantomReference) as phantom:  # intake files every application: nothing to wait for
         await consume(review_event(Returned(application_id=uuid.uuid4(), level=ReviewLevel.UNIT, reason="x")))
     assert is_bad_data(phantom.value) and phantom.value.code == "UNKNOWN_REFERENCE"
-    with pytest.raises(ValueError):
+    with pytest.raises(PhantomReference) as phantom:  # added and judged travel in order, under one key
         await consume(review_event(ArchiveEntryApproved(entry_id="never-added", unit_id="u")))
+    assert is_bad_data(phantom.value)
