@@ -17,6 +17,7 @@ from contracts.plan import load_plan
 from contracts.envelope import Role
 from plumbing import clock
 from plumbing.core.application import Reactions, Recorder
+from plumbing.core.periodic import PeriodicJob
 from plumbing.edges.metrics import GaugeQuery
 from plumbing.core.personal_data import follow
 from plumbing.runtime import Runtime, Subscription, build_app
@@ -32,7 +33,6 @@ from services.notify.reactions.when_event_plan_messages import EVENTS, when_even
 from services.notify.reactions.when_filed_remember_application import (
     require_known_application, when_filed_remember_application,
 )
-from services.notify.scheduler import ReminderScheduler
 from services.notify.settings import NotifySettings
 from services.notify.templates import read_catalogue_text, read_department_contacts
 from services.notify.usecases.erasure import when_person_erased
@@ -58,6 +58,7 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         defaults=(("pending",), ("sent",), ("failed",))))
 
     recorder = Recorder(lambda: runtime.store, topic=topics.notifications(), actor=NOTIFY_ACTOR)
+    runtime.recorder = recorder
     planning = when_event_plan_messages(recorder, plan, catalogue)
     upstream = [t for t in EVENTS if t not in FILINGS]
     # An assessment or review step is planned only once its application is known (filed); it waits
@@ -86,21 +87,19 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
                                           wall_offset=clock.offset)  # read per message: the season clock may move
         rt.spawn(app.state.dispatcher.run, "notify-dispatcher")
 
-    async def start_reminders(rt: Runtime) -> None:
+    async def seed_contacts(rt: Runtime) -> None:
         await seed_department_contacts(rt.pool, departments)
 
-        def today() -> date:
-            return clock.now().astimezone(ZoneInfo(plan.timezone)).date()
+    def today() -> date:  # the season clock, in the plan's zone
+        return clock.now().astimezone(ZoneInfo(plan.timezone)).date()
 
-        app.state.reminders = ReminderScheduler(lambda day: run_reminders(rt.pool, recorder, plan, catalogue, day),
-                                                today, interval=settings.notify_reminder_interval_seconds)
-        rt.spawn(app.state.reminders.run, "notify-reminders")
+    runtime.periodic.append(PeriodicJob("notify-reminders", lambda uow: run_reminders(uow, plan, catalogue, today()),
+                                        every=settings.notify_reminder_interval_seconds))
 
     async def stop_tasks(_rt: Runtime) -> None:
         app.state.dispatcher.stop()
-        app.state.reminders.stop()
 
-    runtime.on_started.extend([start_dispatcher, start_reminders])
+    runtime.on_started.extend([seed_contacts, start_dispatcher])  # contacts before the first reminders run
     runtime.on_stopping.append(stop_tasks)
 
     @app.get("/notifications/{application_id}", tags=["notify"], summary="What was sent to whom and when")

@@ -9,6 +9,7 @@ nothing: once per recipient per reminder.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 
 import asyncpg
@@ -16,8 +17,8 @@ import asyncpg
 from contracts.events import ReviewLevel
 from contracts.plan import Plan
 from contracts.review_chain import CHAIN
-from plumbing.core.application import Recorder
 from plumbing.core.causes import Cause
+from plumbing.core.unit_of_work import UnitOfWork
 from plumbing.logging import get_logger
 from services.notify.domain.recipients import Contact
 from services.notify.domain.reminders import Reminder, Waiting, due_reminders, plan_deadlines
@@ -48,18 +49,22 @@ def aggregate(rows) -> list[Waiting]:
     return sorted(units, key=lambda w: (w.level, w.org))
 
 
-async def waiting_now(pool: asyncpg.Pool) -> list[Waiting]:
-    rows = await pool.fetch("SELECT org_id, level, count(*) AS cases FROM waiting_cases GROUP BY org_id, level")
+async def waiting_now(conn) -> list[Waiting]:
+    rows = await conn.fetch("SELECT org_id, level, count(*) AS cases FROM waiting_cases GROUP BY org_id, level")
     return aggregate(rows)
 
 
-async def run_reminders(pool: asyncpg.Pool, recorder: Recorder, plan: Plan, catalogue: Catalogue,
+async def run_reminders(uow: Callable[[], UnitOfWork], plan: Plan, catalogue: Catalogue,
                         today: date) -> list[Reminder]:
-    """Plans the reminders due `today`; returns those planned by this run (not earlier ones)."""
-    due = due_reminders(plan_deadlines(plan), plan.reminder_working_days_before, today, await waiting_now(pool))
+    """A periodic job: plans the reminders due `today`, each in its own unit of work; returns
+    those planned by this run (not earlier ones)."""
+    async with uow() as u:
+        waiting = await waiting_now(u.conn)
+    due = due_reminders(plan_deadlines(plan), plan.reminder_working_days_before, today, waiting)
     planned = []
     for reminder in due:
-        async with pool.acquire() as conn, conn.transaction():
+        async with uow() as u:
+            conn, recorder = u.conn, u.recorder
             fresh = await conn.fetchval(
                 "INSERT INTO reminders (event_id, org_id, level, deadline, days_before, waiting_cases, planned_on)"
                 " VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING RETURNING true",
