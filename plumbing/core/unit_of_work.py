@@ -92,13 +92,14 @@ class PostgresUnitOfWork(UnitOfWork[P]):
         self.pool, self.recorder, self._ports = pool, recorder, ports
         self.conn, self._joined = conn, conn is not None
         self._acquired = self._tx = None
+        if self._joined:  # usable at once: its owner's transaction is already open
+            self.ports = ports(conn)
 
     def _conn(self):
         return self.conn
 
     async def __aenter__(self) -> PostgresUnitOfWork[P]:
         if self._joined:
-            self.ports = self._ports(self.conn)
             return self
         self._acquired = self.pool.acquire()
         self.conn = await self._acquired.__aenter__()

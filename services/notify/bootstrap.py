@@ -1,5 +1,5 @@
 """Composition root of notify: directory + deliveries from events, the dispatcher, the gateway,
-the waiting-cases read model and the deadline-reminder scheduler."""
+the waiting-cases read model and the deadline reminders (a periodic job)."""
 from __future__ import annotations
 
 import os
@@ -13,21 +13,23 @@ from fastapi import FastAPI
 
 from contracts import topics
 from contracts.events import CaseMovedTo, CaseOpened
-from contracts.plan import load_plan
+from contracts.plan import Plan, load_plan
 from contracts.envelope import Role
 from plumbing import clock
 from plumbing.core.application import Reactions, Recorder
 from plumbing.core.periodic import PeriodicJob
+from plumbing.core.unit_of_work import PostgresUnitOfWork
 from plumbing.edges.metrics import GaugeQuery
 from plumbing.core.personal_data import follow
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.edges.security import Caller, caller
 from services.notify.adapters.gateway_http import HttpSmsGateway
 from services.notify.adapters.gateway_recording import RecordingGateway
-from services.notify.dispatcher import Dispatcher
+from services.notify.adapters.dispatcher import Dispatcher
+from services.notify.adapters.ports_pg import notify_ports
 from services.notify.domain.departments import department_contacts
 from services.notify.domain.references import FILINGS
-from services.notify.domain.templates import load_catalogue
+from services.notify.domain.templates import Catalogue, load_catalogue
 from services.notify.reactions.when_case_moves_track_waiting import when_case_moves_track_waiting
 from services.notify.reactions.when_event_plan_messages import EVENTS, when_event_plan_messages
 from services.notify.reactions.when_filed_remember_application import (
@@ -46,6 +48,22 @@ Operator = Annotated[Caller, caller(Role.CITY_HR_BUREAU, Role.AUDITOR)]
 TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text()
 
 
+def reaction_tables(recorder: Recorder, plan: Plan, catalogue: Catalogue) -> list[tuple[tuple[str, ...], Reactions]]:
+    """notify's reactions, by the topics each consumer group reads (the tests use this table too).
+
+    An assessment or review step is planned only once its application is known (filed); it waits
+    for its filing while the filings flow on in a consumer group of their own. The first group
+    keeps its name (`<prefix>-notify-0`), offsets and inbox from when it also read the filings."""
+    planning = when_event_plan_messages(plan, catalogue)
+    upstream = [t for t in EVENTS if t not in FILINGS]
+    referring = (Reactions(recorder, notify_ports)
+                 .add(require_known_application, *dict.fromkeys((*upstream, CaseOpened, CaseMovedTo)))
+                 .add(when_case_moves_track_waiting)
+                 .add(planning, *upstream))
+    filings = Reactions(recorder, notify_ports).add(when_filed_remember_application).add(planning, *FILINGS)
+    return [((topics.eligibility(), topics.review()), referring), ((topics.applications(),), filings)]
+
+
 def create_app(settings: NotifySettings | None = None) -> FastAPI:
     settings = settings or NotifySettings()
     plan = load_plan(settings.plan)
@@ -58,23 +76,18 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         defaults=(("pending",), ("sent",), ("failed",))))
 
     recorder = Recorder(lambda: runtime.store, topic=topics.notifications(), actor=NOTIFY_ACTOR)
-    runtime.recorder = recorder
-    planning = when_event_plan_messages(recorder, plan, catalogue)
-    upstream = [t for t in EVENTS if t not in FILINGS]
-    # An assessment or review step is planned only once its application is known (filed); it waits
-    # for its filing while the filings flow on in a consumer group of their own. The first group
-    # keeps its name (`<prefix>-notify-0`), offsets and inbox from when it also read the filings.
-    referring = (Reactions(recorder)
-                 .add(require_known_application, *dict.fromkeys((*upstream, CaseOpened, CaseMovedTo)))
-                 .add(when_case_moves_track_waiting)
-                 .add(planning, *upstream))
-    filings = Reactions(recorder).add(when_filed_remember_application).add(planning, *FILINGS)
-    runtime.subscriptions += [
-        Subscription([topics.eligibility(), topics.review()], referring.handle, wants=referring.wants),
-        Subscription([topics.applications()], filings.handle, wants=filings.wants),
-    ]
+    runtime.recorder, runtime.ports = recorder, notify_ports
+    groups = reaction_tables(recorder, plan, catalogue)
+    runtime.subscriptions += [Subscription(list(group), table.handle, wants=table.wants) for group, table in groups]
     # names and phones, by person_ref; events that waited for a person are planned when they are known
-    follow(runtime, on_erased=when_person_erased(recorder), on_known=replan_for_person(recorder, plan, catalogue))
+    replan = replan_for_person(plan, catalogue)
+    follow(runtime, on_erased=lambda conn, ref: when_person_erased(_joined(conn), ref),
+           on_known=lambda conn, ref: replan(_joined(conn), ref))
+
+    def _joined(conn) -> PostgresUnitOfWork:
+        """The personal-data follower's transaction (one per record), as a unit of work."""
+        return PostgresUnitOfWork(None, recorder, notify_ports, conn=conn)
+
     app = build_app(runtime, title="zhicheng notify", description="12333 SMS: once per event, never a full ID number.")
 
     async def start_dispatcher(rt: Runtime) -> None:
@@ -82,13 +95,15 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
             gateway = HttpSmsGateway.from_env(os.environ, policy=settings.gateway_policy())
         else:
             gateway = RecordingGateway(rt.pool)
-        app.state.dispatcher = Dispatcher(rt.pool, recorder, gateway, tz=plan.timezone, quiet=settings.quiet(),
+        app.state.dispatcher = Dispatcher(rt.pool, rt.unit_of_work, gateway, tz=plan.timezone, quiet=settings.quiet(),
                                           windows=settings.windows(), policy=settings.round_policy(),
-                                          wall_offset=clock.offset)  # read per message: the season clock may move
+                                          wall_offset=clock.offset,  # read per message: the season clock may move
+                                          crash_after_send=settings.notify_crash_after_send)
         rt.spawn(app.state.dispatcher.run, "notify-dispatcher")
 
     async def seed_contacts(rt: Runtime) -> None:
-        await seed_department_contacts(rt.pool, departments)
+        async with rt.unit_of_work() as uow:
+            await seed_department_contacts(uow, departments)
 
     def today() -> date:  # the season clock, in the plan's zone
         return clock.now().astimezone(ZoneInfo(plan.timezone)).date()
@@ -104,10 +119,12 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
 
     @app.get("/notifications/{application_id}", tags=["notify"], summary="What was sent to whom and when")
     async def status(application_id: uuid.UUID, _who: Operator) -> dict:
-        return await delivery_status(runtime.pool, application_id)
+        async with runtime.unit_of_work() as uow:
+            return await delivery_status(uow, application_id)
 
     @app.get("/reminders", tags=["notify"], summary="Deadline reminders planned, to whom, and how they ended")
     async def reminders(_who: Operator) -> dict:
-        return await reminder_status(runtime.pool)
+        async with runtime.unit_of_work() as uow:
+            return await reminder_status(uow)
 
     return app
