@@ -6,13 +6,8 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 
-import asyncpg
-
 from contracts.errors import InvalidInput
-from plumbing.core.unit_of_work import PostgresUnitOfWork, UnitOfWork
-
-_NO_RECORDER = None  # a route on the connection saves through its own recorder
-Action = Callable[[asyncpg.Connection], Awaitable[tuple[int, dict]]]
+from plumbing.core.unit_of_work import UnitOfWork
 
 
 def request_fingerprint(*parts: object) -> str:
@@ -35,11 +30,6 @@ async def run_in(uow: UnitOfWork, key: str | None, fingerprint: str,
         if key:
             await uow.answer_key(key, status, body)
         return status, body
-
-
-async def run_once(pool: asyncpg.Pool, key: str | None, fingerprint: str, action: Action) -> tuple[int, dict]:
-    """`run_in` for routes whose action still takes the connection (to move to `run_in`)."""
-    return await run_in(PostgresUnitOfWork(pool, _NO_RECORDER), key, fingerprint, lambda uow: action(uow.conn))
 
 
 def scoped(key: str | None, caller_key: str) -> str | None:

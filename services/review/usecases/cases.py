@@ -56,18 +56,18 @@ def decided(case: Case | None, command: Command, plan: Plan, now: datetime) -> l
     return with_next_actor(case, decide(case, command, now=now, plan=plan), plan)
 
 
-async def take_decision(recorder: Recorder, plan: Plan, application_id: uuid.UUID, action: str,
-                        command: Callable[[], Command], *, principal: Principal, now: datetime,
-                        conn=None) -> tuple[list[Envelope], Case]:
+async def take_decision(uow: UnitOfWork, plan: Plan, application_id: uuid.UUID, action: str,
+                        command: Callable[[], Command], *, principal: Principal,
+                        now: datetime) -> tuple[list[Envelope], Case]:
     """A reviewer's decision: the case is loaded and authorised once, before the body is read (so a
     principal outside the case's scope learns nothing about its shape). Returns the saved events
     and the case after them."""
-    case, version = await require_case(recorder, application_id, conn)
+    case, version = await require_case(uow, application_id)
     authorize(principal, action, case)
     cmd = command()
     payloads = decided(case, cmd, plan, now)
-    stored = await recorder.save(case_stream(application_id), payloads, key=str(application_id),
-                                 expected_version=version, actor=cmd.actor, conn=conn, occurred_at=now)
+    stored = await uow.save(case_stream(application_id), payloads, key=str(application_id),
+                            expected_version=version, actor=cmd.actor, occurred_at=now)
     return stored, fold(payloads, case)
 
 
