@@ -12,9 +12,12 @@ from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 
 from contracts import topics
-from plumbing.core.consumer import Handler, IdempotentConsumer
+from plumbing.core.consumer import Handler, IdempotentConsumer, redrive_when_asked
 from plumbing.db import open_pool
+from plumbing.core.application import Recorder
 from plumbing.core.eventstore import EventStore
+from plumbing.core.periodic import PeriodicJob, PeriodicRunner
+from plumbing.core.unit_of_work import PostgresUnitOfWork
 from plumbing.edges.kafka import build_broker, subscribe
 from plumbing.edges.kafka_security import client_kwargs
 from plumbing.edges.kafka_lag import LagReader
@@ -90,9 +93,18 @@ class Runtime:
     _broker: object | None = None
     watch: ConsumerWatch | None = None
     _lag: LagReader | None = None
+    # The service's units of work: what it records with, and its read-model ports on a connection.
+    recorder: Recorder | None = None
+    ports: Callable = lambda _conn: None
+    periodic: list[PeriodicJob] = field(default_factory=list)  # run by one PeriodicRunner
+    periodic_runner: PeriodicRunner | None = None
 
     def __post_init__(self) -> None:
         self.metrics = Metrics(self.settings.service)
+
+    def unit_of_work(self) -> PostgresUnitOfWork:
+        """A new unit of work of this service (one transaction when entered)."""
+        return PostgresUnitOfWork(self.pool, self.recorder, self.ports)
 
     async def start(self) -> None:
         s = self.settings
@@ -114,6 +126,7 @@ class Runtime:
                                               dead_letter_topic=topics.dead_letter(), wants=sub.wants)
                 group = Group(f"{topics._prefix()}-{s.service}-{i}", sub.topics)
                 subscribe(self._broker, consumer, group.topics, group_id=group.group_id, max_records=s.consumer_batch)
+                self.spawn(lambda c=consumer: redrive_when_asked(c, self._stopping), f"{consumer.name}-redrive")
                 groups.append(group)
                 self.groups[group.group_id] = list(sub.topics)
             await self._broker.start()
@@ -122,6 +135,9 @@ class Runtime:
         self.spawn(self.watch.run, f"{s.service}-stall-watch")
         for hook in self.on_started:
             await hook(self)
+        if self.periodic:  # after the hooks: a job may read what one of them seeded
+            self.periodic_runner = PeriodicRunner(s.dsn, self.unit_of_work, self.periodic, service=s.service)
+            self.spawn(self.periodic_runner.run, f"{s.service}-periodic")
         log.info("runtime.started", database=s.database)
 
     async def stop(self) -> None:
@@ -130,6 +146,8 @@ class Runtime:
             await hook(self)
         if self._broker is not None:
             await self._broker.stop()
+        if self.periodic_runner:
+            self.periodic_runner.stop()
         if self.relay:
             self.relay.stop()
         if self.watch:
