@@ -8,8 +8,7 @@ import pytest
 import pytest_asyncio
 
 from contracts.events import NotificationFailed, ReviewLevel
-from contracts.personal_record import PersonalRecord
-from contracts.personal_record import APPLICANT, record_key
+from contracts.personal_record import APPLICANT, PersonalRecord, record_key
 from plumbing.core import personal_data
 from services.notify.adapters.ports_memory import memory_ports
 from services.notify.adapters.ports_pg import notify_ports
