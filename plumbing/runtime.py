@@ -200,7 +200,10 @@ def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI
     from plumbing.edges.security import install_roles_in_openapi
     from plumbing.edges.metrics import install_metrics
 
+    from plumbing.edges.json_body import StrictJsonRoute
+
     app = FastAPI(title=title, description=description, lifespan=runtime.lifespan())
+    app.router.route_class = StrictJsonRoute  # routes declared on the app itself; routers set their own
     app.state.runtime = runtime
     install_error_handlers(app)
     install_guard(app)

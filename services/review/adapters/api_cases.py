@@ -18,9 +18,10 @@ from contracts.errors import Forbidden, InvalidInput, NotFound, Refused
 from plumbing import clock
 from plumbing.core.application import receipt
 from plumbing.core.idempotency import request_fingerprint, run_once, scoped
-from plumbing.edges.inputs import STRICT
+from plumbing.edges.inputs import STRICT, FreeForm
 from plumbing.edges.security import caller
 from plumbing.logging import get_logger
+from plumbing.edges.json_body import StrictJsonRoute
 from services.review.adapters.decision_bodies import BODIES, COMMANDS
 from services.review.adapters.principal import principal_of, principal_of_caller
 from services.review.domain import commands as c
@@ -29,7 +30,7 @@ from services.review.usecases.cases import case_stream, load_case, require_case,
 from services.review.views import case_json
 
 log = get_logger(__name__)
-router = APIRouter(tags=["review"])
+router = APIRouter(tags=["review"], route_class=StrictJsonRoute)
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 DECIDERS = (Role.UNIT, Role.CONSTRUCTION_AUTHORITY, Role.HR_BUREAU, Role.CITY_HR_BUREAU)
@@ -149,7 +150,7 @@ class BatchItem(BaseModel):
     model_config = STRICT
 
     application_id: uuid.UUID
-    fields: dict[str, Any] = Field(default_factory=dict, description="the decision's body (see its route)",
+    fields: dict[str, FreeForm] = Field(default_factory=dict, description="the decision's body (see its route)",
                                    max_length=20)
 
 

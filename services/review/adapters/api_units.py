@@ -13,12 +13,13 @@ from plumbing.core.application import receipt
 from plumbing.edges.inputs import STRICT, Code, Phone, Text
 from plumbing.logging import get_logger
 from plumbing.edges.security import caller
+from plumbing.edges.json_body import StrictJsonRoute
 from services.review.adapters.principal import principal_of
 from services.review.domain.unit_authorization import AuthorizeUnit
 from services.review.usecases.units import authorize_unit
 
 log = get_logger(__name__)
-router = APIRouter(tags=["units"])
+router = APIRouter(tags=["units"], route_class=StrictJsonRoute)
 
 
 class Authorization(BaseModel):

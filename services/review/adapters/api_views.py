@@ -19,8 +19,9 @@ from plumbing import clock
 from plumbing.core.application import receipt
 from plumbing.core.personal_data import lookup
 from services.review.adapters import exports, queries
-from plumbing.edges.inputs import STRICT, Code, Day, LongText, Text
+from plumbing.edges.inputs import STRICT, Code, Day, LongText, StrictBool, Text
 from plumbing.edges.security import caller
+from plumbing.edges.json_body import StrictJsonRoute
 from services.review.adapters.principal import principal_of
 from services.review.domain import roster
 from services.review.domain.archive import AddArchiveEntry, ReviewArchiveEntry
@@ -28,7 +29,7 @@ from services.review.domain.authorization import authorize
 from services.review.domain.case import Scope
 from services.review.usecases.cases import execute_archive, load_case, load_entry
 
-router = APIRouter(tags=["views"])
+router = APIRouter(tags=["views"], route_class=StrictJsonRoute)
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -112,7 +113,7 @@ async def add_entry(request: Request, body: NewEntry) -> dict:
 class EntryReview(BaseModel):
     model_config = STRICT
 
-    approve: bool
+    approve: StrictBool
     text: LongText = Field("", max_length=OPINION_MAX_CHARS)
 
 
