@@ -6,15 +6,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
-from contracts.envelope import Role
-
 from plumbing import clock
 from plumbing.core.application import receipt
 from plumbing.edges.inputs import STRICT, Code, Phone, Text
 from plumbing.logging import get_logger
-from plumbing.edges.security import caller
 from plumbing.edges.json_body import StrictJsonRoute
-from services.review.adapters.principal import principal_of
+from services.review.adapters.principal import guarded, principal_of
 from services.review.domain.unit_authorization import AuthorizeUnit
 from services.review.usecases.units import authorize_unit
 
@@ -32,7 +29,7 @@ class Authorization(BaseModel):
 
 @router.post("/units/{unit_id}/authorization", status_code=201,
              summary="City HR bureau approves a unit's authorization; its operator gets a 12333 SMS",
-             dependencies=[caller(Role.CITY_HR_BUREAU)])
+             **guarded("authorize_unit"))
 async def approve_authorization(request: Request, unit_id: Annotated[Code, Path(min_length=1)],
                                 body: Authorization) -> dict:
     principal = principal_of(request)

@@ -12,7 +12,6 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from contracts.envelope import Role
 from contracts.errors import Forbidden, InvalidInput, NotFound
 from contracts.limits import OPINION_MAX_CHARS, TITLE_MAX_CHARS
 from plumbing import clock
@@ -20,7 +19,7 @@ from plumbing.core.application import receipt
 from plumbing.core.personal_data import lookup
 from services.review.adapters import exports, queries
 from plumbing.edges.inputs import STRICT, Code, Day, LongText, StrictBool, Text
-from plumbing.edges.security import caller
+from services.review.adapters.principal import guarded
 from plumbing.edges.json_body import StrictJsonRoute
 from services.review.adapters.principal import principal_of
 from services.review.domain import roster
@@ -35,7 +34,7 @@ FORMATS = {"csv": "text/csv; charset=utf-8",
 
 
 @router.get("/inbox", summary="What waits for me: cases at my level, notices running, archive entries",
-            dependencies=[caller()])
+            **guarded("read"))
 async def inbox(request: Request) -> dict:
     principal = principal_of(request)
     authorize(principal, "read", Scope(principal.person_ref, principal.org, principal.area))
@@ -43,11 +42,8 @@ async def inbox(request: Request) -> dict:
 
 
 @router.get("/dashboard", summary="City dashboard: counts by area, specialty, category, stage; near deadlines",
-            dependencies=[caller(Role.CITY_HR_BUREAU, Role.AUDITOR)])
+            **guarded("read_dashboard"))
 async def dashboard(request: Request) -> dict:
-    principal = principal_of(request)
-    if principal.role not in {Role.CITY_HR_BUREAU, Role.AUDITOR}:
-        authorize(principal, "export_roster", None)  # refuses with the standard 403
     return await queries.dashboard(request.app.state.runtime.pool, request.app.state.plan, clock.now())
 
 
@@ -65,7 +61,7 @@ async def _cases(request: Request, ids: list[uuid.UUID]):
 
 
 @router.get("/exports/roster", summary="评委会评审对象花名册: one receiving unit (area) or the whole city",
-            dependencies=[caller(Role.CONSTRUCTION_AUTHORITY, Role.HR_BUREAU, Role.CITY_HR_BUREAU, Role.AUDITOR)])
+            **guarded("export_roster"))
 async def roster_export(request: Request, area: Code | None = Query(None), format: str = Query("csv", max_length=10)) -> Response:
     plan = request.app.state.plan
     principal = principal_of(request)
@@ -76,7 +72,7 @@ async def roster_export(request: Request, area: Code | None = Query(None), forma
     return _file(rows, roster.ROSTER_HEADERS, "花名册", format, f"roster-{area or 'city'}")
 
 
-@router.get("/exports/public-notice", summary="公示表 of a unit", dependencies=[caller(Role.UNIT, Role.AUDITOR)])
+@router.get("/exports/public-notice", summary="公示表 of a unit", **guarded("export_notice_table"))
 async def notice_export(request: Request, unit_id: Code = Query(), format: str = Query("csv", max_length=10)) -> Response:
     principal = principal_of(request)
     authorize(principal, "export_notice_table", Scope(unit_org=unit_id))
@@ -100,7 +96,7 @@ class NewEntry(BaseModel):
 
 
 @router.post("/archive", status_code=201, summary="Applicant adds an entry to the achievement archive",
-             dependencies=[caller(Role.APPLICANT)])
+             **guarded("add_archive_entry"))
 async def add_entry(request: Request, body: NewEntry) -> dict:
     principal = principal_of(request)
     authorize(principal, "add_archive_entry", Scope(person_ref=principal.person_ref))
@@ -118,7 +114,7 @@ class EntryReview(BaseModel):
 
 
 @router.post("/archive/{entry_id}/review", summary="Unit approves or rejects an archive entry",
-             dependencies=[caller(Role.UNIT)])
+             **guarded("approve_archive_entry"))
 async def review_entry(request: Request, entry_id: Annotated[Code, Path()], body: EntryReview) -> dict:
     principal = principal_of(request)
     entry, _ = await load_entry(request.app.state.recorder, entry_id)
