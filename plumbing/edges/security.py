@@ -36,6 +36,15 @@ class Caller:
         return hashlib.sha256("\x1f".join((self.role.value, self.org, self.user, self.person_ref)).encode()).hexdigest()
 
 
+def verify(settings, authorization: str | None) -> Caller:
+    """The one verification of a request's `Authorization` header (plumbing/edges/auth.py's), used
+    by the authenticate-first middleware and by every route's dependency: Unauthenticated (401) or
+    who is calling."""
+    claims = read_token(settings.jwt_secret, authorization, audience=settings.jwt_audience)
+    return Caller(role=claims["role"], org=str(claims.get("org") or ""), area=str(claims.get("area") or ""),
+                  user=claims["sub"], person_ref=str(claims.get("person_ref") or ""))
+
+
 def caller(*roles: Role):
     allowed = frozenset(roles) or PERSON_ROLES
 
@@ -43,9 +52,7 @@ def caller(*roles: Role):
                               credentials: HTTPAuthorizationCredentials | None = Security(_bearer)) -> Caller:
         settings = request.app.state.runtime.settings
         header = f"Bearer {credentials.credentials}" if credentials else None
-        claims = read_token(settings.jwt_secret, header, audience=settings.jwt_audience)
-        who = Caller(role=claims["role"], org=str(claims.get("org") or ""), area=str(claims.get("area") or ""),
-                     user=claims["sub"], person_ref=str(claims.get("person_ref") or ""))
+        who = verify(settings, header)
         request.app.state.rate_limiter.check(who.key)
         if who.role not in allowed:
             raise Forbidden(f"“{who.role.value}”角色无权访问此接口", f"role {who.role.value} may not call this route",
