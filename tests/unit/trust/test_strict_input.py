@@ -91,8 +91,9 @@ def test_a_batch_items_fields_larger_than_the_bound_are_refused_and_a_usual_one_
 
 @pytest.mark.parametrize("value", ["32", 32.0, "2020"])
 def test_a_number_in_a_string_or_a_float_is_not_an_integer(value):
-    with pytest.raises(ValidationError):
-        SubmitRequest.model_validate({**_filing(ID_NUMBER), "annual_assessments": [{"year": value, "result": "合格"}]})
+    with pytest.raises(ValidationError) as refused:
+        SubmitRequest.model_validate({**_filing(ID_NUMBER), "assessments": [{"year": value, "result": "合格"}]})
+    assert "assessments.0.year" in {".".join(map(str, e["loc"])) for e in refused.value.errors()}
 
 
 @pytest.mark.parametrize("value", ["true", 1, "1", "yes"])
