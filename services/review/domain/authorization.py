@@ -52,6 +52,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # The same decision on many cases: each item is then authorised for its own decision and case.
     "decide_batch": frozenset({U, CA, HR, CITY}),
     "authorize_unit": frozenset({CITY}),
+    "erase_staff": frozenset({CITY}),
 }
 READ_ONLY_ACTIONS = frozenset({"read", "read_history", "export_notice_table", "export_roster", "read_dashboard"})
 

@@ -21,7 +21,7 @@ EXPECTED: dict[Role, set[str]] = {
     Role.CONSTRUCTION_AUTHORITY: DEPARTMENT,
     Role.HR_BUREAU: HR_BUREAU,
     Role.CITY_HR_BUREAU: HR_BUREAU | {"forward", "request_fee", "record_fee_payment", "read_dashboard",
-                                      "authorize_unit"},
+                                      "authorize_unit", "erase_staff"},
     Role.AUDITOR: {"read", "read_history", "export_notice_table", "export_roster", "read_dashboard"},
     Role.SYSTEM: {"read", "open_case", "close_withdrawn", "record_fee_payment", "close_overdue"},
 }
