@@ -106,3 +106,45 @@ def test_no_damaged_photo_makes_the_check_raise(cut, junk, at):
     data = bytearray(_SMALL)
     data[at:at + len(junk)] = junk
     photo_problems(bytes(data[: len(data) - cut]), RULE)  # problems, never an exception
+
+
+def test_a_large_photo_is_judged_on_a_reduced_scale_decode(monkeypatch):
+    from PIL import JpegImagePlugin
+
+    decoded = []
+    real_load = JpegImagePlugin.JpegImageFile.load
+
+    def load(self):
+        decoded.append(self.size)  # after draft(): the size the decoder really produces
+        return real_load(self)
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", load)
+    reading = read_photo(photo_bytes(1200, 1600, noise=False))
+    assert (reading.photo.width, reading.photo.height) == (1200, 1600)  # the contract keeps the real size
+    assert decoded and all(w <= 1200 // 4 and h <= 1600 // 4 for w, h in decoded), decoded
+
+
+def test_a_filing_reads_its_photo_once(monkeypatch):
+    import base64
+    import random
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from PIL import Image
+
+    from services.intake.adapters.prepare import prepare
+    from services.intake.adapters.requests import SubmitRequest
+    from zc.load.people import PLAN as LOAD_PLAN, filing, units
+
+    rng = random.Random(3)
+    f = filing(rng, units(1, rng)[0], "person-key")
+    request = SubmitRequest.model_validate({**f.body, "photo_base64": base64.b64encode(photo_bytes()).decode()})
+    opened = []
+    real_open = Image.open
+    monkeypatch.setattr(Image, "open", lambda *a, **k: opened.append(1) or real_open(*a, **k))
+    try:
+        prepare(request, LOAD_PLAN, person_ref_secret="person-key",
+                now=datetime(2020, 8, 10, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    except Exception:  # noqa: BLE001 - whatever else the filing lacks, the photo was read by now
+        pass
+    assert len(opened) == 1
