@@ -32,6 +32,10 @@ async def erase(recorder: Recorder, conn, vault: Vault, person_ref: str, actor: 
     photos = sorted({r["photo"] for r in filings if r["photo"]})
     deleted_photos = await conn.fetchval("WITH gone AS (DELETE FROM photos WHERE sha256 = ANY($1::text[])"
                                          " RETURNING 1) SELECT count(*) FROM gone", photos)
+    # Uploaded documents and drafts are sealed with the deleted key already; their rows go too.
+    documents = await conn.fetchval("WITH gone AS (DELETE FROM documents WHERE person_ref = $1 RETURNING 1)"
+                                    " SELECT count(*) FROM gone", person_ref)
+    await conn.execute("DELETE FROM drafts WHERE person_ref = $1", person_ref)
     await queue_record(conn, person_ref, None)  # the tombstone, replacing anything still queued
     applications = sorted(r["stream_id"].removeprefix("application-") for r in filings)
     event = PersonErased(person_ref=person_ref, erased_by=actor.user, erased_by_role=actor.role.value,
@@ -44,6 +48,7 @@ async def erase(recorder: Recorder, conn, vault: Vault, person_ref: str, actor: 
     return {"person_ref": person_ref, "event_id": str(stored[0].event_id), "erased_by": actor.user,
             "requested_by": requested_by, "erased": {
                 "intake": {"data_key_deleted": key_deleted, "photos_deleted": deleted_photos,
+                           "documents_deleted": documents, "draft_deleted": True,
                            "applications_sealed_fields_unreadable": applications},
                 "personal_data_topic": "tombstone queued; compaction drops the record (ARCHITECTURE.md)",
                 "notify": "deletes its row and fails pending SMS when it reads the tombstone",

@@ -34,3 +34,12 @@ async def reminder_status(pool: asyncpg.Pool) -> dict:
                            "planned_on": r["planned_on"].isoformat(),
                            "status": r["status"] or ("failed" if r["failure"] else None),
                            "sent_at": r["sent_at"].isoformat() if r["sent_at"] else None} for r in rows]}
+
+
+async def my_deliveries(pool: asyncpg.Pool, application_id: uuid.UUID, person_ref: str) -> list[dict]:
+    """The SMS sent to this person about this application: what the applicant's status page lists.
+    Someone else's application lists nothing."""
+    rows = await pool.fetch("SELECT template, recipient_masked, text, status, sent_at FROM deliveries"
+                            " WHERE application_id = $1 AND person_ref = $2 AND person_ref <> '' ORDER BY seq",
+                            application_id, person_ref)
+    return [{**dict(r), "sent_at": r["sent_at"].isoformat() if r["sent_at"] else None} for r in rows]
