@@ -75,7 +75,7 @@ async def add_entry(request: Request):
                                               "achieved_on": str(form.get("achieved_on", ""))})
     except ApiRefused as refused:
         return await _archive_page(request, session, api, refused.body, refused.status)
-    return RedirectResponse("/applicant/archive", status_code=303)
+    return RedirectResponse("/applicant/archive?added=1", status_code=303)
 
 
 async def _draft(api) -> dict:
