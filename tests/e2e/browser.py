@@ -158,7 +158,7 @@ class Browser:
         self.driver.find_element(By.ID, "main")  # a page of ours, not an error from elsewhere
 
     def text(self) -> str:
-        return self.driver.find_element(By.TAG_NAME, "body").text
+        return self.driver.execute_script("return document.body ? document.body.innerText : ''") or ""
 
     def wait_for(self, predicate, timeout: float = 30, what: str = "") -> None:
         try:
