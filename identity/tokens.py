@@ -3,8 +3,9 @@
 `POST /tokens {id_token, nonce}`: the ID token is verified against the identity provider's published
 keys (signature, issuer, audience = the web's client id, expiry, and the nonce the web sent with the
 sign-in), its subject is looked up in the accounts file (operator data), and a role token is signed
-through `plumbing.edges.auth.mint_token`, the function `zc token` uses, so the services verify it
-the same way. The signing secret is held here and in no other process of the front end.
+through `plumbing.edges.auth.issue_token`, the function `zc token` uses (EdDSA with the issuer's
+private key, ZC_TOKEN_PRIVATE_KEY), so the services verify it with their public key. The private key
+is held here and in no other process of the front end (the web holds none: import-linter).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from contracts.envelope import Role
 from contracts.personal_data import person_ref
 from identity.accounts import Account, load_accounts
-from plumbing.edges.auth import mint_token
+from plumbing.edges.auth import issue_token
 
 LEEWAY_SECONDS = 30
 ROLE_TOKEN_HOURS = 8  # a working day; the web's session never outlives it
@@ -64,10 +65,10 @@ def verify_id_token(id_token: str, key, *, issuer: str, audience: str, nonce: st
     return claims
 
 
-def issue(account: Account, *, secret: str, person_ref_secret: str, audience: str) -> dict:
+def issue(account: Account, *, private_key: str, person_ref_secret: str, audience: str) -> dict:
     ref = person_ref(account.id_number, person_ref_secret) if account.role is Role.APPLICANT and account.id_number else ""
-    token = mint_token(secret, role=account.role, org=account.org, area=account.area, user=account.uid,
-                       person_ref=ref, hours=ROLE_TOKEN_HOURS, audience=audience)
+    token = issue_token(private_key, role=account.role, name=account.name, uid=account.uid, org=account.org,
+                        area=account.area, person_ref=ref, hours=ROLE_TOKEN_HOURS, audience=audience)
     return {"access_token": token, "token_type": "Bearer", "expires_in": ROLE_TOKEN_HOURS * 3600,
             "account": {"uid": account.uid, "name": account.name, "role": account.role.value, "org": account.org,
                         "area": account.area}}
@@ -79,7 +80,7 @@ class TokenRequest(BaseModel):
     nonce: str = Field(min_length=1, max_length=200)
 
 
-def create_app(*, issuer: str, client_id: str, secret: str, person_ref_secret: str, audience: str,
+def create_app(*, issuer: str, client_id: str, private_key: str, person_ref_secret: str, audience: str,
                accounts: dict[str, Account] | None = None, keys: ProviderKeys | None = None) -> FastAPI:
     accounts = accounts if accounts is not None else load_accounts()
     keys = keys or ProviderKeys(f"{issuer}/jwks")
@@ -100,7 +101,7 @@ def create_app(*, issuer: str, client_id: str, secret: str, person_ref_secret: s
         except Refusal as refused:
             return JSONResponse({"code": refused.code, "message_zh": refused.zh, "message_en": refused.en},
                                 status_code=401)
-        return issue(account, secret=secret, person_ref_secret=person_ref_secret, audience=audience)
+        return issue(account, private_key=private_key, person_ref_secret=person_ref_secret, audience=audience)
 
     @app.get("/readyz")
     def ready() -> dict:
@@ -112,13 +113,15 @@ def create_app(*, issuer: str, client_id: str, secret: str, person_ref_secret: s
 def main() -> None:
     import uvicorn
 
-    from plumbing.edges.auth import dev_secrets_in_use
+    from plumbing.edges.auth import DEV_PERSON_REF_SECRET
+    from plumbing.edges.dev_issuer import DEV_TOKEN_PRIVATE_KEY, issuer_key
     from plumbing.settings import IdentitySettings
 
     s = IdentitySettings()
-    if dev_secrets_in_use(s.jwt_secret, s.person_ref_secret) and not s.dev_mode:
-        raise SystemExit("refusing to start with the development secrets (set ZC_JWT_SECRET, ZC_PERSON_REF_SECRET)")
-    app = create_app(issuer=s.idp_url, client_id=s.web_client_id, secret=s.jwt_secret,
+    key = issuer_key()
+    if (key == DEV_TOKEN_PRIVATE_KEY or s.person_ref_secret == DEV_PERSON_REF_SECRET) and not s.dev_mode:
+        raise SystemExit("refusing to start with the development keys (set ZC_TOKEN_PRIVATE_KEY, ZC_PERSON_REF_SECRET)")
+    app = create_app(issuer=s.idp_url, client_id=s.web_client_id, private_key=key,
                      person_ref_secret=s.person_ref_secret, audience=s.jwt_audience)
     uvicorn.run(app, host="127.0.0.1", port=s.tokens_port, log_level="warning", access_log=False)
 

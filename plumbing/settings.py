@@ -118,7 +118,6 @@ class IdentitySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ZC_", extra="ignore")
 
     dev_mode: bool = False
-    jwt_secret: str = "dev-only-jwt-secret-change-me-in-production"
     person_ref_secret: str = "dev-only-person-ref-key"
     jwt_audience: str = "zhicheng"
     web_port: int = Field(default_factory=lambda: service_port("web"))
