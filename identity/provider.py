@@ -80,7 +80,7 @@ class _Request(OAuth2Request):
     """Authlib's request from what the Starlette endpoint already read (query and form)."""
 
     def __init__(self, method: str, url: str, headers, query: dict, form: dict) -> None:
-        super().__init__(method, url, headers)
+        super().__init__(method, url, headers=headers)
         self._args, self._form = query, form
         self.payload = BasicOAuth2Payload({**query, **form})
 

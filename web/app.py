@@ -8,6 +8,7 @@ every POST must carry the session's CSRF token; the session cookie is HttpOnly a
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import time
@@ -55,7 +56,12 @@ def create_app(settings: IdentitySettings | None = None, *, identity: IdentityPo
                                  event=labels.event, kind=labels.kind)
     http = httpx.AsyncClient(timeout=15)
 
-    app = FastAPI(title="zhicheng web", docs_url=None, redoc_url=None, openapi_url=None)
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        await http.aclose()
+
+    app = FastAPI(title="zhicheng web", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.store, app.state.templates, app.state.identity, app.state.settings = store, templates, identity, settings
     app.state.urls, app.state.http = urls, http
 
@@ -89,10 +95,6 @@ def create_app(settings: IdentitySettings | None = None, *, identity: IdentityPo
             store.delete(request.cookies.get(COOKIE))
         return page(request, session_of(request), "error.html", {"title": "操作未完成", "refusal": exc.body},
                     status=exc.status if 400 <= exc.status < 500 else 502)
-
-    @app.on_event("shutdown")
-    async def close() -> None:
-        await http.aclose()
 
     from web.pages_applicant import router as applicant_router
     from web.pages_unit import router as unit_router

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SIGN_IN_SECONDS = 600
+MAX_SESSION_SECONDS = 12 * 3600  # a role token lives 12 hours at most
 
 
 def _digest(session_id: str) -> str:
@@ -49,7 +50,8 @@ class SessionStore:
     def create(self, data: dict, *, seconds: float | None = None, hard_end: float | None = None) -> Session:
         session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), data)
         now = time.time()
-        end = hard_end or now + (seconds or self.idle)
+        # A pending sign-in ends at its own time; a session at the role token's end (12 h at most).
+        end = min(hard_end or now + MAX_SESSION_SECONDS, now + seconds if seconds else now + MAX_SESSION_SECONDS)
         session.expires_at = min(now + (seconds or self.idle), end)
         with self._lock:
             self._db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
