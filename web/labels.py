@@ -28,6 +28,7 @@ KINDS = {"photo": "证件照", "ce_certificate": "继续教育学时登记证明
          "out_of_province_si_proof": "省外社保缴纳证明", "post_table": "事业单位人员职称申报岗位信息表",
          "unit_explanation": "非在编人员单位说明", "landmark_evidence": "标志性业绩证明",
          "transfer_evidence": "转评证明", "skill_evidence": "技能人才证明", "contribution_evidence": "主要贡献者依据"}
+ROUTES = {"normal": "正常申报", "transfer": "转评", "landmark": "标志性业绩", "skill_talent": "技能人才"}
 ARCHIVE = {"pending": "待单位审核", "approved": "已审核通过", "rejected": "未通过"}
 SECTIONS = {"basic": "基本信息", "qualifications": "资历", "assessments": "年度考核", "ce_certificates": "继续教育",
             "achievements": "代表性业绩", "papers": "论文", "appointment_letters": "聘书", "photo": "证件照",

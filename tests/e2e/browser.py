@@ -101,6 +101,8 @@ class Browser:
         self.driver.set_page_load_timeout(30)
         self.web, self.shots, self.axe = web, 0, AXE.read_text(encoding="utf-8")
         SHOTS.mkdir(parents=True, exist_ok=True)
+        for old in SHOTS.glob("*.png"):  # this run's pictures only
+            old.unlink()
 
     def quit(self) -> None:
         self.driver.quit()

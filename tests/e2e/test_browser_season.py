@@ -170,6 +170,11 @@ async def test_a_season_clicked_through_in_the_browser(stack, front, browser, fi
     b.reload_until("/unit", NAME)
     assert "待单位审查" in b.text()
     b.check("unit-inbox")
+    b.choose("stage", "at_unit")
+    b.press("filter")
+    b.wait_for(lambda: "共1件（待单位审查）" in b.text(), what="the cases table filtered")
+    assert b.driver.current_url == front.url() + "/unit"  # htmx swapped the table in place
+    b.check("unit-inbox-filtered")
     b.driver.find_element(By.LINK_TEXT, NAME).send_keys(Keys.ENTER)
     b.wait_for(lambda: "/unit/cases/" in b.driver.current_url, what="the case page")
     case_url = b.driver.current_url
@@ -192,6 +197,9 @@ async def test_a_season_clicked_through_in_the_browser(stack, front, browser, fi
         b.check("unit-case-forwarded")
         b.go("/unit/notice")
         b.check("unit-notice")
+        table = httpx.get(front.url() + "/unit/notice/table?format=csv",
+                          cookies={"zc_session": b.driver.get_cookie("zc_session")["value"]})
+        assert table.status_code == 200 and NAME in table.text  # the 公示表 names the applicant
         b.sign_out()
 
         # 6. The applicant sees each decision with its words, and the SMS sent.
