@@ -124,6 +124,11 @@ def create_app(settings: IdentitySettings | None = None, *, identity: IdentityPo
             return RedirectResponse(home_of(session), status_code=303)
         return page(request, None, "landing.html", {"title": "登录"})
 
+    @app.get("/other", response_class=HTMLResponse)
+    async def other(request: Request):
+        session, _api = signed_in(request)
+        return page(request, session, "other.html", {"title": "工作台"})
+
     @app.get("/auth/sign-in")
     async def sign_in(request: Request):
         flow = SignIn.new()

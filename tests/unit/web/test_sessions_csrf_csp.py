@@ -82,10 +82,12 @@ def test_a_cookie_replayed_after_sign_out_signs_no_one_in(web):
     csrf = _signed_in(app, client)
     cookie = client.cookies[COOKIE]
     assert client.get("/").headers["location"] == "/other"
+    assert client.get("/other").status_code == 200
     client.post("/auth/sign-out", data={"csrf": csrf})
     client.cookies.set(COOKIE, cookie)
     answer = client.get("/")
     assert answer.status_code == 200 and "/auth/sign-in" in answer.text
+    assert client.get("/other").headers["location"] == "/"
 
 
 def test_a_session_ends_after_its_idle_time_and_never_outlives_its_hard_end(tmp_path, monkeypatch):
