@@ -124,3 +124,32 @@ def submit_body(plan: Plan, fields: dict, documents: list[dict], application_id:
     if f.get("pledge"):
         body["pledge_signed_at"] = now_iso
     return body
+
+
+def fields_from_application(plan: Plan, application: dict) -> dict:
+    """The form's fields from an application as filed (after a return, the correction starts from
+    it). The applicant's name, ID number and phone are not in the filing event: they are typed again."""
+    a = application
+    unit, q = a.get("unit") or {}, a.get("qualifications") or {}
+    letters = a.get("appointment_letters") or [{}]
+    fields = {"unit_id": unit.get("unit_id", ""), "unit_name": unit.get("name", ""), "credit_code": unit.get("credit_code", ""),
+              "unit_area": unit.get("area", ""), "unit_kind": unit.get("kind", ""), "unit_phone": unit.get("phone") or "",
+              "specialty": a.get("specialty", ""), "professional_years": str(a.get("professional_years") or ""),
+              "senior_qualified_on": q.get("senior_qualified_on") or "", "senior_appointed_on": q.get("senior_appointed_on") or "",
+              "engineer_appointed_on": q.get("engineer_appointed_on") or "", "letter_title": letters[-1].get("title", ""),
+              "letter_start": letters[-1].get("start") or "",
+              "si_since": (a.get("social_insurance") or {}).get("in_city_since") or "",
+              "self_statement": a.get("self_statement", ""),
+              "achievements": [{"entry_id": e["entry_id"], "title": e["title"], "achieved_on": e["achieved_on"]}
+                               for e in a.get("achievements") or []]}
+    for item in a.get("assessments") or []:
+        fields[f"assessment_{item['year']}"] = item.get("result", "")
+    for item in a.get("continuing_education") or []:
+        y = item["year"]
+        fields |= {f"ce_{y}_professional": str(item.get("professional_hours", "")),
+                   f"ce_{y}_general": str(item.get("general_public_hours", "")),
+                   f"ce_{y}_industry": str(item.get("industry_public_hours", ""))}
+    if papers := a.get("papers"):
+        fields |= {"paper_title": papers[0].get("title", ""), "paper_journal": papers[0].get("journal", ""),
+                   "paper_date": papers[0].get("published_on") or ""}
+    return fields

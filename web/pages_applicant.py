@@ -127,12 +127,30 @@ async def save_step(request: Request, number: int):
     return RedirectResponse(f"/applicant/filing/{step.number + 1}?saved=1", status_code=303)
 
 
+@router.post("/resubmit/{application_id}")
+async def start_correction(request: Request, application_id: uuid.UUID):
+    """After a return: a draft from the application as filed, to correct and resubmit."""
+    session, api = signed_in(request, Role.APPLICANT)
+    await checked_form(request, session)
+    filed = await api.get("intake", f"/applications/{application_id}")
+    latest = filed["events"][-1]["payload"].get("application") or {}
+    fields = {**filing.fields_from_application(PLAN, latest), "application_id": str(application_id),
+              "resubmission": True, "revision": int(latest.get("revision") or 1)}
+    await api.call("PUT", "intake", "/drafts/mine", json={"step": 1, "fields": fields})
+    return RedirectResponse("/applicant/filing/1", status_code=303)
+
+
 async def _submit(request: Request, session, api, fields: dict):
     documents = (await api.get("intake", "/documents"))["documents"]
     application_id = fields.get("application_id") or str(uuid.uuid4())
     body = filing.submit_body(PLAN, fields, documents, application_id, clock.now().isoformat())
     try:
-        await api.post("intake", "/applications", body, key=f"web-file-{application_id}")
+        if fields.get("resubmission"):  # the correction of a returned application, same id
+            body.pop("application_id")
+            await api.post("intake", f"/applications/{application_id}/resubmissions", body,
+                           key=f"web-resubmit-{application_id}-{fields.get('revision', 1)}")
+        else:
+            await api.post("intake", "/applications", body, key=f"web-file-{application_id}")
     except ApiRefused as refused:
         # The door's checks, inline on the last step; the draft keeps everything typed.
         return await _step_page(request, session, api, len(filing.steps(PLAN)), refusal=refused.body,
