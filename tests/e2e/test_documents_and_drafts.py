@@ -80,7 +80,7 @@ async def test_a_draft_is_kept_sealed_and_erased_with_its_applicant_and_their_do
             erased = await client.post(f"{intake}/persons/{ref}/erasure", json={"requested_by": "本人申请"},
                                        headers=token(Role.CITY_HR_BUREAU, org="sx-city-hr", area="city"))
             assert erased.status_code == 200, erased.text
-            assert erased.json()["erased"]["intake"]["documents_deleted"] == 1
+            assert (erased.json()["erased"]["intake"]["documents_deleted"], erased.json()["erased"]["intake"]["drafts_deleted"]) == (1, 1)
             assert await conn.fetchval("SELECT count(*) FROM documents WHERE person_ref = $1", ref) == 0
         finally:
             await conn.close()

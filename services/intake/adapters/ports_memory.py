@@ -107,9 +107,10 @@ class MemoryUploads:
     documents: dict[str, int] = field(default_factory=dict)  # person_ref -> documents held
     drafts: set[str] = field(default_factory=set)
 
-    async def forget(self, person_ref: str) -> int:
+    async def forget(self, person_ref: str) -> tuple[int, int]:
+        draft = int(person_ref in self.drafts)
         self.drafts.discard(person_ref)
-        return self.documents.pop(person_ref, 0)
+        return self.documents.pop(person_ref, 0), draft
 
 
 def memory_ports() -> IntakePorts:

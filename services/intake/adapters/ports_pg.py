@@ -117,10 +117,11 @@ class PgUploads:
     def __init__(self, conn) -> None:
         self.conn = conn
 
-    async def forget(self, person_ref: str) -> int:
-        await self.conn.execute("DELETE FROM drafts WHERE person_ref = $1", person_ref)
-        return await self.conn.fetchval("WITH gone AS (DELETE FROM documents WHERE person_ref = $1 RETURNING 1)"
-                                        " SELECT count(*) FROM gone", person_ref)
+    async def forget(self, person_ref: str) -> tuple[int, int]:
+        drafts = await self.conn.execute("DELETE FROM drafts WHERE person_ref = $1", person_ref)
+        documents = await self.conn.fetchval("WITH gone AS (DELETE FROM documents WHERE person_ref = $1 RETURNING 1)"
+                                             " SELECT count(*) FROM gone", person_ref)
+        return documents, int(drafts.split()[-1])
 
 
 def intake_ports(conn, vault=None) -> IntakePorts:

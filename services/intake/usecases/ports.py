@@ -82,8 +82,8 @@ class PersonalTopic(Protocol):
 class Uploads(Protocol):
     """A person's uploaded documents and filing-form draft (adapters/documents.py)."""
 
-    async def forget(self, person_ref: str) -> int:
-        """Delete the person's documents and draft; how many documents there were."""
+    async def forget(self, person_ref: str) -> tuple[int, int]:
+        """Delete the person's documents and draft; how many of each there were."""
 
 
 @dataclass
