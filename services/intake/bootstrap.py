@@ -15,6 +15,9 @@ from plumbing.edges.inflight import install_in_flight_limit
 from services.intake.adapters.api import router
 from services.intake.adapters.api_persons import router as persons_router
 from services.intake.adapters.documents import router as documents_router
+from services.intake.usecases.drafts import expire_drafts
+from plumbing import clock
+from plumbing.core.periodic import PeriodicJob
 from contracts.limits import DOCUMENT_UPLOAD_MAX_BYTES
 from plumbing.core.personal_publisher import PersonalDataPublisher
 from services.intake.adapters.vault import KeyVault, master_key_from_env
@@ -67,6 +70,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.include_router(persons_router)
     app.include_router(documents_router)
     app.state.body_limit_paths["/documents"] = DOCUMENT_UPLOAD_MAX_BYTES  # the upload door's own bound
+    runtime.periodic.append(PeriodicJob("intake-expired-drafts", lambda uow: expire_drafts(uow, clock.now()), every=3600))
     # The filing routes (submit, resubmit, withdraw) are the door the season's rush comes through.
     install_in_flight_limit(app, settings.max_in_flight,
                             lambda method, path: method == "POST" and path.startswith("/applications"))

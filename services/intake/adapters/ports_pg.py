@@ -123,6 +123,9 @@ class PgUploads:
                                              " SELECT count(*) FROM gone", person_ref)
         return documents, int(drafts.split()[-1])
 
+    async def expire_drafts(self, now) -> int:
+        return int((await self.conn.execute("DELETE FROM drafts WHERE expires_at < $1", now)).split()[-1])
+
 
 def intake_ports(conn, vault=None) -> IntakePorts:
     """`vault` (adapters/vault.py) holds the master key; the consumer's reactions need none."""

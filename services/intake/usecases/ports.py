@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from contracts.events import ReturnedSection, ReviewLevel, Sealed
@@ -84,6 +85,9 @@ class Uploads(Protocol):
 
     async def forget(self, person_ref: str) -> tuple[int, int]:
         """Delete the person's documents and draft; how many of each there were."""
+
+    async def expire_drafts(self, now: datetime) -> int:
+        """Delete every draft whose season has ended; how many."""
 
 
 @dataclass
