@@ -48,16 +48,19 @@ CHANNELS = {
     "analytics": (topics.analytics_cases, ("review",), ("analytics",),
                   "The analysts' feed: one pseudonymous message per state change of an application "
                   "(contracts/analytics.py). Key: the pseudonymous case key. Kept for ever."),
-    "personalData": (topics.personal_data, ("intake", "review"), ("review", "notify"),
-                     "Current name, phone and display ID mask per person_ref or operator_ref; compacted; a "
+    "personalData": (topics.personal_data, ("intake",), ("review", "notify"),
+                     "Applicants' current name, phone and display ID mask, keyed by person_ref; compacted; a "
                      "tombstone erases. Read by notify and review only."),
+    "operatorsData": (topics.operators_data, ("review",), ("notify",),
+                      "Units' authorised operators' contacts, keyed by operator_ref; compacted; a tombstone "
+                      "erases. Read by notify only."),
     "deadLetters": (topics.dead_letter, ("intake", "eligibility", "review", "notify"), (),
                     "Records a consumer could not process, described (never copied). Kept 30 days."),
 }
 CHANNEL_MESSAGES = {
     "applications": PUBLISHED_BY["intake"], "assessments": PUBLISHED_BY["eligibility"], "review": REVIEW_EVENTS,
     "notifications": PUBLISHED_BY["notify"], "analytics": (analytics.MESSAGE_TYPE,),
-    "personalData": ("PersonalRecord",), "deadLetters": ("DeadLetter",),
+    "personalData": ("PersonalRecord",), "operatorsData": ("PersonalRecord",), "deadLetters": ("DeadLetter",),
 }
 
 DEAD_LETTER = {

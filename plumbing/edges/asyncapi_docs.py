@@ -17,6 +17,9 @@ _PAGE = """<!doctype html>
 <script type="module" src="/asyncapi/rendered.js"></script></body></html>
 """
 _TYPES = {".js": "text/javascript", ".css": "text/css"}
+# Public like /docs: the document says what travels, never what a topic holds.
+PUBLIC_PATHS = frozenset({"/asyncapi", "/asyncapi.json", "/asyncapi/rendered.js",
+                          *(f"/asyncapi/assets/{name}" for name in assets.VIEWER_FILES)})
 _RENDERED = """document.querySelector("asyncapi-viewer").addEventListener("asyncapi-load", (e) => {
   const model = e.detail && e.detail.model;
   document.body.dataset.rendered = String(model && (typeof model.title === "function" ? model.title() : model.title));

@@ -13,8 +13,16 @@ def test_the_development_key_is_refused_outside_development(monkeypatch):
     assert analytics_key(ServiceSettings(service="review", dev_mode=True)) == DEV_ANALYTICS_KEY
 
 
-def test_the_person_ref_key_is_refused_as_the_analytics_key(monkeypatch):
+def test_the_person_ref_key_or_the_operator_ref_key_is_refused_as_the_analytics_key(monkeypatch):
     monkeypatch.setenv("ZC_ANALYTICS_KEY_SECRET", "a-real-person-ref-key")
+    monkeypatch.setenv("ZC_PERSON_REF_SECRET", "a-real-person-ref-key")
     with pytest.raises(SystemExit, match="must not be the person_ref key"):
-        analytics_key(ServiceSettings(service="review", dev_mode=True, person_ref_secret="a-real-person-ref-key"))
-    assert analytics_key(ServiceSettings(service="review", person_ref_secret="another")) == "a-real-person-ref-key"
+        analytics_key(ServiceSettings(service="review", dev_mode=True))
+    monkeypatch.setenv("ZC_PERSON_REF_SECRET", "another")
+    with pytest.raises(SystemExit, match="must not be the person_ref key"):
+        analytics_key(ServiceSettings(service="review", operator_ref_secret="a-real-person-ref-key"))
+    monkeypatch.setenv("ZC_ANALYTICS_KEY_SECRET", "dev-only-person-ref-key")
+    with pytest.raises(SystemExit, match="must not be the person_ref key"):
+        analytics_key(ServiceSettings(service="review", dev_mode=True))
+    monkeypatch.setenv("ZC_ANALYTICS_KEY_SECRET", "a-key-of-its-own")
+    assert analytics_key(ServiceSettings(service="review")) == "a-key-of-its-own"
