@@ -9,7 +9,8 @@ from services.review.usecases.feed import note_assessment
 
 
 async def when_assessed_note_for_feed(assessed: EligibilityAssessed, ctx: Context) -> None:
-    if ctx.conn is None:  # the in-memory unit of work of the use-case tests: no feed there
+    conn = getattr(ctx.uow, "conn", None)
+    if conn is None:  # the in-memory unit of work of the use-case tests: no outbox, no feed there
         return
-    await note_assessment(ctx.conn, assessed.application_id, assessed.plan_id, assessed.plan_version,
+    await note_assessment(conn, assessed.application_id, assessed.plan_id, assessed.plan_version,
                           assessed.revision, sorted({r.code for r in assessed.rules if not r.passed}))
