@@ -34,6 +34,18 @@ PHOTO_MAX_PIXELS = 16_000_000
 # of the size), no smaller than this many pixels on the short edge.
 PHOTO_STATS_MIN_EDGE = 160
 
+# --- Documents (intake's upload door, outside the filing body's limit) -------------------------------
+# The photo's bound is the notice's ("< 1 MB", the plan's photo.max_bytes_exclusive). The notice
+# sets no size for attachments: the numbers below are operator data (待运营方确认), chosen so that a
+# scanned multi-page certificate fits and a season of 200 attachments cannot fill the database.
+DOCUMENT_MAX_BYTES = 5 * MIB                    # one JPEG or PDF attachment
+DOCUMENTS_MAX_BYTES_PER_APPLICANT = 60 * MIB    # everything one applicant keeps uploaded
+DOCUMENTS_MAX_COUNT_PER_APPLICANT = 200         # = ATTACHMENTS_MAX_ITEMS, plus the photo
+DOCUMENT_UPLOAD_MAX_BYTES = DOCUMENT_MAX_BYTES + 64 * KIB  # the upload request: one file and its form fields
+# A draft of the filing form (intake keeps it, sealed, until the season ends): the filing itself
+# is at most ~0.3 MB without its photo; a draft holds the fields typed so far.
+DRAFT_MAX_BYTES = 256 * KIB
+
 # --- Fields an applicant or reviewer writes ------------------------------------------------------
 NAME_MAX_CHARS = 50                 # a person's name
 TITLE_MAX_CHARS = 200               # an achievement, paper, award or title name

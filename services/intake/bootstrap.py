@@ -13,6 +13,11 @@ from plumbing.settings import ServiceSettings
 from plumbing.core.application import Reactions, Recorder
 from services.intake.adapters.api import router
 from services.intake.adapters.api_persons import router as persons_router
+from services.intake.adapters.documents import router as documents_router
+from services.intake.usecases.drafts import expire_drafts
+from plumbing import clock
+from plumbing.core.periodic import PeriodicJob
+from contracts.limits import DOCUMENT_UPLOAD_MAX_BYTES
 from plumbing.core.personal_publisher import PersonalDataPublisher
 from services.intake.adapters.vault import KeyVault, master_key_from_env
 from services.intake.adapters.ports_pg import intake_ports
@@ -65,4 +70,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     runtime.on_stopping.append(stop_publisher)
     app.include_router(router)
     app.include_router(persons_router)
+    app.include_router(documents_router)
+    app.state.body_limit_paths["/documents"] = DOCUMENT_UPLOAD_MAX_BYTES  # the upload door's own bound
+    runtime.periodic.append(PeriodicJob("intake-expired-drafts", lambda uow: expire_drafts(uow, clock.now()), every=3600))
     return app

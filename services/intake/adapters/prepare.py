@@ -45,9 +45,10 @@ def _photo_bytes(request: SubmitRequest, plan: Plan) -> bytes | None:
 
 
 def prepare(request: SubmitRequest, plan: Plan, *, person_ref_secret: str, now: datetime,
-            application_id: uuid.UUID | None = None, revision: int = 1) -> tuple[Application, bytes | None]:
-    photo = _photo_bytes(request, plan)
-    fields = request.model_dump(exclude={"applicant", "photo_base64", "application_id"})
+            application_id: uuid.UUID | None = None, revision: int = 1,
+            uploaded_photo: bytes | None = None) -> tuple[Application, bytes | None]:
+    photo = uploaded_photo if uploaded_photo is not None else _photo_bytes(request, plan)
+    fields = request.model_dump(exclude={"applicant", "photo_base64", "photo_ref", "application_id"})
     id_number = validation.compact_id(request.applicant.id_number)
     today = now.astimezone(ZoneInfo(plan.timezone)).date()
     # The photo is read once (header first, then a reduced-scale decode) and that reading is what

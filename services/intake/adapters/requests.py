@@ -32,6 +32,8 @@ class SubmitRequest(_ApplicationFields):
     plan_id: Code | None = None
     applicant: ApplicantIn
     photo_base64: str | None = Field(default=None, description="the ID photo, JPEG, base64")
+    photo_ref: Code | None = Field(default=None, max_length=60,
+                                   description="or the ref of the photo uploaded at POST /documents?kind=photo")
 
 
 class WithdrawRequest(BaseModel):

@@ -7,8 +7,6 @@ were born in the 1960s-70s under codes that were renamed since.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import date
 
 from stdnum.cn import ric, uscc
@@ -71,7 +69,4 @@ def mask_id_number(id_number: str) -> str:
 
 def person_ref(id_number: str, secret: bytes | str) -> str:
     """A keyed hash (HMAC-SHA256, hex) that matches a person across services without the number."""
-    key = secret.encode("utf-8") if isinstance(secret, str) else secret
-    # The door lets only ASCII ID numbers through; UTF-8 (the same bytes for ASCII) so that nothing
-    # else can ever make this raise.
-    return hmac.new(key, compact_id(id_number).encode("utf-8"), hashlib.sha256).hexdigest()
+    return personal_data.person_ref(compact_id(id_number), secret)
