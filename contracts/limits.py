@@ -24,6 +24,16 @@ HTTP_BODY_MAX_BYTES_INTAKE = 2 * MIB
 # notify take no large bodies at all.
 HTTP_BODY_MAX_BYTES_DEFAULT = 512 * KIB
 
+# The photo's pixels, read from its header before anything is decoded: a JPEG under 1 MB can claim
+# any size (a 380-byte file claims 15000x15000; a 390 KB one really holds 10000x10000, 576 MB when
+# decoded). A 12-megapixel phone photo (4000x3000) fits within the 1 MB size bound, so 16 megapixels
+# admits every real photo and nothing a phone does not take. It is also Pillow's MAX_IMAGE_PIXELS.
+# (A technical limit, not the notice's: the notice sets only the minimum size.)
+PHOTO_MAX_PIXELS = 16_000_000
+# Statistics (the white background) come from a reduced-scale decode (JPEG's draft mode: 1/2 to 1/8
+# of the size), no smaller than this many pixels on the short edge.
+PHOTO_STATS_MIN_EDGE = 160
+
 # --- Documents (intake's upload door, outside the filing body's limit) -------------------------------
 # The photo's bound is the notice's ("< 1 MB", the plan's photo.max_bytes_exclusive). The notice
 # sets no size for attachments: the numbers below are operator data (待运营方确认), chosen so that a

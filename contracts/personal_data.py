@@ -87,4 +87,6 @@ def person_ref(compact_id_number: str, secret: bytes | str) -> str:
     """A keyed hash (HMAC-SHA256, hex) that matches a person across services without the number.
     The one definition: intake (at the door) and the token service (at sign-in) both call it."""
     key = secret.encode("utf-8") if isinstance(secret, str) else secret
-    return hmac.new(key, compact_id_number.encode("ascii"), hashlib.sha256).hexdigest()
+    # The door lets only ASCII ID numbers through; UTF-8 (the same bytes for ASCII) so that nothing
+    # else can ever make this raise.
+    return hmac.new(key, compact_id_number.encode("utf-8"), hashlib.sha256).hexdigest()

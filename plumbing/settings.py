@@ -91,6 +91,13 @@ class ServiceSettings(BaseSettings):
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 120
     max_in_flight: int = Field(default=64, gt=0)  # ZC_MAX_IN_FLIGHT: a door's requests at once (plumbing/edges/inflight.py)
+    # ZC_MAX_IN_FLIGHT_PER_PRINCIPAL: one person's requests at the same door at once (a person's client
+    # needs one or two; a bound far below the door's keeps one token from holding the door shut)
+    max_in_flight_per_principal: int = Field(default=4, gt=0)
+    # ZC_HEADER_READ_TIMEOUT_SECONDS / ZC_BODY_READ_TIMEOUT_SECONDS: a request's headers, then its body,
+    # must arrive within this long, or it is answered 408 and its connection closed (plumbing/edges/slow.py)
+    header_read_timeout_seconds: float = Field(default=10, gt=0)
+    body_read_timeout_seconds: float = Field(default=10, gt=0)
     # ZC_DB_POOL_SIZE: the service's PostgreSQL connections at most. Code holding one must never ask
     # the pool for a second (under load every holder waits for another and none returns its own):
     # tests run services with one connection, where any such wait never ends.

@@ -42,10 +42,16 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         details = [{"field": ".".join(str(p) for p in e["loc"][1:]) or "body", "code": e["type"],
-                    "message_zh": message_zh(e), "message_en": e["msg"]} for e in exc.errors()]
+                    "message_zh": message_zh(e), "message_en": _message_en(e)} for e in exc.errors()]
         body = {"code": "INVALID_INPUT", "message_zh": "提交的数据格式不正确，请检查标注的字段",
                 "message_en": "the request is malformed; see the fields listed", "details": details}
         return JSONResponse(body, status_code=422)
+
+
+def _message_en(error: dict) -> str:
+    """pydantic's message; for a body that is not JSON, also why (e.g. the key given twice)."""
+    reason = (error.get("ctx") or {}).get("error") if error["type"] == "json_invalid" else None
+    return f"{error['msg']}: {reason}" if isinstance(reason, str) and reason else error["msg"]
 
 
 def install_health(app: FastAPI, checks: dict[str, Callable[[], Awaitable[None]]]) -> None:

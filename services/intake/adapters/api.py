@@ -13,13 +13,14 @@ from plumbing import clock
 from plumbing.core.idempotency import request_fingerprint, run_in, scoped
 from plumbing.edges.inputs import Code
 from plumbing.edges.security import Caller, caller
+from plumbing.edges.json_body import StrictJsonRoute
 from services.intake.adapters.requests import SubmitRequest, WithdrawRequest
 from services.intake.domain import validation
 from services.intake.usecases import filing
 from services.intake.adapters.prepare import filer_of, prepare
 from services.intake.adapters import documents
 
-router = APIRouter(tags=["applications"])
+router = APIRouter(tags=["applications"], route_class=StrictJsonRoute)
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 ApplicantCaller = Annotated[Caller, caller(Role.APPLICANT)]
 NOT_FOUND = ("未找到该申报", "no such application")

@@ -36,7 +36,7 @@ def id_number_problems(id_number: str, today: date, field: str = "applicant.id_n
     if len(number) != 18:
         return [Problem(field, "ID_NUMBER_LENGTH", f"身份证号码应为18位，当前为{len(number)}位",
                         f"resident ID number must have 18 characters, got {len(number)}")]
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not number.isascii() or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         return [Problem(field, "ID_NUMBER_FORMAT", "身份证号码前17位应为数字，末位为数字或X",
                         "resident ID number: 17 digits then a digit or X")]
     problems = []
