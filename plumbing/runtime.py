@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from contracts import topics
 from plumbing.core.consumer import Handler, IdempotentConsumer
 from plumbing.db import open_pool
+from plumbing.provision import migration_dirs
 from plumbing.core.eventstore import EventStore
 from plumbing.edges.kafka import build_broker, subscribe
 from plumbing.edges.kafka_security import client_kwargs
@@ -74,7 +75,6 @@ class Subscription:
 @dataclass
 class Runtime:
     settings: ServiceSettings
-    extra_schema: str = ""
     subscriptions: list[Subscription] = field(default_factory=list)
     pool: asyncpg.Pool | None = None
     store: EventStore | None = None
@@ -100,7 +100,8 @@ class Runtime:
             log.warning("runtime.development_secrets", secrets=weak)
         if refuse_unauthenticated_kafka(s):
             log.warning("runtime.kafka_without_authentication")
-        self.pool = await open_pool(s.database_url, s.database, extra_schema=self.extra_schema,
+        # No DDL: the set-up step migrated the database; its schema version must be this code's.
+        self.pool = await open_pool(s.dsn, migrations=migration_dirs(s.service), dev_mode=s.dev_mode,
                                     min_size=min(2, s.db_pool_size), max_size=s.db_pool_size)
         self.store = EventStore(self.pool)
         self.metrics.time_appends(self.store)

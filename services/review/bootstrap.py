@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -14,7 +13,7 @@ from plumbing import clock
 from plumbing.core.application import Reactions, Recorder
 from plumbing.core.projection import ProjectionRunner
 from plumbing.core.personal_data import follow
-from plumbing.core.personal_publisher import OUTBOX_SCHEMA, PersonalDataPublisher
+from plumbing.core.personal_publisher import PersonalDataPublisher
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
 from services.review.adapters.api_cases import router as cases_router
@@ -28,14 +27,12 @@ from services.review.reactions.when_filed_remember_application import when_filed
 from services.review.sweeper import DeadlineSweeper
 from services.review.usecases.sweeping import sweep_overdue
 
-# personal_outbox: units' authorised operators' contacts waiting for the personal-data topic
-TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text() + OUTBOX_SCHEMA
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ServiceSettings(service="review")
     plan = load_plan(settings.plan)
-    runtime = Runtime(settings, extra_schema=TABLES)
+    runtime = Runtime(settings)
 
     recorder = Recorder(lambda: runtime.store, topic=topics.review(), actor=SYSTEM_ACTOR)
     assessed = Reactions(recorder).add(when_assessed_open_case(recorder, plan))

@@ -22,6 +22,7 @@ from tests.e2e.conftest import LOGS, _free_port
 from tests.integration_support import drop_database
 from tests.keys import fresh_key_pair
 from plumbing.edges.topics_admin import ensure_topics
+from plumbing.provision import service_database
 
 
 def _start(service: str, **env: str) -> tuple[subprocess.Popen, str, str]:
@@ -34,7 +35,7 @@ def _start(service: str, **env: str) -> tuple[subprocess.Popen, str, str]:
     database = f"zct_{SESSION}_{service}_{tag}"
     proc = subprocess.Popen([sys.executable, "-m", f"services.{service}"], stdout=log, stderr=subprocess.STDOUT,
                             env={**os.environ, "ZC_PORT": str(port), "ZC_TOPIC_PREFIX": prefix,
-                                 "ZC_DB_NAME": database, "ZC_KAFKA_BOOTSTRAP": KAFKA, **env})
+                                 **service_database(service, database), "ZC_KAFKA_BOOTSTRAP": KAFKA, **env})
     return proc, f"http://127.0.0.1:{port}", database
 
 

@@ -1,10 +1,7 @@
-from pathlib import Path
-
 import pytest_asyncio
 
 from contracts import topics
 from plumbing.core.application import Reactions, Recorder
-from plumbing.db import open_pool
 from plumbing.core.eventstore import EventStore
 from services.intake.domain import filing
 from services.intake.reactions.when_archive_changes_record_entry import (
@@ -12,16 +9,12 @@ from services.intake.reactions.when_archive_changes_record_entry import (
 from services.intake.reactions.when_returned_record_return import when_returned_record_return
 from services.intake.reactions.when_unit_authorized_record_unit import when_unit_authorized_record_unit
 from services.intake.usecases.filing import INTAKE_ACTOR
-from tests.conftest import DATABASE_URL
-from tests.integration_support import db_name, drop_database
-
-TABLES = (Path(__file__).parents[3] / "services" / "intake" / "adapters" / "tables.sql").read_text()
+from tests.integration_support import drop_database, migrated_pool
 
 
 @pytest_asyncio.fixture
 async def recorder():
-    name = db_name("intake")
-    pool = await open_pool(DATABASE_URL, name, max_size=5, extra_schema=TABLES)
+    name, pool = await migrated_pool("intake", max_size=5)
     yield Recorder(EventStore(pool), topic=topics.applications(), actor=INTAKE_ACTOR)
     await pool.close()
     await drop_database(name)
