@@ -188,7 +188,19 @@ def service_program(name: str, port: int, env: dict[str, str] | None = None, *, 
     if own_user and credentials_file(name).exists():
         env |= {"ZC_DB_CREDENTIALS": str(credentials_file(name)), "ZC_KAFKA_CREDENTIALS": str(credentials_file(name))}
         user = ensure_system_user(name) if os.geteuid() == 0 else None
+        if user and not _can_run_as(user):
+            print(f"[supervise] WARNING: {user} cannot run {sys.executable} (the interpreter is in a folder only "
+                  f"root may enter); {name} runs as root, still with only its own credentials file", file=sys.stderr)
+            user = None
     return Program(name, [sys.executable, "-m", f"services.{name}"], env, port, user)
+
+
+def _can_run_as(user: str) -> bool:
+    """Whether `user` can start this interpreter and import the project (a venv made from an
+    interpreter under /root cannot be run by anyone else)."""
+    done = subprocess.run(["runuser", "-u", user, "--", sys.executable, "-c", "import plumbing"], cwd=ROOT,
+                          capture_output=True)
+    return done.returncode == 0
 
 
 def local_stack() -> Supervisor:
