@@ -17,7 +17,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plumbing.settings import database_url, kafka_bootstrap, service_port
+from plumbing.settings import SECRET_HOLDERS, database_url, kafka_bootstrap, service_port
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -183,7 +183,11 @@ def service_program(name: str, port: int, env: dict[str, str] | None = None, *, 
     (database and Kafka passwords; plumbing/provision.py), as `make up` does."""
     from plumbing.provision import credentials_file, ensure_system_user
 
-    env = {"ZC_PORT": str(port), "ZC_LOG_JSON": "true", **(env or {})}
+    # Each key only to the service that holds it (plumbing/settings.py SECRET_HOLDERS)
+    others = {f"ZC_{secret.upper()}" for secret, (holder, _dev) in SECRET_HOLDERS.items() if holder != name}
+    if name != "intake":
+        others.add("ZC_PERSONAL_DATA_MASTER_KEY")
+    env = {k: v for k, v in {"ZC_PORT": str(port), "ZC_LOG_JSON": "true", **(env or {})}.items() if k not in others}
     user = None
     if own_user and credentials_file(name).exists():
         env |= {"ZC_DB_CREDENTIALS": str(credentials_file(name)), "ZC_KAFKA_CREDENTIALS": str(credentials_file(name))}
