@@ -12,10 +12,13 @@ from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 
 from contracts import topics
-from plumbing.core.consumer import Handler, IdempotentConsumer
+from plumbing.core.consumer import Handler, IdempotentConsumer, redrive_when_asked
 from plumbing.db import open_pool
 from plumbing.provision import migration_dirs
+from plumbing.core.application import Recorder
 from plumbing.core.eventstore import EventStore
+from plumbing.core.periodic import PeriodicJob, PeriodicRunner
+from plumbing.core.unit_of_work import PostgresUnitOfWork
 from plumbing.edges.kafka import build_broker, subscribe
 from plumbing.edges.kafka_security import client_kwargs
 from plumbing.edges.kafka_lag import LagReader
@@ -90,9 +93,18 @@ class Runtime:
     _broker: object | None = None
     watch: ConsumerWatch | None = None
     _lag: LagReader | None = None
+    # The service's units of work: what it records with, and its read-model ports on a connection.
+    recorder: Recorder | None = None
+    ports: Callable = lambda _conn: None
+    periodic: list[PeriodicJob] = field(default_factory=list)  # run by one PeriodicRunner
+    periodic_runner: PeriodicRunner | None = None
 
     def __post_init__(self) -> None:
         self.metrics = Metrics(self.settings.service)
+
+    def unit_of_work(self) -> PostgresUnitOfWork:
+        """A new unit of work of this service (one transaction when entered)."""
+        return PostgresUnitOfWork(self.pool, self.recorder, self.ports)
 
     async def start(self) -> None:
         s = self.settings
@@ -115,6 +127,7 @@ class Runtime:
                                               dead_letter_topic=topics.dead_letter(), wants=sub.wants)
                 group = Group(f"{topics._prefix()}-{s.service}-{i}", sub.topics)
                 subscribe(self._broker, consumer, group.topics, group_id=group.group_id, max_records=s.consumer_batch)
+                self.spawn(lambda c=consumer: redrive_when_asked(c, self._stopping), f"{consumer.name}-redrive")
                 groups.append(group)
                 self.groups[group.group_id] = list(sub.topics)
             await self._broker.start()
@@ -123,6 +136,9 @@ class Runtime:
         self.spawn(self.watch.run, f"{s.service}-stall-watch")
         for hook in self.on_started:
             await hook(self)
+        if self.periodic:  # after the hooks: a job may read what one of them seeded
+            self.periodic_runner = PeriodicRunner(s.dsn, self.unit_of_work, self.periodic, service=s.service)
+            self.spawn(self.periodic_runner.run, f"{s.service}-periodic")
         log.info("runtime.started", database=s.database)
 
     async def stop(self) -> None:
@@ -131,6 +147,8 @@ class Runtime:
             await hook(self)
         if self._broker is not None:
             await self._broker.stop()
+        if self.periodic_runner:
+            self.periodic_runner.stop()
         if self.relay:
             self.relay.stop()
         if self.watch:
@@ -205,8 +223,13 @@ def _how_it_ended(task: asyncio.Task) -> str:
     return f"{type(exc).__name__}: {exc}"[:200] if exc else "returned"
 
 
-def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI:
-    """A FastAPI app whose lifespan starts/stops the runtime, with health probes and error bodies."""
+def build_app(runtime: Runtime, *, title: str, description: str = "",
+              in_flight: Callable[[str, str], bool] | None = None) -> FastAPI:
+    """A FastAPI app whose lifespan starts/stops the runtime, with health probes and error bodies.
+    `in_flight(method, path)` selects the requests of a door bounded in number at once."""
+    from plumbing.edges.authenticate_first import AuthenticateFirst
+    from plumbing.edges.inflight import install_in_flight_limit
+    from plumbing.edges.security import verify
     from plumbing.core.audit import install_audit
     from plumbing.edges.http import install_body_limit, install_correlation, install_error_handlers, install_health
     from plumbing.edges.http_guard import install_guard
@@ -214,7 +237,10 @@ def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI
     from plumbing.edges.security import install_roles_in_openapi
     from plumbing.edges.metrics import install_metrics
 
+    from plumbing.edges.json_body import StrictJsonRoute
+
     app = FastAPI(title=title, description=description, lifespan=runtime.lifespan())
+    app.router.route_class = StrictJsonRoute  # routes declared on the app itself; routers set their own
     app.state.runtime = runtime
     install_error_handlers(app)
     install_guard(app)
@@ -227,13 +253,23 @@ def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI
                          "consumers": runtime.check_consumers})
     install_audit(app, runtime)
     install_metrics(app, runtime.metrics, lambda: runtime.pool, runtime.consumer_lag)
+    if in_flight is not None:  # a door with a bound on requests at once (intake's filing routes)
+        install_in_flight_limit(app, runtime.settings.max_in_flight, in_flight,
+                                per_principal=runtime.settings.max_in_flight_per_principal)
+    # Added last, so outermost: who is calling is known before the in-flight bound and any body byte.
+    app.add_middleware(AuthenticateFirst, verify=lambda header: verify(runtime.settings, header))
     return app
 
 
 def serve(app: FastAPI, settings: ServiceSettings) -> None:
     import uvicorn
 
+    from plumbing.edges.slow import bounded_protocol
+
     # On SIGTERM, requests in flight get 10 s to finish (under supervisord's 20 s before its SIGKILL),
     # then the service stops anyway: without a bound, one hung request kept a stop waiting for ever.
+    # Headers and bodies must arrive within their read timeouts (plumbing/edges/slow.py: uvicorn has
+    # none), so slow clients cannot hold connections or places in flight.
     uvicorn.run(app, host=settings.host, port=settings.http_port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=10)
+                timeout_graceful_shutdown=10,
+                http=bounded_protocol(settings.header_read_timeout_seconds, settings.body_read_timeout_seconds))

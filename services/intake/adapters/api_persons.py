@@ -9,12 +9,13 @@ from pydantic import BaseModel, Field
 
 from contracts.envelope import Actor, Role
 from plumbing import clock
-from plumbing.core.idempotency import request_fingerprint, run_once, scoped
+from plumbing.core.idempotency import request_fingerprint, run_in, scoped
 from plumbing.edges.inputs import STRICT, Text
 from plumbing.edges.security import Caller, caller
+from plumbing.edges.json_body import StrictJsonRoute
 from services.intake.usecases import erasure
 
-router = APIRouter(tags=["personal data"])
+router = APIRouter(tags=["personal data"], route_class=StrictJsonRoute)
 # The city HR bureau runs the season and answers for its personal data (the controller).
 Operator = Annotated[Caller, caller(Role.CITY_HR_BUREAU)]
 PersonRef = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="the person's person_ref (keyed hash)")]
@@ -31,10 +32,9 @@ async def erase(request: Request, person_ref: PersonRef, body: ErasureRequest, w
     state = request.app.state
     actor = Actor(role=who.role, organisation=who.org, user=who.uid)
 
-    async def action(conn):
-        return 200, await erasure.erase(state.recorder, conn, state.vault, person_ref, actor, body.requested_by,
-                                        clock.now())
+    async def action(uow):
+        return 200, await erasure.erase(uow, person_ref, actor, body.requested_by, clock.now())
 
-    status, answer = await run_once(state.runtime.pool, scoped(None, who.key),
+    status, answer = await run_in(state.runtime.unit_of_work(), scoped(None, who.key),
                                     request_fingerprint("erase", person_ref, body.requested_by), action)
     return JSONResponse(answer, status_code=status)

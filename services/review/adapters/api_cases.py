@@ -17,25 +17,23 @@ from contracts.envelope import Role
 from contracts.errors import Forbidden, InvalidInput, NotFound, Refused
 from plumbing import clock
 from plumbing.core.application import receipt
-from plumbing.core.idempotency import request_fingerprint, run_once, scoped
-from plumbing.edges.inputs import STRICT
-from plumbing.edges.security import caller
+from plumbing.core.idempotency import request_fingerprint, run_in, scoped
+from plumbing.edges.inputs import STRICT, FreeForm
 from plumbing.logging import get_logger
+from plumbing.edges.json_body import StrictJsonRoute
 from services.review.adapters.decision_bodies import BODIES, COMMANDS
-from services.review.adapters.principal import principal_of, principal_of_caller
+from services.review.adapters.principal import guarded, principal_of, principal_of_caller
 from services.review.adapters.staff import names as staff_names
 from services.review.domain import commands as c
 from services.review.domain.authorization import PERMISSIONS, authorize
 from services.review.usecases.cases import case_stream, load_case, require_case, take_decision
-from services.review.views import case_json
+from services.review.views import case_json, decisions_seen_by_anyone
 
 log = get_logger(__name__)
 UNNAMED = {Role.SYSTEM, Role.APPLICANT}  # applicants and services are never in the staff directory
-router = APIRouter(tags=["review"])
+router = APIRouter(tags=["review"], route_class=StrictJsonRoute)
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
-DECIDERS = (Role.UNIT, Role.CONSTRUCTION_AUTHORITY, Role.HR_BUREAU, Role.CITY_HR_BUREAU)
-READERS = (Role.APPLICANT, *DECIDERS, Role.AUDITOR)
 CASE_NOT_FOUND = ("未找到该申报的审核记录", "no review case for this application")
 
 
@@ -63,7 +61,7 @@ def authorize_visible(principal, action: str, target) -> None:
         raise
 
 
-async def _decide(request: Request, name: str, application_id: uuid.UUID, body, conn=None):
+async def _decide(request: Request, name: str, application_id: uuid.UUID, body, uow):
     """Who may act is checked before what they sent: a role that may never take the decision gets
     403, a case outside the caller's scope answers like a missing one (404), and only then is the
     body read. Every refusal is logged with the case. Returns the saved events' receipt and the
@@ -78,9 +76,9 @@ async def _decide(request: Request, name: str, application_id: uuid.UUID, body, 
             authorize(principal, action, None)  # the role first: 403 whether or not the case exists
         try:
             stored, case = await take_decision(
-                state.recorder, state.plan, application_id, action,
+                uow, state.plan, application_id, action,
                 lambda: build_command(name, application_id, body, principal.actor()),
-                principal=principal, now=clock.now(), conn=conn)
+                principal=principal, now=clock.now())
         except Forbidden as refused:
             if refused.code == "OUT_OF_SCOPE":
                 raise NotFound(*CASE_NOT_FOUND) from None
@@ -96,13 +94,13 @@ async def _decide_one(request: Request, decision: str, application_id: uuid.UUID
                       key: str | None) -> JSONResponse:
     """With an Idempotency-Key, a retry gets the first answer and records nothing twice."""
 
-    async def action(conn):
-        events, case = await _decide(request, decision, application_id, body, conn)
+    async def action(uow):
+        events, case = await _decide(request, decision, application_id, body, uow)
         return 200, {"events": events, "case": case_json(case, request.app.state.plan)}
 
     fingerprint = request_fingerprint("review.decide", decision, str(application_id),
                                       body.model_dump(mode="json") if body else {})
-    status, answer = await run_once(request.app.state.runtime.pool, scoped(key, principal_of_caller(request)),
+    status, answer = await run_in(request.app.state.runtime.unit_of_work(), scoped(key, principal_of_caller(request)),
                                     fingerprint, action)
     return JSONResponse(answer, status_code=status)
 
@@ -142,8 +140,10 @@ def _route_for(decision: str):
 
 
 for _name in COMMANDS:
+    _admits = guarded(COMMANDS[_name].action)
     router.add_api_route(f"/cases/{{application_id}}/{_name}", _route_for(_name), methods=["POST"],
-                         dependencies=[caller(*DECIDERS), _scope_first(_name)], name=f"decide_{_name.replace('-', '_')}",
+                         dependencies=[*_admits["dependencies"], _scope_first(_name)],
+                         openapi_extra=_admits["openapi_extra"], name=f"decide_{_name.replace('-', '_')}",
                          summary=f"Decision: {_name}")
 
 
@@ -151,7 +151,7 @@ class BatchItem(BaseModel):
     model_config = STRICT
 
     application_id: uuid.UUID
-    fields: dict[str, Any] = Field(default_factory=dict, description="the decision's body (see its route)",
+    fields: dict[str, FreeForm] = Field(default_factory=dict, description="the decision's body (see its route)",
                                    max_length=20)
 
 
@@ -163,17 +163,17 @@ class BatchRequest(BaseModel):
 
 
 @router.post("/cases/batch", summary="The same decision on many cases; each succeeds or fails on its own",
-             dependencies=[caller(*DECIDERS)])
+             **guarded("decide_batch"))
 async def decide_batch(request: Request, batch: BatchRequest, key: IdemKey = None) -> JSONResponse:
     """One transaction, each item on its own (a refused item writes nothing, the others stand).
     With an Idempotency-Key, a retried batch gets the first answer and records nothing twice."""
     principal = principal_of(request)
 
-    async def action(conn):
+    async def action(uow):
         results = []
         for item in batch.items:
             try:
-                events, _case = await _decide(request, batch.decision, item.application_id, item.fields, conn)
+                events, _case = await _decide(request, batch.decision, item.application_id, item.fields, uow)
                 results.append({"application_id": str(item.application_id), "ok": True, "events": events})
             except Refused as refused:
                 results.append({"application_id": str(item.application_id), "ok": False, "status": refused.status,
@@ -182,17 +182,30 @@ async def decide_batch(request: Request, batch: BatchRequest, key: IdemKey = Non
                      "results": results}
 
     fingerprint = request_fingerprint("review.batch", batch.model_dump(mode="json"))
-    status, answer = await run_once(request.app.state.runtime.pool, scoped(key, principal_of_caller(request)),
+    status, answer = await run_in(request.app.state.runtime.unit_of_work(), scoped(key, principal_of_caller(request)),
                                     fingerprint, action)
     return JSONResponse(answer, status_code=status)
 
 
-@router.get("/cases/{application_id}", summary="A case: stage, history of decisions (by role and scope)",
-            dependencies=[caller(*READERS)])
+@router.get("/cases/{application_id}", summary="A case: its stage, the decisions, their reasons and what to fix",
+            **guarded("read"))
 async def read_case(request: Request, application_id: uuid.UUID) -> dict:
+    """What every reader of the case may see, the applicant included: no reviewer's name, no text
+    of a third party's objection (those are `read_history`'s, below)."""
     recorder = request.app.state.recorder
     case, _ = await require_case(recorder, application_id)
     authorize_visible(principal_of(request), "read", case)
+    history = await recorder.store.load_stream(case_stream(application_id))
+    return {"case": case_json(case, request.app.state.plan, objection_texts=False),
+            "decisions": decisions_seen_by_anyone(history)}
+
+
+@router.get("/cases/{application_id}/history", summary="A case's history as stored: who decided, every text",
+            **guarded("read_history"))
+async def read_case_history(request: Request, application_id: uuid.UUID) -> dict:
+    recorder = request.app.state.recorder
+    case, _ = await require_case(recorder, application_id)
+    authorize_visible(principal_of(request), "read_history", case)
     history = await recorder.store.load_stream(case_stream(application_id))  # as stored, for the record
     async with request.app.state.runtime.pool.acquire() as conn:  # who acted, by name (staff directory)
         named = await staff_names(conn, {e.actor.user for e in history if e.actor.role not in UNNAMED})
