@@ -27,7 +27,7 @@ from services.review.adapters.staff import names as staff_names
 from services.review.domain import commands as c
 from services.review.domain.authorization import PERMISSIONS, authorize
 from services.review.usecases.cases import case_stream, load_case, require_case, take_decision
-from services.review.views import case_json
+from services.review.adapters.views import case_json
 
 log = get_logger(__name__)
 UNNAMED = {Role.SYSTEM, Role.APPLICANT}  # applicants and services are never in the staff directory
