@@ -204,8 +204,7 @@ async def every_table(stack) -> list[tuple[str, str, str]]:
 async def every_topic(stack) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(topic, key and value as text) of every record of the stack's topics: those of the shared
     topics, and those of the personal-data topic."""
-    with topics.prefixed(stack.prefix):
-        names, personal = await topic_names(), topics.personal_data()
+    names, personal = await topic_names(stack.prefix), topics.personal_data(stack.prefix)
     assert len(names) >= 6, names  # the four services' topics, the personal-data topic, the dead letters
     out = []
     for topic in names:
