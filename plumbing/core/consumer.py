@@ -37,7 +37,7 @@ from contracts.errors import Refused
 from contracts.registry import UnknownEventType, UnknownEventVersion
 from plumbing.core.decoding import BadRecord, decode_envelope, describe, short_error
 from plumbing.core.eventstore import ConcurrencyConflict
-from plumbing.core.references import still_waiting
+from plumbing.core.references import DEFAULT_WAIT_SECONDS, still_waiting
 from plumbing.logging import get_logger
 from plumbing.loops import nap
 
@@ -82,11 +82,12 @@ def _error(exc: BaseException) -> str:
 
 class IdempotentConsumer:
     def __init__(self, name: str, pool: asyncpg.Pool, handler: Handler, *, dead_letter_topic: str,
-                 wants: Callable[[Envelope], bool] = lambda _: True, max_attempts: int = MAX_ATTEMPTS) -> None:
+                 wants: Callable[[Envelope], bool] = lambda _: True, max_attempts: int = MAX_ATTEMPTS,
+                 reference_wait_seconds: float = DEFAULT_WAIT_SECONDS) -> None:
         self.name, self.pool, self.handler = name, pool, handler
         self.dead_letter_topic = dead_letter_topic
         self.wants = wants
-        self.max_attempts = max_attempts
+        self.max_attempts, self.reference_wait_seconds = max_attempts, reference_wait_seconds
         self._failures: dict[tuple[str, int, int], int] = {}  # (topic, partition, offset) -> failed attempts
         self._since: dict[tuple[str, int, int], float] = {}  # first failure (ReferenceNotYetKnown waits by time)
 
@@ -131,7 +132,8 @@ class IdempotentConsumer:
                     await self._dead_letter(conn, record, envelope, _error(exc))
                     result.dead_lettered += 1
                     return
-                if self._failures[place] < self.max_attempts or still_waiting(exc, since):
+                if self._failures[place] < self.max_attempts or still_waiting(
+                        exc, since, wait_seconds=self.reference_wait_seconds):
                     raise  # the whole batch rolls back and is delivered again
                 self._forget(record)
                 log.exception("consumer.parking", consumer=self.name, topic=record.topic, offset=record.offset)
