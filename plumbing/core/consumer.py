@@ -90,10 +90,15 @@ class IdempotentConsumer:
         self.max_attempts, self.reference_wait_seconds = max_attempts, reference_wait_seconds
         self._failures: dict[tuple[str, int, int], int] = {}  # (topic, partition, offset) -> failed attempts
         self._since: dict[tuple[str, int, int], float] = {}  # first failure (ReferenceNotYetKnown waits by time)
+        self._any_parked = True  # until a batch has looked
 
     async def process(self, records: Sequence[Record]) -> BatchResult:
         result = BatchResult()
         async with self.pool.acquire() as conn, conn.transaction():
+            # One look per batch: almost always nothing is parked, and then no record needs its own.
+            self._any_parked = bool(await conn.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM parked_records WHERE consumer = $1 AND status = ANY($2::text[]))",
+                self.name, list(UNRESOLVED)))
             for record in records:
                 await self._one(conn, record, result)
         return result
@@ -159,7 +164,7 @@ class IdempotentConsumer:
     async def _parked_ahead(self, conn, key: bytes | None):
         """The first unresolved parked record of this key, if any. FOR UPDATE: a re-drive of that
         key in progress finishes first, so a record is never parked behind one just re-driven."""
-        if key is None:
+        if key is None or not self._any_parked:
             return None
         return await conn.fetchrow(
             "SELECT id, error FROM parked_records WHERE consumer = $1 AND key = $2 AND status = ANY($3::text[])"
@@ -181,6 +186,7 @@ class IdempotentConsumer:
             " ON CONFLICT (consumer, event_id) WHERE status IN ('parked', 'redrive') DO NOTHING RETURNING id",
             self.name, record.topic, record.partition, record.offset, record.key, record.value, envelope.event_id,
             envelope.event_type, error, behind)
+        self._any_parked = True  # later records of this batch look behind it
         if parked is not None:
             await self._dead_letter(conn, record, envelope, error, parked=parked)
 
