@@ -33,13 +33,26 @@ log = get_logger(__name__)
 
 
 def refuse_dev_secrets(s: ServiceSettings) -> list[str]:
-    """The development secrets are public (they are in this repository): refuse them unless ZC_DEV_MODE."""
-    from plumbing.edges.auth import dev_secrets_in_use
+    """The development secrets are public (they are in this repository): refuse them unless ZC_DEV_MODE.
+    Outside development also refuse a secret shorter than 32 bytes, and a key this service must not
+    hold (only intake holds the person_ref key, only review the operator_ref key)."""
+    import os
 
-    if (weak := dev_secrets_in_use(s.token_public_key, s.person_ref_secret)) and not s.dev_mode:
+    from plumbing.edges.auth import dev_secrets_in_use, short_secrets
+
+    weak = dev_secrets_in_use(s.token_public_key, s.person_ref_secret, s.operator_ref_secret)
+    if s.dev_mode:
+        return weak + s.foreign_secrets
+    if s.foreign_secrets:
+        raise SystemExit(f"refusing to start: {s.service} must not hold {', '.join(s.foreign_secrets)} "
+                         "(each key is given only to the service that uses it)")
+    if weak:
         raise SystemExit(f"refusing to start: {', '.join(weak)} is the development secret; set a real one "
                          "(or ZC_DEV_MODE=1 on a development machine)")
-    return weak
+    if short := short_secrets(ZC_PERSON_REF_SECRET=s.person_ref_secret, ZC_OPERATOR_REF_SECRET=s.operator_ref_secret,
+                              ZC_METRICS_TOKEN=os.environ.get("ZC_METRICS_TOKEN", "")):
+        raise SystemExit(f"refusing to start: {', '.join(short)} shorter than 32 bytes")
+    return []
 
 
 def refuse_unauthenticated_kafka(s: ServiceSettings) -> bool:

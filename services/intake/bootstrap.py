@@ -6,6 +6,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from contracts import topics
+from contracts.personal_record import APPLICANT
 from contracts.plan import load_plan
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
@@ -53,7 +54,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         # After the runtime's own check of the development secrets: no master key, no start.
         own = settings if isinstance(settings, IntakeSettings) else IntakeSettings()  # intake's own variables
         app.state.vault = KeyVault(master_key(own.personal_data_master_key, settings.dev_mode))
-        app.state.personal_publisher = PersonalDataPublisher(rt.pool, settings.kafka_bootstrap)
+        app.state.personal_publisher = PersonalDataPublisher(rt.pool, settings.kafka_bootstrap, service="intake",
+                                                             kind=APPLICANT)
         rt.spawn(app.state.personal_publisher.run, "intake-personal-data-publisher")
 
     async def stop_publisher(_rt: Runtime) -> None:

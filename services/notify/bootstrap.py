@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from fastapi import FastAPI
 
 from contracts import topics
+from contracts.personal_record import APPLICANT, OPERATOR
 from contracts.events import CaseMovedTo, CaseOpened
 from contracts.plan import Plan, load_plan
 from contracts.envelope import Role
@@ -80,7 +81,7 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     runtime.subscriptions += [Subscription(list(group), table.handle, wants=table.wants) for group, table in groups]
     # names and phones, by person_ref; events that waited for a person are planned when they are known
     replan = replan_for_person(plan, catalogue)
-    follow(runtime, on_erased=lambda conn, ref: when_person_erased(_joined(conn), ref),
+    follow(runtime, kinds=(APPLICANT, OPERATOR), on_erased=lambda conn, ref: when_person_erased(_joined(conn), ref),
            on_known=lambda conn, ref: replan(_joined(conn), ref))
 
     def _joined(conn) -> PostgresUnitOfWork:

@@ -6,6 +6,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from contracts import topics
+from contracts.personal_record import APPLICANT, OPERATOR
 from contracts.envelope import SYSTEM_ACTOR
 from contracts.plan import Plan, load_plan
 from plumbing import clock
@@ -60,8 +61,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         rt.spawn(app.state.projection.run, "review-projection")
 
     async def start_personal_publisher(rt: Runtime) -> None:
-        # Units' authorised operators' contacts -> the compacted personal-data topic
-        app.state.personal_publisher = PersonalDataPublisher(rt.pool, settings.kafka_bootstrap, service="review")
+        # Units' authorised operators' contacts -> the compacted operators' topic
+        app.state.personal_publisher = PersonalDataPublisher(rt.pool, settings.kafka_bootstrap, service="review",
+                                                             kind=OPERATOR)
         rt.spawn(app.state.personal_publisher.run, "review-personal-data-publisher")
 
     async def stop_projection(_rt: Runtime) -> None:
@@ -70,7 +72,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     runtime.on_started.extend([start_projection, start_personal_publisher])
     runtime.on_stopping.append(stop_projection)
-    follow(runtime)  # names and ID masks for the exports, by person_ref
+    follow(runtime, kinds=(APPLICANT,))  # applicants' names and ID masks for the exports, by person_ref
     app = build_app(runtime, title="zhicheng review",
                     description="The review chain: unit → public notice → construction authority → HR bureau → "
                                 "city HR bureau → provincial committee.")

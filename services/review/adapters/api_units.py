@@ -41,7 +41,7 @@ async def approve_authorization(request: Request, unit_id: Annotated[Code, Path(
     principal = principal_of(request)
     state = request.app.state
     command = AuthorizeUnit(principal.actor(), unit_id, body.unit_name, body.operator_name, body.operator_phone,
-                            state.settings.person_ref_secret)
+                            state.settings.operator_ref_secret)
 
     async def action(uow):
         events = receipt(await authorize_unit(uow, command, now=clock.now()))

@@ -37,7 +37,8 @@ async def consume(store, *envelopes: Envelope, personal: bool = True) -> None:
     async with store.pool.acquire() as conn, conn.transaction():
         for e in envelopes:
             if personal and (record := personal_record(e)):
-                await personal_data.apply(conn, *record)
+                key, value, kind = record
+                await personal_data.apply(conn, key, value, kind=kind)
             if application_id := referred_application(decode(e)):
                 await notify_ports(conn).known.remember(application_id)
             for table in tables:

@@ -8,7 +8,7 @@ import pytest
 import pytest_asyncio
 
 from contracts.events import NotificationFailed, ReviewLevel
-from contracts.personal_record import PersonalRecord
+from contracts.personal_record import APPLICANT, PersonalRecord, record_key
 from plumbing.core import personal_data
 from services.notify.adapters.ports_memory import memory_ports
 from services.notify.adapters.ports_pg import notify_ports
@@ -34,7 +34,7 @@ class Postgres:
         self.conn, self.ports = conn, notify_ports(conn)
 
     async def person(self, ref: str, record: PersonalRecord | None) -> None:
-        await personal_data.apply(self.conn, ref.encode(), record.model_dump_json().encode() if record else None)
+        await personal_data.apply(self.conn, record_key(APPLICANT, ref), record.model_dump_json().encode() if record else None)
 
 
 @pytest_asyncio.fixture(params=["memory", "postgresql"])
