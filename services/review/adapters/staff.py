@@ -15,9 +15,11 @@ from fastapi import APIRouter, Path, Request
 
 from contracts.envelope import Role
 from contracts.errors import NotFound
-from plumbing.edges.security import Caller, caller
+from plumbing.edges.json_body import StrictJsonRoute
+from plumbing.edges.security import Caller
+from services.review.adapters.principal import guarded
 
-router = APIRouter(tags=["staff"])
+router = APIRouter(tags=["staff"], route_class=StrictJsonRoute)
 ERASED = "（姓名已删除）(name erased)"
 _KNOWN_MAX = 100_000  # remembered (uid, name, org) triples per process; past it the cache starts over
 
@@ -53,9 +55,10 @@ async def names(conn, uids: set[str]) -> dict[str, str]:
     return {uid: found.get(uid, uid) for uid in uids}
 
 
-@router.post("/staff/{uid}/erasure", summary="Erase a staff member's name from the directory (city HR bureau)")
-async def erase_staff(request: Request, uid: Annotated[str, Path(min_length=1, max_length=200)],
-                      who: Annotated[Caller, caller(Role.CITY_HR_BUREAU)]) -> dict:
+@router.post("/staff/{uid}/erasure", summary="Erase a staff member's name from the directory (city HR bureau)",
+             **guarded("erase_staff"))
+async def erase_staff(request: Request, uid: Annotated[str, Path(min_length=1, max_length=200)]) -> dict:
+    who: Caller = request.state.caller
     pool = request.app.state.runtime.pool
     status = await pool.execute(
         "UPDATE staff_directory SET name = '', erased_at = coalesce(erased_at, now()), erased_by = $2"
