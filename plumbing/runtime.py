@@ -124,7 +124,8 @@ class Runtime:
             self._broker = build_broker(s.kafka_bootstrap, principal=s.service)
             for i, sub in enumerate(self.subscriptions):
                 consumer = IdempotentConsumer(f"{s.service}-{i}", self.pool, sub.handler,
-                                              dead_letter_topic=topics.dead_letter(), wants=sub.wants)
+                                              dead_letter_topic=topics.dead_letter(), wants=sub.wants,
+                                              reference_wait_seconds=s.reference_wait_seconds)
                 group = Group(f"{topics._prefix()}-{s.service}-{i}", sub.topics)
                 subscribe(self._broker, consumer, group.topics, group_id=group.group_id, max_records=s.consumer_batch)
                 self.spawn(lambda c=consumer: redrive_when_asked(c, self._stopping), f"{consumer.name}-redrive")

@@ -19,6 +19,7 @@
 | ZC_OPERATOR_REF_SECRET | review only: dev-only-operator-ref-key | HMAC key turning a unit operator into operator_ref; any other service refuses to start holding it |
 | ZC_LOG_JSON | auto (JSON unless on a terminal) | log format |
 | ZC_STALL_AFTER_SECONDS | 120 | /readyz turns red when an outbox row, a parked row or an unprocessed Kafka record is older, or a consumer has not committed for that long while records wait |
+| ZC_REFERENCE_WAIT_SECONDS | 120 | how long a consumed record may wait for what it refers to (plumbing/core/references.py), then it is parked |
 | ZC_STALL_CHECK_SECONDS | 5 | how often the consumers' progress is read from Kafka |
 | ZC_HTTP_BODY_MAX_BYTES | intake 2 MiB, others 512 KiB | larger request bodies are refused with 413 (contracts/limits.py says why) |
 | ZC_DEV_MODE | false | allow the development secrets above (`make up` / `make test` set it); without it a service refuses to start with them |
@@ -89,6 +90,7 @@ class ServiceSettings(BaseSettings):
     foreign_secrets: list[str] = Field(default_factory=list, exclude=True)
     relay_batch: int = 500
     consumer_batch: int = 200
+    reference_wait_seconds: float = Field(default=120, gt=0)  # ZC_REFERENCE_WAIT_SECONDS (plumbing/core/references.py)
     log_json: bool | None = None
     stall_after_seconds: float = Field(default=120, gt=0)
     stall_check_seconds: float = Field(default=5, gt=0)

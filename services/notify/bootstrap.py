@@ -2,7 +2,6 @@
 the waiting-cases read model and the deadline reminders (a periodic job)."""
 from __future__ import annotations
 
-import os
 import uuid
 from typing import Annotated
 from datetime import date
@@ -91,7 +90,8 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
 
     async def start_dispatcher(rt: Runtime) -> None:
         if settings.sms_gateway == "http":
-            gateway = HttpSmsGateway.from_env(os.environ, policy=settings.gateway_policy())
+            gateway = HttpSmsGateway(settings.sms_url, settings.sms_api_key, timeout=settings.sms_timeout_seconds,
+                                     policy=settings.gateway_policy())
         else:
             gateway = RecordingGateway(rt.pool)
         app.state.dispatcher = Dispatcher(rt.pool, rt.unit_of_work, gateway, tz=plan.timezone, quiet=settings.quiet(),

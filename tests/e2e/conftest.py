@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from plumbing import clock
-from contracts import topics
 from plumbing.edges.topics_admin import ensure_topics
 from plumbing.provision import service_database
 from tests.conftest import KAFKA, SESSION
@@ -110,8 +109,7 @@ class Stack:
 def running(s: Stack):
     """Start the stack's four services on its own topics (created first); stop them and drop their
     databases at the end."""
-    with topics.prefixed(s.prefix):
-        ensure_topics(KAFKA)
+    ensure_topics(KAFKA, prefix=s.prefix)
     for name in SERVICES:
         s.start(name)
     try:

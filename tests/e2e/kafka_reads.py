@@ -47,10 +47,10 @@ async def _partitions(consumer, topic):
     return [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
 
 
-async def topic_names() -> list[str]:
+async def topic_names(prefix: str | None = None) -> list[str]:
     admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA, **client_kwargs(ADMIN))
     await admin.start()
     try:
-        return sorted(t for t in await admin.list_topics() if t.startswith(f"{topics._prefix()}."))
+        return sorted(t for t in await admin.list_topics() if t.startswith(f"{topics._prefix(prefix)}."))
     finally:
         await admin.close()

@@ -22,7 +22,7 @@ from contracts.personal_record import APPLICANT, ERASED, record_key
 from stdnum.cn import ric
 
 from plumbing.settings import with_database
-from services.intake.adapters.vault import KeyVault, master_key_from_env
+from services.intake.adapters.vault import KeyVault, master_key
 from services.intake.domain.validation import person_ref
 from tests.conftest import DATABASE_URL
 from tests.e2e.kafka_reads import raw_records, topic_names
@@ -131,7 +131,7 @@ async def test_erasure_reaches_every_copy_and_later_sms_and_exports_say_the_data
             assert not await conn.fetch("SELECT 1 FROM person_keys WHERE person_ref = $1", REF)
             payload = await conn.fetchval("SELECT payload->'sealed' FROM events WHERE stream_id = $1",
                                           f"application-{app_id}")
-            vault = KeyVault(master_key_from_env(dev_mode=True))
+            vault = KeyVault(master_key(None, dev_mode=True))
             assert await vault.unseal(conn, Sealed.model_validate_json(payload)) is None
             record = await conn.fetchrow("SELECT payload FROM events WHERE event_type = 'PersonErased'"
                                          " AND stream_id = $1", f"person-{REF}")

@@ -14,7 +14,6 @@ import uuid
 import httpx
 import pytest
 
-from contracts import topics
 from contracts.envelope import Role
 from tests.conftest import KAFKA, SESSION
 from tests.e2e.api import token
@@ -28,8 +27,7 @@ from plumbing.provision import service_database
 def _start(service: str, **env: str) -> tuple[subprocess.Popen, str, str]:
     tag = uuid.uuid4().hex[:6]
     port, prefix = _free_port(), f"t{SESSION}r{tag}"
-    with topics.prefixed(prefix):
-        ensure_topics(KAFKA)
+    ensure_topics(KAFKA, prefix=prefix)
     LOGS.mkdir(parents=True, exist_ok=True)
     log = open(LOGS / f"{service}-{tag}.log", "ab")
     database = f"zct_{SESSION}_{service}_{tag}"

@@ -214,8 +214,8 @@ async def every_table(stack) -> list[tuple[str, str, str]]:
 async def every_topic(stack) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(topic, key and value as text) of every record of the stack's topics: those of the shared
     topics, and those of the personal-data topic."""
-    with topics.prefixed(stack.prefix):
-        names, personal = await topic_names(), {topics.personal_data(), topics.operators_data()}
+    names = await topic_names(stack.prefix)
+    personal = {topics.personal_data(stack.prefix), topics.operators_data(stack.prefix)}
     assert len(names) >= 7, names  # the four services' topics, the two personal-data topics, the dead letters
     out = []
     for topic in names:

@@ -59,12 +59,10 @@ class ChaosStack:
         return with_database(self.server_url, self.databases[service])
 
     def topic(self, name: str) -> str:
-        with topics.prefixed(self.prefix):
-            return getattr(topics, name)()
+        return getattr(topics, name)(self.prefix)
 
     def start(self) -> float:
-        with topics.prefixed(self.prefix):
-            ensure_topics(self.bootstrap)
+        ensure_topics(self.bootstrap, prefix=self.prefix)
         self.supervisor.start()
         return self.supervisor.wait_ready(timeout=120)
 

@@ -11,7 +11,8 @@ import pytest
 from contracts.envelope import Actor, Role
 from contracts.errors import NotFound
 from contracts.events import ApplicationSubmitted
-from services.intake.adapters.vault import KeyVault, master_key_from_env
+from services.intake.adapters.vault import KeyVault, master_key
+from services.intake.settings import IntakeSettings
 from services.intake.usecases import erasure, filing
 from services.intake.usecases.personal import Filer
 from tests.fixtures.builders import normal_applicant
@@ -77,11 +78,11 @@ async def test_erasing_someone_intake_never_heard_of_is_not_found_and_records_no
 def test_without_a_master_key_intake_refuses_to_start_outside_development(monkeypatch):
     monkeypatch.delenv("ZC_PERSONAL_DATA_MASTER_KEY", raising=False)
     with pytest.raises(SystemExit, match="ZC_PERSONAL_DATA_MASTER_KEY"):
-        master_key_from_env(dev_mode=False)
-    assert len(master_key_from_env(dev_mode=True)) == 32
+        master_key(IntakeSettings().personal_data_master_key, dev_mode=False)
+    assert len(master_key(None, dev_mode=True)) == 32
     monkeypatch.setenv("ZC_PERSONAL_DATA_MASTER_KEY", base64.b64encode(b"short").decode())
     with pytest.raises(SystemExit, match="32 bytes"):
-        master_key_from_env(dev_mode=False)
+        master_key(IntakeSettings().personal_data_master_key, dev_mode=False)
 
 
 async def _history(recorder, application_id):

@@ -47,12 +47,11 @@ class NotifyProcess:
         self.env = {"ZC_CLOCK_OFFSET_SECONDS": str(clock.offset_for(season)), "ZC_NOTIFY_RATE_WINDOWS": "1:100",
                     **(env or {})}
         self.proc: subprocess.Popen | None = None
-        with topics.prefixed(self.prefix):
-            ensure_topics(KAFKA)
-            self.review_topic, self.dead_letter_topic = topics.review(), topics.dead_letter()
-            self.personal_topics = {APPLICANT: topics.personal_data(), OPERATOR: topics.operators_data()}
-            self.notifications_topic = topics.notifications()
-            self.applications_topic = topics.applications()
+        ensure_topics(KAFKA, prefix=self.prefix)
+        self.review_topic, self.dead_letter_topic = topics.review(self.prefix), topics.dead_letter(self.prefix)
+        self.personal_topics = {APPLICANT: topics.personal_data(self.prefix), OPERATOR: topics.operators_data(self.prefix)}
+        self.notifications_topic = topics.notifications(self.prefix)
+        self.applications_topic = topics.applications(self.prefix)
         self.filed: set[str] = set()  # applications whose filing was published
 
     def start(self, **extra_env: str) -> "NotifyProcess":
