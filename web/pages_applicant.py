@@ -45,7 +45,6 @@ async def status(request: Request):
         detail = await api.get("review", f"/cases/{app_id}") or {}
         filed = await api.get("intake", f"/applications/{app_id}") or {}
         sms = await api.get("notify", f"/notifications/{app_id}/mine") or {}
-        # GET /cases/{id}: what any reader may see (review/views.py), no reviewer's name
         cases.append({**case, "decisions": _decisions(detail.get("decisions", [])),
                       "open_return": filed.get("open_return"), "sms": sms.get("deliveries", []),
                       "paper": (detail.get("case") or {}).get("paper")})
