@@ -1,7 +1,6 @@
 """Composition root of intake: the only place that knows PostgreSQL and Kafka."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -28,7 +27,6 @@ from services.intake.reactions.when_unit_authorized_record_unit import when_unit
 from services.intake.settings import IntakeSettings
 from services.intake.usecases.filing import INTAKE_ACTOR
 
-TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text()
 
 
 def reaction_tables(recorder: Recorder) -> dict[str, Reactions]:
@@ -43,7 +41,7 @@ def reaction_tables(recorder: Recorder) -> dict[str, Reactions]:
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
     plan = load_plan(settings.plan)
-    runtime = Runtime(settings, extra_schema=TABLES)
+    runtime = Runtime(settings)
 
     recorder = Recorder(lambda: runtime.store, topic=topics.applications(), actor=INTAKE_ACTOR)
     # The data keys' vault exists once the service started (it checks the master key then).

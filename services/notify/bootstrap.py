@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 from datetime import date
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
@@ -45,7 +44,6 @@ from services.notify.usecases.status import delivery_status, my_deliveries, remi
 
 # SMS texts name people and reasons: only the city HR bureau (the operator) and auditors read them.
 Operator = Annotated[Caller, caller(Role.CITY_HR_BUREAU, Role.AUDITOR)]
-TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text()
 
 
 def reaction_tables(recorder: Recorder, plan: Plan, catalogue: Catalogue) -> list[tuple[tuple[str, ...], Reactions]]:
@@ -69,7 +67,7 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     plan = load_plan(settings.plan)
     catalogue = load_catalogue(read_catalogue_text(plan.plan_id))  # a broken template stops start-up
     departments = department_contacts(read_department_contacts(settings.notify_department_contacts), plan)
-    runtime = Runtime(settings, extra_schema=TABLES)
+    runtime = Runtime(settings)
     runtime.metrics.add_query(GaugeQuery(
         "zc_sms_deliveries", "SMS deliveries by status (pending includes those held by quiet hours or rate limits)",
         "SELECT status, count(*) FROM deliveries GROUP BY status", ("status",),

@@ -53,8 +53,8 @@ async def test_erasing_deletes_the_key_photos_and_queued_record_and_keeps_the_ch
     await file(recorder, consume, app)
     async with unit_of_work(recorder, VAULT) as uow:
         report = await erasure.erase(uow, ref, OPERATOR, "本人申请", NOW)
-    assert report["erased"]["intake"] == {"data_key_deleted": True, "photos_deleted": 1,
-                                          "documents_deleted": 0, "drafts_deleted": 0,
+    assert report["erased"]["intake"] == {"data_key_deleted": True, "photos_deleted": 1, "documents_deleted": 0,
+                                          "drafts_deleted": 0,
                                           "applications_sealed_fields_unreadable": [str(app.application_id)]}
     [(_envelope, event)] = await _history(recorder, app.application_id)
     async with recorder.store.pool.acquire() as conn:

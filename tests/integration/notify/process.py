@@ -20,6 +20,7 @@ from pathlib import Path
 from aiokafka import AIOKafkaProducer
 
 from contracts import topics
+from plumbing.provision import service_database
 from contracts.personal_record import APPLICANT, OPERATOR
 from contracts.envelope import Envelope
 from plumbing import clock
@@ -56,7 +57,8 @@ class NotifyProcess:
     def start(self, **extra_env: str) -> "NotifyProcess":
         LOGS.mkdir(parents=True, exist_ok=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("ZC_SMS_", "ZC_NOTIFY_"))}
-        env.update(ZC_PORT=str(self.port), ZC_DB_NAME=self.database, ZC_LOG_JSON="true", ZC_KAFKA_BOOTSTRAP=KAFKA,
+        env.update(ZC_PORT=str(self.port), **service_database("notify", self.database), ZC_LOG_JSON="true",
+                   ZC_KAFKA_BOOTSTRAP=KAFKA,
                    ZC_TOPIC_PREFIX=self.prefix, **self.env, **extra_env)
         log = open(LOGS / f"{self.prefix}.log", "ab")
         self.proc = subprocess.Popen([sys.executable, "-m", "services.notify"], env=env, stdout=log,
