@@ -199,12 +199,17 @@ def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI
     from plumbing.edges.ratelimit import RateLimiter
     from plumbing.edges.security import install_roles_in_openapi
     from plumbing.edges.metrics import install_metrics
+    from plumbing.edges.openapi import install_contract
+    from plumbing.edges.docs import install_offline_docs
 
-    app = FastAPI(title=title, description=description, lifespan=runtime.lifespan())
+    # The docs pages are served from this package's copies of their assets (plumbing/edges/docs.py).
+    app = FastAPI(title=title, description=description, lifespan=runtime.lifespan(), docs_url=None, redoc_url=None)
     app.state.runtime = runtime
     install_error_handlers(app)
     install_guard(app)
     install_roles_in_openapi(app)
+    install_contract(app)
+    install_offline_docs(app)
     app.state.rate_limiter = RateLimiter(runtime.settings.rate_limit_per_minute, runtime.settings.rate_limit_burst)
     install_correlation(app)
     install_body_limit(app, runtime.settings.body_limit)

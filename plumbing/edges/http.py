@@ -12,6 +12,9 @@ from fastapi.responses import JSONResponse
 from contracts.errors import Refused, TooLarge
 from plumbing.core.causes import caused_by, from_request
 from plumbing.edges.field_errors import message_zh
+from plumbing.edges.answers import Health, Readiness
+from plumbing.edges.openapi import contract
+from plumbing.edges.problems import problem, refusal
 from plumbing.logging import get_logger
 from plumbing.stall import NotReady
 
@@ -37,23 +40,23 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Refused)
     async def refused(request: Request, exc: Refused) -> JSONResponse:
         log.info("http.refused", path=request.url.path, status=exc.status, code=exc.code)
-        return JSONResponse(exc.as_body(), status_code=exc.status, headers=getattr(exc, "headers", None))
+        return refusal(exc, getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         details = [{"field": ".".join(str(p) for p in e["loc"][1:]) or "body", "code": e["type"],
                     "message_zh": message_zh(e), "message_en": e["msg"]} for e in exc.errors()]
-        body = {"code": "INVALID_INPUT", "message_zh": "提交的数据格式不正确，请检查标注的字段",
-                "message_en": "the request is malformed; see the fields listed", "details": details}
-        return JSONResponse(body, status_code=422)
+        return problem(422, "INVALID_INPUT", "提交的数据格式不正确，请检查标注的字段",
+                       "the request is malformed; see the fields listed", details)
 
 
 def install_health(app: FastAPI, checks: dict[str, Callable[[], Awaitable[None]]]) -> None:
-    @app.get("/healthz", tags=["ops"])
+    @app.get("/healthz", tags=["ops"], summary="Alive (the process answers)", **contract("healthz", Health))
     async def healthz() -> dict:
         return {"status": "alive"}
 
-    @app.get("/readyz", tags=["ops"])
+    @app.get("/readyz", tags=["ops"], summary="Ready: database, Kafka, workers, outbox and consumers",
+             **contract("readyz", Readiness, fails=(503,)))
     async def readyz() -> JSONResponse:
         results = {}
         for name, check in checks.items():
@@ -112,7 +115,7 @@ class BodyLimit:
 
     async def _refuse(self, send, size: int | None) -> None:
         log.info("http.refused", status=413, code="BODY_TOO_LARGE", size=size)
-        response = JSONResponse(body_too_large(self.max_bytes, size).as_body(), status_code=413)
+        response = refusal(body_too_large(self.max_bytes, size))
         await response({"type": "http"}, None, send)
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
 
 from contracts.errors import Refused
+from plumbing.edges.problems import refusal as refusal_response
 from plumbing.logging import get_logger
 
 log = get_logger(__name__)
@@ -38,8 +38,7 @@ class InFlightLimit:
         if self.in_flight >= self.limit:
             log.info("http.refused", status=503, code="OVERLOADED", path=scope["path"], in_flight=self.in_flight)
             refusal = overloaded(self.limit)
-            response = JSONResponse(refusal.as_body(), status_code=503,
-                                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+            response = refusal_response(refusal, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
             return await response(scope, receive, send)
         self.in_flight += 1  # one event loop: no await between the check and the count
         try:

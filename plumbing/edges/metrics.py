@@ -26,14 +26,17 @@ from dataclasses import dataclass, field
 
 import asyncpg
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
 from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, disable_created_metrics,
                                generate_latest)
 from prometheus_client.core import GaugeMetricFamily
 
+from plumbing.edges.openapi import contract
+from plumbing.edges.problems import problem
 from plumbing.logging import get_logger
 
 log = get_logger(__name__)
+METRICS_EXAMPLE = ("# HELP zc_outbox_pending Outbox rows not yet published to Kafka (parked rows excluded)\n"
+                   "# TYPE zc_outbox_pending gauge\nzc_outbox_pending{service=\"intake\"} 0.0\n")
 disable_created_metrics()  # no `_created` series: they double the output and nobody here graphs them
 
 
@@ -169,13 +172,13 @@ def install_metrics(app: FastAPI, metrics: Metrics, pool_of, lag_of) -> None:
             metrics.requests.labels(metrics.service, route, request.method, str(status)).inc()
             metrics.request_seconds.labels(metrics.service, route).observe(time.perf_counter() - start)
 
-    @app.get("/metrics", tags=["ops"], include_in_schema=True, summary="Prometheus metrics (loopback or token)")
+    @app.get("/metrics", tags=["ops"], include_in_schema=True, summary="Prometheus metrics (loopback or token)",
+             **contract("metrics", content={CONTENT_TYPE_LATEST.split(";")[0]: {
+                 "schema": {"type": "string"}, "example": METRICS_EXAMPLE}}, fails=(403,)))
     async def serve_metrics(request: Request) -> Response:
         if not may_read_metrics(request):
-            return JSONResponse({"code": "METRICS_FORBIDDEN",
-                                 "message_zh": "监控指标仅对本机或持有监控令牌的请求开放",
-                                 "message_en": "metrics are served to loopback clients or with the metrics token",
-                                 "details": {}}, status_code=403)
+            return problem(403, "METRICS_FORBIDDEN", "监控指标仅对本机或持有监控令牌的请求开放",
+                           "metrics are served to loopback clients or with the metrics token", {})
         try:
             await metrics.refresh(pool_of(), await lag_of())
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:

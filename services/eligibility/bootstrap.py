@@ -5,6 +5,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import FastAPI
+from pydantic import RootModel
 
 from contracts import topics
 from contracts.envelope import Role
@@ -13,9 +14,17 @@ from contracts.plan import load_plan
 from plumbing.core.application import Reactions, Recorder
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.edges.security import Caller, caller
+from plumbing.edges.answers import Event, examples, EVENT_EXAMPLE
+from plumbing.edges.openapi import PAGE_HEADERS, contract
 from plumbing.settings import ServiceSettings
 from services.eligibility.reactions.when_application_filed_assess import (
     ELIGIBILITY_ACTOR, stream_of, when_application_filed_assess)
+
+
+class Assessments(RootModel[list[Event]]):
+    """The application's assessments, newest last (paged: `Link: rel="next"`)."""
+
+    model_config = {"json_schema_extra": {"examples": [[{**EVENT_EXAMPLE, "event_type": "EligibilityAssessed"}]]}}
 
 
 READERS = (Role.APPLICANT, Role.UNIT, Role.CONSTRUCTION_AUTHORITY, Role.HR_BUREAU, Role.CITY_HR_BUREAU, Role.AUDITOR)
@@ -41,7 +50,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app = build_app(runtime, title="zhicheng eligibility",
                     description="Checks every rule of the plan and explains each decision (中文/English).")
 
-    @app.get("/assessments/{application_id}", tags=["eligibility"])
+    @app.get("/assessments/{application_id}", tags=["eligibility"], summary="Every assessment of the application",
+             **contract("readAssessments", Assessments, fails=(404,), headers=PAGE_HEADERS))
     async def assessments(application_id: uuid.UUID, who: Annotated[Caller, caller(*READERS)]) -> list[dict]:
         """Every assessment of the application, newest last (one per revision): to the applicant,
         the unit and the departments of its area, the city and auditors. Anyone else's answers

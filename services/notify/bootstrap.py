@@ -21,6 +21,8 @@ from plumbing.edges.metrics import GaugeQuery
 from plumbing.core.personal_data import follow
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.edges.security import Caller, caller
+from plumbing.edges.openapi import PAGE_HEADERS, contract
+from services.notify.adapters import answers
 from services.notify.adapters.gateway_http import HttpSmsGateway
 from services.notify.adapters.gateway_recording import RecordingGateway
 from services.notify.dispatcher import Dispatcher
@@ -103,11 +105,13 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     runtime.on_started.extend([start_dispatcher, start_reminders])
     runtime.on_stopping.append(stop_tasks)
 
-    @app.get("/notifications/{application_id}", tags=["notify"], summary="What was sent to whom and when")
+    @app.get("/notifications/{application_id}", tags=["notify"], summary="What was sent to whom and when",
+             **contract("readNotifications", answers.Deliveries, headers=PAGE_HEADERS))
     async def status(application_id: uuid.UUID, _who: Operator) -> dict:
         return await delivery_status(runtime.pool, application_id)
 
-    @app.get("/reminders", tags=["notify"], summary="Deadline reminders planned, to whom, and how they ended")
+    @app.get("/reminders", tags=["notify"], summary="Deadline reminders planned, to whom, and how they ended",
+             **contract("readReminders", answers.Reminders, headers=PAGE_HEADERS))
     async def reminders(_who: Operator) -> dict:
         return await reminder_status(runtime.pool)
 

@@ -13,6 +13,8 @@ from plumbing import clock
 from plumbing.core.idempotency import request_fingerprint, run_once, scoped
 from plumbing.edges.inputs import Code
 from plumbing.edges.security import Caller, caller
+from plumbing.edges.openapi import contract
+from services.intake.adapters import answers
 from services.intake.adapters.requests import SubmitRequest, WithdrawRequest
 from services.intake.domain import validation
 from services.intake.usecases import filing
@@ -56,14 +58,18 @@ async def _file(request: Request, body: SubmitRequest, key: str | None, who: Cal
     return JSONResponse(answer, status_code=status)
 
 
-@router.post("/applications", status_code=201, summary="File an application (个人申报)")
+@router.post("/applications", summary="File an application (个人申报)",
+             **contract("fileApplication", answers.Filed, status=201, fails=(403, 409),
+                        headers={"Location": "the application's own address"}))
 async def submit(request: Request, body: SubmitRequest, who: ApplicantCaller, key: IdemKey = None):
     _named_applicant(request, who, body.applicant.id_number)
     return await _file(request, body, key, who, filing.submit)
 
 
-@router.post("/applications/{application_id}/resubmissions", status_code=201,
-             summary="Resubmit after a return for revision (退回修改后重新提交)")
+@router.post("/applications/{application_id}/resubmissions",
+             summary="Resubmit after a return for revision (退回修改后重新提交)",
+             **contract("resubmitApplication", answers.Filed, status=201, fails=(403, 404, 409),
+                        headers={"Location": "the application's own address"}))
 async def resubmit(request: Request, application_id: uuid.UUID, body: SubmitRequest, who: ApplicantCaller,
                    key: IdemKey = None):
     await _owned(request, application_id, who)
@@ -71,7 +77,8 @@ async def resubmit(request: Request, application_id: uuid.UUID, body: SubmitRequ
     return await _file(request, body, key, who, filing.resubmit, application_id)
 
 
-@router.post("/applications/{application_id}/withdrawal", summary="Withdraw the application (撤回)")
+@router.post("/applications/{application_id}/withdrawal", summary="Withdraw the application (撤回)",
+             **contract("withdrawApplication", answers.Withdrawn, fails=(404, 409)))
 async def withdraw(request: Request, application_id: uuid.UUID, body: WithdrawRequest, who: ApplicantCaller,
                    key: IdemKey = None):
     state = request.app.state
@@ -94,7 +101,8 @@ async def _owned(request: Request, application_id: uuid.UUID, who: Caller) -> li
     return [envelope for envelope, _payload in events]
 
 
-@router.get("/applications/{application_id}", summary="The application's history as filed (applicant, auditor)")
+@router.get("/applications/{application_id}", summary="The application's history as filed (applicant, auditor)",
+            **contract("readApplication", answers.ApplicationHistory, fails=(404,)))
 async def history(request: Request, application_id: uuid.UUID,
                   who: Annotated[Caller, caller(Role.APPLICANT, Role.AUDITOR)]) -> dict:
     events = await _owned(request, application_id, who)
@@ -104,7 +112,8 @@ async def history(request: Request, application_id: uuid.UUID,
             "open_return": dict(returned) if returned else None}
 
 
-@router.get("/archive", summary="My achievement archive as intake knows it (我的业绩档案: what may be cited)")
+@router.get("/archive", summary="My achievement archive as intake knows it (我的业绩档案: what may be cited)",
+            **contract("readMyArchive", answers.MyArchive))
 async def my_archive(request: Request, who: ApplicantCaller) -> dict:
     rows = await request.app.state.runtime.pool.fetch(
         "SELECT entry_id, unit_id, title, achieved_on, status FROM archive_entries WHERE person_ref = $1"
@@ -112,7 +121,8 @@ async def my_archive(request: Request, who: ApplicantCaller) -> dict:
     return {"entries": [{**dict(r), "achieved_on": r["achieved_on"].isoformat()} for r in rows]}
 
 
-@router.get("/units/{unit_id}", summary="Whether a unit may receive filings (its 授权委托证明 approved)")
+@router.get("/units/{unit_id}", summary="Whether a unit may receive filings (its 授权委托证明 approved)",
+            **contract("readUnitStatus", answers.UnitStatus))
 async def unit_status(request: Request, unit_id: Annotated[Code, Path(min_length=1)],
                       _who: Annotated[Caller, caller(Role.APPLICANT, Role.UNIT, Role.AUDITOR)]) -> dict:
     """An applicant checks that their employer is registered before filing (附件1 一.2)."""

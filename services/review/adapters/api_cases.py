@@ -21,6 +21,8 @@ from plumbing.core.idempotency import request_fingerprint, run_once, scoped
 from plumbing.edges.inputs import STRICT
 from plumbing.edges.security import caller
 from plumbing.logging import get_logger
+from plumbing.edges.openapi import ETAG_HEADERS as ETAG, PAGE_HEADERS, contract
+from services.review.adapters import answers
 from services.review.adapters.decision_bodies import BODIES, COMMANDS
 from services.review.adapters.principal import principal_of, principal_of_caller
 from services.review.domain import commands as c
@@ -142,7 +144,9 @@ def _route_for(decision: str):
 for _name in COMMANDS:
     router.add_api_route(f"/cases/{{application_id}}/{_name}", _route_for(_name), methods=["POST"],
                          dependencies=[caller(*DECIDERS), _scope_first(_name)], name=f"decide_{_name.replace('-', '_')}",
-                         summary=f"Decision: {_name}")
+                         summary=f"Decision: {_name}",
+                         **contract("decide" + "".join(p.capitalize() for p in _name.split("-")), answers.Decided,
+                                    fails=(404, 409, 412), headers=ETAG))
 
 
 class BatchItem(BaseModel):
@@ -161,7 +165,7 @@ class BatchRequest(BaseModel):
 
 
 @router.post("/cases/batch", summary="The same decision on many cases; each succeeds or fails on its own",
-             dependencies=[caller(*DECIDERS)])
+             dependencies=[caller(*DECIDERS)], **contract("decideBatch", answers.BatchDecided, fails=(409,)))
 async def decide_batch(request: Request, batch: BatchRequest, key: IdemKey = None) -> JSONResponse:
     """One transaction, each item on its own (a refused item writes nothing, the others stand).
     With an Idempotency-Key, a retried batch gets the first answer and records nothing twice."""
@@ -186,7 +190,8 @@ async def decide_batch(request: Request, batch: BatchRequest, key: IdemKey = Non
 
 
 @router.get("/cases/{application_id}", summary="A case: stage, history of decisions (by role and scope)",
-            dependencies=[caller(*READERS)])
+            dependencies=[caller(*READERS)],
+            **contract("readCase", answers.CaseRecord, fails=(404, 409), headers={**ETAG, **PAGE_HEADERS}))
 async def read_case(request: Request, application_id: uuid.UUID) -> dict:
     recorder = request.app.state.recorder
     case, _ = await require_case(recorder, application_id)

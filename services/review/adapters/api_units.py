@@ -13,6 +13,8 @@ from plumbing.core.application import receipt
 from plumbing.edges.inputs import STRICT, Code, Phone, Text
 from plumbing.logging import get_logger
 from plumbing.edges.security import caller
+from plumbing.edges.openapi import contract
+from services.review.adapters.answers import UnitAuthorized
 from services.review.adapters.principal import principal_of
 from services.review.domain.unit_authorization import AuthorizeUnit
 from services.review.usecases.units import authorize_unit
@@ -29,9 +31,11 @@ class Authorization(BaseModel):
     operator_phone: Phone
 
 
-@router.post("/units/{unit_id}/authorization", status_code=201,
+@router.post("/units/{unit_id}/authorization",
              summary="City HR bureau approves a unit's authorization; its operator gets a 12333 SMS",
-             dependencies=[caller(Role.CITY_HR_BUREAU)])
+             dependencies=[caller(Role.CITY_HR_BUREAU)],
+             **contract("authorizeUnit", UnitAuthorized, status=201, fails=(409,),
+                        headers={"Location": "the unit's authorization"}))
 async def approve_authorization(request: Request, unit_id: Annotated[Code, Path(min_length=1)],
                                 body: Authorization) -> dict:
     principal = principal_of(request)

@@ -18,7 +18,8 @@ from contracts.limits import OPINION_MAX_CHARS, TITLE_MAX_CHARS
 from plumbing import clock
 from plumbing.core.application import receipt
 from plumbing.core.personal_data import lookup
-from services.review.adapters import exports, queries
+from plumbing.edges.openapi import PAGE_HEADERS, contract
+from services.review.adapters import answers, exports, queries
 from plumbing.edges.inputs import STRICT, Code, Day, LongText, Text
 from plumbing.edges.security import caller
 from services.review.adapters.principal import principal_of
@@ -34,7 +35,7 @@ FORMATS = {"csv": "text/csv; charset=utf-8",
 
 
 @router.get("/inbox", summary="What waits for me: cases at my level, notices running, archive entries",
-            dependencies=[caller()])
+            dependencies=[caller()], **contract("readInbox", answers.Inbox, headers=PAGE_HEADERS))
 async def inbox(request: Request) -> dict:
     principal = principal_of(request)
     authorize(principal, "read", Scope(principal.person_ref, principal.org, principal.area))
@@ -42,7 +43,7 @@ async def inbox(request: Request) -> dict:
 
 
 @router.get("/dashboard", summary="City dashboard: counts by area, specialty, category, stage; near deadlines",
-            dependencies=[caller(Role.CITY_HR_BUREAU, Role.AUDITOR)])
+            dependencies=[caller(Role.CITY_HR_BUREAU, Role.AUDITOR)], **contract("readDashboard", answers.Dashboard))
 async def dashboard(request: Request) -> dict:
     principal = principal_of(request)
     if principal.role not in {Role.CITY_HR_BUREAU, Role.AUDITOR}:
@@ -64,7 +65,8 @@ async def _cases(request: Request, ids: list[uuid.UUID]):
 
 
 @router.get("/exports/roster", summary="评委会评审对象花名册: one receiving unit (area) or the whole city",
-            dependencies=[caller(Role.CONSTRUCTION_AUTHORITY, Role.HR_BUREAU, Role.CITY_HR_BUREAU, Role.AUDITOR)])
+            dependencies=[caller(Role.CONSTRUCTION_AUTHORITY, Role.HR_BUREAU, Role.CITY_HR_BUREAU, Role.AUDITOR)],
+            **contract("exportRoster", content=answers.export_content("序号,姓名,身份证号,工作单位")))
 async def roster_export(request: Request, area: Code | None = Query(None), format: str = Query("csv", max_length=10)) -> Response:
     plan = request.app.state.plan
     principal = principal_of(request)
@@ -75,7 +77,8 @@ async def roster_export(request: Request, area: Code | None = Query(None), forma
     return _file(rows, roster.ROSTER_HEADERS, "花名册", format, f"roster-{area or 'city'}")
 
 
-@router.get("/exports/public-notice", summary="公示表 of a unit", dependencies=[caller(Role.UNIT, Role.AUDITOR)])
+@router.get("/exports/public-notice", summary="公示表 of a unit", dependencies=[caller(Role.UNIT, Role.AUDITOR)],
+            **contract("exportPublicNotice", content=answers.export_content("序号,姓名,工作单位,从事专业")))
 async def notice_export(request: Request, unit_id: Code = Query(), format: str = Query("csv", max_length=10)) -> Response:
     principal = principal_of(request)
     authorize(principal, "export_notice_table", Scope(unit_org=unit_id))
@@ -98,8 +101,10 @@ class NewEntry(BaseModel):
     kind: Code = "project"
 
 
-@router.post("/archive", status_code=201, summary="Applicant adds an entry to the achievement archive",
-             dependencies=[caller(Role.APPLICANT)])
+@router.post("/archive", summary="Applicant adds an entry to the achievement archive",
+             dependencies=[caller(Role.APPLICANT)],
+             **contract("addArchiveEntry", answers.EntryRecorded, status=201, fails=(409,),
+                        headers={"Location": "the entry's review address"}))
 async def add_entry(request: Request, body: NewEntry) -> dict:
     principal = principal_of(request)
     authorize(principal, "add_archive_entry", Scope(person_ref=principal.person_ref))
@@ -117,7 +122,7 @@ class EntryReview(BaseModel):
 
 
 @router.post("/archive/{entry_id}/review", summary="Unit approves or rejects an archive entry",
-             dependencies=[caller(Role.UNIT)])
+             dependencies=[caller(Role.UNIT)], **contract("reviewArchiveEntry", answers.EntryRecorded, fails=(404, 409)))
 async def review_entry(request: Request, entry_id: Annotated[Code, Path()], body: EntryReview) -> dict:
     principal = principal_of(request)
     entry, _ = await load_entry(request.app.state.recorder, entry_id)
