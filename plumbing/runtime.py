@@ -194,7 +194,8 @@ def _how_it_ended(task: asyncio.Task) -> str:
 def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI:
     """A FastAPI app whose lifespan starts/stops the runtime, with health probes and error bodies."""
     from plumbing.core.audit import install_audit
-    from plumbing.edges.http import install_body_limit, install_correlation, install_error_handlers, install_health
+    from plumbing.edges.http import (install_body_limit, install_correlation, install_error_handlers, install_health,
+                                     install_no_store)
     from plumbing.edges.http_guard import install_guard
     from plumbing.edges.ratelimit import RateLimiter
     from plumbing.edges.security import install_roles_in_openapi
@@ -212,6 +213,7 @@ def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI
     install_offline_docs(app)
     app.state.rate_limiter = RateLimiter(runtime.settings.rate_limit_per_minute, runtime.settings.rate_limit_burst)
     install_correlation(app)
+    install_no_store(app)
     install_body_limit(app, runtime.settings.body_limit)
     install_health(app, {"postgresql": runtime.check_db, "kafka": runtime.check_kafka,
                          "workers": runtime.check_workers, "outbox": runtime.check_outbox,

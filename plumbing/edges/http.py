@@ -36,6 +36,23 @@ def install_correlation(app: FastAPI) -> None:
         return response
 
 
+# Answers that never carry personal data or anyone's case: the probes, the metrics, the docs.
+NOT_PERSONAL = ("/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json", "/docs-assets/")
+
+
+def install_no_store(app: FastAPI) -> None:
+    """`Cache-Control: no-store` on every other answer (errors included): a case, an inbox or an
+    export names people, and no shared or browser cache may keep it (RFC 9111 §5.2.2.5)."""
+
+    @app.middleware("http")
+    async def no_store(request: Request, call_next):
+        response = await call_next(request)
+        path = request.url.path
+        if not any(path == p or (p.endswith("/") and path.startswith(p)) for p in NOT_PERSONAL):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Refused)
     async def refused(request: Request, exc: Refused) -> JSONResponse:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from pydantic import RootModel
 
 from contracts import topics
@@ -15,7 +15,8 @@ from plumbing.core.application import Reactions, Recorder
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.edges.security import Caller, caller
 from plumbing.edges.answers import Event, examples, EVENT_EXAMPLE
-from plumbing.edges.openapi import PAGE_HEADERS, contract
+from plumbing.edges import pages
+from plumbing.edges.openapi import ETAG_HEADERS, PAGE_HEADERS, contract
 from plumbing.settings import ServiceSettings
 from services.eligibility.reactions.when_application_filed_assess import (
     ELIGIBILITY_ACTOR, stream_of, when_application_filed_assess)
@@ -51,14 +52,19 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                     description="Checks every rule of the plan and explains each decision (中文/English).")
 
     @app.get("/assessments/{application_id}", tags=["eligibility"], summary="Every assessment of the application",
-             **contract("readAssessments", Assessments, fails=(404,), headers=PAGE_HEADERS))
-    async def assessments(application_id: uuid.UUID, who: Annotated[Caller, caller(*READERS)]) -> list[dict]:
+             **contract("readAssessments", Assessments, fails=(404,), headers={**ETAG_HEADERS, **PAGE_HEADERS}))
+    async def assessments(request: Request, response: Response, application_id: uuid.UUID,
+                          who: Annotated[Caller, caller(*READERS)], limit: pages.Limit = pages.DEFAULT_LIMIT,
+                          cursor: pages.Cursor = None) -> list[dict]:
         """Every assessment of the application, newest last (one per revision): to the applicant,
         the unit and the departments of its area, the city and auditors. Anyone else's answers
         exactly like an application without assessments."""
         events = await runtime.store.load_stream(stream_of(application_id))
         if not events or not may_read(who, events[-1].payload["summary"]):
             raise NotFound("尚无该申报的资格审查结果", "no assessment for this application yet")
-        return [e.model_dump(mode="json") for e in events]
+        response.headers["ETag"] = f'"{events[-1].stream_version}"'
+        shown, next_cursor = pages.after(events, cursor, limit, lambda e: e.stream_version)
+        pages.link(request, response, next_cursor)
+        return [e.model_dump(mode="json") for e in shown]
 
     return app

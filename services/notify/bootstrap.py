@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 
 from contracts import topics
 from contracts.events import CaseMovedTo, CaseOpened
@@ -21,6 +21,7 @@ from plumbing.edges.metrics import GaugeQuery
 from plumbing.core.personal_data import follow
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.edges.security import Caller, caller
+from plumbing.edges import pages
 from plumbing.edges.openapi import PAGE_HEADERS, contract
 from services.notify.adapters import answers
 from services.notify.adapters.gateway_http import HttpSmsGateway
@@ -107,12 +108,30 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
 
     @app.get("/notifications/{application_id}", tags=["notify"], summary="What was sent to whom and when",
              **contract("readNotifications", answers.Deliveries, headers=PAGE_HEADERS))
-    async def status(application_id: uuid.UUID, _who: Operator) -> dict:
-        return await delivery_status(runtime.pool, application_id)
+    async def status(request: Request, response: Response, application_id: uuid.UUID, _who: Operator,
+                     limit: pages.Limit = pages.DEFAULT_LIMIT, cursor: pages.Cursor = None) -> dict:
+        key = pages.decode(cursor, 1)
+        if key and not isinstance(key[0], int):
+            raise pages.bad_cursor()
+        return _paged(request, response, await delivery_status(runtime.pool, application_id, limit=limit,
+                                                               after=key[0] if key else None))
 
     @app.get("/reminders", tags=["notify"], summary="Deadline reminders planned, to whom, and how they ended",
              **contract("readReminders", answers.Reminders, headers=PAGE_HEADERS))
-    async def reminders(_who: Operator) -> dict:
-        return await reminder_status(runtime.pool)
+    async def reminders(request: Request, response: Response, _who: Operator, limit: pages.Limit = pages.DEFAULT_LIMIT,
+                        cursor: pages.Cursor = None) -> dict:
+        key = pages.decode(cursor, 4)
+        try:
+            after = (date.fromisoformat(str(key[0])), int(key[1]), str(key[2]), str(key[3])) if key else None
+        except ValueError:
+            raise pages.bad_cursor() from None
+        return _paged(request, response, await reminder_status(runtime.pool, limit=limit, after=after))
 
     return app
+
+
+def _paged(request: Request, response: Response, answer: dict) -> dict:
+    key = answer.pop("next_key")
+    answer["next_cursor"] = pages.encode(key) if key else None
+    pages.link(request, response, answer["next_cursor"])
+    return answer

@@ -40,6 +40,7 @@ class ApplicationHistory(BaseModel):
     application_id: str
     events: list[Event]
     open_return: OpenReturn | None = None
+    next_cursor: str | None = None
 
 
 class ArchiveEntry(BaseModel):
@@ -59,6 +60,7 @@ class MyArchive(BaseModel):
     model_config = examples({"entries": [ArchiveEntry.model_config["json_schema_extra"]["examples"][0]]})
 
     entries: list[ArchiveEntry]
+    next_cursor: str | None = None
 
 
 class UnitStatus(BaseModel):

@@ -64,6 +64,7 @@ class CaseRecord(BaseModel):
 
     case: CaseView
     history: list[Event]
+    next_cursor: str | None = None
 
 
 class CaseRow(BaseModel):

@@ -9,15 +9,16 @@ loop and FastAPI must see each body model as a real type.
 import uuid
 from typing import Annotated, Any, Literal, Optional
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from contracts.envelope import Role
-from contracts.errors import Forbidden, InvalidInput, NotFound, Refused
+from contracts.errors import Forbidden, InvalidInput, NotFound, PreconditionFailed, Refused
 from plumbing import clock
 from plumbing.core.application import receipt
 from plumbing.core.idempotency import request_fingerprint, run_once, scoped
+from plumbing.edges import pages
 from plumbing.edges.inputs import STRICT
 from plumbing.edges.security import caller
 from plumbing.logging import get_logger
@@ -33,6 +34,8 @@ from services.review.views import case_json
 log = get_logger(__name__)
 router = APIRouter(tags=["review"])
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=40,
+                                       description='the case\'s ETag as read (e.g. "3"): decide only on that version')]
 
 DECIDERS = (Role.UNIT, Role.CONSTRUCTION_AUTHORITY, Role.HR_BUREAU, Role.CITY_HR_BUREAU)
 READERS = (Role.APPLICANT, *DECIDERS, Role.AUDITOR)
@@ -63,7 +66,20 @@ def authorize_visible(principal, action: str, target) -> None:
         raise
 
 
-async def _decide(request: Request, name: str, application_id: uuid.UUID, body, conn=None):
+def expected_version(if_match: str | None) -> int | None:
+    """The version an If-Match names (`"3"`, `W/"3"`), None for none or `*`; 412 for one that cannot be
+    a case's version (it can never match)."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    tag = if_match.strip().removeprefix("W/").strip('"')
+    if not tag.isdigit() or len(tag) > 9:
+        raise PreconditionFailed("If-Match 不是本系统给出的版本标记", f"If-Match {if_match!r} names no version of a case",
+                                 details={"if_match": if_match})
+    return int(tag)
+
+
+async def _decide(request: Request, name: str, application_id: uuid.UUID, body, conn=None,
+                  expected: int | None = None):
     """Who may act is checked before what they sent: a role that may never take the decision gets
     403, a case outside the caller's scope answers like a missing one (404), and only then is the
     body read. Every refusal is logged with the case. Returns the saved events' receipt and the
@@ -80,7 +96,7 @@ async def _decide(request: Request, name: str, application_id: uuid.UUID, body, 
             stored, case = await take_decision(
                 state.recorder, state.plan, application_id, action,
                 lambda: build_command(name, application_id, body, principal.actor()),
-                principal=principal, now=clock.now(), conn=conn)
+                principal=principal, now=clock.now(), conn=conn, expected_version=expected)
         except Forbidden as refused:
             if refused.code == "OUT_OF_SCOPE":
                 raise NotFound(*CASE_NOT_FOUND) from None
@@ -93,18 +109,21 @@ async def _decide(request: Request, name: str, application_id: uuid.UUID, body, 
 
 
 async def _decide_one(request: Request, decision: str, application_id: uuid.UUID, body: BaseModel | None,
-                      key: str | None) -> JSONResponse:
-    """With an Idempotency-Key, a retry gets the first answer and records nothing twice."""
+                      key: str | None, if_match: str | None = None) -> JSONResponse:
+    """With an Idempotency-Key, a retry gets the first answer and records nothing twice. With
+    If-Match, only the version named is decided on (412 otherwise). The answer's ETag is the case's
+    version after the decision."""
+    expected = expected_version(if_match)
 
     async def action(conn):
-        events, case = await _decide(request, decision, application_id, body, conn)
+        events, case = await _decide(request, decision, application_id, body, conn, expected)
         return 200, {"events": events, "case": case_json(case, request.app.state.plan)}
 
     fingerprint = request_fingerprint("review.decide", decision, str(application_id),
                                       body.model_dump(mode="json") if body else {})
     status, answer = await run_once(request.app.state.runtime.pool, scoped(key, principal_of_caller(request)),
                                     fingerprint, action)
-    return JSONResponse(answer, status_code=status)
+    return JSONResponse(answer, status_code=status, headers={"ETag": f'"{answer["case"]["version"]}"'})
 
 
 def _scope_first(decision: str):
@@ -135,8 +154,8 @@ def _route_for(decision: str):
     model = BODIES[decision]
 
     async def decide(request: Request, application_id: uuid.UUID, body: Optional[model] = None,  # noqa: UP045
-                     key: IdemKey = None) -> JSONResponse:
-        return await _decide_one(request, decision, application_id, body, key)
+                     key: IdemKey = None, if_match: IfMatch = None) -> JSONResponse:
+        return await _decide_one(request, decision, application_id, body, key, if_match)
 
     return decide
 
@@ -155,6 +174,8 @@ class BatchItem(BaseModel):
     application_id: uuid.UUID
     fields: dict[str, Any] = Field(default_factory=dict, description="the decision's body (see its route)",
                                    max_length=20)
+    expected_version: int | None = Field(None, ge=0, le=10**9, description="the case's version as read (its ETag):"
+                                         " the item is refused with 412 if the case has moved on")
 
 
 class BatchRequest(BaseModel):
@@ -175,7 +196,8 @@ async def decide_batch(request: Request, batch: BatchRequest, key: IdemKey = Non
         results = []
         for item in batch.items:
             try:
-                events, _case = await _decide(request, batch.decision, item.application_id, item.fields, conn)
+                events, _case = await _decide(request, batch.decision, item.application_id, item.fields, conn,
+                                              item.expected_version)
                 results.append({"application_id": str(item.application_id), "ok": True, "events": events})
             except Refused as refused:
                 results.append({"application_id": str(item.application_id), "ok": False, "status": refused.status,
@@ -192,9 +214,14 @@ async def decide_batch(request: Request, batch: BatchRequest, key: IdemKey = Non
 @router.get("/cases/{application_id}", summary="A case: stage, history of decisions (by role and scope)",
             dependencies=[caller(*READERS)],
             **contract("readCase", answers.CaseRecord, fails=(404, 409), headers={**ETAG, **PAGE_HEADERS}))
-async def read_case(request: Request, application_id: uuid.UUID) -> dict:
+async def read_case(request: Request, response: Response, application_id: uuid.UUID,
+                    limit: pages.Limit = pages.DEFAULT_LIMIT, cursor: pages.Cursor = None) -> dict:
     recorder = request.app.state.recorder
     case, _ = await require_case(recorder, application_id)
     authorize_visible(principal_of(request), "read", case)
     history = await recorder.store.load_stream(case_stream(application_id))  # as stored, for the record
-    return {"case": case_json(case, request.app.state.plan), "history": [e.model_dump(mode="json") for e in history]}
+    response.headers["ETag"] = f'"{case.version}"'  # what If-Match names to decide on this version
+    shown, next_cursor = pages.after(history, cursor, limit, lambda e: e.stream_version)
+    pages.link(request, response, next_cursor)
+    return {"case": case_json(case, request.app.state.plan), "history": [e.model_dump(mode="json") for e in shown],
+            "next_cursor": next_cursor}

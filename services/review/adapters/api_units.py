@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from urllib.parse import quote
+
+from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, Field
 
 from contracts.envelope import Role
@@ -35,8 +37,8 @@ class Authorization(BaseModel):
              summary="City HR bureau approves a unit's authorization; its operator gets a 12333 SMS",
              dependencies=[caller(Role.CITY_HR_BUREAU)],
              **contract("authorizeUnit", UnitAuthorized, status=201, fails=(409,),
-                        headers={"Location": "the unit's authorization"}))
-async def approve_authorization(request: Request, unit_id: Annotated[Code, Path(min_length=1)],
+                        headers={"Location": "the unit's authorization stream (auditors read it at this address)"}))
+async def approve_authorization(request: Request, response: Response, unit_id: Annotated[Code, Path(min_length=1)],
                                 body: Authorization) -> dict:
     principal = principal_of(request)
     state = request.app.state
@@ -44,4 +46,5 @@ async def approve_authorization(request: Request, unit_id: Annotated[Code, Path(
                             state.settings.person_ref_secret)
     events = receipt(await authorize_unit(state.recorder, state.runtime.pool, command, now=clock.now()))
     log.info("review.unit_authorized", unit_id=unit_id, org=principal.org)
+    response.headers["Location"] = f"/audit/streams/unit-{quote(unit_id, safe='')}"
     return {"unit_id": unit_id, "events": events}

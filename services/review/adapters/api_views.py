@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from urllib.parse import quote
-from datetime import date
+from datetime import date, datetime
 
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import Response
+from fastapi import Response
 from pydantic import BaseModel, Field
 
 from contracts.envelope import Role
@@ -20,6 +20,7 @@ from plumbing.core.application import receipt
 from plumbing.core.personal_data import lookup
 from plumbing.edges.openapi import PAGE_HEADERS, contract
 from services.review.adapters import answers, exports, queries
+from plumbing.edges import pages
 from plumbing.edges.inputs import STRICT, Code, Day, LongText, Text
 from plumbing.edges.security import caller
 from services.review.adapters.principal import principal_of
@@ -36,10 +37,21 @@ FORMATS = {"csv": "text/csv; charset=utf-8",
 
 @router.get("/inbox", summary="What waits for me: cases at my level, notices running, archive entries",
             dependencies=[caller()], **contract("readInbox", answers.Inbox, headers=PAGE_HEADERS))
-async def inbox(request: Request) -> dict:
+async def inbox(request: Request, response: Response, limit: pages.Limit = pages.DEFAULT_LIMIT,
+                cursor: pages.Cursor = None) -> dict:
     principal = principal_of(request)
     authorize(principal, "read", Scope(principal.person_ref, principal.org, principal.area))
-    return await queries.inbox(request.app.state.runtime.pool, principal, request.app.state.plan)
+    key = pages.decode(cursor, 2)
+    try:
+        after = (datetime.fromisoformat(str(key[0])), uuid.UUID(str(key[1]))) if key else None
+    except ValueError:  # a cursor whose key is not a (time, uuid) pair
+        raise pages.bad_cursor() from None
+    answer = await queries.inbox(request.app.state.runtime.pool, principal, request.app.state.plan, limit=limit,
+                                 after=after)
+    next_key = answer.pop("next_key")
+    answer["next_cursor"] = pages.encode(next_key) if next_key else None
+    pages.link(request, response, answer["next_cursor"])
+    return answer
 
 
 @router.get("/dashboard", summary="City dashboard: counts by area, specialty, category, stage; near deadlines",
@@ -104,13 +116,14 @@ class NewEntry(BaseModel):
 @router.post("/archive", summary="Applicant adds an entry to the achievement archive",
              dependencies=[caller(Role.APPLICANT)],
              **contract("addArchiveEntry", answers.EntryRecorded, status=201, fails=(409,),
-                        headers={"Location": "the entry's review address"}))
-async def add_entry(request: Request, body: NewEntry) -> dict:
+                        headers={"Location": "the entry's stream (auditors read it at this address)"}))
+async def add_entry(request: Request, response: Response, body: NewEntry) -> dict:
     principal = principal_of(request)
     authorize(principal, "add_archive_entry", Scope(person_ref=principal.person_ref))
     command = AddArchiveEntry(principal.actor(), body.entry_id, principal.person_ref, body.unit_id, body.title,
                               body.achieved_on, body.kind)
     events = receipt(await execute_archive(request.app.state.recorder, command, now=clock.now(), key=body.entry_id))
+    response.headers["Location"] = f"/audit/streams/archive-{quote(body.entry_id, safe='')}"
     return {"entry_id": body.entry_id, "events": events}
 
 
