@@ -18,6 +18,7 @@ from contracts.envelope import Role
 from plumbing import clock
 from plumbing.core.application import Reactions, Recorder
 from plumbing.edges.metrics import GaugeQuery
+from plumbing.logging import get_logger
 from plumbing.core.personal_data import follow
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.edges.security import Caller, caller
@@ -44,6 +45,7 @@ from services.notify.usecases.recording import NOTIFY_ACTOR
 from services.notify.usecases.reminding import run_reminders, seed_department_contacts
 from services.notify.usecases.status import delivery_status, reminder_status
 
+log = get_logger(__name__)
 # SMS texts name people and reasons: only the city HR bureau (the operator) and auditors read them.
 Operator = Annotated[Caller, caller(Role.CITY_HR_BUREAU, Role.AUDITOR)]
 TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text()
@@ -80,6 +82,7 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     app = build_app(runtime, title="zhicheng notify", description="12333 SMS: once per event, never a full ID number.")
 
     async def start_dispatcher(rt: Runtime) -> None:
+        refuse_stub_outside_development(settings)
         if settings.sms_gateway == "http":
             gateway = HttpSmsGateway.from_env(os.environ, policy=settings.gateway_policy())
         else:
@@ -128,6 +131,17 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         return _paged(request, response, await reminder_status(runtime.pool, limit=limit, after=after))
 
     return app
+
+
+def refuse_stub_outside_development(settings: NotifySettings) -> None:
+    """The recording gateway sends nothing to anyone: outside development a season on it would
+    tell nobody anything while every status said sent. Only ZC_DEV_MODE runs it."""
+    if settings.sms_gateway == "http":
+        return
+    if settings.sms_gateway != "record" or not settings.dev_mode:
+        raise SystemExit(f"refusing to start: ZC_SMS_GATEWAY={settings.sms_gateway!r}; set ZC_SMS_GATEWAY=http with the "
+                         "provider's address (the recording stub is for development only, ZC_DEV_MODE=1)")
+    log.warning("notify.sms_stub", detail="ZC_SMS_GATEWAY=record: messages are recorded, not sent")
 
 
 def _paged(request: Request, response: Response, answer: dict) -> dict:

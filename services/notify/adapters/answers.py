@@ -1,13 +1,13 @@
 """What notify's routes answer, with an example each (the OpenAPI document's contract)."""
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from plumbing.edges.answers import APPLICATION_ID, EVENT_ID, examples
 
 DELIVERY = {"template": "filing_received", "recipient_masked": "138****0000", "text": "【12333】您的申报已受理",
             "status": "sent", "attempts": 1, "last_error": None, "created_at": "2020-08-12T09:30:01+00:00",
-            "sent_at": "2020-08-12T09:30:02+00:00"}
+            "sent_at": "2020-08-12T09:30:02+00:00", "recorded_only": False}
 REMINDER = {"event_id": EVENT_ID, "org_id": "u-sx-jzsj", "level": "unit", "deadline": "2020-08-25",
             "days_before": 3, "waiting_cases": 2, "planned_on": "2020-08-22", "recipient_masked": "138****0000",
             "text": "【12333】贵单位尚有2份申报待审核", "status": "sent", "attempts": 1, "sent_at": None,
@@ -23,6 +23,7 @@ class Delivery(BaseModel):
     attempts: int
     created_at: str
     sent_at: str | None = None
+    recorded_only: bool = Field(description="true: the development SMS stub recorded it; nobody received it")
 
 
 class Deliveries(BaseModel):

@@ -11,7 +11,9 @@ async def delivery_status(pool: asyncpg.Pool, application_id: uuid.UUID, *, limi
     """One page of the application's deliveries in the order they were planned (`after`: the last
     page's `next_key`), and its failures."""
     rows = await pool.fetch(
-        "SELECT seq, template, recipient_masked, text, status, attempts, last_error, created_at, sent_at"
+        "SELECT seq, template, recipient_masked, text, status, attempts, last_error, created_at, sent_at,"
+        # Accepted by the development stub (sms_log): recorded, never sent to anyone.
+        " EXISTS (SELECT 1 FROM sms_log l WHERE l.dedup_key = deliveries.dedup_key) AS recorded_only"
         " FROM deliveries WHERE application_id = $1 AND ($2::bigint IS NULL OR seq > $2) ORDER BY seq LIMIT $3",
         application_id, after, limit + 1)
     next_key = (rows[limit - 1]["seq"],) if len(rows) > limit else None
