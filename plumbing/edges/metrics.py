@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 import asyncpg
 from fastapi import FastAPI, Request, Response
-from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, disable_created_metrics,
-                               generate_latest)
+from prometheus_client import (CONTENT_TYPE_LATEST, GC_COLLECTOR, PLATFORM_COLLECTOR, PROCESS_COLLECTOR,
+                               CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest)
 from prometheus_client.core import GaugeMetricFamily
 
 from plumbing.edges.openapi import contract
@@ -88,6 +88,9 @@ class Metrics:
         self.worker_crashes = Counter("zc_worker_crashes", "Background loops that crashed and were started again",
                                       ("service", "worker"), registry=self.registry)
         self.registry.register(self)  # collect() below serves the scrape-time snapshot
+        # The client's default collectors: CPU, memory, open files, start time, GC, Python version.
+        for default in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
+            self.registry.register(default)
 
     def worker_crashed(self, worker: str) -> None:
         self.worker_crashes.labels(self.service, worker).inc()
@@ -113,7 +116,8 @@ class Metrics:
 
         store.append = timed
 
-    async def refresh(self, pool: asyncpg.Pool, lag: dict[tuple[str, str, int], int] | None) -> None:
+    async def refresh(self, pool: asyncpg.Pool, lag: dict[tuple[str, str, int], int] | None,
+                      ready: bool | None = None) -> None:
         """Read every scrape-time gauge now (the snapshot the next collect() returns)."""
         families = []
         async with pool.acquire() as conn:
@@ -138,6 +142,11 @@ class Metrics:
         for (group, topic, partition), value in sorted((lag or {}).items()):
             lag_family.add_metric((self.service, group, topic, str(partition)), float(value))
         families.append(lag_family)
+        if ready is not None:
+            gauge = GaugeMetricFamily("zc_ready", "1 when the service's workers, outbox and consumers are not stalled "
+                                      "(what /readyz checks besides PostgreSQL and Kafka)", labels=("service",))
+            gauge.add_metric((self.service,), 1.0 if ready else 0.0)
+            families.append(gauge)
         self._snapshot = families
 
 
@@ -156,7 +165,7 @@ def may_read_metrics(request: Request) -> bool:
     return bool(token) and hmac.compare_digest(given, f"Bearer {token}")
 
 
-def install_metrics(app: FastAPI, metrics: Metrics, pool_of, lag_of) -> None:
+def install_metrics(app: FastAPI, metrics: Metrics, pool_of, lag_of, ready_of=None) -> None:
     """Count every request by route template; serve GET /metrics (see the module's docstring)."""
 
     @app.middleware("http")
@@ -180,7 +189,7 @@ def install_metrics(app: FastAPI, metrics: Metrics, pool_of, lag_of) -> None:
             return problem(403, "METRICS_FORBIDDEN", "监控指标仅对本机或持有监控令牌的请求开放",
                            "metrics are served to loopback clients or with the metrics token", {})
         try:
-            await metrics.refresh(pool_of(), await lag_of())
+            await metrics.refresh(pool_of(), await lag_of(), await ready_of() if ready_of else None)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             log.warning("metrics.refresh_failed", error=repr(exc))  # serve the counters; gauges keep their last values
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
