@@ -18,7 +18,7 @@ from plumbing.core.eventstore import EventStore
 from plumbing.edges.kafka import build_broker, subscribe
 from plumbing.edges.kafka_security import client_kwargs
 from plumbing.edges.kafka_lag import LagReader
-from plumbing.logging import get_logger
+from plumbing.logging import get_logger, route_framework_loggers
 from plumbing.loops import stop_quietly
 from plumbing.edges.metrics import Metrics
 from plumbing.core.relay import OutboxRelay
@@ -104,6 +104,7 @@ class Runtime:
                 groups.append(group)
                 self.groups[group.group_id] = list(sub.topics)
             await self._broker.start()
+            route_framework_loggers()  # FastStream made its loggers as the broker started
         self.watch = ConsumerWatch(s.kafka_bootstrap, groups, s.stall_after_seconds, s.stall_check_seconds,
                                    client=client_kwargs(s.service))
         self.spawn(self.watch.run, f"{s.service}-stall-watch")
@@ -221,7 +222,7 @@ def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI
     install_contract(app)
     install_offline_docs(app)
     app.state.rate_limiter = RateLimiter(runtime.settings.rate_limit_per_minute, runtime.settings.rate_limit_burst)
-    install_correlation(app)
+    install_correlation(app, access_log=runtime.settings.access_log)
     install_no_store(app)
     install_body_limit(app, runtime.settings.body_limit)
     install_health(app, {"postgresql": runtime.check_db, "kafka": runtime.check_kafka,
@@ -237,5 +238,7 @@ def serve(app: FastAPI, settings: ServiceSettings) -> None:
 
     # On SIGTERM, requests in flight get 10 s to finish (under supervisord's 20 s before its SIGKILL),
     # then the service stops anyway: without a bound, one hung request kept a stop waiting for ever.
+    # log_config=None: uvicorn's lines go through plumbing.logging's JSON handler, not its own
+    # coloured text; the access log is ours (one JSON line per request with its correlation id).
     uvicorn.run(app, host=settings.host, port=settings.http_port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=10)
+                timeout_graceful_shutdown=10, log_config=None)

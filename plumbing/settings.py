@@ -68,6 +68,7 @@ class ServiceSettings(BaseSettings):
     relay_batch: int = 500
     consumer_batch: int = 200
     log_json: bool | None = None
+    access_log: bool = True  # ZC_ACCESS_LOG: one JSON line per HTTP request (plumbing/edges/http.py)
     stall_after_seconds: float = Field(default=120, gt=0)
     stall_check_seconds: float = Field(default=5, gt=0)
     http_body_max_bytes: int | None = Field(default=None, gt=0)

@@ -1,6 +1,7 @@
 """HTTP helpers every service uses: bilingual error bodies, a request-body limit, /healthz and /readyz."""
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 
 import structlog
@@ -21,16 +22,30 @@ from plumbing.stall import NotReady
 log = get_logger(__name__)
 
 
-def install_correlation(app: FastAPI) -> None:
+def install_correlation(app: FastAPI, *, access_log: bool = True) -> None:
     """The request's cause (plumbing/core/causes.py): X-Correlation-Id or traceparent becomes the
     correlation id of every event it causes and of every log line; the request gets its own id,
-    the causation id of the events it decides. Both are answered in headers."""
+    the causation id of the events it decides. Both are answered in headers. With `access_log`,
+    one `http.access` line per request (method, route, status, duration). An exception no handler
+    answered is logged here, with its traceback and the request's ids, and answered as a 500 problem."""
 
     @app.middleware("http")
     async def correlate(request: Request, call_next):
+        start = time.perf_counter()
         with caused_by(from_request(request.headers)) as cause, \
                 structlog.contextvars.bound_contextvars(path=request.url.path):
-            response = await call_next(request)
+            try:
+                response = await call_next(request)
+            except Exception:  # noqa: BLE001 - the last place that knows the request's ids
+                log.exception("http.unhandled", method=request.method)
+                response = problem(500, "INTERNAL_ERROR", "服务器内部错误，请稍后重试；如持续出现请提供关联编号",
+                                   "internal error; if it persists, quote the correlation id",
+                                   {"correlation_id": str(cause.correlation_id)})
+            if access_log:
+                route = getattr(request.scope.get("route"), "path", None)
+                log.info("http.access", method=request.method, route=route, status=response.status_code,
+                         duration_ms=round((time.perf_counter() - start) * 1000, 1),
+                         client=request.client.host if request.client else None)
         response.headers["X-Correlation-Id"] = str(cause.correlation_id)
         response.headers["X-Causation-Id"] = str(cause.causation_id)
         return response

@@ -4,6 +4,8 @@ expected_version alike), Location on 201, cursor pages linked by `Link: rel="nex
 WWW-Authenticate on 401, `Cache-Control: no-store` on personal data, and every error a problem."""
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -97,3 +99,24 @@ async def test_an_archive_entry_is_created_with_its_location(stack):
                                    json={"unit_id": "u-kq-test", "title": "柯桥某工程", "achieved_on": "2018-01-01"})
         assert answer.status_code == 201, answer.text
         assert answer.headers["Location"] == f"/audit/streams/archive-{answer.json()['entry_id']}"
+
+
+async def test_every_line_the_services_wrote_is_json_with_an_access_line_per_request(stack):
+    async with httpx.AsyncClient(timeout=30) as client:
+        answer = await client.get(stack.url("review") + "/inbox", headers=PEOPLE["auditor"])
+    correlation = answer.headers["X-Correlation-Id"]
+    for service in ("intake", "eligibility", "review", "notify"):
+        lines = [line for line in stack.log(service).read_text(encoding="utf-8").splitlines() if line.strip()]
+        not_json = [line for line in lines if not _is_json(line)]
+        assert not not_json, (service, not_json[:5])
+    access = [json.loads(line) for line in stack.log("review").read_text(encoding="utf-8").splitlines()
+              if '"http.access"' in line and correlation in line]
+    assert access and access[0]["route"] == "/inbox" and access[0]["status"] == 200
+    assert access[0]["trace_id"] == correlation.replace("-", "")
+
+
+def _is_json(line: str) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
