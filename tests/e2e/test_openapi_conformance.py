@@ -11,7 +11,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
                                                status_code_conformance)
 
 from contracts.envelope import Role
-from plumbing.edges.auth import DEV_JWT_SECRET, mint_token
+from plumbing.edges.dev_issuer import dev_token
 from services.intake.domain.validation import person_ref
 from tests.fixtures.builders import ID_NUMBER
 
@@ -24,8 +24,7 @@ def _headers(raw: dict, name: str) -> dict:
         return {}
     role = raw["x-roles"][0]
     ref = person_ref(ID_NUMBER, "dev-only-person-ref-key") if role == Role.APPLICANT else ""
-    token = mint_token(DEV_JWT_SECRET, role=role, org="u-sx-jzsj", area="city", user=f"conformance {name}",
-                       person_ref=ref)
+    token = dev_token(role, org="u-sx-jzsj", area="city", name=f"conformance {name}", person_ref=ref)
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -93,6 +93,14 @@ class Inbox(BaseModel):
     next_cursor: str | None = None
 
 
+class StaffErased(BaseModel):
+    model_config = examples({"uid": "acct-7f3a", "erased": True, "erased_by": "acct-0c11"})
+
+    uid: str
+    erased: bool
+    erased_by: str
+
+
 class Dashboard(BaseModel):
     model_config = examples({"today": "2020-08-20", "total": 12, "by_area": {"yuecheng": 12},
                              "by_specialty": {"建筑设计": 12}, "by_category": {"standard": 12},

@@ -26,12 +26,14 @@ from plumbing.edges.openapi import ETAG_HEADERS as ETAG, PAGE_HEADERS, contract
 from services.review.adapters import answers
 from services.review.adapters.decision_bodies import BODIES, COMMANDS
 from services.review.adapters.principal import principal_of, principal_of_caller
+from services.review.adapters.staff import names as staff_names
 from services.review.domain import commands as c
 from services.review.domain.authorization import PERMISSIONS, authorize
 from services.review.usecases.cases import case_stream, load_case, require_case, take_decision
 from services.review.views import case_json
 
 log = get_logger(__name__)
+UNNAMED = {Role.SYSTEM, Role.APPLICANT}  # applicants and services are never in the staff directory
 router = APIRouter(tags=["review"])
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=40,
@@ -223,5 +225,8 @@ async def read_case(request: Request, response: Response, application_id: uuid.U
     response.headers["ETag"] = f'"{case.version}"'  # what If-Match names to decide on this version
     shown, next_cursor = pages.after(history, cursor, limit, lambda e: e.stream_version)
     pages.link(request, response, next_cursor)
-    return {"case": case_json(case, request.app.state.plan), "history": [e.model_dump(mode="json") for e in shown],
+    async with request.app.state.runtime.pool.acquire() as conn:  # who acted, by name (staff directory)
+        named = await staff_names(conn, {e.actor.user for e in shown if e.actor.role not in UNNAMED})
+    return {"case": case_json(case, request.app.state.plan),
+            "history": [{**e.model_dump(mode="json"), "actor_name": named.get(e.actor.user, "")} for e in shown],
             "next_cursor": next_cursor}
