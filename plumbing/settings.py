@@ -15,6 +15,7 @@
 | ZC_TOKEN_PUBLIC_KEY | the development public key | the issuer's Ed25519 public key (PEM, or a PEM file's path): role tokens are verified with it; no service holds the private key |
 | ZC_PERSON_REF_SECRET | dev-only-person-ref-key | HMAC key turning ID numbers into person_ref |
 | ZC_LOG_JSON | auto (JSON unless on a terminal) | log format |
+| ZC_ACCESS_LOG | true | one `http.access` JSON line per request (method, route, status, duration, ids) |
 | ZC_STALL_AFTER_SECONDS | 120 | /readyz turns red when an outbox row, a parked row or an unprocessed Kafka record is older, or a consumer has not committed for that long while records wait |
 | ZC_STALL_CHECK_SECONDS | 5 | how often the consumers' progress is read from Kafka |
 | ZC_HTTP_BODY_MAX_BYTES | intake 2 MiB, others 512 KiB | larger request bodies are refused with 413 (contracts/limits.py says why) |
