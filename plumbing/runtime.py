@@ -3,6 +3,7 @@ and stopped with its FastAPI app. Each service's bootstrap.py says what goes in 
 from __future__ import annotations
 
 import asyncio
+import os
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from plumbing.logging import get_logger, route_framework_loggers
 from plumbing.loops import stop_quietly
 from plumbing.edges.metrics import Metrics
 from plumbing.core.relay import OutboxRelay
+from plumbing.core.retention import Retention, RetentionPolicy
 from plumbing.stall import ConsumerWatch, Group, NotReady, outbox_reasons
 from plumbing.workers import Worker
 from plumbing.settings import ServiceSettings
@@ -77,6 +79,7 @@ class Runtime:
     _broker: object | None = None
     watch: ConsumerWatch | None = None
     _lag: LagReader | None = None
+    retention: Retention | None = None
 
     def __post_init__(self) -> None:
         self.metrics = Metrics(self.settings.service)
@@ -108,6 +111,9 @@ class Runtime:
         self.watch = ConsumerWatch(s.kafka_bootstrap, groups, s.stall_after_seconds, s.stall_check_seconds,
                                    client=client_kwargs(s.service))
         self.spawn(self.watch.run, f"{s.service}-stall-watch")
+        self.retention = Retention(self.pool, RetentionPolicy.from_env(),
+                                   float(os.environ.get("ZC_RETENTION_INTERVAL_SECONDS") or 3600))
+        self.spawn(self.retention.run, f"{s.service}-retention")
         for hook in self.on_started:
             await hook(self)
         log.info("runtime.started", database=s.database)
@@ -122,6 +128,8 @@ class Runtime:
             self.relay.stop()
         if self.watch:
             self.watch.stop()
+        if self.retention:
+            self.retention.stop()
         if self._lag:
             await self._lag.close()
         for task in self._tasks:

@@ -15,6 +15,7 @@
 | ZC_TOKEN_PUBLIC_KEY | the development public key | the issuer's Ed25519 public key (PEM, or a PEM file's path): role tokens are verified with it; no service holds the private key |
 | ZC_PERSON_REF_SECRET | dev-only-person-ref-key | HMAC key turning ID numbers into person_ref |
 | ZC_LOG_JSON | auto (JSON unless on a terminal) | log format |
+| ZC_RETENTION_OUTBOX_DAYS / ZC_RETENTION_IDEMPOTENCY_HOURS / ZC_RETENTION_INTERVAL_SECONDS | 7 / 24 / 3600 | published outbox rows and Idempotency-Keys pruned after that (plumbing/core/retention.py; inbox rows never) |
 | ZC_ACCESS_LOG | true | one `http.access` JSON line per request (method, route, status, duration, ids) |
 | ZC_STALL_AFTER_SECONDS | 120 | /readyz turns red when an outbox row, a parked row or an unprocessed Kafka record is older, or a consumer has not committed for that long while records wait |
 | ZC_STALL_CHECK_SECONDS | 5 | how often the consumers' progress is read from Kafka |
