@@ -244,6 +244,11 @@ def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI
 def serve(app: FastAPI, settings: ServiceSettings) -> None:
     import uvicorn
 
+    from plumbing import tracing
+
+    if tracing.configure(settings.service):  # ZC_TRACE_FILE / ZC_TRACE_CONSOLE (plumbing/tracing.py)
+        log.info("runtime.tracing", file=os.environ.get("ZC_TRACE_FILE"))
+
     # On SIGTERM, requests in flight get 10 s to finish (under supervisord's 20 s before its SIGKILL),
     # then the service stops anyway: without a bound, one hung request kept a stop waiting for ever.
     # log_config=None: uvicorn's lines go through plumbing.logging's JSON handler, not its own

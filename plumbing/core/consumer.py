@@ -27,6 +27,8 @@ from contracts.errors import Refused
 from plumbing.core.decoding import BadRecord, decode_envelope, describe, short_error
 from plumbing.core.eventstore import ConcurrencyConflict
 from plumbing.logging import get_logger
+from plumbing.tracing import span
+from opentelemetry.trace import SpanKind
 from plumbing.core.references import still_waiting
 
 log = get_logger(__name__)
@@ -100,8 +102,11 @@ class IdempotentConsumer:
             if not self.wants(envelope):
                 return
             try:
-                async with conn.transaction():  # savepoint: a refused record leaves no trace
-                    await self.handler(conn, envelope)
+                # The event's trace (its correlation id) goes on here, under the event that caused it.
+                with span(f"consume {envelope.event_type}", envelope.correlation_id, parent_id=envelope.event_id,
+                          kind=SpanKind.CONSUMER, consumer=self.name, topic=record.topic, event_id=envelope.event_id):
+                    async with conn.transaction():  # savepoint: a refused record leaves no trace
+                        await self.handler(conn, envelope)
             except Exception as exc:  # noqa: BLE001 - sorted below: bad data, or retry
                 place = (record.topic, record.partition, record.offset)
                 self._failures[place] = self._failures.get(place, 0) + 1

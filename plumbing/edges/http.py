@@ -17,6 +17,8 @@ from plumbing.edges.answers import Health, Readiness
 from plumbing.edges.openapi import contract
 from plumbing.edges.problems import problem, refusal
 from plumbing.logging import get_logger
+from plumbing.tracing import span
+from opentelemetry.trace import SpanKind
 from plumbing.stall import NotReady
 
 log = get_logger(__name__)
@@ -35,7 +37,13 @@ def install_correlation(app: FastAPI, *, access_log: bool = True) -> None:
         with caused_by(from_request(request.headers)) as cause, \
                 structlog.contextvars.bound_contextvars(path=request.url.path):
             try:
-                response = await call_next(request)
+                with span(f"{request.method} {request.url.path}", cause.correlation_id, kind=SpanKind.SERVER,
+                          **{"http.request.method": request.method, "url.path": request.url.path}) as server:
+                    response = await call_next(request)
+                    route = getattr(request.scope.get("route"), "path", None)
+                    if route:
+                        server.update_name(f"{request.method} {route}")
+                    server.set_attribute("http.response.status_code", response.status_code)
             except Exception:  # noqa: BLE001 - the last place that knows the request's ids
                 log.exception("http.unhandled", method=request.method)
                 response = problem(500, "INTERNAL_ERROR", "服务器内部错误，请稍后重试；如持续出现请提供关联编号",
