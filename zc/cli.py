@@ -5,6 +5,7 @@ from importlib.metadata import version as package_version
 
 import typer
 
+from zc.deadletters_cmd import app as deadletters_app
 from zc.eligibility_cmd import app as eligibility_app
 from zc.notify_cmd import app as notify_app
 from zc.outbox_cmd import app as outbox_app
@@ -27,6 +28,7 @@ def main(version: bool = typer.Option(False, "--version", callback=_version, is_
     """zhicheng: 职称申报与评审 / title filing and review tools"""
 
 
+app.add_typer(deadletters_app, name="deadletters")
 app.add_typer(eligibility_app, name="eligibility")
 app.add_typer(notify_app, name="notify")
 app.add_typer(outbox_app, name="outbox")

@@ -9,12 +9,11 @@ Idempotency-Keys after ZC_RETENTION_IDEMPOTENCY_HOURS (24). Nothing else.
 - A retry with an Idempotency-Key older than its retention is a new request: the clients' retries
   are seconds to minutes apart, and the store's expected versions still refuse a duplicate decision.
 
-Rows go in bounded batches (no long lock on a busy table). `prune` is the job; `Retention` is the
-thin loop that runs it (a periodic-job runner may run `prune` instead).
+Rows go in bounded batches (no long lock on a busy table). `prune` is a job of each service's
+periodic-job runner (plumbing/core/periodic.py), every ZC_RETENTION_INTERVAL_SECONDS (3600).
 """
 from __future__ import annotations
 
-import asyncio
 import os
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,7 +21,6 @@ from datetime import timedelta
 import asyncpg
 
 from plumbing.logging import get_logger
-from plumbing.loops import nap
 
 log = get_logger(__name__)
 BATCH = 5000
@@ -57,19 +55,3 @@ async def prune(pool: asyncpg.Pool, policy: RetentionPolicy) -> dict[str, int]:
         log.info("retention.pruned", outbox_rows=outbox, idempotency_keys=keys)
     return {"outbox": outbox, "idempotency_keys": keys}
 
-
-class Retention:
-    def __init__(self, pool: asyncpg.Pool, policy: RetentionPolicy, interval: float) -> None:
-        self.pool, self.policy, self.interval = pool, policy, interval
-        self._stop = asyncio.Event()
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    async def run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                await prune(self.pool, self.policy)
-            except (OSError, asyncpg.PostgresError) as exc:
-                log.warning("retention.failed", error=repr(exc))  # the next round tries again
-            await nap(self._stop, self.interval)

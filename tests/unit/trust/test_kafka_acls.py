@@ -28,11 +28,13 @@ def test_each_service_may_read_exactly_what_it_subscribes_to(service):
 def test_each_service_writes_only_its_own_topic_and_the_dead_letter_topic(service):
     written = {a.resource_pattern.resource_name for a in service_acls(service) if a.operation.name == "WRITE"}
     # intake (applicants) and review (units' authorised operators) write personal data; no one else
-    personal = {topics.personal_data()} if service in ("intake", "review") else set()
+    personal = {"intake": {topics.personal_data()}, "review": {topics.operators_data()}}.get(service, set())
     assert written == {owned_topic(service), topics.dead_letter()} | personal
 
 
-def test_only_notify_and_review_may_read_the_personal_data_topic():
-    readers = {s for s in SERVICES for a in service_acls(s)
-               if a.operation.name == "READ" and a.resource_pattern.resource_name == topics.personal_data()}
-    assert readers == {"notify", "review"}
+def test_only_notify_and_review_may_read_applicants_records_and_only_notify_operators():
+    def readers(topic: str) -> set[str]:
+        return {s for s in SERVICES for a in service_acls(s)
+                if a.operation.name == "READ" and a.resource_pattern.resource_name == topic}
+    assert readers(topics.personal_data()) == {"notify", "review"}
+    assert readers(topics.operators_data()) == {"notify"}
