@@ -15,7 +15,7 @@ from plumbing.edges.dev_issuer import dev_token
 from services.intake.domain.validation import person_ref
 from tests.fixtures.builders import ID_NUMBER
 
-EXAMPLES = 5  # per operation: every operation is called, with its errors and its successes
+EXAMPLES = 3  # per operation: every operation is called, with its errors and its successes
 CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
