@@ -10,7 +10,7 @@ from __future__ import annotations
 # The reason phrases of the statuses we answer (the `title` of a problem; `http` is I/O-adjacent and
 # not imported by contracts).
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-          406: "Not Acceptable", 409: "Conflict", 412: "Precondition Failed", 413: "Content Too Large",
+          406: "Not Acceptable", 408: "Request Timeout", 409: "Conflict", 412: "Precondition Failed", 413: "Content Too Large",
           415: "Unsupported Media Type", 422: "Unprocessable Content", 428: "Precondition Required",
           429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
 PROBLEM_TYPE = "urn:zhicheng:problem:"  # + the code, lower case: a stable identifier, not a page to fetch

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Debian's chromium and the chromium-driver built with it: installed with apt-get when missing,
-# then the driver's path printed (tests give it to Selenium, so Selenium downloads nothing).
+# Headless Chromium and its driver from Debian's packages, for the browser tests (Selenium is given
+# the driver's path, so nothing is downloaded at run time). Idempotent: installs only what is missing.
+# Prints the driver's path on stdout.
 set -euo pipefail
 say() { printf '[chromium] %s\n' "$*" >&2; }
-driver=$(command -v chromedriver || true)
-if [ -z "$driver" ] || ! command -v chromium >/dev/null; then
-  [ "$(id -u)" = 0 ] || { say "chromium/chromium-driver missing and we are not root: apt-get install chromium chromium-driver"; exit 1; }
-  say "installing Debian's chromium and chromium-driver"
-  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver) \
-    >/tmp/zc-apt-chromium.log 2>&1 || { say "apt-get install failed; see /tmp/zc-apt-chromium.log"; exit 1; }
-  driver=$(command -v chromedriver)
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+if [ ${#need[@]} -gt 0 ]; then
+  say "installing ${need[*]} from Debian's packages"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq >&2
+  $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" fonts-noto-cjk >&2
 fi
-echo "$driver"
+command -v chromedriver

@@ -21,7 +21,7 @@ JSON = "application/json"
 
 def contract(operation_id: str, model: type[BaseModel] | None = None, *, status: int = 200,
              fails: tuple[int, ...] = (), headers: dict[str, str] | None = None,
-             content: dict[str, Any] | None = None, description: str = "") -> dict:
+             content: dict[str, Any] | None = None, description: str = "", also: tuple[int, ...] = ()) -> dict:
     """Keyword arguments for a route decorator: its operation id, its answer (a model with
     `examples`, or `content` for a file), its own error statuses and the headers of its answer."""
     answer: dict[str, Any] = {"description": description or ("Created" if status == 201 else "OK")}
@@ -32,8 +32,9 @@ def contract(operation_id: str, model: type[BaseModel] | None = None, *, status:
     if headers:
         answer["headers"] = {name: {"description": text, "schema": {"type": "string"}}
                              for name, text in headers.items()}
+    others = {code: {**answer, "description": "OK" if code == 200 else answer["description"]} for code in also}
     return {"operation_id": operation_id, "response_model": None, "status_code": status,
-            "responses": {status: answer, **errors(*fails)}}
+            "responses": {status: answer, **others, **errors(*fails)}}
 
 
 PAGE_HEADERS = {"Link": 'RFC 8288 links: rel="next" (the following page, when there is one)'}

@@ -46,7 +46,7 @@ from services.notify.usecases.erasure import when_person_erased
 from services.notify.usecases.planning import replan_for_person
 from services.notify.usecases.recording import NOTIFY_ACTOR
 from services.notify.usecases.reminding import run_reminders, seed_department_contacts
-from services.notify.usecases.status import delivery_status, reminder_status
+from services.notify.usecases.status import delivery_status, my_deliveries, reminder_status
 
 log = get_logger(__name__)
 # SMS texts name people and reasons: only the city HR bureau (the operator) and auditors read them.
@@ -134,6 +134,17 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         shown, next_cursor = pages.after(list(enumerate(answer["deliveries"], 1)), cursor, limit, lambda d: d[0])
         answer["deliveries"] = [d for _, d in shown]
         return _paged(request, response, answer, next_cursor)
+
+    @app.get("/notifications/{application_id}/mine", tags=["notify"], summary="The SMS sent to me about my application",
+             **contract("readMyNotifications", answers.MyDeliveries, headers=PAGE_HEADERS))
+    async def mine(request: Request, response: Response, application_id: uuid.UUID,
+                   who: Annotated[Caller, caller(Role.APPLICANT)], limit: pages.Limit = pages.DEFAULT_LIMIT,
+                   cursor: pages.Cursor = None) -> dict:
+        async with runtime.unit_of_work() as uow:
+            deliveries = await my_deliveries(uow, application_id, who.person_ref)
+        shown, next_cursor = pages.after(list(enumerate(deliveries, 1)), cursor, limit, lambda d: d[0])
+        return _paged(request, response, {"application_id": str(application_id),
+                                          "deliveries": [d for _, d in shown]}, next_cursor)
 
     @app.get("/reminders", tags=["notify"], summary="Deadline reminders planned, to whom, and how they ended",
              **contract("readReminders", answers.Reminders, headers=PAGE_HEADERS))

@@ -79,3 +79,55 @@ class Erased(BaseModel):
     event_id: str
     erased_by: str
     requested_by: str
+
+
+DOCUMENT = {"ref": "doc-3f1c9a7e5b2d4c6e8a0b", "kind": "photo", "year": None, "content_type": "image/jpeg",
+            "size_bytes": 48213}
+
+
+class Document(BaseModel):
+    """An uploaded document (201 when new; 200 when the same file was uploaded before, as the same kind)."""
+
+    model_config = examples(DOCUMENT)
+
+    ref: str
+    kind: str
+    year: int | None = None
+    content_type: str
+    size_bytes: int
+
+
+class MyDocuments(BaseModel):
+    """My uploads, oldest first (paged: `Link: rel="next"`)."""
+
+    model_config = examples({"documents": [{**DOCUMENT, "uploaded_at": "2020-08-11T09:00:00+00:00"}],
+                             "next_cursor": None})
+
+    documents: list[dict]
+    next_cursor: str | None = None
+
+
+class DraftSaved(BaseModel):
+    model_config = examples({"saved": True, "step": 2, "expires_at": "2020-10-31T23:59:59+08:00"})
+
+    saved: bool
+    step: int
+    expires_at: str
+
+
+class MyDraft(BaseModel):
+    model_config = examples({"draft": {"step": 2, "fields": {"specialty": "建筑设计"}},
+                             "updated_at": "2020-08-11T09:00:00+00:00"})
+
+    draft: dict | None
+    updated_at: str | None = None
+
+
+class DraftDiscarded(BaseModel):
+    model_config = examples({"discarded": True})
+
+    discarded: bool
+
+
+DOCUMENT_CONTENT = {"image/jpeg": {"schema": {"type": "string", "format": "binary"}, "example": "(the JPEG's bytes)"},
+                    "application/pdf": {"schema": {"type": "string", "format": "binary"}, "example": "(the PDF's bytes)"}}

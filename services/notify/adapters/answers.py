@@ -38,6 +38,16 @@ class Deliveries(BaseModel):
     next_cursor: str | None = None
 
 
+class MyDeliveries(BaseModel):
+    """The SMS about my application (paged: `Link: rel="next"`)."""
+
+    model_config = examples({"application_id": APPLICATION_ID, "deliveries": [DELIVERY], "next_cursor": None})
+
+    application_id: str
+    deliveries: list[Delivery]
+    next_cursor: str | None = None
+
+
 class Reminder(BaseModel):
     model_config = examples(REMINDER)
 

@@ -56,6 +56,16 @@ class BatchDecided(BaseModel):
     results: list[BatchResult]
 
 
+class CaseSummary(BaseModel):
+    """What every reader of the case may see: the case and the decisions, without reviewers' names."""
+
+    model_config = examples({"case": CASE, "decisions": [{"event_type": "UnitApproved",
+                                                          "occurred_at": "2020-08-14T10:00:00+08:00"}]})
+
+    case: CaseView
+    decisions: list[dict[str, Any]]
+
+
 class CaseRecord(BaseModel):
     """The case and its history as stored, oldest first (paged: `Link: rel="next"`)."""
 

@@ -9,22 +9,20 @@ from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from contracts.envelope import Role
-
 from plumbing import clock
 from plumbing.core.application import receipt
 from plumbing.core.idempotency import request_fingerprint, run_in, scoped
 from plumbing.edges.inputs import STRICT, Code, Phone, Text
 from plumbing.logging import get_logger
-from plumbing.edges.security import caller
+from plumbing.edges.json_body import StrictJsonRoute
 from plumbing.edges.openapi import contract
 from services.review.adapters.answers import UnitAuthorized
-from services.review.adapters.principal import principal_of, principal_of_caller
+from services.review.adapters.principal import guarded, principal_of, principal_of_caller
 from services.review.domain.unit_authorization import AuthorizeUnit
 from services.review.usecases.units import authorize_unit
 
 log = get_logger(__name__)
-router = APIRouter(tags=["units"])
+router = APIRouter(tags=["units"], route_class=StrictJsonRoute)
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
@@ -38,7 +36,7 @@ class Authorization(BaseModel):
 
 @router.post("/units/{unit_id}/authorization",
              summary="City HR bureau approves a unit's authorization; its operator gets a 12333 SMS",
-             dependencies=[caller(Role.CITY_HR_BUREAU)],
+             **guarded("authorize_unit"),
              **contract("authorizeUnit", UnitAuthorized, status=201, fails=(409,),
                         headers={"Location": "the unit's authorization stream (auditors read it at this address)"}))
 async def approve_authorization(request: Request, unit_id: Annotated[Code, Path(min_length=1)],

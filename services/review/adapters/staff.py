@@ -15,11 +15,13 @@ from fastapi import APIRouter, Path, Request
 
 from contracts.envelope import Role
 from contracts.errors import NotFound
+from plumbing.edges.json_body import StrictJsonRoute
 from plumbing.edges.openapi import contract
-from plumbing.edges.security import Caller, caller
+from plumbing.edges.security import Caller
 from services.review.adapters.answers import StaffErased
+from services.review.adapters.principal import guarded
 
-router = APIRouter(tags=["staff"])
+router = APIRouter(tags=["staff"], route_class=StrictJsonRoute)
 ERASED = "（姓名已删除）(name erased)"
 _KNOWN_MAX = 100_000  # remembered (uid, name, org) triples per process; past it the cache starts over
 
@@ -56,9 +58,9 @@ async def names(conn, uids: set[str]) -> dict[str, str]:
 
 
 @router.post("/staff/{uid}/erasure", summary="Erase a staff member's name from the directory (city HR bureau)",
-             **contract("eraseStaffName", StaffErased, fails=(404,)))
-async def erase_staff(request: Request, uid: Annotated[str, Path(min_length=1, max_length=200)],
-                      who: Annotated[Caller, caller(Role.CITY_HR_BUREAU)]) -> dict:
+             **guarded("erase_staff"), **contract("eraseStaffName", StaffErased, fails=(404,)))
+async def erase_staff(request: Request, uid: Annotated[str, Path(min_length=1, max_length=200)]) -> dict:
+    who: Caller = request.state.caller
     pool = request.app.state.runtime.pool
     status = await pool.execute(
         "UPDATE staff_directory SET name = '', erased_at = coalesce(erased_at, now()), erased_by = $2"
