@@ -61,7 +61,7 @@ async def test_lists_come_in_linked_pages_and_errors_as_problems(stack, eventual
     async with httpx.AsyncClient(timeout=30) as client:
         season = Season(client, stack, eventually)
         await season.reaches(app.application_id, "awaiting_notice")
-        path = f"/cases/{app.application_id}"
+        path = f"/cases/{app.application_id}/history"  # the stored history, paged
         first = await client.get(season.url("review", path), params={"limit": 1}, headers=PEOPLE["auditor"])
         assert len(first.json()["history"]) == 1
         seen = [first.json()["history"][0]["stream_version"]]
