@@ -161,8 +161,7 @@ def text() -> str:
 
 
 if __name__ == "__main__":
-    with topics.prefixed("zc"):
-        fresh = text()
+    fresh = text()  # the addresses carry `{prefix}`, whatever this process's prefix
     if sys.argv[1:] == ["write"]:
         DOCUMENT.write_text(fresh, encoding="utf-8")
         print(f"written: {DOCUMENT}")

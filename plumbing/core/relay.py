@@ -24,6 +24,7 @@ from aiokafka import errors as kafka_errors
 from aiokafka.errors import KafkaError
 
 from contracts.limits import DEAD_LETTER_ERROR_CHARS, KAFKA_PRODUCER_MAX_REQUEST_BYTES
+from plumbing.tracing import traceparent
 from plumbing.edges.kafka_security import client_kwargs
 from plumbing.logging import get_logger
 from plumbing.loops import keep_running, nap
@@ -53,6 +54,8 @@ def headers_for(row: asyncpg.Record) -> list[tuple[str, bytes]]:
              ("event_id", str(row["event_id"])), ("correlation_id", str(row["correlation_id"]))]
     if row["causation_id"]:
         pairs.append(("causation_id", str(row["causation_id"])))
+    # W3C trace context for tools that follow Kafka headers: the event's trace is its correlation id.
+    pairs.append(("traceparent", traceparent(row["correlation_id"], row["event_id"])))
     return [(k, v.encode()) for k, v in pairs]
 
 
@@ -85,7 +88,7 @@ ORDER BY o.id LIMIT $1
 
 class OutboxRelay:
     def __init__(self, dsn: str, bootstrap: str, *, batch: int = 500, idle_wait: float = 0.5,
-                 principal: str | None = None) -> None:
+                 principal: str | None = None, crash_after: int = 0) -> None:
         self.dsn, self.bootstrap, self.batch, self.idle_wait = dsn, bootstrap, batch, idle_wait
         self.principal = principal  # Kafka principal (plumbing/edges/kafka_security.py); None: ZC_KAFKA_USER
         self._wake = asyncio.Event()
@@ -94,7 +97,7 @@ class OutboxRelay:
         self.parked = 0
         self._suspect: int | None = None  # an outbox id the broker refused in a batch: next, sent alone
         # Fault injection for the crash test: exit hard after publishing N rows, before marking.
-        self._crash_after = int(os.environ.get("ZC_RELAY_CRASH_AFTER", "0") or 0)
+        self._crash_after = crash_after
 
     def stop(self) -> None:
         self._stop.set()

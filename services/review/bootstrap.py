@@ -16,7 +16,7 @@ from plumbing.edges.auth import DEV_PERSON_REF_SECRET
 from plumbing.core.periodic import PeriodicJob
 from plumbing.core.projection import ProjectionRunner
 from plumbing.core.personal_data import follow
-from plumbing.core.personal_publisher import OUTBOX_SCHEMA, PersonalDataPublisher
+from plumbing.core.personal_publisher import PersonalDataPublisher
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
 from services.review.adapters.api_cases import router as cases_router
@@ -32,9 +32,6 @@ from services.review.reactions.when_filed_remember_application import when_filed
 from services.review.settings import ReviewSettings
 from services.review.usecases.feed import Feed, FeedingRecorder
 from services.review.usecases.sweeping import sweep_overdue
-
-# personal_outbox: units' authorised operators' contacts waiting for the personal-data topic
-TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text() + OUTBOX_SCHEMA
 
 
 DEV_ANALYTICS_KEY = "dev-only-analytics-key"
@@ -71,7 +68,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ReviewSettings()
     own = settings if isinstance(settings, ReviewSettings) else ReviewSettings()  # review's own variables
     plan = load_plan(settings.plan)
-    runtime = Runtime(settings, extra_schema=TABLES)
+    runtime = Runtime(settings)
 
     # Every append to a case stream also queues the analysts' feed message (usecases/feed.py).
     recorder = FeedingRecorder(lambda: runtime.store, topic=topics.review(), actor=SYSTEM_ACTOR,

@@ -161,9 +161,9 @@ async def test_the_season_s_figures_from_the_feed_equal_those_counted_from_the_s
     assert await eventually(lambda: _feed_published(season_stack)) == 8 + 5 + 2 + 16
 
     files = tmp_path / "feed"
-    with topics.prefixed(season_stack.prefix):
-        first = await asyncio.to_thread(sink.run, files, until_caught_up=True, bootstrap=KAFKA, say=lambda _: None)
-        messages = await raw_records(topics.analytics_cases())
+    first = await asyncio.to_thread(sink.run, files, until_caught_up=True, bootstrap=KAFKA, say=lambda _: None,
+                                    prefix=season_stack.prefix)
+    messages = await raw_records(topics.analytics_cases(season_stack.prefix))
     assert first.records == 31
     figs = report.figures(files, min_applications=1)  # every figure, to compare (the report withholds small ones)
 
@@ -208,9 +208,8 @@ async def test_the_season_s_figures_from_the_feed_equal_those_counted_from_the_s
 
     # Replaying from offset 0 rewrites the same files with the same rows: nothing twice.
     before = _rows_of(files)
-    with topics.prefixed(season_stack.prefix):
-        again = await asyncio.to_thread(sink.run, files, from_beginning=True, until_caught_up=True, bootstrap=KAFKA,
-                                        say=lambda _: None)
+    again = await asyncio.to_thread(sink.run, files, from_beginning=True, until_caught_up=True, bootstrap=KAFKA,
+                                    say=lambda _: None, prefix=season_stack.prefix)
     assert again.records == 31 and again.files == first.files
     assert _rows_of(files) == before and len(before) == 31
 

@@ -87,14 +87,14 @@ class Progress:
 
 
 def run(out: Path, *, from_beginning: bool = False, until_caught_up: bool = False, bootstrap: str | None = None,
-        idle_exit_s: float = 0, say=print) -> Progress:
+        idle_exit_s: float = 0, say=print, prefix: str | None = None) -> Progress:
     """Follow the feed into `out`. `until_caught_up`: stop at the end offsets seen at start."""
     from plumbing.settings import kafka_bootstrap
 
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap or kafka_bootstrap(), group_id=analytics_group(),
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap or kafka_bootstrap(), group_id=analytics_group(prefix),
                              enable_auto_commit=False, auto_offset_reset="earliest",
                              max_poll_records=2000, **client_kwargs(ANALYTICS))
-    topic = topics.analytics_cases()
+    topic = topics.analytics_cases(prefix)
     parts = [TopicPartition(topic, p) for p in sorted(_partitions(consumer, topic))]
     consumer.assign(parts)
     if from_beginning:

@@ -1,4 +1,4 @@
--- One event store per service database. Applied idempotently at start-up.
+-- One event store per service database: the first migration of every service (plumbing/provision.py).
 CREATE TABLE IF NOT EXISTS events (
     position        bigserial NOT NULL,
     -- The writing transaction: readers follow (tx_id, position) and stop below the oldest
