@@ -90,10 +90,20 @@ def personal_data_configs() -> dict[str, str]:
             "min.compaction.lag.ms": "0"}
 
 
+def audit() -> str:
+    """What every service witnesses about its own log (links, signed checkpoints, reads of personal
+    data): one partition, never compacted, kept for ever (plumbing/core/witness.py)."""
+    return f"{_prefix()}.audit.v1"
+
+
+def audit_spec() -> TopicSpec:
+    return TopicSpec(audit(), 1, configs={"cleanup.policy": "delete"})
+
+
 def all_topics() -> list[TopicSpec]:
     n = _partitions()
     history = [TopicSpec(t, n) for t in (applications(), eligibility(), review(), notifications())]
     personal = TopicSpec(personal_data(), n, configs=personal_data_configs())
     # Dead letters are kept 30 days: they are for operators, not for replay.
-    return history + [personal, TopicSpec(dead_letter(), 1, retention_ms=30 * 24 * 3600 * 1000)]
+    return history + [personal, TopicSpec(dead_letter(), 1, retention_ms=30 * 24 * 3600 * 1000), audit_spec()]
 

@@ -14,7 +14,9 @@ from fastapi import FastAPI
 from contracts import topics
 from plumbing.core.consumer import Handler, IdempotentConsumer
 from plumbing.db import open_pool
-from plumbing.core.eventstore import EventStore
+from plumbing.core import witness
+from plumbing.core.checkpoints import CheckpointSigner
+from plumbing.core.eventstore import EventStore, Witness
 from plumbing.edges.kafka import build_broker, subscribe
 from plumbing.edges.kafka_security import client_kwargs
 from plumbing.edges.kafka_lag import LagReader
@@ -66,6 +68,7 @@ class Runtime:
     pool: asyncpg.Pool | None = None
     store: EventStore | None = None
     relay: OutboxRelay | None = None
+    signer: CheckpointSigner | None = None
     # Extra hooks of a service (e.g. notify's dispatcher), run after start / before stop.
     on_started: list[Callable] = field(default_factory=list)
     on_stopping: list[Callable] = field(default_factory=list)
@@ -89,10 +92,14 @@ class Runtime:
             log.warning("runtime.kafka_without_authentication")
         self.pool = await open_pool(s.database_url, s.database, extra_schema=self.extra_schema,
                                     min_size=min(2, s.db_pool_size), max_size=s.db_pool_size)
-        self.store = EventStore(self.pool)
+        self.store = EventStore(self.pool, witness=Witness(s.service, topics.audit()))
         self.metrics.time_appends(self.store)
         self.relay = OutboxRelay(s.dsn, s.kafka_bootstrap, batch=s.relay_batch, principal=s.service)
         self.spawn(self.relay.run, f"{s.service}-relay")
+        # A periodic job (a thin loop around `sign_checkpoint`): the signed checkpoints of this log.
+        self.signer = CheckpointSigner(self.pool, s.service, witness.signing_key(s.service, s.dev_mode),
+                                       topics.audit(), s.audit_checkpoint_seconds)
+        self.spawn(self.signer.run, f"{s.service}-audit-checkpoints")
         groups = []
         if self.subscriptions:
             self._broker = build_broker(s.kafka_bootstrap, principal=s.service)
@@ -119,6 +126,8 @@ class Runtime:
             await self._broker.stop()
         if self.relay:
             self.relay.stop()
+        if self.signer:
+            self.signer.stop()
         if self.watch:
             self.watch.stop()
         if self._lag:

@@ -21,6 +21,9 @@
 | ZC_DEV_MODE | false | allow the development secrets above (`make up` / `make test` set it); without it a service refuses to start with them |
 | ZC_JWT_AUDIENCE | zhicheng | the `aud` claim every token must carry |
 | ZC_RATE_LIMIT_PER_MINUTE / ZC_RATE_LIMIT_BURST | 600 / 120 | requests per caller (token subject) per minute, and at once; 0 switches limits off |
+| ZC_AUDIT_CHECKPOINT_SECONDS | 60 | how often a service signs a checkpoint of its log (plumbing/core/checkpoints.py) |
+| ZC_AUDIT_SIGNING_KEY | (development key under ZC_DEV_MODE) | base64 of this service's 32-byte Ed25519 seed; its public key goes to auditors (`zc audit keygen`) |
+| ZC_AUDIT_PUBLIC_KEYS | (development keys under ZC_DEV_MODE) | `service=base64,...`: the keys `zc audit verify` checks checkpoints with |
 """
 from __future__ import annotations
 
@@ -80,6 +83,7 @@ class ServiceSettings(BaseSettings):
     # the pool for a second (under load every holder waits for another and none returns its own):
     # tests run services with one connection, where any such wait never ends.
     db_pool_size: int = Field(default=10, gt=0)
+    audit_checkpoint_seconds: float = Field(default=60, gt=0)
 
     @property
     def database(self) -> str:

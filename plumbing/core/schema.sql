@@ -74,3 +74,12 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
     body         jsonb,
     created_at   timestamptz NOT NULL DEFAULT now()
 );
+
+-- Signed checkpoints of this log (plumbing/core/checkpoints.py), each also published to the audit
+-- topic. The service reads the last one only to chain the next to it: the auditor trusts the topic.
+CREATE TABLE IF NOT EXISTS audit_checkpoints (
+    seq         integer PRIMARY KEY,
+    hash        text NOT NULL,
+    record      jsonb NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);

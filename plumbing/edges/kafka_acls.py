@@ -16,7 +16,7 @@ from kafka.admin import (ACL, ACLFilter, ACLOperation, ACLPermissionType, ACLRes
                          UserScramCredentialUpsertion)
 
 from contracts import topics
-from plumbing.edges.kafka_security import MECHANISM, SERVICES, TOOL_READER, TOOL_WRITER, ensure_credentials
+from plumbing.edges.kafka_security import AUDITOR, MECHANISM, SERVICES, TOOL_READER, TOOL_WRITER, ensure_credentials
 
 
 def owned_topic(service: str) -> str:
@@ -56,8 +56,22 @@ def personal_data_acls(service: str) -> list[ACL]:
     return acls + (_reads(service, topics.personal_data()) if service in PERSONAL_DATA_READERS else [])
 
 
+def audit_acls(service: str) -> list[ACL]:
+    """A service may append to the audit topic and nothing more: no DELETE (records), ALTER or
+    ALTER_CONFIGS (retention, compaction), so what it witnessed stays witnessed."""
+    return _writes(service, topics.audit())
+
+
+def auditor_acls() -> list[ACL]:
+    """`zc audit` reads what the services witnessed and the event topics (replays), no personal data."""
+    acls = []
+    for topic in (topics.audit(), topics.applications(), topics.eligibility(), topics.review(), topics.notifications()):
+        acls += _reads(AUDITOR, topic)
+    return acls
+
+
 def service_acls(service: str) -> list[ACL]:
-    acls = _writes(service, owned_topic(service)) + _writes(service, topics.dead_letter())
+    acls = _writes(service, owned_topic(service)) + _writes(service, topics.dead_letter()) + audit_acls(service)
     acls += personal_data_acls(service)
     for topic in sorted(consumed_topics(service)):
         acls += _reads(service, topic)
@@ -78,7 +92,7 @@ def tool_acls() -> list[ACL]:
 
 def ensure_principals(admin: KafkaAdminClient, *, tools: bool) -> None:
     """Create the missing SCRAM users and grant this prefix's ACLs (both idempotent)."""
-    names = SERVICES + (TOOL_WRITER, TOOL_READER)
+    names = SERVICES + (TOOL_WRITER, TOOL_READER, AUDITOR)
     passwords = ensure_credentials(names)
     existing = {user for user, info in admin.describe_user_scram_credentials().items() if not info["error"]}
     missing = [UserScramCredentialUpsertion(n, ScramMechanism[MECHANISM.replace("-", "_")], passwords[n])
@@ -87,7 +101,8 @@ def ensure_principals(admin: KafkaAdminClient, *, tools: bool) -> None:
         failed = {u: e for u, e in admin.alter_user_scram_credentials(missing).items() if e}
         if failed:
             raise RuntimeError(f"could not create Kafka users: {failed}")
-    acls = [acl for service in SERVICES for acl in service_acls(service)] + (tool_acls() if tools else [])
+    acls = [acl for service in SERVICES for acl in service_acls(service)] + auditor_acls()
+    acls += tool_acls() if tools else []
     result = admin.create_acls(acls)
     if result.get("failed"):
         raise RuntimeError(f"could not create Kafka ACLs: {result['failed']}")

@@ -1,0 +1,117 @@
+"""`zc audit verify | keygen`: check each service's log against what it witnessed on the audit topic.
+
+`verify` reads the audit topic as the `auditor` Kafka principal and each service's database on
+DATABASE_URL (`zc_<service>`, or one database with --dsn), and checks every checkpoint's signature
+with the public keys given to it (ZC_AUDIT_PUBLIC_KEYS or --keys FILE, `service=base64` lines; the
+development keys only under ZC_DEV_MODE=1): never with keys a service would serve.
+Exit codes: 0 intact, 1 a broken link found, 2 bad input or unreachable.
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import secrets
+from pathlib import Path
+
+import asyncpg
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from contracts import topics
+from plumbing.core import witness
+from plumbing.core.audit_verify import Finding, read_audit_topic, verify_database
+from plumbing.edges.kafka_security import AUDITOR, client_kwargs
+from plumbing.settings import ServiceSettings, kafka_bootstrap, with_database
+
+app = typer.Typer(help="审计 / auditing: verify the logs, timelines, state at a moment", no_args_is_help=True)
+SERVICES = ("intake", "eligibility", "review", "notify")
+
+
+def _fail(zh: str, en: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"错误：{zh}\nerror: {en}", err=True)
+    return typer.Exit(code)
+
+
+def public_keys(keys_file: Path | None) -> dict[str, str]:
+    if keys_file:
+        return witness.parse_public_keys(keys_file.read_text())
+    if text := os.environ.get("ZC_AUDIT_PUBLIC_KEYS"):
+        return witness.parse_public_keys(text)
+    if os.environ.get("ZC_DEV_MODE") == "1":
+        return {s: witness.public_b64(witness.private_key(witness.dev_seed(s))) for s in SERVICES}
+    raise _fail("未配置审计公钥（ZC_AUDIT_PUBLIC_KEYS 或 --keys）",
+                "no public keys configured (ZC_AUDIT_PUBLIC_KEYS or --keys FILE)")
+
+
+def database_of(service: str, dsn: str | None) -> str:
+    return dsn or with_database(ServiceSettings(service=service).database_url, f"zc_{service}")
+
+
+async def verify_services(services: list[str], keys: dict[str, str], *, dsn: str | None = None,
+                          stream: str | None = None) -> list[tuple[str, list[Finding], dict]]:
+    records = await read_audit_topic(kafka_bootstrap(), topics.audit(), client_kwargs(AUDITOR))
+    results = []
+    for service in services:
+        key = witness.public_key(keys[service]) if service in keys else None
+        conn = await asyncpg.connect(database_of(service, dsn), timeout=10)
+        try:
+            found, summary = await verify_database(conn, service, records, key, stream)
+        finally:
+            await conn.close()
+        results.append((service, found, summary))
+    return results
+
+
+@app.command("verify")
+def verify_cmd(service: list[str] = typer.Option(list(SERVICES), help="services to verify"),
+               stream: str | None = typer.Option(None, help="one stream only"),
+               keys: Path | None = typer.Option(None, help="file of `service=base64` public keys"),
+               dsn: str | None = typer.Option(None, help="one database's URL (with one --service)"),
+               as_json: bool = typer.Option(False, "--json", help="machine-readable output")) -> None:
+    """Check signatures, the checkpoint chain, every stream against the checkpoints and the audit topic."""
+    unknown = [s for s in service if s not in SERVICES]
+    if unknown or (dsn and len(service) != 1):
+        raise _fail("服务名无效，或 --dsn 只能与一个 --service 同用",
+                    f"unknown service {unknown}, or --dsn given with more than one --service")
+    configured = public_keys(keys)
+    try:
+        results = asyncio.run(verify_services(service, configured, dsn=dsn, stream=stream))
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        raise _fail("无法读取审计主题或数据库", f"the audit topic or a database is unreachable: {exc!r}") from None
+    broken = any(found for _s, found, _summary in results)
+    if as_json:
+        typer.echo(json.dumps([{**summary, "intact": not found,
+                                "findings": [f.__dict__ for f in found]} for _s, found, summary in results],
+                              ensure_ascii=False, indent=2))
+    else:
+        _print(results)
+    raise typer.Exit(1 if broken else 0)
+
+
+def _print(results) -> None:
+    console = Console(width=200)
+    for service, found, summary in results:
+        head = (f"{service}: {summary['events']} events, {summary['links']} links, "
+                f"{summary['checkpoints']} signed checkpoints, {summary['pending']} links not yet published")
+        if not found:
+            console.print(f"[green]完好 / intact[/green]  {head}")
+            continue
+        console.print(f"[red]被篡改 / BROKEN[/red]  {head}; first broken link: "
+                      f"{found[0].stream_id or 'checkpoints'} v{found[0].version} ({found[0].what})")
+        table = Table()
+        for column in ("stream", "version", "what", "detail"):
+            table.add_column(column)
+        for f in found[:50]:
+            table.add_row(f.stream_id or "(checkpoints)", str(f.version), f.what, f.detail)
+        console.print(table)
+
+
+@app.command()
+def keygen() -> None:
+    """A new signing key: the seed goes to the service (ZC_AUDIT_SIGNING_KEY), the public key to auditors."""
+    seed = base64.b64encode(secrets.token_bytes(32)).decode()
+    typer.echo(f"ZC_AUDIT_SIGNING_KEY={seed}")
+    typer.echo(f"public key: {witness.public_b64(witness.private_key(seed))}")
