@@ -69,6 +69,10 @@ class Runtime:
     store: EventStore | None = None
     relay: OutboxRelay | None = None
     signer: CheckpointSigner | None = None
+    # Where this service keeps an application's history: stream id = prefix + application id
+    # (GET /audit/applications/{id}); and what it adds beside the events (plumbing/core/audit.py).
+    application_streams: list[str] = field(default_factory=list)
+    audit_extras: list[Callable] = field(default_factory=list)
     # Extra hooks of a service (e.g. notify's dispatcher), run after start / before stop.
     on_started: list[Callable] = field(default_factory=list)
     on_stopping: list[Callable] = field(default_factory=list)

@@ -171,19 +171,27 @@ async def read_audit_topic(bootstrap: str, topic: str, client: dict, timeout: fl
         await consumer.stop()
 
 
-async def pending_links(conn) -> set[tuple[str, int]]:
-    """Links queued in the outbox and not yet published: not a break, only not witnessed yet."""
+async def pending_links(conn, since) -> set[tuple[str, int]]:
+    """Links not witnessed when the auditor started reading the topic (`since`, the database's own
+    clock): still queued, or published after. Not a break, only not witnessed yet. A row parked or
+    discarded by hand is not pending: it will never be witnessed."""
     rows = await conn.fetch("SELECT raw->>'stream_id' AS s, (raw->>'stream_version')::int AS v FROM outbox"
-                            " WHERE published_at IS NULL AND parked_at IS NULL AND discarded_at IS NULL"
-                            " AND raw->>'record' = 'AuditLink'")
+                            " WHERE (published_at IS NULL OR published_at >= $1) AND parked_at IS NULL"
+                            " AND discarded_at IS NULL AND raw->>'record' = 'AuditLink'", since)
     return {(r["s"], r["v"]) for r in rows}
 
 
+async def database_clock(conn):
+    return await conn.fetchval("SELECT clock_timestamp()")
+
+
 async def verify_database(conn, service: str, records: list[dict], key: Ed25519PublicKey | None,
-                          stream: str | None = None) -> tuple[list[Finding], dict]:
+                          stream: str | None = None, *, since) -> tuple[list[Finding], dict]:
+    """`records` must have been read from the topic after `since` (`database_clock` of this database):
+    an event whose link was published meanwhile is then either in `records` or pending."""
     from plumbing.core.eventstore import all_stored
 
     async with conn.transaction(isolation="repeatable_read"):  # events and pending links of one moment
         events = await all_stored(conn, stream)
-        pending = await pending_links(conn)
+        pending = await pending_links(conn, since)
     return verify(service, records, events, key, stream=stream, pending=pending)

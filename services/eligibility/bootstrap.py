@@ -33,7 +33,7 @@ def may_read(who: Caller, summary: dict) -> bool:
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ServiceSettings(service="eligibility")
     plan = load_plan(settings.plan)  # a wrong plan stops the start-up here, with its message
-    runtime = Runtime(settings)
+    runtime = Runtime(settings, application_streams=["eligibility-"])
 
     recorder = Recorder(lambda: runtime.store, topic=topics.eligibility(), actor=ELIGIBILITY_ACTOR)
     reactions = Reactions(recorder).add(when_application_filed_assess(plan))

@@ -28,7 +28,7 @@ TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text()
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ServiceSettings(service="intake")
     plan = load_plan(settings.plan)
-    runtime = Runtime(settings, extra_schema=TABLES)
+    runtime = Runtime(settings, extra_schema=TABLES, application_streams=["application-"])
 
     recorder = Recorder(lambda: runtime.store, topic=topics.applications(), actor=INTAKE_ACTOR)
     reactions = (Reactions(recorder)

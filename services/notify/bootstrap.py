@@ -21,6 +21,7 @@ from plumbing.edges.metrics import GaugeQuery
 from plumbing.core.personal_data import follow
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.edges.security import Caller, caller
+from services.notify.adapters.audit_deliveries import deliveries_of
 from services.notify.adapters.gateway_http import HttpSmsGateway
 from services.notify.adapters.gateway_recording import RecordingGateway
 from services.notify.dispatcher import Dispatcher
@@ -51,7 +52,8 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     plan = load_plan(settings.plan)
     catalogue = load_catalogue(read_catalogue_text(plan.plan_id))  # a broken template stops start-up
     departments = department_contacts(read_department_contacts(settings.notify_department_contacts), plan)
-    runtime = Runtime(settings, extra_schema=TABLES)
+    runtime = Runtime(settings, extra_schema=TABLES, application_streams=["notification-"])
+    runtime.audit_extras.append(deliveries_of)
     runtime.metrics.add_query(GaugeQuery(
         "zc_sms_deliveries", "SMS deliveries by status (pending includes those held by quiet hours or rate limits)",
         "SELECT status, count(*) FROM deliveries GROUP BY status", ("status",),

@@ -32,7 +32,7 @@ TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text() + OUTBO
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ServiceSettings(service="review")
     plan = load_plan(settings.plan)
-    runtime = Runtime(settings, extra_schema=TABLES)
+    runtime = Runtime(settings, extra_schema=TABLES, application_streams=["case-"])
 
     recorder = Recorder(lambda: runtime.store, topic=topics.review(), actor=SYSTEM_ACTOR)
     assessed = Reactions(recorder).add(when_assessed_open_case(recorder, plan))

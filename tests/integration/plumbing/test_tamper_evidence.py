@@ -11,7 +11,7 @@ import pytest_asyncio
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from contracts import topics
-from plumbing.core.audit_verify import _chains, read_audit_topic, verify_database
+from plumbing.core.audit_verify import _chains, database_clock, read_audit_topic, verify_database
 from plumbing.core.checkpoints import sign_checkpoint
 from plumbing.core.eventstore import EventStore, GENESIS_HASH, Witness, all_stored, chain_hash
 from plumbing.core.relay import OutboxRelay
@@ -51,9 +51,10 @@ class Log:
             await task
 
     async def audit(self):
-        records = await read_audit_topic(KAFKA, topics.audit(), client_kwargs(AUDITOR))
         async with self.store.pool.acquire() as conn:
-            found, _summary = await verify_database(conn, self.service, records, self.key.public_key())
+            since = await database_clock(conn)
+            records = await read_audit_topic(KAFKA, topics.audit(), client_kwargs(AUDITOR))
+            found, _summary = await verify_database(conn, self.service, records, self.key.public_key(), since=since)
         return found
 
     async def database_alone_says_intact(self) -> bool:

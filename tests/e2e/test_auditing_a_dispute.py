@@ -1,0 +1,148 @@
+"""An auditor settles a dispute on a running stack of its own: one application's timeline merged
+from the four services, a passing `zc audit verify` (signed checkpoints, audit topic), and a
+tampered row in review's database named by it."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+import asyncpg
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from contracts.envelope import Role
+from plumbing.core.eventstore import GENESIS_HASH, all_stored, chain_hash
+from plumbing.settings import with_database
+from tests.conftest import DATABASE_URL
+from tests.e2e.api import applicant_token, get_json, submit_body, token, with_approved_archive, with_new_id
+from tests.e2e.conftest import SERVICES, Stack, running
+from tests.fixtures.builders import ID_NUMBER, normal_applicant
+from zc.cli import app as zc
+
+OPINION = "材料真实完整，同意推荐"
+
+
+@pytest.fixture(scope="module")
+def audit_stack():
+    s = Stack(tag="au")
+    s.env["ZC_AUDIT_CHECKPOINT_SECONDS"] = "1"
+    with running(s) as started:
+        yield started
+
+
+@pytest.fixture
+def as_auditor(audit_stack, monkeypatch):
+    """The CLI pointed at this stack: its ports and its topic prefix."""
+    for name in SERVICES:
+        monkeypatch.setenv(f"ZC_{name.upper()}_PORT", str(audit_stack.ports[name]))
+    monkeypatch.setenv("ZC_TOPIC_PREFIX", audit_stack.prefix)
+    monkeypatch.setenv("ZC_DEV_MODE", "1")
+    return audit_stack
+
+
+def zc_audit(*args: str):
+    return CliRunner().invoke(zc, ["audit", *args])
+
+
+def verify(stack, service: str):
+    return zc_audit("verify", "--service", service, "--dsn", with_database(DATABASE_URL, stack.databases[service]),
+                    "--json")
+
+
+@pytest.fixture(scope="module")
+def disputed(audit_stack):
+    """One application filed, assessed, passed by its unit and told by SMS."""
+    async def season():
+        app = with_new_id(normal_applicant())
+        unit = token(Role.UNIT, org=app.unit.unit_id, area=app.unit.area)
+        async def eventually(probe, timeout=60):
+            for _ in range(int(timeout / 0.3)):
+                if found := await probe():
+                    return found
+                await asyncio.sleep(0.3)
+            raise AssertionError("not reached")
+
+        async with httpx.AsyncClient(timeout=30) as client:
+            app = await with_approved_archive(client, audit_stack, app, ID_NUMBER, eventually)
+            filed = await client.post(f"{audit_stack.url('intake')}/applications", json=submit_body(app, ID_NUMBER),
+                                      headers=applicant_token(ID_NUMBER))
+            assert filed.status_code == 201, filed.text
+            await eventually(lambda: get_json(client, f"{audit_stack.url('review')}/cases/{app.application_id}", unit))
+            passed = await client.post(f"{audit_stack.url('review')}/cases/{app.application_id}/unit-pass",
+                                       json={"opinion": OPINION}, headers=unit)
+            assert passed.status_code == 200, passed.text
+
+            async def sms_sent():
+                status = await get_json(client, f"{audit_stack.url('notify')}/notifications/{app.application_id}")
+                return any(d["template"] == "passed_unit" and d["status"] == "sent"
+                           for d in (status or {}).get("deliveries", []))
+            await eventually(sms_sent)
+        return app
+    return asyncio.run(season())
+
+
+def test_the_timeline_merges_the_four_services_parts_causes_first(as_auditor, disputed):
+    shown = zc_audit("timeline", str(disputed.application_id), "--json")
+    assert shown.exit_code == 0, shown.output
+    rows = json.loads(shown.output)["timeline"]
+    what = [r["what"] for r in rows]
+    assert what.index("ApplicationSubmitted") < what.index("EligibilityAssessed") < what.index("CaseOpened")
+    assert what.index("CaseOpened") < what.index("UnitApproved") < what.index("NotificationSent")
+    by_id = {r["id"]: n for n, r in enumerate(rows)}
+    assert all(by_id[c] < n for n, r in enumerate(rows) for c in r["caused_by"] if c in by_id)
+    approved = next(r for r in rows if r["what"] == "UnitApproved")
+    assert approved["who"]["role"] == "unit" and OPINION in approved["detail"]
+    assert approved["season_at"].startswith("2020-") and approved["recorded_at"] != approved["season_at"]
+    assert "rules passed" in next(r for r in rows if r["what"] == "EligibilityAssessed")["detail"]
+    sms = [r for r in rows if r["what"] == "SMS" and "passed_unit" in r["detail"]]
+    assert sms and "sent after 1 attempt" in sms[0]["detail"]
+    assert {r["service"] for r in rows} == set(SERVICES)
+    table = zc_audit("timeline", str(disputed.application_id))
+    assert table.exit_code == 0 and "UnitApproved" in table.output
+
+
+def test_only_an_auditor_may_read_a_services_part_of_the_timeline(audit_stack, disputed):
+    url = f"{audit_stack.url('review')}/audit/applications/{disputed.application_id}"
+    unit = token(Role.UNIT, org=disputed.unit.unit_id, area=disputed.unit.area)
+    assert httpx.get(url, headers=unit).status_code == 403
+    assert httpx.get(url).status_code == 401
+    assert httpx.get(url, headers=token(Role.AUDITOR, user="a1")).status_code == 200
+
+
+def test_every_services_log_verifies_against_its_signed_checkpoints_and_the_audit_topic(as_auditor, disputed):
+    for service in SERVICES:
+        for _ in range(60):  # the first checkpoint is signed a second after start, then each second
+            checked = verify(as_auditor, service)
+            report = json.loads(checked.output)[0] if checked.exit_code in (0, 1) else None
+            if report and report["checkpoints"] and not report["findings"] and not report["pending"]:
+                break
+            asyncio.run(asyncio.sleep(0.5))
+        assert checked.exit_code == 0, checked.output
+        assert report["intact"] and report["checkpoints"] >= 1 and report["events"] >= 1
+
+
+def test_a_case_event_rewritten_in_reviews_database_is_named_by_verify(as_auditor, disputed):
+    stream = f"case-{disputed.application_id}"
+
+    async def tamper():
+        conn = await asyncpg.connect(with_database(DATABASE_URL, as_auditor.databases["review"]))
+        try:
+            await conn.execute("UPDATE events SET payload = jsonb_set(payload, '{opinion}', '\"不同意\"')"
+                               " WHERE stream_id = $1 AND event_type = 'UnitApproved'", stream)
+            prev = GENESIS_HASH
+            for stored in sorted(await all_stored(conn, stream), key=lambda s: s.envelope.stream_version):
+                prev_for, prev = prev, chain_hash(prev, stored.envelope)
+                await conn.execute("UPDATE events SET prev_hash = $3, hash = $4 WHERE stream_id = $1"
+                                   " AND stream_version = $2", stream, stored.envelope.stream_version, prev_for, prev)
+        finally:
+            await conn.close()
+    asyncio.run(tamper())
+    checked = verify(as_auditor, "review")
+    assert checked.exit_code == 1
+    findings = json.loads(checked.output)[0]["findings"]
+    assert any(f["stream_id"] == stream and f["what"] == "rewritten" for f in findings)
+    assert any(f["what"] == "checkpoint-mismatch" for f in findings)
+    shown = zc_audit("verify", "--service", "review", "--dsn",
+                     with_database(DATABASE_URL, as_auditor.databases["review"]))
+    assert shown.exit_code == 1 and "first broken link" in shown.output and "BROKEN" in shown.output
