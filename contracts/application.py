@@ -84,7 +84,8 @@ class Unit(_Frozen):
     area: Short  # receiving-unit area code from the plan, e.g. "city", "yuecheng"
     kind: UnitKind
     personnel_files_at_talent_center: bool = False
-    phone: Short | None = None
+    # No phone: the unit's operator is a person (their mobile is personal data, on review's operators'
+    # topic by operator_ref); filing events are kept for ever. v2 filings' `unit.phone` is dropped on read.
 
 
 class AnnualAssessment(_Frozen):

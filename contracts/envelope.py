@@ -22,6 +22,9 @@ class Role(StrEnum):
 class Actor(BaseModel):
     """Who caused an event: a role, the organisation acting, and the user within it."""
 
+    # `user` is the opaque account id the token's issuer gave the person (its `uid` claim), never a
+    # display name: events are kept for ever, names live only in review's erasable staff directory.
+
     model_config = ConfigDict(frozen=True)
 
     role: Role

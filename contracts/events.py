@@ -48,13 +48,14 @@ class Sealed(Payload):
 
 
 class ApplicationSubmitted(Payload):
-    schema_version: ClassVar[int] = 2  # v2: the applicant is person_ref only; personal fields sealed
+    # v2: the applicant is person_ref only; personal fields sealed. v3: the unit carries no phone.
+    schema_version: ClassVar[int] = 3
     application: Application
     sealed: Sealed | None = None
 
 
 class ApplicationResubmitted(Payload):
-    schema_version: ClassVar[int] = 2  # v2: as ApplicationSubmitted
+    schema_version: ClassVar[int] = 3  # as ApplicationSubmitted
     application: Application  # revision > 1
     return_event_id: uuid.UUID | None = None  # the Returned it answers
     sealed: Sealed | None = None

@@ -4,7 +4,7 @@ Stored history is never rewritten; it is read through this chain (`registry.deco
 version of an event adds one entry here, keyed by (event type, the version it upgrades FROM).
 
 The pseudonymous versions (ApplicationSubmitted/Resubmitted v2, EligibilityAssessed v2,
-CaseOpened v3, NotificationSent v2, UnitAuthorized v2,
+CaseOpened v3, NotificationSent v2, ApplicationSubmitted/Resubmitted v3 (unit.phone), UnitAuthorized v2,
 DeadlineApproaching v2) drop the personal fields v1 carried; they are read as absent,
 never guessed. Only development data was ever written at v1 (ARCHITECTURE.md "Personal data").
 """
@@ -30,6 +30,13 @@ def filing_v1_to_v2(payload: dict) -> dict:
     application = payload["application"]
     applicant = _without(application.get("applicant", {}), APPLICANT_PERSONAL_FIELDS)
     return {**payload, "application": {**application, "applicant": applicant}}
+
+
+def filing_v2_to_v3(payload: dict) -> dict:
+    """v2 carried the unit operator's mobile as `unit.phone`: dropped (notify reaches the unit's
+    operator by operator_ref). Read as absent; the stored v2 bytes keep it until the store is reset."""
+    application = payload["application"]
+    return {**payload, "application": {**application, "unit": _without(application.get("unit", {}), ("phone",))}}
 
 
 def with_pseudonymous_summary(payload: dict) -> dict:
@@ -74,6 +81,8 @@ def deadline_approaching_v1_to_v2(payload: dict) -> dict:
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("ApplicationSubmitted", 1): filing_v1_to_v2,
     ("ApplicationResubmitted", 1): filing_v1_to_v2,
+    ("ApplicationSubmitted", 2): filing_v2_to_v3,
+    ("ApplicationResubmitted", 2): filing_v2_to_v3,
     # v1's summary had no 公示表 facts (they default to empty) and named the person (dropped).
     ("EligibilityAssessed", 1): with_pseudonymous_summary,
     ("DepartmentApproved", 1): department_approved_v1_to_v2,

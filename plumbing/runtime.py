@@ -35,7 +35,7 @@ def refuse_dev_secrets(s: ServiceSettings) -> list[str]:
     """The development secrets are public (they are in this repository): refuse them unless ZC_DEV_MODE."""
     from plumbing.edges.auth import dev_secrets_in_use
 
-    if (weak := dev_secrets_in_use(s.jwt_secret, s.person_ref_secret)) and not s.dev_mode:
+    if (weak := dev_secrets_in_use(s.token_public_key, s.person_ref_secret)) and not s.dev_mode:
         raise SystemExit(f"refusing to start: {', '.join(weak)} is the development secret; set a real one "
                          "(or ZC_DEV_MODE=1 on a development machine)")
     return weak

@@ -12,7 +12,7 @@
 | ZC_HOST / ZC_PORT | 127.0.0.1 / $ZC_<SERVICE>_PORT | HTTP listen address |
 | ZC_INTAKE_PORT ... ZC_NOTIFY_PORT | 8001 / 8002 / 8003 / 8004 | each service's port, read by the stack, the demo and the CLI |
 | ZC_METRICS_TOKEN | (none) | lets a non-loopback scraper read /metrics with `Authorization: Bearer <token>` |
-| ZC_JWT_SECRET | dev-only-jwt-secret-change-me-in-production | HS256 key for role tokens |
+| ZC_TOKEN_PUBLIC_KEY | the development public key | the issuer's Ed25519 public key (PEM, or a PEM file's path): role tokens are verified with it; no service holds the private key |
 | ZC_PERSON_REF_SECRET | dev-only-person-ref-key | HMAC key turning ID numbers into person_ref |
 | ZC_LOG_JSON | auto (JSON unless on a terminal) | log format |
 | ZC_STALL_AFTER_SECONDS | 120 | /readyz turns red when an outbox row, a parked row or an unprocessed Kafka record is older, or a consumer has not committed for that long while records wait |
@@ -34,6 +34,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contracts.limits import HTTP_BODY_MAX_BYTES_DEFAULT, HTTP_BODY_MAX_BYTES_INTAKE
+from plumbing.edges.auth import DEV_TOKEN_PUBLIC_KEY
 
 DEFAULT_PORTS = {"intake": 8001, "eligibility": 8002, "review": 8003, "notify": 8004}
 
@@ -66,7 +67,7 @@ class ServiceSettings(BaseSettings):
     plan: str = "shaoxing-2020"
     host: str = "127.0.0.1"
     port: int | None = None
-    jwt_secret: str = "dev-only-jwt-secret-change-me-in-production"
+    token_public_key: str = DEV_TOKEN_PUBLIC_KEY
     person_ref_secret: str = "dev-only-person-ref-key"
     relay_batch: int = 500
     consumer_batch: int = 200

@@ -48,14 +48,13 @@ def _table(application_id: str, body: dict) -> Table:
 
 
 def _auditor() -> dict:
-    """ZC_TOKEN if given, else an auditor's token signed locally with ZC_JWT_SECRET (like `zc token`)."""
+    """ZC_TOKEN if given, else an auditor's token signed locally by the development issuer (like `zc token`)."""
     import os
 
     from contracts.envelope import Role
-    from plumbing.edges.auth import mint_token
-    from plumbing.settings import ServiceSettings
+    from plumbing.edges.dev_issuer import dev_token
 
-    token = os.environ.get("ZC_TOKEN") or mint_token(ServiceSettings().jwt_secret, role=Role.AUDITOR, user="zc-notify")
+    token = os.environ.get("ZC_TOKEN") or dev_token(Role.AUDITOR, name="zc-notify")
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -1,13 +1,23 @@
-"""Signed role tokens (HS256 JWT) for people: role, organisation, area, user, person_ref.
+"""Role tokens for people (EdDSA/Ed25519 JWT): issued with a private key, verified with its public key.
 
-What a token must carry to be accepted (ARCHITECTURE.md "Trust boundaries"): `sub`, `role`, `iat`,
-`exp` at most MAX_HOURS after `iat` and after now, `aud` = this platform's audience, and `nbf`
-(if present) in the past. `system` is never a person's role: no HTTP route accepts it, and
-`mint_token` refuses to sign it.
+`issue_token` is the one issuer (the platform's login in production; `zc token`, the demo, the load
+generator and the tests in development): only it holds the private key. Services hold the public key
+only (`ZC_TOKEN_PUBLIC_KEY`), so no service, and nobody who steals a service's files, can sign a
+token. `verify_token` accepts EdDSA only: a token signed with anything else (a shared secret, the
+public key used as an HMAC key) is refused.
+
+What a token must carry to be accepted (ARCHITECTURE.md "Trust boundaries"): `sub` (the account id),
+`uid` (the same opaque account id: what events record as the actor), `role`, `iat`, `exp` at most
+MAX_HOURS after `iat` and after now, `aud` = this platform's audience, and `nbf` (if present) in the
+past. `name` (a display name) is optional and goes only to the staff directory, never into an event.
+`system` is never a person's role: no HTTP route accepts it, and `issue_token` refuses to sign it.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import jwt
 
@@ -17,7 +27,13 @@ from contracts.errors import Refused
 AUDIENCE = "zhicheng"
 MAX_HOURS = 12
 LEEWAY_SECONDS = 30  # clock skew between the login platform and us
-DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-in-production"
+ALGORITHM = "EdDSA"
+# The development key pair's public half; its private half is in plumbing/edges/dev_issuer.py, which
+# no service imports. Both are in this repository, so a service refuses this key unless ZC_DEV_MODE=1.
+DEV_TOKEN_PUBLIC_KEY = """-----BEGIN PUBLIC KEY-----
+MCowBQYDK2VwAyEAgc31E7pItXdUp/oQqPwwsJmXkOiWSnaI6QWRLg+H0wg=
+-----END PUBLIC KEY-----
+"""
 DEV_PERSON_REF_SECRET = "dev-only-person-ref-key"
 
 
@@ -26,34 +42,51 @@ class Unauthenticated(Refused):
     code = "UNAUTHENTICATED"
 
 
-def mint_token(secret: str, *, role: Role | str, org: str = "", area: str = "", user: str = "",
-               person_ref: str = "", hours: float = MAX_HOURS, now: datetime | None = None,
-               audience: str = AUDIENCE) -> str:
+def key_text(value: str) -> str:
+    """A PEM key given inline or as the path of a PEM file (so a key can stay in a 0400 file)."""
+    value = value.strip()
+    return value if value.startswith("-----BEGIN") else Path(value).read_text()
+
+
+def account_id(private_key: str, role: Role | str, org: str, name: str) -> str:
+    """The opaque account id the issuer gives a person who has none: a keyed hash the issuer alone can
+    compute (its key is the private key), stable across tokens, so no one can test a guessed name."""
+    digest = hmac.new(key_text(private_key).encode(), "\x1f".join((str(Role(role)), org, name)).encode(),
+                      hashlib.sha256).hexdigest()
+    return f"acct-{digest[:20]}"
+
+
+def issue_token(private_key: str, *, role: Role | str, name: str = "", uid: str = "", org: str = "",
+                area: str = "", person_ref: str = "", hours: float = MAX_HOURS, now: datetime | None = None,
+                audience: str = AUDIENCE) -> str:
+    """A signed token for one person. `uid` is the login platform's account id; without one the
+    issuer derives it from (role, org, name). `name` travels only as the `name` claim."""
     role = Role(role)
     if role is Role.SYSTEM:
         raise ValueError("a person's token never carries the system role")
     if not 0 < hours <= MAX_HOURS:
         raise ValueError(f"a token lives at most {MAX_HOURS} hours")
+    uid = uid or account_id(private_key, role, org, name or person_ref or org or str(role))
     issued = now or datetime.now(UTC)
-    claims = {"role": str(role), "org": org, "area": area, "sub": user or org or str(role),
+    claims = {"role": str(role), "org": org, "area": area, "sub": uid, "uid": uid, "name": name,
               "person_ref": person_ref, "iat": issued, "nbf": issued, "exp": issued + timedelta(hours=hours),
               "aud": audience}
-    return jwt.encode(claims, secret, algorithm="HS256")
+    return jwt.encode(claims, key_text(private_key), algorithm=ALGORITHM)
 
 
 def _invalid() -> Unauthenticated:
     return Unauthenticated("访问令牌无效或已过期", "invalid or expired token")
 
 
-def read_token(secret: str, authorization: str | None, *, audience: str = AUDIENCE,
-               now: datetime | None = None) -> dict:
+def verify_token(public_key: str, authorization: str | None, *, audience: str = AUDIENCE,
+                 now: datetime | None = None) -> dict:
     """The verified claims of a `Bearer <jwt>` header, or Unauthenticated (401)."""
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthenticated("请先登录（缺少访问令牌）", "missing bearer token")
     try:
-        claims = jwt.decode(authorization.split(" ", 1)[1].strip(), secret, algorithms=["HS256"], audience=audience,
-                            leeway=LEEWAY_SECONDS,
-                            options={"require": ["exp", "iat", "sub", "role", "aud"], "verify_iat": True})
+        claims = jwt.decode(authorization.split(" ", 1)[1].strip(), key_text(public_key), algorithms=[ALGORITHM],
+                            audience=audience, leeway=LEEWAY_SECONDS,
+                            options={"require": ["exp", "iat", "sub", "uid", "role", "aud"], "verify_iat": True})
         claims["role"] = Role(claims["role"])
         issued, expires = float(claims["iat"]), float(claims["exp"])
     except (jwt.PyJWTError, KeyError, ValueError, TypeError):
@@ -61,12 +94,20 @@ def read_token(secret: str, authorization: str | None, *, audience: str = AUDIEN
     moment = (now or datetime.now(UTC)).timestamp()
     longest = MAX_HOURS * 3600 + LEEWAY_SECONDS
     if claims["role"] is Role.SYSTEM or expires - issued > longest or expires - moment > longest \
-            or issued > moment + LEEWAY_SECONDS or not isinstance(claims["sub"], str):
+            or issued > moment + LEEWAY_SECONDS or not isinstance(claims["sub"], str) \
+            or not isinstance(claims["uid"], str) or not claims["uid"] or not isinstance(claims.get("name", ""), str):
         raise _invalid()
     return claims
 
 
-def dev_secrets_in_use(jwt_secret: str, person_ref_secret: str) -> list[str]:
-    return [name for name, value, dev in (("ZC_JWT_SECRET", jwt_secret, DEV_JWT_SECRET),
+def dev_secrets_in_use(token_public_key: str, person_ref_secret: str) -> list[str]:
+    return [name for name, value, dev in (("ZC_TOKEN_PUBLIC_KEY", token_public_key, DEV_TOKEN_PUBLIC_KEY),
                                           ("ZC_PERSON_REF_SECRET", person_ref_secret, DEV_PERSON_REF_SECRET))
-            if value == dev]
+            if value and key_or_value(value) == key_or_value(dev)]
+
+
+def key_or_value(value: str) -> str:
+    try:
+        return key_text(value).strip()
+    except OSError:
+        return value.strip()

@@ -16,10 +16,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from contracts.envelope import Role
 from contracts.errors import Forbidden
-from plumbing.edges.auth import read_token
+from plumbing.edges.auth import verify_token
 
 PERSON_ROLES = frozenset(r for r in Role if r is not Role.SYSTEM)
-_bearer = HTTPBearer(auto_error=False, description="A person's role token (JWT HS256, `zc token` locally)")
+_bearer = HTTPBearer(auto_error=False, description="A person's role token (JWT EdDSA, `zc token` locally)")
 
 
 @dataclass(frozen=True)
@@ -27,13 +27,14 @@ class Caller:
     role: Role
     org: str = ""
     area: str = ""
-    user: str = ""
+    uid: str = ""  # the opaque account id the issuer put in the token: what events record
+    name: str = ""  # the display name, for the staff directory only; never recorded in an event
     person_ref: str = ""
 
     @property
     def key(self) -> str:
         """Who this is, for rate limits and Idempotency-Key scope."""
-        return hashlib.sha256("\x1f".join((self.role.value, self.org, self.user, self.person_ref)).encode()).hexdigest()
+        return hashlib.sha256("\x1f".join((self.role.value, self.org, self.uid, self.person_ref)).encode()).hexdigest()
 
 
 def caller(*roles: Role):
@@ -43,14 +44,17 @@ def caller(*roles: Role):
                               credentials: HTTPAuthorizationCredentials | None = Security(_bearer)) -> Caller:
         settings = request.app.state.runtime.settings
         header = f"Bearer {credentials.credentials}" if credentials else None
-        claims = read_token(settings.jwt_secret, header, audience=settings.jwt_audience)
+        claims = verify_token(settings.token_public_key, header, audience=settings.jwt_audience)
         who = Caller(role=claims["role"], org=str(claims.get("org") or ""), area=str(claims.get("area") or ""),
-                     user=claims["sub"], person_ref=str(claims.get("person_ref") or ""))
+                     uid=claims["uid"], name=str(claims.get("name") or ""),
+                     person_ref=str(claims.get("person_ref") or ""))
         request.app.state.rate_limiter.check(who.key)
         if who.role not in allowed:
             raise Forbidden(f"“{who.role.value}”角色无权访问此接口", f"role {who.role.value} may not call this route",
                             code="ROLE_NOT_ALLOWED")
         request.state.caller = who
+        if (on_caller := getattr(request.app.state, "on_caller", None)) is not None:
+            await on_caller(who)  # e.g. review's staff directory, fed from the token's `name`
         return who
 
     # The roles travel as the bearer requirement's scopes, so OpenAPI lists them on every operation.

@@ -19,6 +19,8 @@ from plumbing.settings import ServiceSettings
 from services.review.adapters.api_cases import router as cases_router
 from services.review.adapters.api_units import router as units_router
 from services.review.adapters.api_views import router as views_router
+from services.review.adapters.staff import StaffDirectory
+from services.review.adapters.staff import router as staff_router
 from services.review.projections.case_view import make_apply
 from services.review.reactions.when_assessed_open_case import when_assessed_open_case, when_withdrawn_close_case
 from services.review.reactions.when_filed_remember_application import when_filed_remember_application
@@ -74,4 +76,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.include_router(views_router)
     app.include_router(cases_router)
     app.include_router(units_router)
+    app.include_router(staff_router)
+    app.state.staff = StaffDirectory()
+    app.state.on_caller = lambda who: app.state.staff.remember(runtime.pool, who)
     return app

@@ -10,23 +10,22 @@ from stdnum.cn import ric
 
 from contracts.application import Application
 from contracts.envelope import Role
-from plumbing.edges.auth import mint_token
+from plumbing.edges.dev_issuer import bearer
 from services.intake.domain.validation import person_ref
 from tests.fixtures.builders import ID_NUMBER
 from tests.fixtures.photos import photo_bytes
 
-SECRET = "dev-only-jwt-secret-change-me-in-production"
 PERSON_SECRET = "dev-only-person-ref-key"
 PHOTO = base64.b64encode(photo_bytes()).decode()
 
 
 def applicant_token(id_number: str) -> dict:
-    token = mint_token(SECRET, role=Role.APPLICANT, user=id_number[-4:], person_ref=person_ref(id_number, PERSON_SECRET))
-    return {"Authorization": f"Bearer {token}"}
+    return bearer(Role.APPLICANT, name=id_number[-4:], person_ref=person_ref(id_number, PERSON_SECRET))
 
 
 def token(role: Role, org: str = "", area: str = "", user: str = "reviewer") -> dict:
-    return {"Authorization": f"Bearer {mint_token(SECRET, role=role, org=org, area=area, user=user)}"}
+    """A staff token; `user` is the display name (the `name` claim), the account id is the issuer's."""
+    return bearer(role, org=org, area=area, name=user)
 
 
 # Applications carry no personal data (person_ref only): the tests keep who filed each one here.

@@ -8,7 +8,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from contracts.envelope import Role
-from plumbing.edges.auth import DEV_JWT_SECRET, mint_token
+from plumbing.edges.dev_issuer import dev_token
 from services.intake.domain.validation import person_ref
 from tests.fixtures.builders import ID_NUMBER
 
@@ -18,8 +18,7 @@ EXAMPLES = 12  # per operation; the whole fuzz stays within a couple of minutes 
 def _token(role: str, operation: str) -> dict:
     # A subject per operation: the fuzz is many callers, so rate limits do not hide the handlers.
     ref = person_ref(ID_NUMBER, "dev-only-person-ref-key") if role == Role.APPLICANT else ""
-    token = mint_token(DEV_JWT_SECRET, role=role, org="u-sx-jzsj", area="city", user=f"fuzz {operation}",
-                       person_ref=ref)
+    token = dev_token(role, org="u-sx-jzsj", area="city", name=f"fuzz {operation}", person_ref=ref)
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -20,6 +20,7 @@ from tests.conftest import KAFKA, SESSION
 from tests.e2e.api import token
 from tests.e2e.conftest import LOGS, _free_port
 from tests.integration_support import drop_database
+from tests.keys import fresh_key_pair
 from plumbing.edges.topics_admin import ensure_topics
 
 
@@ -90,12 +91,12 @@ def test_a_service_refuses_to_start_with_the_development_secret_without_the_deve
     assert proc.wait(timeout=60) != 0
     newest = max(LOGS.glob("intake-*.log"), key=lambda p: p.stat().st_mtime)
     log = newest.read_text(encoding="utf-8", errors="replace")
-    assert "refusing to start" in log and "ZC_JWT_SECRET" in log
+    assert "refusing to start" in log and "ZC_TOKEN_PUBLIC_KEY" in log
 
 
 def test_a_service_without_kafka_credentials_refuses_to_start_unless_in_development():
     """Without a login the client would speak PLAINTEXT: only a broker without ACLs takes that."""
-    real = {"ZC_JWT_SECRET": "a-real-secret-" + uuid.uuid4().hex, "ZC_PERSON_REF_SECRET": "another-" + uuid.uuid4().hex}
+    real = {"ZC_TOKEN_PUBLIC_KEY": fresh_key_pair()[1], "ZC_PERSON_REF_SECRET": "another-" + uuid.uuid4().hex}
     proc, _url, _database = _start("eligibility", ZC_DEV_MODE="0", ZC_KAFKA_CREDENTIALS="/nonexistent/credentials",
                                    **real)
     assert proc.wait(timeout=60) != 0

@@ -12,9 +12,11 @@ import jwt
 import pytest
 
 from contracts.envelope import Role
-from plumbing.edges.auth import DEV_JWT_SECRET
+from plumbing.edges.auth import DEV_PERSON_REF_SECRET, DEV_TOKEN_PUBLIC_KEY
+from plumbing.edges.dev_issuer import DEV_TOKEN_PRIVATE_KEY
 from tests.e2e.api import applicant_token, submit_body, token, with_approved_archive, with_new_id
 from tests.fixtures.builders import ID_NUMBER, normal_applicant
+from tests.keys import fresh_key_pair, hmac_signed
 
 OTHER_ID = "110101198003070017"
 # /metrics answers loopback clients without a token and others only with ZC_METRICS_TOKEN
@@ -25,10 +27,13 @@ FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 
 def _forged(**claims) -> dict:
     now = datetime.now(UTC)
-    base = {"role": "auditor", "sub": "someone", "iat": now, "exp": now + timedelta(hours=1), "aud": "zhicheng"}
+    base = {"role": "auditor", "sub": "acct-x", "uid": "acct-x", "iat": now, "exp": now + timedelta(hours=1),
+            "aud": "zhicheng"}
     base.update(claims)
-    secret = base.pop("secret", DEV_JWT_SECRET)
-    return {"Authorization": f"Bearer {jwt.encode({k: v for k, v in base.items() if v is not None}, secret)}"}
+    key, algorithm = base.pop("key", (DEV_TOKEN_PRIVATE_KEY, "EdDSA"))
+    kept = {k: v for k, v in base.items() if v is not None}
+    token = jwt.encode(kept, key, algorithm=algorithm) if algorithm == "EdDSA" else hmac_signed(kept, key)
+    return {"Authorization": f"Bearer {token}"}
 
 
 BAD_TOKENS = {
@@ -43,7 +48,11 @@ BAD_TOKENS = {
     "no audience": _forged(aud=None),
     "another audience": _forged(aud="another-platform"),
     "system role": _forged(role="system"),
-    "wrong key": _forged(secret="not-the-secret-of-this-platform-at-all"),
+    "no account id": _forged(uid=None),
+    "another issuer's key": _forged(key=(fresh_key_pair()[0], "EdDSA")),
+    # Everything a service holds, used as a signing key: the public key and the person_ref secret.
+    "the public key as an HMAC secret": _forged(key=(DEV_TOKEN_PUBLIC_KEY, "HS256")),
+    "the person_ref key": _forged(key=(DEV_PERSON_REF_SECRET, "HS256")),
 }
 
 

@@ -29,7 +29,7 @@ class ChaosLoad(Step):
         settings = ServiceSettings()
         super().__init__(StepConfig(intake=url("intake"), review=url("review"), rate=1, seconds=0, seed=seed,
                                     units=units, drain_seconds=patience, setup_seconds=patience,
-                                    jwt_secret=settings.jwt_secret, person_ref_secret=settings.person_ref_secret))
+                                    person_ref_secret=settings.person_ref_secret))
         self.patience = patience
         self.pool: list[Filing] = []  # prepared (archive approved, known to intake), not yet filed
         self.filed: dict[str, Fate] = {}
@@ -44,7 +44,7 @@ class ChaosLoad(Step):
 
     async def top_up(self, n: int) -> None:
         """Have `n` filings ready to file (their archives set up), outside any fault."""
-        fresh = [filing(self.rng, self.rng.choice(self.units), self.c.jwt_secret, self.c.person_ref_secret)
+        fresh = [filing(self.rng, self.rng.choice(self.units), self.c.person_ref_secret)
                  for _ in range(max(0, n - len(self.pool)))]
         await self.prepare_archives(fresh)
         self.pool += fresh

@@ -41,7 +41,7 @@ class ChaosStack:
                   "ZC_SMS_GATEWAY": "http", "ZC_SMS_URL": f"http://127.0.0.1:{self.ports['sms']}/sms",
                   "ZC_SMS_API_KEY": SMS_KEY, "ZC_SMS_TIMEOUT_SECONDS": "2", "ZC_SMS_MAX_ATTEMPTS": "3",
                   "ZC_SMS_BACKOFF_BASE": "0.2", "ZC_SMS_BACKOFF_CAP": "2", "ZC_NOTIFY_MAX_ROUNDS": "20"}
-        inherited = {k: v for k, v in os.environ.items() if k in ("ZC_JWT_SECRET", "ZC_PERSON_REF_SECRET")}
+        inherited = {k: v for k, v in os.environ.items() if k in ("ZC_TOKEN_PUBLIC_KEY", "ZC_PERSON_REF_SECRET")}
         programs = [service_program(s, self.ports[s], {**shared, **inherited, "ZC_DB_NAME": self.databases[s]})
                     for s in SERVICES]
         programs.append(Program("sms", [sys.executable, "-m", "tests.fake_sms_provider",

@@ -10,7 +10,7 @@ import httpx
 
 from contracts.envelope import Role
 from plumbing import clock
-from plumbing.edges.auth import mint_token
+from plumbing.edges.dev_issuer import dev_token
 from plumbing.settings import ServiceSettings, service_url
 from services.intake.domain.identity import person_ref
 from zc.sample_photo import photo_bytes
@@ -24,8 +24,9 @@ def url(service: str) -> str:
 
 
 def auth(role: Role, org: str = "", area: str = "", user: str = "demo", id_number: str = "") -> dict:
+    """`user` is the person's display name: the issuer puts it in the `name` claim only."""
     ref = person_ref(id_number, SETTINGS.person_ref_secret) if id_number else ""
-    token = mint_token(SETTINGS.jwt_secret, role=role, org=org, area=area, user=user, person_ref=ref)
+    token = dev_token(role, org=org, area=area, name=user, person_ref=ref)
     return {"Authorization": f"Bearer {token}"}
 
 

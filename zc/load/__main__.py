@@ -31,7 +31,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = ServiceSettings()
     config = StepConfig(args.intake, args.review, args.rate, args.seconds, seed=args.seed, units=args.units,
-                        drain_seconds=args.drain, jwt_secret=settings.jwt_secret,
+                        drain_seconds=args.drain,
                         person_ref_secret=settings.person_ref_secret, ready_file=args.ready_file,
                         go_file=args.go_file)
     signal.signal(signal.SIGTERM, _tell_where_and_go)

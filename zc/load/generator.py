@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 
 from contracts.envelope import Role
-from plumbing.edges.auth import mint_token
+from plumbing.edges.dev_issuer import dev_token
 from zc.load.people import Fate, Filing, Unit, filing, units
 from zc.load.photos import photo_set
 
@@ -47,7 +47,6 @@ class StepConfig:
     # does not count in the step's figures).
     ready_file: str | None = None
     go_file: str | None = None
-    jwt_secret: str = "dev-only-jwt-secret-change-me-in-production"
     person_ref_secret: str = "dev-only-person-ref-key"
 
 
@@ -113,7 +112,7 @@ class Step:
         async with httpx.AsyncClient(timeout=self.c.request_seconds, limits=limits) as client:
             self.http = Bounded(client, self.c.request_seconds)
             total = int(self.c.rate * self.c.seconds)
-            filings = [filing(self.rng, self.rng.choice(self.units), self.c.jwt_secret, self.c.person_ref_secret)
+            filings = [filing(self.rng, self.rng.choice(self.units), self.c.person_ref_secret)
                        for _ in range(total)]
             await self.authorise_units()
             await self.prepare_archives(filings)
@@ -149,14 +148,13 @@ class Step:
         """The city HR bureau approves each unit's authorization once (409: already, from an earlier
         step); a private firm filing through the talent centre would need none, but ours all have
         unit accounts. Then wait until intake knows every unit."""
-        city = mint_token(self.c.jwt_secret, role=Role.CITY_HR_BUREAU, org="sx-city-hr", area="city",
-                          user="bench-city-hr")
+        city = dev_token(Role.CITY_HR_BUREAU, org="sx-city-hr", area="city", name="bench-city-hr")
         for unit in self.units:
             await self.post(f"{self.c.review}/units/{unit.unit_id}/authorization",
                             {"unit_name": unit.name, "operator_name": "人事经办人",
                              "operator_phone": "13905759999"},
                             city, ok=(409,))
-        auditor = {"Authorization": "Bearer " + mint_token(self.c.jwt_secret, role=Role.AUDITOR, user="bench-auditor")}
+        auditor = {"Authorization": "Bearer " + dev_token(Role.AUDITOR, name="bench-auditor")}
 
         async def known(unit: Unit) -> bool:
             answer = await self.http.get(f"{self.c.intake}/units/{unit.unit_id}", headers=auditor)
@@ -172,8 +170,8 @@ class Step:
             async with gate:
                 for entry in f.archive_entries():
                     await self.post(self.c.review + "/archive", entry, f.token)
-                    clerk = mint_token(self.c.jwt_secret, role=Role.UNIT, org=f.unit.unit_id, area=f.unit.area,
-                                       user=f"人事经办人-{f.application_id.hex[:8]}")
+                    clerk = dev_token(Role.UNIT, org=f.unit.unit_id, area=f.unit.area,
+                                      name=f"人事经办人-{f.application_id.hex[:8]}")
                     await self.post(f"{self.c.review}/archive/{entry['entry_id']}/review",
                                     {"approve": True, "text": "经核实属实"}, clerk)
         await asyncio.gather(*(one(f) for f in filings))
@@ -241,7 +239,7 @@ class Step:
         return response.status_code
 
     async def reviewer(self, unit: Unit) -> None:
-        token = unit.token(self.c.jwt_secret)
+        token = unit.token()
         while True:
             await asyncio.sleep(self.c.poll_seconds)
             try:

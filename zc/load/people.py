@@ -12,7 +12,7 @@ from stdnum.cn import ric, uscc
 
 from contracts.envelope import Role
 from contracts.plan import load_plan
-from plumbing.edges.auth import mint_token
+from plumbing.edges.dev_issuer import dev_token
 from services.intake.domain.identity import person_ref
 from zc import samples
 
@@ -55,8 +55,8 @@ class Unit:
     area: str
     kind: str
 
-    def token(self, secret: str) -> str:
-        return mint_token(secret, role=Role.UNIT, org=self.unit_id, area=self.area, user="人事经办人")
+    def token(self) -> str:
+        return dev_token(Role.UNIT, org=self.unit_id, area=self.area, name="人事经办人")
 
 
 @dataclass
@@ -104,7 +104,7 @@ def _fail_a_rule(data: dict, rng: random.Random) -> None:
         data["papers"] = [{"title": "智慧工地管理探讨", "journal": "建筑学研究前沿（中文版）", "published_on": "2019-11-01"}]
 
 
-def filing(rng: random.Random, unit: Unit, secret: str, person_secret: str) -> Filing:
+def filing(rng: random.Random, unit: Unit, person_secret: str) -> Filing:
     route = rng.choices(list(ROUTES), weights=list(ROUTES.values()))[0]
     draw = rng.random()
     fate = Fate.INELIGIBLE if draw < 0.2 else Fate.RETURNED if draw < 0.3 else Fate.PASSES
@@ -126,5 +126,5 @@ def filing(rng: random.Random, unit: Unit, secret: str, person_secret: str) -> F
     name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.randint(1, 2)))
     data["application_id"] = str(application_id)
     data["applicant"] = {"name": name, "id_number": id_number, "phone": f"13{rng.randrange(10**9):09d}"}
-    token = mint_token(secret, role=Role.APPLICANT, user=name, person_ref=person_ref(id_number, person_secret))
+    token = dev_token(Role.APPLICANT, name=name, person_ref=person_ref(id_number, person_secret))
     return Filing(application_id, fate, unit, id_number, data, token, data["achievements"])

@@ -31,7 +31,7 @@ def _named_applicant(request: Request, who: Caller, id_number: str) -> None:
 
 
 def _actor(who: Caller) -> Actor:
-    return Actor(role=who.role, organisation=who.org, user=who.user)
+    return Actor(role=who.role, organisation=who.org, user=who.uid)
 
 
 async def _file(request: Request, body: SubmitRequest, key: str | None, who: Caller, use_case,

@@ -29,7 +29,7 @@ class ErasureRequest(BaseModel):
 @router.post("/persons/{person_ref}/erasure", summary="Erase a person's personal data (删除个人信息)")
 async def erase(request: Request, person_ref: PersonRef, body: ErasureRequest, who: Operator) -> JSONResponse:
     state = request.app.state
-    actor = Actor(role=who.role, organisation=who.org, user=who.user)
+    actor = Actor(role=who.role, organisation=who.org, user=who.uid)
 
     async def action(conn):
         return 200, await erasure.erase(state.recorder, conn, state.vault, person_ref, actor, body.requested_by,

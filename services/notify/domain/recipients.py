@@ -29,7 +29,7 @@ class Contact:
     name: str
     phone: str | None
     # Higher wins when two sources name a number for the same recipient: a unit's authorised
-    # operator (UnitAuthorized) is a person who reads SMS; the registration phone may be a desk.
+    # operator (UnitAuthorized) outranks older rows (filings no longer carry a unit phone).
     rank: int = 0
     person_ref: str = ""  # an applicant: name and phone are looked up by it when a message is planned
     erased: bool = False  # the person's personal data was erased: nobody may be messaged
@@ -72,10 +72,8 @@ def contact_updates(event: Payload) -> list[Contact]:
     """The directory rows (upserts) an event implies; the adapter stores them."""
     match event:
         case ApplicationSubmitted(application=app) | ApplicationResubmitted(application=app):
-            updates = [applicant(app.application_id, app.applicant.person_ref)]
-            if app.unit.phone:  # the unit's registration phone
-                updates.append(Contact(RecipientKind.UNIT, app.unit.unit_id, app.unit.name, app.unit.phone))
-            return updates
+            # The unit's contact is its authorised operator (UnitAuthorized), never a phone in the filing.
+            return [applicant(app.application_id, app.applicant.person_ref)]
         case EligibilityAssessed(application_id=app_id, summary=s) | CaseOpened(application_id=app_id, summary=s):
             return [applicant(app_id, s.person_ref)] if s.person_ref else []
         case UnitAuthorized(operator_ref=ref) if ref:  # name and mobile: personal_data, by operator_ref

@@ -23,12 +23,14 @@ from plumbing.edges.security import caller
 from plumbing.logging import get_logger
 from services.review.adapters.decision_bodies import BODIES, COMMANDS
 from services.review.adapters.principal import principal_of, principal_of_caller
+from services.review.adapters.staff import names as staff_names
 from services.review.domain import commands as c
 from services.review.domain.authorization import PERMISSIONS, authorize
 from services.review.usecases.cases import case_stream, load_case, require_case, take_decision
 from services.review.views import case_json
 
 log = get_logger(__name__)
+UNNAMED = {Role.SYSTEM, Role.APPLICANT}  # applicants and services are never in the staff directory
 router = APIRouter(tags=["review"])
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
@@ -192,4 +194,7 @@ async def read_case(request: Request, application_id: uuid.UUID) -> dict:
     case, _ = await require_case(recorder, application_id)
     authorize_visible(principal_of(request), "read", case)
     history = await recorder.store.load_stream(case_stream(application_id))  # as stored, for the record
-    return {"case": case_json(case, request.app.state.plan), "history": [e.model_dump(mode="json") for e in history]}
+    async with request.app.state.runtime.pool.acquire() as conn:  # who acted, by name (staff directory)
+        named = await staff_names(conn, {e.actor.user for e in history if e.actor.role not in UNNAMED})
+    return {"case": case_json(case, request.app.state.plan),
+            "history": [{**e.model_dump(mode="json"), "actor_name": named.get(e.actor.user, "")} for e in history]}

@@ -8,7 +8,7 @@ from services.review.domain.authorization import Principal
 
 def principal_of(request: Request) -> Principal:
     who = request.state.caller  # set by the route's security dependency; absent means a route without one
-    return Principal(role=who.role, org=who.org, area=who.area, user=who.user, person_ref=who.person_ref)
+    return Principal(role=who.role, org=who.org, area=who.area, user=who.uid, person_ref=who.person_ref)
 
 
 def principal_of_caller(request: Request) -> str:

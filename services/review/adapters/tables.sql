@@ -44,3 +44,14 @@ CREATE TABLE IF NOT EXISTS known_applications (
     revision       integer NOT NULL,
     seen_at        timestamptz NOT NULL DEFAULT now()
 );
+-- The staff directory: who an account id is (the token issuer's `name` claim), for pages, exports
+-- and the case timeline. Events record only role, organisation and account id; names live here and
+-- are erasable (`POST /staff/{uid}/erasure`): an erased row keeps its account id and nothing else.
+CREATE TABLE IF NOT EXISTS staff_directory (
+    uid          text PRIMARY KEY,
+    role         text NOT NULL,
+    organisation text NOT NULL DEFAULT '',
+    name         text NOT NULL DEFAULT '',
+    erased_at    timestamptz,
+    erased_by    text NOT NULL DEFAULT ''
+);

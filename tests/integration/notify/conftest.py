@@ -13,10 +13,10 @@ from plumbing.db import open_pool
 from plumbing.core.eventstore import EventStore
 from services.notify.bootstrap import TABLES
 from contracts.envelope import Role
-from plumbing.edges.auth import DEV_JWT_SECRET, mint_token
+from plumbing.edges.dev_issuer import bearer
 from tests.conftest import DATABASE_URL
 
-AUDITOR = {"Authorization": f"Bearer {mint_token(DEV_JWT_SECRET, role=Role.AUDITOR, user='notify-tests')}"}
+AUDITOR = bearer(Role.AUDITOR, name="notify-tests")
 from tests.integration.notify.process import NotifyProcess
 from tests.integration.notify.provider import FakeProvider
 from tests.integration_support import db_name, drop_database

@@ -11,7 +11,7 @@ from zc.load.people import Fate, filing
 
 async def test_a_reviewer_reading_a_stale_inbox_does_not_return_the_same_case_again():
     step = Step(StepConfig(intake="http://intake.invalid", review="http://review.invalid", rate=1, seconds=0, units=1))
-    f = dataclasses.replace(filing(random.Random(3), step.units[0], "a-test-only-jwt-secret-of-32-bytes!", "person-ref-key"), fate=Fate.RETURNED)
+    f = dataclasses.replace(filing(random.Random(3), step.units[0], "person-ref-key"), fate=Fate.RETURNED)
     step.plan[f.application_id] = f
     step.returned.add(f.application_id)  # returned; the resubmission is in, the inbox read is older
     stale = {"application_id": str(f.application_id), "stage": "at_unit", "revision": 1, "outcome": "eligible"}

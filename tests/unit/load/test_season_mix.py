@@ -39,7 +39,7 @@ def test_generated_filings_pass_the_door_given_their_approved_archive_and_get_th
     people = units(12, rng)
     fates = Counter()
     for _ in range(80):
-        f = filing(rng, rng.choice(people), "a-secret-long-enough-for-hs256-signing!!", "person-key")
+        f = filing(rng, rng.choice(people), "person-key")
         request = SubmitRequest.model_validate({**f.body, "photo_base64": PHOTOS[0]})
         application, _ = prepare(request, PLAN, person_ref_secret="person-key", now=NOW)
         assert 1 <= len(application.achievements) <= PLAN.max_cited_achievements
@@ -61,7 +61,7 @@ def test_each_fate_expects_its_applicant_messages_once():
 def test_a_filing_cites_only_its_own_archive_entries_so_another_applicant_cannot_reuse_them():
     rng = random.Random(5)
     people = units(2, rng)
-    mine, theirs = (filing(rng, people[0], "a-secret-long-enough-for-hs256-signing!!", "person-key") for _ in range(2))
+    mine, theirs = (filing(rng, people[0], "person-key") for _ in range(2))
     request = SubmitRequest.model_validate({**mine.body, "photo_base64": PHOTOS[0]})
     application, _ = prepare(request, PLAN, person_ref_secret="person-key", now=NOW)
     assert {e["entry_id"] for e in mine.archive_entries()}.isdisjoint(e["entry_id"] for e in theirs.archive_entries())

@@ -1,0 +1,66 @@
+"""The staff directory (account id -> display name, organisation), fed from verified tokens.
+
+Events record an actor by role, organisation and account id only (they are kept for ever); the
+display name a staff member's token carries (`name`) is kept here, once per change, and shown
+wherever review names an actor (the case timeline). Erasing a row blanks the name for good: a later
+token of the same account does not bring it back, and readers show the account id instead.
+Applicants are not staff: their names are intake's sealed personal data, never stored here.
+"""
+from __future__ import annotations
+
+from typing import Annotated
+
+import asyncpg
+from fastapi import APIRouter, Path, Request
+
+from contracts.envelope import Role
+from contracts.errors import NotFound
+from plumbing.edges.security import Caller, caller
+
+router = APIRouter(tags=["staff"])
+ERASED = "（姓名已删除）(name erased)"
+_KNOWN_MAX = 100_000  # remembered (uid, name, org) triples per process; past it the cache starts over
+
+
+class StaffDirectory:
+    def __init__(self) -> None:
+        self._written: set[tuple[str, str, str, str]] = set()
+
+    async def remember(self, pool: asyncpg.Pool, who: Caller) -> None:
+        """Upsert a staff caller's name (only when it changed since this process last wrote it)."""
+        if who.role is Role.APPLICANT or not who.uid:
+            return
+        row = (who.uid, who.role.value, who.org, who.name)
+        if row in self._written:
+            return
+        await pool.execute(
+            "INSERT INTO staff_directory (uid, role, organisation, name) VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT (uid) DO UPDATE SET role = EXCLUDED.role, organisation = EXCLUDED.organisation,"
+            " name = EXCLUDED.name WHERE staff_directory.erased_at IS NULL", *row)
+        if len(self._written) >= _KNOWN_MAX:
+            self._written.clear()
+        self._written.add(row)
+
+    def forget(self, uid: str) -> None:
+        self._written = {row for row in self._written if row[0] != uid}
+
+
+async def names(conn, uids: set[str]) -> dict[str, str]:
+    """Display names of the given account ids; an erased or unknown account shows as its id."""
+    rows = await conn.fetch("SELECT uid, name, erased_at FROM staff_directory WHERE uid = ANY($1::text[])",
+                            sorted(uids))
+    found = {r["uid"]: (r["name"] if r["erased_at"] is None and r["name"] else r["uid"]) for r in rows}
+    return {uid: found.get(uid, uid) for uid in uids}
+
+
+@router.post("/staff/{uid}/erasure", summary="Erase a staff member's name from the directory (city HR bureau)")
+async def erase_staff(request: Request, uid: Annotated[str, Path(min_length=1, max_length=200)],
+                      who: Annotated[Caller, caller(Role.CITY_HR_BUREAU)]) -> dict:
+    pool = request.app.state.runtime.pool
+    status = await pool.execute(
+        "UPDATE staff_directory SET name = '', erased_at = coalesce(erased_at, now()), erased_by = $2"
+        " WHERE uid = $1", uid, who.uid)
+    if status.endswith(" 0"):
+        raise NotFound("目录中没有该账号", "no such account in the staff directory")
+    request.app.state.staff.forget(uid)
+    return {"uid": uid, "erased": True, "erased_by": who.uid}
