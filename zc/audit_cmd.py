@@ -125,13 +125,13 @@ def keygen() -> None:
 
 
 def auditor_token(account: str) -> str:
-    """The caller's own auditor token (ZC_AUDIT_TOKEN), or one minted with ZC_JWT_SECRET locally."""
+    """The caller's own auditor token (ZC_AUDIT_TOKEN, from the platform's login), or one from the
+    local issuer (ZC_TOKEN_PRIVATE_KEY, else the development key) for account `account`."""
     if token := os.environ.get("ZC_AUDIT_TOKEN"):
         return token
-    from plumbing.edges.auth import mint_token
+    from plumbing.edges.dev_issuer import dev_token
 
-    settings = ServiceSettings()
-    return mint_token(settings.jwt_secret, role="auditor", org="audit-office", user=account, hours=1)
+    return dev_token("auditor", uid=account, hours=1)
 
 
 def fetch_parts(application_id: uuid.UUID, services: list[str], token: str) -> list[dict]:
@@ -175,3 +175,41 @@ def timeline(application_id: uuid.UUID = typer.Argument(..., help="the applicati
     console.print(table)
     if broken:
         console.print(f"[red]hash chain broken in {', '.join(sorted(broken))}: run `zc audit verify`[/red]")
+
+
+@app.command()
+def reads(person: str | None = typer.Option(None, "--person", help="a person_ref: who read this person's data"),
+          by: str | None = typer.Option(None, "--by", help="an account id: what this account read"),
+          service: list[str] = typer.Option(list(SERVICES), help="services to ask"),
+          dsn: str | None = typer.Option(None, help="one database's URL (with one --service)"),
+          as_json: bool = typer.Option(False, "--json", help="machine-readable output")) -> None:
+    """Reads of personal data: who, what, when, by which route (from each service's read log)."""
+    from plumbing.core.reads import reads_of
+
+    if (person is None) == (by is None):
+        raise _fail("请给出 --person 或 --by 之一", "give exactly one of --person REF or --by ACCOUNT")
+
+    async def gather() -> list[dict]:
+        found = []
+        for name in service:
+            conn = await asyncpg.connect(database_of(name, dsn), timeout=10)
+            try:
+                found += [{"service": name, **r} for r in await reads_of(conn, person_ref=person, account=by)]
+            finally:
+                await conn.close()
+        return sorted(found, key=lambda r: r["read_at"])
+
+    try:
+        rows = asyncio.run(gather())
+    except (OSError, asyncpg.PostgresError) as exc:
+        raise _fail("无法连接数据库", f"a database is unreachable: {exc!r}") from None
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    table = Table(title="个人信息查阅记录 / reads of personal data")
+    for column in ("read at (UTC)", "service", "account", "role / organisation", "route", "what", "subject"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        table.add_row(r["read_at"].isoformat(timespec="seconds"), r["service"], r["account"],
+                      f"{r['role']} / {r['organisation']}", r["route"], r["what"], r["subject"])
+    Console(width=200).print(table)

@@ -69,6 +69,10 @@ def rows_of(part: dict) -> list[Row]:
 def merge(parts: list[dict]) -> list[Row]:
     """Causes first, then recorded time (a topological order with recorded time as the tie-break)."""
     rows = [r for part in parts for r in rows_of(part)]
+    names = {uid: name for part in parts for uid, name in part.get("staff_names", {}).items()}
+    for r in rows:  # the staff directory's name beside the account id (review resolved and recorded it)
+        if (uid := r.who.get("user")) in names and names[uid] != uid:
+            r.who = {**r.who, "name": names[uid]}
     ids = {r.id for r in rows}
     waiting = {r.id: {c for c in r.causes if c in ids and c != r.id} for r in rows}
     effects: dict[str, list[Row]] = {}
@@ -90,7 +94,8 @@ def merge(parts: list[dict]) -> list[Row]:
 
 
 def who(actor: dict) -> str:
-    return " / ".join(x for x in (actor.get("role", ""), actor.get("organisation", ""), actor.get("user", "")) if x)
+    account = actor.get("user", "") + (f" ({actor['name']})" if actor.get("name") else "")
+    return " / ".join(x for x in (actor.get("role", ""), actor.get("organisation", ""), account) if x)
 
 
 def as_json(row: Row) -> dict:

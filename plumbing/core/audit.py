@@ -10,15 +10,16 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import FastAPI, Path
+from fastapi import FastAPI, Path, Request
 
 from contracts.envelope import Role
 from contracts.errors import NotFound
 from plumbing.core.eventstore import Stored
 from plumbing.edges.security import Caller, caller
 
-# A service's own facts about an application beside its events (notify: deliveries).
-Extra = Callable[[object, uuid.UUID], Awaitable[dict]]
+# A service's own facts about an application beside its events (notify: deliveries; review: the
+# names of the staff who acted, from its directory). Given the request (to record reads) and the id.
+Extra = Callable[[Request, uuid.UUID], Awaitable[dict]]
 
 
 def _event(s: Stored, service: str) -> dict:
@@ -42,7 +43,7 @@ def install_audit(app: FastAPI, runtime) -> None:
 
     @app.get("/audit/applications/{application_id}", tags=["audit"],
              summary="This service's part of an application's history (for `zc audit timeline`)")
-    async def audit_application(application_id: uuid.UUID,
+    async def audit_application(request: Request, application_id: uuid.UUID,
                                 _auditor: Annotated[Caller, caller(Role.AUDITOR)]) -> dict:
         streams = [f"{prefix}{application_id}" for prefix in runtime.application_streams]
         events, chains = [], {}
@@ -52,9 +53,8 @@ def install_audit(app: FastAPI, runtime) -> None:
                 events += [_event(s, service) for s in stored]
                 chains[stream_id] = (await runtime.store.verify_stream(stream_id))[0]
         extras = {}
-        async with runtime.pool.acquire() as conn:
-            for extra in runtime.audit_extras:
-                extras.update(await extra(conn, application_id))
+        for extra in runtime.audit_extras:
+            extras.update(await extra(request, application_id))
         # An application this service never heard of is an empty part, not a 404: the auditor
         # asks every service, and "nothing here" is an answer (an ineligible case has no SMS yet).
         return {"service": service, "application_id": str(application_id), "streams": chains,

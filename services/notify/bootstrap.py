@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 from contracts import topics
 from contracts.events import CaseMovedTo, CaseOpened
@@ -19,9 +19,10 @@ from plumbing import clock
 from plumbing.core.application import Reactions, Recorder
 from plumbing.edges.metrics import GaugeQuery
 from plumbing.core.personal_data import follow
+from plumbing.core.reads import record_read
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.edges.security import Caller, caller
-from services.notify.adapters.audit_deliveries import deliveries_of
+from services.notify.adapters.audit_deliveries import deliveries_of, persons_of
 from services.notify.adapters.gateway_http import HttpSmsGateway
 from services.notify.adapters.gateway_recording import RecordingGateway
 from services.notify.dispatcher import Dispatcher
@@ -106,8 +107,11 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     runtime.on_stopping.append(stop_tasks)
 
     @app.get("/notifications/{application_id}", tags=["notify"], summary="What was sent to whom and when")
-    async def status(application_id: uuid.UUID, _who: Operator) -> dict:
-        return await delivery_status(runtime.pool, application_id)
+    async def status(request: Request, application_id: uuid.UUID, _who: Operator) -> dict:
+        answer = await delivery_status(runtime.pool, application_id)  # SMS texts and numbers: personal
+        await record_read(request, "SMS texts", str(application_id),
+                          await persons_of(runtime.pool, application_id))
+        return answer
 
     @app.get("/reminders", tags=["notify"], summary="Deadline reminders planned, to whom, and how they ended")
     async def reminders(_who: Operator) -> dict:

@@ -19,7 +19,7 @@ from plumbing.settings import ServiceSettings
 from services.review.adapters.api_cases import router as cases_router
 from services.review.adapters.api_units import router as units_router
 from services.review.adapters.api_views import router as views_router
-from services.review.adapters.staff import StaffDirectory
+from services.review.adapters.staff import StaffDirectory, names_on_timeline
 from services.review.adapters.staff import router as staff_router
 from services.review.projections.case_view import make_apply
 from services.review.reactions.when_assessed_open_case import when_assessed_open_case, when_withdrawn_close_case
@@ -35,6 +35,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ServiceSettings(service="review")
     plan = load_plan(settings.plan)
     runtime = Runtime(settings, extra_schema=TABLES, application_streams=["case-"])
+    runtime.audit_extras.append(names_on_timeline)
 
     recorder = Recorder(lambda: runtime.store, topic=topics.review(), actor=SYSTEM_ACTOR)
     assessed = Reactions(recorder).add(when_assessed_open_case(recorder, plan))

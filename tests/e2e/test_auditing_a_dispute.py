@@ -93,6 +93,7 @@ def test_the_timeline_merges_the_four_services_parts_causes_first(as_auditor, di
     assert all(by_id[c] < n for n, r in enumerate(rows) for c in r["caused_by"] if c in by_id)
     approved = next(r for r in rows if r["what"] == "UnitApproved")
     assert approved["who"]["role"] == "unit" and OPINION in approved["detail"]
+    assert approved["who"]["name"] == "reviewer"  # from review's staff directory, a recorded read
     assert approved["season_at"].startswith("2020-") and approved["recorded_at"] != approved["season_at"]
     assert "rules passed" in next(r for r in rows if r["what"] == "EligibilityAssessed")["detail"]
     sms = [r for r in rows if r["what"] == "SMS" and "passed_unit" in r["detail"]]
@@ -120,6 +121,63 @@ def test_every_services_log_verifies_against_its_signed_checkpoints_and_the_audi
             asyncio.run(asyncio.sleep(0.5))
         assert checked.exit_code == 0, checked.output
         assert report["intact"] and report["checkpoints"] >= 1 and report["events"] >= 1
+
+
+AUDITOR_ACCOUNT = "acct-auditor-e2e"
+
+
+def test_every_read_of_personal_data_is_recorded_before_the_answer_and_listed_by_person_and_account(
+        as_auditor, disputed):
+    from plumbing.edges.dev_issuer import bearer
+
+    auditor = bearer(Role.AUDITOR, uid=AUDITOR_ACCOUNT, name="审计员")
+    app_id = disputed.application_id
+    for service, path in (("intake", f"/applications/{app_id}"), ("review", f"/cases/{app_id}"),
+                          ("notify", f"/notifications/{app_id}")):
+        assert httpx.get(f"{as_auditor.url(service)}{path}", headers=auditor).status_code == 200
+    rows = reads_json(as_auditor, "--by", AUDITOR_ACCOUNT)
+    assert {(r["service"], r["what"], r["subject"]) for r in rows} == {
+        ("intake", "application file", str(app_id)), ("review", "case page", str(app_id)),
+        ("notify", "SMS texts", str(app_id))}
+    assert {r["route"] for r in rows} >= {"/cases/{application_id}", "/applications/{application_id}"}
+    person = rows[0]["person_refs"][0]
+    about = reads_json(as_auditor, "--person", person)
+    assert {r["account"] for r in about} >= {AUDITOR_ACCOUNT}
+    assert all(person in r["person_refs"] for r in about)
+
+
+def reads_json(stack, *args: str) -> list[dict]:
+    """`zc audit reads` on each of this stack's databases (named per test session)."""
+    rows = []
+    for service in SERVICES:
+        shown = zc_audit("reads", *args, "--service", service, "--dsn",
+                         with_database(DATABASE_URL, stack.databases[service]), "--json")
+        assert shown.exit_code == 0, shown.output
+        rows += json.loads(shown.output)
+    return rows
+
+
+def test_the_read_log_is_append_only_and_a_read_it_cannot_record_is_refused(as_auditor, disputed):
+    from plumbing.edges.dev_issuer import bearer
+
+    async def review_db(sql: str):
+        conn = await asyncpg.connect(with_database(DATABASE_URL, as_auditor.databases["review"]))
+        try:
+            return await conn.execute(sql)
+        finally:
+            await conn.close()
+    for change in ("UPDATE personal_data_reads SET account = 'x'", "DELETE FROM personal_data_reads",
+                   "TRUNCATE personal_data_reads"):
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            asyncio.run(review_db(change))
+    asyncio.run(review_db("ALTER TABLE personal_data_reads ADD CONSTRAINT e2e_full CHECK (false) NOT VALID"))
+    try:
+        refused = httpx.get(f"{as_auditor.url('review')}/cases/{disputed.application_id}",
+                            headers=bearer(Role.AUDITOR, uid=AUDITOR_ACCOUNT))
+        assert refused.status_code == 503 and refused.json()["code"] == "READ_NOT_RECORDED"
+        assert "case" not in refused.json() and refused.json()["message_zh"]
+    finally:
+        asyncio.run(review_db("ALTER TABLE personal_data_reads DROP CONSTRAINT e2e_full"))
 
 
 def test_a_case_event_rewritten_in_reviews_database_is_named_by_verify(as_auditor, disputed):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+from plumbing.core.reads import record_read
 from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import JSONResponse
 
@@ -98,6 +99,10 @@ async def _owned(request: Request, application_id: uuid.UUID, who: Caller) -> li
 async def history(request: Request, application_id: uuid.UUID,
                   who: Annotated[Caller, caller(Role.APPLICANT, Role.AUDITOR)]) -> dict:
     events = await _owned(request, application_id, who)
+    # The applicant's own file read by the applicant is not a disclosure; anyone else's read is recorded.
+    if who.role is not Role.APPLICANT:
+        owner = filing.owner(await filing.history(request.app.state.recorder, application_id))
+        await record_read(request, "application file", str(application_id), [owner])
     returned = await request.app.state.runtime.pool.fetchrow(
         "SELECT level, reason, sections::text AS sections FROM open_returns WHERE application_id = $1", application_id)
     return {"application_id": str(application_id), "events": [e.model_dump(mode="json") for e in events],

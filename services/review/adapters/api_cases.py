@@ -23,6 +23,7 @@ from plumbing.edges.security import caller
 from plumbing.logging import get_logger
 from services.review.adapters.decision_bodies import BODIES, COMMANDS
 from services.review.adapters.principal import principal_of, principal_of_caller
+from plumbing.core.reads import record_read
 from services.review.adapters.staff import names as staff_names
 from services.review.domain import commands as c
 from services.review.domain.authorization import PERMISSIONS, authorize
@@ -196,5 +197,6 @@ async def read_case(request: Request, application_id: uuid.UUID) -> dict:
     history = await recorder.store.load_stream(case_stream(application_id))  # as stored, for the record
     async with request.app.state.runtime.pool.acquire() as conn:  # who acted, by name (staff directory)
         named = await staff_names(conn, {e.actor.user for e in history if e.actor.role not in UNNAMED})
+    await record_read(request, "case page", str(application_id), [case.applicant_ref])
     return {"case": case_json(case, request.app.state.plan),
             "history": [{**e.model_dump(mode="json"), "actor_name": named.get(e.actor.user, "")} for e in history]}

@@ -18,6 +18,7 @@ from contracts.limits import OPINION_MAX_CHARS, TITLE_MAX_CHARS
 from plumbing import clock
 from plumbing.core.application import receipt
 from plumbing.core.personal_data import lookup
+from plumbing.core.reads import record_read
 from services.review.adapters import exports, queries
 from plumbing.edges.inputs import STRICT, Code, Day, LongText, Text
 from plumbing.edges.security import caller
@@ -72,6 +73,7 @@ async def roster_export(request: Request, area: Code | None = Query(None), forma
     cases = await _cases(request, await queries.roster_ids(request.app.state.runtime.pool, area))
     people = await lookup(request.app.state.runtime.pool, [c.summary.person_ref for c in cases])
     rows = roster.roster_rows(cases, plan, area, people)
+    await record_read(request, "roster export", area or "city", [c.summary.person_ref for c in cases])
     return _file(rows, roster.ROSTER_HEADERS, "花名册", format, f"roster-{area or 'city'}")
 
 
@@ -85,6 +87,7 @@ async def notice_export(request: Request, unit_id: Code = Query(), format: str =
     people = await lookup(pool, [c.summary.person_ref for c in cases])
     rows = roster.notice_rows(cases, unit_id, {c.application_id: achievements.get(c.applicant_ref, [])
                                                for c in cases}, people)
+    await record_read(request, "public-notice export", unit_id, [c.summary.person_ref for c in cases])
     return _file(rows, roster.NOTICE_HEADERS, "公示表", format, f"public-notice-{unit_id}")
 
 
