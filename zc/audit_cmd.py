@@ -72,6 +72,10 @@ async def verify_services(services: list[str], keys: dict[str, str], dsn_of, *,
             await conn.close()
 
 
+def print_results(results) -> None:
+    _print(results)
+
+
 @app.command("verify")
 def verify_cmd(service: list[str] = typer.Option(list(SERVICES), help="services to verify"),
                stream: str | None = typer.Option(None, help="one stream only"),
@@ -147,6 +151,16 @@ def fetch_parts(application_id: uuid.UUID, services: list[str], token: str) -> l
     return parts
 
 
+def timeline_table(application_id, rows) -> Table:
+    table = Table(title=f"申报 {application_id} 的经过 / timeline")
+    for column in ("#", "season time", "recorded (UTC)", "service", "who", "what", "detail"):
+        table.add_column(column, overflow="fold")
+    for n, r in enumerate(rows, start=1):
+        table.add_row(str(n), r.season_at[:16].replace("T", " "), r.recorded_at[:19].replace("T", " "), r.service,
+                      audit_timeline.who(r.who), r.what, r.detail)
+    return table
+
+
 @app.command()
 def timeline(application_id: uuid.UUID = typer.Argument(..., help="the application id"),
              service: list[str] = typer.Option(list(SERVICES), help="services to ask"),
@@ -165,14 +179,8 @@ def timeline(application_id: uuid.UUID = typer.Argument(..., help="the applicati
         return
     if not rows:
         raise _fail("没有该申报的任何记录", f"no service has a record of {application_id}", code=1)
-    table = Table(title=f"申报 {application_id} 的经过 / timeline")
-    for column in ("#", "season time", "recorded (UTC)", "service", "who", "what", "detail"):
-        table.add_column(column, overflow="fold")
-    for n, r in enumerate(rows, start=1):
-        table.add_row(str(n), r.season_at[:16].replace("T", " "), r.recorded_at[:19].replace("T", " "), r.service,
-                      audit_timeline.who(r.who), r.what, r.detail)
     console = Console(width=200)
-    console.print(table)
+    console.print(timeline_table(application_id, rows))
     if broken:
         console.print(f"[red]hash chain broken in {', '.join(sorted(broken))}: run `zc audit verify`[/red]")
 
@@ -213,3 +221,48 @@ def reads(person: str | None = typer.Option(None, "--person", help="a person_ref
         table.add_row(r["read_at"].isoformat(timespec="seconds"), r["service"], r["account"],
                       f"{r['role']} / {r['organisation']}", r["route"], r["what"], r["subject"])
     Console(width=200).print(table)
+
+
+@app.command()
+def state(application_id: uuid.UUID = typer.Argument(..., help="the application id"),
+          at: str = typer.Option(..., "--at", help="season time, ISO 8601 (a date means its end; no zone: the "
+                                                   "plan's, Asia/Shanghai)"),
+          account: str = typer.Option(getpass.getuser(), "--as", help="your auditor account id"),
+          as_json: bool = typer.Option(False, "--json", help="machine-readable output")) -> None:
+    """The application's state at a past moment: stage, last decision, deadline running, SMS sent."""
+    from zc.audit_state import PlanNotFound, state_at
+
+    moment = _moment(at)
+    try:
+        parts = fetch_parts(application_id, list(SERVICES), auditor_token(account))
+    except httpx.HTTPError as exc:
+        raise _fail("无法连接服务", f"a service is unreachable: {exc!r}") from None
+    try:
+        found = state_at(parts, moment)
+    except PlanNotFound as exc:
+        raise _fail("找不到该申报记录的评审计划版本", str(exc)) from None
+    if not found["events_folded"]:
+        raise _fail(f"{moment.isoformat()} 时尚无该申报的记录", f"nothing was recorded for it by {moment.isoformat()}",
+                    code=1)
+    if as_json:
+        typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"申报 {application_id} 在 {moment.isoformat()} 的状态 / state at that moment")
+    table.add_column("what")
+    table.add_column("value", overflow="fold")
+    for key, value in found.items():
+        table.add_row(key, json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value))
+    Console(width=200).print(table)
+
+
+def _moment(text: str):
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise _fail(f"时间格式无效：{text}", f"not an ISO 8601 time: {text}") from None
+    if len(text) == 10:  # a date: the end of that day
+        moment = datetime.combine(moment.date(), time.max)
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -103,6 +103,34 @@ def test_the_timeline_merges_the_four_services_parts_causes_first(as_auditor, di
     assert table.exit_code == 0 and "UnitApproved" in table.output
 
 
+def test_the_state_at_a_past_moment_is_folded_from_history_with_the_services_code_and_the_recorded_plan(
+        as_auditor, disputed):
+    from datetime import datetime, timedelta
+
+    rows = json.loads(zc_audit("timeline", str(disputed.application_id), "--json").output)["timeline"]
+    passed_at = datetime.fromisoformat(next(r for r in rows if r["what"] == "UnitApproved")["season_at"])
+
+    def state(at: datetime) -> dict:
+        shown = zc_audit("state", str(disputed.application_id), "--at", at.isoformat(), "--json")
+        assert shown.exit_code == 0, shown.output
+        return json.loads(shown.output)
+
+    before = state(passed_at - timedelta(microseconds=1))
+    assert before["stage"] == "at_unit" and before["last_decision"] is None
+    assert before["deadline_running"] == {"level": "unit", "acts_until": "2020-08-20"}
+    assert not any(s["template"] == "passed_unit" for s in before["sms"])
+    after = state(passed_at + timedelta(minutes=10))
+    assert after["stage"] == "awaiting_notice" and after["last_decision"]["what"] == "UnitApproved"
+    assert after["last_decision"]["reason"] == OPINION and after["last_decision"]["by"]["role"] == "unit"
+    assert after["plan"] == {"plan_id": "zj-sx-2020-zgj", "version": "2020.1"}
+    assert any(s["template"] == "passed_unit" for s in after["sms"])
+    assert after["events_folded"] > before["events_folded"]
+    nothing = zc_audit("state", str(disputed.application_id), "--at", "2020-08-01")
+    assert nothing.exit_code == 1
+    table = zc_audit("state", str(disputed.application_id), "--at", (passed_at + timedelta(minutes=10)).isoformat())
+    assert table.exit_code == 0 and "awaiting_notice" in table.output
+
+
 def test_only_an_auditor_may_read_a_services_part_of_the_timeline(audit_stack, disputed):
     url = f"{audit_stack.url('review')}/audit/applications/{disputed.application_id}"
     unit = token(Role.UNIT, org=disputed.unit.unit_id, area=disputed.unit.area)
