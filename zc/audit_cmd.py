@@ -151,12 +151,20 @@ def fetch_parts(application_id: uuid.UUID, services: list[str], token: str) -> l
     return parts
 
 
+def _season(iso: str) -> str:
+    """Season time as the season reads it (the plan's zone, Asia/Shanghai)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.fromisoformat(iso).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S") if iso else ""
+
+
 def timeline_table(application_id, rows) -> Table:
     table = Table(title=f"申报 {application_id} 的经过 / timeline")
-    for column in ("#", "season time", "recorded (UTC)", "service", "who", "what", "detail"):
+    for column in ("#", "season time (Asia/Shanghai)", "recorded (UTC)", "service", "who", "what", "detail"):
         table.add_column(column, overflow="fold")
     for n, r in enumerate(rows, start=1):
-        table.add_row(str(n), r.season_at[:16].replace("T", " "), r.recorded_at[:19].replace("T", " "), r.service,
+        table.add_row(str(n), _season(r.season_at), r.recorded_at[:19].replace("T", " "), r.service,
                       audit_timeline.who(r.who), r.what, r.detail)
     return table
 

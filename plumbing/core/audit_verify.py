@@ -147,7 +147,8 @@ def verify(service: str, records: list[dict], events: list[Stored], key: Ed25519
     summary = {"service": service, "events": len(events), "checkpoints": len(checkpoints),
                "links": sum(1 for r in records if r.get("record") == witness.LINK and r.get("service") == service),
                "pending": len(pending)}
-    return sorted(found), summary
+    # The first broken link first: a stream's lowest broken version, then what the checkpoints say.
+    return sorted(found, key=lambda f: (f.stream_id == "", f.stream_id, f.version, f.what)), summary
 
 
 async def read_audit_topic(bootstrap: str, topic: str, client: dict, timeout: float = 30) -> list[dict]:
