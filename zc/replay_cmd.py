@@ -16,12 +16,12 @@ from rich.text import Text
 
 from plumbing.core.eventstore import EventStore
 from plumbing.core.rebuild import rebuild
+from plumbing.core.topic_rebuild import rebuild_from_topics
+from plumbing.edges.kafka_security import AUDITOR, client_kwargs
+from plumbing.settings import kafka_bootstrap
+from zc import read_models
 from zc.audit_cmd import database_of
 
-# Read models that follow their own service's events through the store: (service, apply factory, tables).
-PROJECTIONS = {
-    "review.case_view": ("review", "services.review.projections.case_view:make_apply", ["case_view", "archive_view"]),
-}
 
 
 class Speed(ProgressColumn):
@@ -34,29 +34,34 @@ def _fail(zh: str, en: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def replay(projection: str = typer.Argument(..., help="e.g. review.case_view"),
+def replay(projection: str = typer.Argument(..., help="e.g. review.case_view, intake.open_returns"),
            service: str | None = typer.Option(None, help="the service owning it (default: the name's prefix)"),
            dsn: str | None = typer.Option(None, help="the service database's URL (default zc_<service>)"),
-           chunk: int = typer.Option(500, min=1, max=10_000, help="events per transaction")) -> None:
-    """Rebuild a read model from history into fresh tables, then swap it in under the projection's lock."""
-    if projection not in PROJECTIONS:
-        raise _fail(f"未知的投影 {projection}（可选：{', '.join(PROJECTIONS)}）",
-                    f"unknown projection {projection} (known: {', '.join(PROJECTIONS)})")
-    owner, factory, tables = PROJECTIONS[projection]
+           chunk: int = typer.Option(500, min=1, max=10_000, help="events (records) per transaction")) -> None:
+    """Rebuild a read model into fresh tables (from history, or its topics from offset 0), then swap it in
+    under the read model's lock while the service keeps serving the old one."""
+    if projection not in read_models.known():
+        raise _fail(f"未知的读模型 {projection}（可选：{', '.join(read_models.known())}）",
+                    f"unknown read model {projection} (known: {', '.join(read_models.known())})")
+    owner = read_models.owner(projection)
     if service not in (None, owner):
         raise _fail(f"{projection} 属于 {owner}", f"{projection} belongs to {owner}, not {service}")
-    module, _, name = factory.partition(":")
-    make_apply = getattr(importlib.import_module(module), name)
 
     async def run() -> dict:
         pool = await asyncpg.create_pool(database_of(owner, dsn), min_size=1, max_size=3)
         try:
             store = EventStore(pool)  # read only: `read_all` and stream loads, never an append
-            with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed:,.0f} events"),
+            with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed:,.0f}"),
                           Speed(), TimeRemainingColumn(), console=Console(stderr=True)) as bar:
                 task = bar.add_task(f"rebuilding {projection}", total=None)
-                return await rebuild(store, projection, make_apply(store), tables, chunk=chunk,
-                                     progress=lambda done, total: bar.update(task, completed=done, total=total))
+                shown = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
+                if projection in read_models.STORE_FED:
+                    _owner, factory, tables = read_models.STORE_FED[projection]
+                    module, _, name = factory.partition(":")
+                    make_apply = getattr(importlib.import_module(module), name)
+                    return await rebuild(store, projection, make_apply(store), tables, chunk=chunk, progress=shown)
+                return await rebuild_from_topics(store, read_models.TOPIC_FED[projection], kafka_bootstrap(),
+                                                 client_kwargs(AUDITOR), chunk=chunk, progress=shown)
         finally:
             await pool.close()
 
@@ -64,5 +69,5 @@ def replay(projection: str = typer.Argument(..., help="e.g. review.case_view"),
         result = asyncio.run(run())
     except (OSError, asyncpg.PostgresError) as exc:
         raise _fail("重建失败，线上读模型未改变", f"the rebuild failed; the live read model is unchanged: {exc!r}") from None
-    typer.echo(f"已重建并切换 / rebuilt and swapped in: {projection} ({result['events']} events; "
-               f"tables {', '.join(tables)})")
+    typer.echo(f"已重建并切换 / rebuilt and swapped in: {projection} "
+               f"({result.get('events', result.get('records'))} read; tables {', '.join(result['tables'])})")

@@ -63,6 +63,21 @@ def _body(indexdef: str) -> str:
     return indexdef.split(" ON ", 1)[1].split(" USING ", 1)[1]
 
 
+async def _swap_in(conn, schema: str, tables: list[str], indexes: dict[str, list[tuple[str, str]]]) -> None:
+    """Inside the caller's transaction (the live tables locked): the fresh tables take the live ones'
+    place and names, indexes included."""
+    await conn.execute("SET LOCAL search_path TO public")
+    for table in tables:
+        await conn.execute(f"DROP TABLE public.{table}")
+        await conn.execute(f"ALTER TABLE {schema}.{table} SET SCHEMA public")
+        moved = {_body(r["indexdef"]): r["indexname"] for r in await conn.fetch(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1", table)}
+        for original, definition in indexes[table]:  # the names the service's schema file knows
+            if (current := moved.get(_body(definition))) and current != original:
+                await conn.execute(f'ALTER INDEX public."{current}" RENAME TO "{original}"')
+    await conn.execute(f"DROP SCHEMA {schema}")
+
+
 async def rebuild(store: EventStore, name: str, apply: Apply, tables: list[str], *, chunk: int = 500,
                   progress: Progress | None = None) -> dict:
     """Rebuild the read model of projection `name` (its `tables`) and swap it in; returns counts."""
@@ -80,14 +95,5 @@ async def rebuild(store: EventStore, name: str, apply: Apply, tables: list[str],
         if live_at > position:  # the live runner went on meanwhile: the fresh tables catch up to it
             position, done = await _apply_chunks(store, apply, schema, position, live_at, chunk, done, total,
                                                  progress, conn)
-        await conn.execute("SET LOCAL search_path TO public")
-        for table in tables:
-            await conn.execute(f"DROP TABLE public.{table}")
-            await conn.execute(f"ALTER TABLE {schema}.{table} SET SCHEMA public")
-            moved = {_body(r["indexdef"]): r["indexname"] for r in await conn.fetch(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1", table)}
-            for original, definition in indexes[table]:  # the names the service's schema file knows
-                if (current := moved.get(_body(definition))) and current != original:
-                    await conn.execute(f'ALTER INDEX public."{current}" RENAME TO "{original}"')
-        await conn.execute(f"DROP SCHEMA {schema}")
+        await _swap_in(conn, schema, tables, indexes)
     return {"projection": name, "events": done, "tables": tables, "swapped_at": [position.tx_id, position.position]}
