@@ -274,3 +274,39 @@ def _moment(text: str):
     if len(text) == 10:  # a date: the end of that day
         moment = datetime.combine(moment.date(), time.max)
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@app.command("replay-topic")
+def replay_topic(topic: str = typer.Argument(..., help="a topic name, or applications | eligibility | review | "
+                                                       "notifications | audit"),
+                 from_beginning: bool = typer.Option(False, "--from-beginning", help="from offset 0 (else: after "
+                                                     "what the scratch database already holds)"),
+                 into: str | None = typer.Option(None, help="the scratch database's URL (default zc_audit_scratch)"),
+                 chunk: int = typer.Option(500, min=1, max=10_000, help="records per transaction")) -> None:
+    """Copy a topic into a scratch database (table `replayed`), for auditors who start from the topics."""
+    from plumbing.core.topic_copy import copy_topic
+    from plumbing.db import ensure_database
+
+    aliases = {"applications": topics.applications, "eligibility": topics.eligibility, "review": topics.review,
+               "notifications": topics.notifications, "audit": topics.audit}
+    name = aliases[topic]() if topic in aliases else topic
+    if topics.personal_data() == name:
+        raise _fail("个人信息主题不可导出", "the personal-data topic is not for auditors")
+    server = ServiceSettings().database_url
+
+    async def run() -> int:
+        dsn = into or with_database(server, "zc_audit_scratch")
+        if not into:
+            await ensure_database(server, "zc_audit_scratch")
+        conn = await asyncpg.connect(dsn, timeout=10)
+        try:
+            return await copy_topic(conn, name, kafka_bootstrap(), client_kwargs(AUDITOR), from_beginning=from_beginning,
+                                    chunk=chunk)
+        finally:
+            await conn.close()
+
+    try:
+        copied = asyncio.run(run())
+    except (OSError, asyncpg.PostgresError) as exc:
+        raise _fail("无法读取主题或写入临时数据库", f"the topic or the scratch database is unreachable: {exc!r}") from None
+    typer.echo(f"已复制 / copied {copied} records of {name} into table `replayed`")
