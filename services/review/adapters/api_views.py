@@ -39,7 +39,13 @@ FORMATS = {"csv": "text/csv; charset=utf-8",
 async def inbox(request: Request) -> dict:
     principal = principal_of(request)
     authorize(principal, "read", Scope(principal.person_ref, principal.org, principal.area))
-    return await queries.inbox(request.app.state.runtime.pool, principal, request.app.state.plan)
+    pool = request.app.state.runtime.pool
+    answer = await queries.inbox(pool, principal, request.app.state.plan)
+    named = [c["application_id"] for c in answer.get("cases", []) if c.get("applicant_name")]
+    if named and principal.role is not Role.APPLICANT:  # staff shown applicants' names: a recorded read
+        refs = await pool.fetch("SELECT person_ref FROM case_view WHERE application_id = ANY($1::uuid[])", named)
+        await record_read(request, "inbox names", f"{len(named)} cases", [r["person_ref"] for r in refs])
+    return answer
 
 
 @router.get("/dashboard", summary="City dashboard: counts by area, specialty, category, stage; near deadlines",
