@@ -374,4 +374,10 @@ def test_a_case_event_rewritten_in_reviews_database_is_named_by_verify(as_audito
     assert any(f["what"] == "checkpoint-mismatch" for f in findings)
     shown = zc_audit("verify", "--service", "review", "--dsn",
                      with_database(DATABASE_URL, as_auditor.databases["review"]))
-    assert shown.exit_code == 1 and "first broken link" in shown.output and "BROKEN" in shown.output
+    assert shown.exit_code == 1 and f"first broken link: {stream}" in shown.output and "BROKEN" in shown.output
+    one = zc_audit("verify", "--service", "review", "--stream", stream, "--json", "--dsn",
+                   with_database(DATABASE_URL, as_auditor.databases["review"]))
+    assert one.exit_code == 1 and {f["stream_id"] for f in json.loads(one.output)[0]["findings"]} == {stream}
+    other = zc_audit("verify", "--service", "review", "--stream", f"unit-{disputed.unit.unit_id}", "--dsn",
+                     with_database(DATABASE_URL, as_auditor.databases["review"]))
+    assert other.exit_code == 0, other.output
