@@ -153,7 +153,8 @@ def verify(service: str, records: list[dict], events: list[Stored], key: Ed25519
 
 async def read_audit_topic(bootstrap: str, topic: str, client: dict, timeout: float = 30) -> list[dict]:
     """Every record of the (one-partition) audit topic, from offset 0 to its end now."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None, **client)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None,
+                                auto_offset_reset="earliest", **client)  # never "latest" in a race with the seek
     await consumer.start()
     try:
         partition = TopicPartition(topic, 0)

@@ -42,7 +42,7 @@ ON CONFLICT DO NOTHING
 
 async def copy_topic(conn, topic: str, bootstrap: str, client: dict, *, from_beginning: bool, chunk: int = 500,
                      progress: Callable[[int, int], None] | None = None) -> int:
-    """Copy `topic` up to its end now into `replayed` on `conn`; returns the records copied."""
+    """Copy `topic` up to its end now into `replayed` on `conn`; returns the records newly copied."""
     await conn.execute(SCHEMA)
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **client)
     await admin.start()
@@ -51,7 +51,8 @@ async def copy_topic(conn, topic: str, bootstrap: str, client: dict, *, from_beg
     finally:
         await admin.close()
     partitions = [TopicPartition(topic, p["partition"]) for p in described[0]["partitions"]]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None, **client)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None,
+                                auto_offset_reset="earliest", **client)  # never "latest" in a race with the seek
     await consumer.start()
     copied = 0
     try:
@@ -72,11 +73,11 @@ async def copy_topic(conn, topic: str, bootstrap: str, client: dict, *, from_beg
                 rows += [r for r in records if r.offset < ends[TopicPartition(r.topic, r.partition)]]
             if rows:
                 async with conn.transaction():  # one chunk
-                    await conn.execute(_INSERT, [r.topic for r in rows], [r.partition for r in rows],
+                    status = await conn.execute(_INSERT, [r.topic for r in rows], [r.partition for r in rows],
                                        [r.offset for r in rows], [r.key.decode(errors="replace") if r.key else None
                                                                   for r in rows],
                                        [_json(r.value) for r in rows])
-                copied += len(rows)
+                copied += int(status.split()[-1])  # new rows only: a record copied before is kept as it was
                 if progress:
                     progress(copied, total)
             waiting = [tp for tp in waiting if await consumer.position(tp) < ends[tp]]

@@ -91,7 +91,8 @@ async def rebuild_from_topics(store, model: TopicModel, bootstrap: str, client: 
     async with pool.acquire() as conn:
         indexes = await _create_fresh(conn, schema, model.tables)
         upto, processed = await _live(conn, model.consumer)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None, **client)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None,
+                                auto_offset_reset="earliest", **client)  # never "latest" in a race with the seek
     await consumer.start()
     try:
         partitions = [TopicPartition(t, p) for t, n in (await _partition_counts(bootstrap, client, model.topics())).items()
