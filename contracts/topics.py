@@ -66,9 +66,21 @@ def dead_letter() -> str:
 
 
 def personal_data() -> str:
-    """The current personal data of each person who filed, keyed by person_ref (not an application
-    id: one person, one record). Compacted, never replayed as history."""
+    """The current personal data of each person who filed (applicants), keyed by `applicant:<person_ref>`
+    (not an application id: one person, one record). Compacted, never replayed as history. Only
+    intake writes it."""
     return f"{_prefix()}.intake.personal-data.v1"
+
+
+def operators_data() -> str:
+    """Units' authorised operators' contacts, keyed by `operator:<operator_ref>`. Compacted; only
+    review writes it, only notify reads it."""
+    return f"{_prefix()}.review.operators.v1"
+
+
+def personal_topic(kind: str) -> str:
+    """The compacted topic of one kind of person (contracts/personal_record.py: applicant, operator)."""
+    return {"applicant": personal_data, "operator": operators_data}[kind]()
 
 
 # How long an erased person's record can stay in the log after its tombstone (ARCHITECTURE.md
@@ -103,7 +115,7 @@ def audit_spec() -> TopicSpec:
 def all_topics() -> list[TopicSpec]:
     n = _partitions()
     history = [TopicSpec(t, n) for t in (applications(), eligibility(), review(), notifications())]
-    personal = TopicSpec(personal_data(), n, configs=personal_data_configs())
+    personal = [TopicSpec(t, n, configs=personal_data_configs()) for t in (personal_data(), operators_data())]
     # Dead letters are kept 30 days: they are for operators, not for replay.
-    return history + [personal, TopicSpec(dead_letter(), 1, retention_ms=30 * 24 * 3600 * 1000), audit_spec()]
+    return history + personal + [TopicSpec(dead_letter(), 1, retention_ms=30 * 24 * 3600 * 1000), audit_spec()]
 

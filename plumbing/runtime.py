@@ -12,11 +12,14 @@ from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 
 from contracts import topics
-from plumbing.core.consumer import Handler, IdempotentConsumer
+from plumbing.core.consumer import Handler, IdempotentConsumer, redrive_when_asked
 from plumbing.db import open_pool
 from plumbing.core import witness
+from plumbing.core.application import Recorder
 from plumbing.core.checkpoints import CheckpointSigner
 from plumbing.core.eventstore import EventStore, Witness
+from plumbing.core.periodic import PeriodicJob, PeriodicRunner
+from plumbing.core.unit_of_work import PostgresUnitOfWork
 from plumbing.edges.kafka import build_broker, subscribe
 from plumbing.edges.kafka_security import client_kwargs
 from plumbing.edges.kafka_lag import LagReader
@@ -32,13 +35,26 @@ log = get_logger(__name__)
 
 
 def refuse_dev_secrets(s: ServiceSettings) -> list[str]:
-    """The development secrets are public (they are in this repository): refuse them unless ZC_DEV_MODE."""
-    from plumbing.edges.auth import dev_secrets_in_use
+    """The development secrets are public (they are in this repository): refuse them unless ZC_DEV_MODE.
+    Outside development also refuse a secret shorter than 32 bytes, and a key this service must not
+    hold (only intake holds the person_ref key, only review the operator_ref key)."""
+    import os
 
-    if (weak := dev_secrets_in_use(s.token_public_key, s.person_ref_secret)) and not s.dev_mode:
+    from plumbing.edges.auth import dev_secrets_in_use, short_secrets
+
+    weak = dev_secrets_in_use(s.token_public_key, s.person_ref_secret, s.operator_ref_secret)
+    if s.dev_mode:
+        return weak + s.foreign_secrets
+    if s.foreign_secrets:
+        raise SystemExit(f"refusing to start: {s.service} must not hold {', '.join(s.foreign_secrets)} "
+                         "(each key is given only to the service that uses it)")
+    if weak:
         raise SystemExit(f"refusing to start: {', '.join(weak)} is the development secret; set a real one "
                          "(or ZC_DEV_MODE=1 on a development machine)")
-    return weak
+    if short := short_secrets(ZC_PERSON_REF_SECRET=s.person_ref_secret, ZC_OPERATOR_REF_SECRET=s.operator_ref_secret,
+                              ZC_METRICS_TOKEN=os.environ.get("ZC_METRICS_TOKEN", "")):
+        raise SystemExit(f"refusing to start: {', '.join(short)} shorter than 32 bytes")
+    return []
 
 
 def refuse_unauthenticated_kafka(s: ServiceSettings) -> bool:
@@ -84,9 +100,18 @@ class Runtime:
     _broker: object | None = None
     watch: ConsumerWatch | None = None
     _lag: LagReader | None = None
+    # The service's units of work: what it records with, and its read-model ports on a connection.
+    recorder: Recorder | None = None
+    ports: Callable = lambda _conn: None
+    periodic: list[PeriodicJob] = field(default_factory=list)  # run by one PeriodicRunner
+    periodic_runner: PeriodicRunner | None = None
 
     def __post_init__(self) -> None:
         self.metrics = Metrics(self.settings.service)
+
+    def unit_of_work(self) -> PostgresUnitOfWork:
+        """A new unit of work of this service (one transaction when entered)."""
+        return PostgresUnitOfWork(self.pool, self.recorder, self.ports)
 
     async def start(self) -> None:
         s = self.settings
@@ -112,6 +137,7 @@ class Runtime:
                                               dead_letter_topic=topics.dead_letter(), wants=sub.wants)
                 group = Group(f"{topics._prefix()}-{s.service}-{i}", sub.topics)
                 subscribe(self._broker, consumer, group.topics, group_id=group.group_id, max_records=s.consumer_batch)
+                self.spawn(lambda c=consumer: redrive_when_asked(c, self._stopping), f"{consumer.name}-redrive")
                 groups.append(group)
                 self.groups[group.group_id] = list(sub.topics)
             await self._broker.start()
@@ -120,6 +146,9 @@ class Runtime:
         self.spawn(self.watch.run, f"{s.service}-stall-watch")
         for hook in self.on_started:
             await hook(self)
+        if self.periodic:  # after the hooks: a job may read what one of them seeded
+            self.periodic_runner = PeriodicRunner(s.dsn, self.unit_of_work, self.periodic, service=s.service)
+            self.spawn(self.periodic_runner.run, f"{s.service}-periodic")
         log.info("runtime.started", database=s.database)
 
     async def stop(self) -> None:
@@ -128,6 +157,8 @@ class Runtime:
             await hook(self)
         if self._broker is not None:
             await self._broker.stop()
+        if self.periodic_runner:
+            self.periodic_runner.stop()
         if self.relay:
             self.relay.stop()
         if self.signer:

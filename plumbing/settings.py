@@ -13,7 +13,8 @@
 | ZC_INTAKE_PORT ... ZC_NOTIFY_PORT | 8001 / 8002 / 8003 / 8004 | each service's port, read by the stack, the demo and the CLI |
 | ZC_METRICS_TOKEN | (none) | lets a non-loopback scraper read /metrics with `Authorization: Bearer <token>` |
 | ZC_TOKEN_PUBLIC_KEY | the development public key | the issuer's Ed25519 public key (PEM, or a PEM file's path): role tokens are verified with it; no service holds the private key |
-| ZC_PERSON_REF_SECRET | dev-only-person-ref-key | HMAC key turning ID numbers into person_ref |
+| ZC_PERSON_REF_SECRET | intake only: dev-only-person-ref-key | HMAC key turning ID numbers into person_ref; any other service refuses to start holding it |
+| ZC_OPERATOR_REF_SECRET | review only: dev-only-operator-ref-key | HMAC key turning a unit operator into operator_ref; any other service refuses to start holding it |
 | ZC_LOG_JSON | auto (JSON unless on a terminal) | log format |
 | ZC_STALL_AFTER_SECONDS | 120 | /readyz turns red when an outbox row, a parked row or an unprocessed Kafka record is older, or a consumer has not committed for that long while records wait |
 | ZC_STALL_CHECK_SECONDS | 5 | how often the consumers' progress is read from Kafka |
@@ -30,13 +31,16 @@ from __future__ import annotations
 import os
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contracts.limits import HTTP_BODY_MAX_BYTES_DEFAULT, HTTP_BODY_MAX_BYTES_INTAKE
-from plumbing.edges.auth import DEV_TOKEN_PUBLIC_KEY
+from plumbing.edges.auth import DEV_OPERATOR_REF_SECRET, DEV_PERSON_REF_SECRET, DEV_TOKEN_PUBLIC_KEY
 
 DEFAULT_PORTS = {"intake": 8001, "eligibility": 8002, "review": 8003, "notify": 8004}
+# Each keyed-hash secret, the one service that holds it, and its (public) development value.
+SECRET_HOLDERS = {"person_ref_secret": ("intake", DEV_PERSON_REF_SECRET),
+                  "operator_ref_secret": ("review", DEV_OPERATOR_REF_SECRET)}
 
 
 # The one place that turns the port settings into addresses. Every script, the demo, the bench and
@@ -68,7 +72,10 @@ class ServiceSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int | None = None
     token_public_key: str = DEV_TOKEN_PUBLIC_KEY
-    person_ref_secret: str = "dev-only-person-ref-key"
+    # Held by one service each (SECRET_HOLDERS); elsewhere cleared and named in `foreign_secrets`.
+    person_ref_secret: str = ""
+    operator_ref_secret: str = ""
+    foreign_secrets: list[str] = Field(default_factory=list, exclude=True)
     relay_batch: int = 500
     consumer_batch: int = 200
     log_json: bool | None = None
@@ -85,6 +92,20 @@ class ServiceSettings(BaseSettings):
     # tests run services with one connection, where any such wait never ends.
     db_pool_size: int = Field(default=10, gt=0)
     audit_checkpoint_seconds: float = Field(default=60, gt=0)
+
+    @model_validator(mode="after")
+    def _only_own_secrets(self) -> ServiceSettings:
+        """A service keeps only the keys it holds (ARCHITECTURE.md "Least privilege"); one it was given
+        but does not hold is dropped here and named, so the runtime refuses to start outside development.
+        A tool (any other `service` name, e.g. `zc token`) may read them all."""
+        for name, (holder, dev) in SECRET_HOLDERS.items():
+            if self.service in DEFAULT_PORTS and self.service != holder:
+                if getattr(self, name):
+                    self.foreign_secrets.append(f"ZC_{name.upper()}")
+                setattr(self, name, "")
+            elif not getattr(self, name):
+                setattr(self, name, dev)
+        return self
 
     @property
     def database(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import typer
 
 from zc.audit_cmd import app as audit_app
+from zc.deadletters_cmd import app as deadletters_app
 from zc.eligibility_cmd import app as eligibility_app
 from zc.notify_cmd import app as notify_app
 from zc.outbox_cmd import app as outbox_app
@@ -14,6 +15,7 @@ from zc.token_cmd import token
 app = typer.Typer(name="zc", help="zhicheng: 职称申报与评审 / title filing and review tools",
                   no_args_is_help=True, add_completion=False)
 app.add_typer(audit_app, name="audit")
+app.add_typer(deadletters_app, name="deadletters")
 app.add_typer(eligibility_app, name="eligibility")
 app.add_typer(notify_app, name="notify")
 app.add_typer(outbox_app, name="outbox")

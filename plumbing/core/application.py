@@ -21,11 +21,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
+from pydantic import ValidationError
+
 from contracts.envelope import Actor, Envelope
 from contracts.events import Payload
 from contracts.registry import decode
 from plumbing import clock
 from plumbing.core.causes import Cause, caused_by, current
+from plumbing.core.decoding import BadRecord
 from plumbing.core.eventstore import NewEvent
 
 S = TypeVar("S")
@@ -113,8 +116,17 @@ def receipt(envelopes: Iterable[Envelope]) -> list[dict]:
 @dataclass(frozen=True)
 class Context:
     envelope: Envelope
-    conn: Any  # the consumer's transaction (asyncpg.Connection)
+    uow: Any  # the unit of work (plumbing.core.unit_of_work): read-model ports, repository, save
     cause: Cause
+
+    @property
+    def ports(self) -> Any:
+        return self.uow.ports
+
+    @property
+    def conn(self) -> Any:
+        """The consumer's connection, for reactions not yet moved to ports (none should be left)."""
+        return self.uow.conn
 
 
 React = Callable[[Any, Context], Awaitable[Append | Sequence[Append] | None]]
@@ -134,12 +146,12 @@ class Reactions:
     """event type -> reactions, run in registration order inside the consumer's transaction.
 
     `handle` and `wants` are what `plumbing.core.consumer.IdempotentConsumer` takes. A payload that cannot
-    be decoded (an unknown or newer schema version, a malformed body) raises ValueError, which the
-    consumer dead-letters at once.
+    be decoded (an unknown or newer schema version, a malformed body) raises UnknownEventVersion or
+    BadRecord, which the consumer dead-letters at once; any other exception is retried, then parked.
     """
 
-    def __init__(self, recorder: Recorder | None = None) -> None:
-        self.recorder = recorder
+    def __init__(self, recorder: Recorder | None = None, ports: Callable[[Any], Any] = lambda _conn: None) -> None:
+        self.recorder, self.ports = recorder, ports
         self._table: dict[str, list[React]] = {}
 
     def add(self, react: React, *payload_types: type[Payload]) -> Reactions:
@@ -155,17 +167,30 @@ class Reactions:
         return frozenset(self._table)
 
     async def handle(self, conn, envelope: Envelope) -> None:
+        """The consumer's handler: the reactions in a unit of work joining its transaction."""
+        from plumbing.core.unit_of_work import PostgresUnitOfWork  # it builds on this module
+
+        if envelope.event_type not in self._table:
+            return
+        async with PostgresUnitOfWork(None, self.recorder, self.ports, conn=conn) as uow:
+            await self.react(uow, envelope)
+
+    async def react(self, uow, envelope: Envelope) -> None:
+        """Run the reactions to `envelope` in `uow` (PostgreSQL's, or an in-memory one in tests) and
+        save what they ask to record."""
         reactions = self._table.get(envelope.event_type, [])
         if not reactions:
             return
-        payload = decode(envelope)
+        try:
+            payload = decode(envelope)
+        except ValidationError as exc:  # the payload does not fit its model: no fix of ours helps
+            raise BadRecord("UNDECODABLE_PAYLOAD", f"{envelope.event_type} v{envelope.schema_version}: {exc}") from None
         with caused_by(Cause.of(envelope)) as cause:
-            ctx = Context(envelope, conn, cause)
+            ctx = Context(envelope, uow, cause)
             for react in reactions:
                 for append in _appends(await react(payload, ctx)):
-                    await self.recorder.save(append.stream_id, append.payloads, key=append.key,
-                                             expected_version=append.expected_version, actor=append.actor,
-                                             cause=cause, conn=conn)
+                    await uow.save(append.stream_id, append.payloads, key=append.key,
+                                   expected_version=append.expected_version, actor=append.actor, cause=cause)
 
 
 def _appends(result: Append | Sequence[Append] | None) -> Sequence[Append]:

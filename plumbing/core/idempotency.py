@@ -6,35 +6,29 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 
-import asyncpg
-
 from contracts.errors import InvalidInput
-
-Action = Callable[[asyncpg.Connection], Awaitable[tuple[int, dict]]]
+from plumbing.core.unit_of_work import UnitOfWork
 
 
 def request_fingerprint(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
-async def run_once(pool: asyncpg.Pool, key: str | None, fingerprint: str, action: Action) -> tuple[int, dict]:
-    async with pool.acquire() as conn, conn.transaction():
+async def run_in(uow: UnitOfWork, key: str | None, fingerprint: str,
+                 action: Callable[[UnitOfWork], Awaitable[tuple[int, dict]]]) -> tuple[int, dict]:
+    """The HTTP edge's unit of work: `action` runs in `uow`'s transaction together with the key's
+    record, so a retry with the key gets the first answer and nothing is recorded twice."""
+    async with uow:
         if key:
-            # A concurrent retry blocks here until the first commits, then reads its answer.
-            fresh = await conn.fetchval(
-                "INSERT INTO idempotency_keys (key, request_sha) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING true",
-                key, fingerprint)
-            if not fresh:
-                row = await conn.fetchrow("SELECT request_sha, status, body::text AS body FROM idempotency_keys"
-                                          " WHERE key = $1", key)
-                if row["request_sha"] != fingerprint:
+            if (first := await uow.claim_key(key, fingerprint)) is not None:
+                request_sha, status, body = first
+                if request_sha != fingerprint:
                     raise InvalidInput("该幂等键已用于另一个请求", "this Idempotency-Key was used for a different request",
                                        code="IDEMPOTENCY_KEY_REUSED")
-                return row["status"], json.loads(row["body"])
-        status, body = await action(conn)
+                return status, body
+        status, body = await action(uow)
         if key:
-            await conn.execute("UPDATE idempotency_keys SET status = $2, body = $3::jsonb WHERE key = $1",
-                               key, status, json.dumps(body, ensure_ascii=False, default=str))
+            await uow.answer_key(key, status, body)
         return status, body
 
 

@@ -23,7 +23,7 @@ from aiokafka import AIOKafkaConsumer
 from pydantic import ValidationError
 
 from contracts import topics
-from contracts.personal_record import SEGMENT_ROLL_KEY, PersonalRecord
+from contracts.personal_record import APPLICANT, SEGMENT_ROLL_KEY, PersonalRecord, parse_key
 from plumbing.core.decoding import BadRecord, decode_json, describe, short_error
 from plumbing.edges.kafka_security import client_kwargs
 from plumbing.logging import get_logger
@@ -61,14 +61,25 @@ async def lock_person(conn, person_ref: str) -> None:
     await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 727400))", person_ref)
 
 
-async def apply(conn: asyncpg.Connection, key: bytes | None, value: bytes | None, *,
-                on_erased: OnErased = _nothing_more, on_known: OnErased = _nothing_more) -> str:
-    """`on_erased` runs after a tombstone, `on_known` after either (what waited for the person)."""
-    """Apply one record in the caller's transaction; returns what it did: stored | erased."""
+def checked_ref(key: bytes | None, kind: str) -> str | None:
+    """The ref a record's key names, if its kind is the topic's (`kind`); None for the segment roll.
+    A record of another kind is refused: each kind's topic has one writer, and its key says which."""
     if not key:
-        raise BadRecord("NO_KEY", "a personal-data record without a person_ref key")
-    ref = key.decode("utf-8", "replace")
-    if ref == SEGMENT_ROLL_KEY:
+        raise BadRecord("NO_KEY", "a personal-data record without a key")
+    if key == SEGMENT_ROLL_KEY.encode():
+        return None
+    key_kind, ref = parse_key(key)
+    if key_kind != kind or not ref:
+        raise BadRecord("KEY_KIND_MISMATCH", f"a record keyed {key_kind or 'without a kind'!r} on the {kind}s' topic")
+    return ref
+
+
+async def apply(conn: asyncpg.Connection, key: bytes | None, value: bytes | None, *, kind: str = APPLICANT,
+                on_erased: OnErased = _nothing_more, on_known: OnErased = _nothing_more) -> str:
+    """Apply one record of `kind`'s topic in the caller's transaction; returns what it did: stored |
+    erased | skipped. `on_erased` runs after a tombstone, `on_known` after either (what waited)."""
+    ref = checked_ref(key, kind)
+    if ref is None:
         return "skipped"
     await lock_person(conn, ref)
     if value is None:
@@ -111,8 +122,10 @@ class PersonalDataFollower:
     compaction keeps the log at one record per person) into this service's `personal_data`."""
 
     def __init__(self, pool: asyncpg.Pool, bootstrap: str, *, service: str, on_erased: OnErased = _nothing_more,
-                 on_known: OnErased = _nothing_more, batch: int = 200, group_id: str | None = None) -> None:
+                 on_known: OnErased = _nothing_more, batch: int = 200, group_id: str | None = None,
+                 kinds: tuple[str, ...] = (APPLICANT,)) -> None:
         self.pool, self.bootstrap, self.service, self.on_erased, self.batch = pool, bootstrap, service, on_erased, batch
+        self.kind_of = {topics.personal_topic(kind): kind for kind in kinds}  # topic -> the kind it carries
         self.on_known = on_known
         self.group_id = group_id or f"{topics._prefix()}-{service}-personal-data"
         self._stop = asyncio.Event()
@@ -122,7 +135,7 @@ class PersonalDataFollower:
 
     async def run(self) -> None:
         while not self._stop.is_set():
-            consumer = AIOKafkaConsumer(topics.personal_data(), bootstrap_servers=self.bootstrap,
+            consumer = AIOKafkaConsumer(*sorted(self.kind_of), bootstrap_servers=self.bootstrap,
                                         group_id=self.group_id, enable_auto_commit=False,
                                         auto_offset_reset="earliest", **client_kwargs(self.service))
             try:
@@ -149,8 +162,8 @@ class PersonalDataFollower:
                 async with conn.transaction():
                     try:
                         async with conn.transaction():
-                            done = await apply(conn, record.key, record.value, on_erased=self.on_erased,
-                                               on_known=self.on_known)
+                            done = await apply(conn, record.key, record.value, kind=self.kind_of[record.topic],
+                                               on_erased=self.on_erased, on_known=self.on_known)
                         log.info(f"personal_data.{done}", partition=record.partition, offset=record.offset)
                     except BadRecord as exc:
                         await _set_aside(conn, self.service, record, str(exc))
@@ -165,7 +178,8 @@ async def _set_aside(conn, service: str, record, error: str) -> None:
                        topics.dead_letter(), str(uuid.uuid4()), json.dumps(letter))
 
 
-def follow(runtime, *, on_erased: OnErased = _nothing_more, on_known: OnErased = _nothing_more) -> None:
+def follow(runtime, *, kinds: tuple[str, ...] = (APPLICANT,), on_erased: OnErased = _nothing_more,
+           on_known: OnErased = _nothing_more) -> None:
     """Give a service (notify, review) its `personal_data` table and the follower, started and
     stopped with its runtime."""
     runtime.extra_schema = runtime.extra_schema + SCHEMA
@@ -173,7 +187,7 @@ def follow(runtime, *, on_erased: OnErased = _nothing_more, on_known: OnErased =
 
     async def start(rt) -> None:
         follower = PersonalDataFollower(rt.pool, rt.settings.kafka_bootstrap, service=rt.settings.service,
-                                        on_erased=on_erased, on_known=on_known)
+                                        on_erased=on_erased, on_known=on_known, kinds=kinds)
         followers.append(follower)
         rt.spawn(follower.run, f"{rt.settings.service}-personal-data")
 

@@ -1,5 +1,5 @@
 """Publishes a writer's `personal_outbox` rows (intake: applicants; review: units' authorised
-operators) to the compacted personal-data topic, keyed by person_ref, in row order; a NULL record
+operators) to its kind's compacted topic, keyed by `<kind>:<ref>`, in row order; a NULL record
 is sent as a tombstone (no value). A row is deleted in the same transaction that read it, after Kafka acknowledged it (acks=all, idempotent producer): a crash
 before the commit sends it again, which a compacted topic and an upserting reader absorb.
 
@@ -16,7 +16,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from contracts import topics
-from contracts.personal_record import SEGMENT_ROLL_KEY, PersonalRecord
+from contracts.personal_record import SEGMENT_ROLL_KEY, PersonalRecord, record_key
 from plumbing.edges.kafka_security import client_kwargs
 from plumbing.logging import get_logger
 from plumbing.loops import keep_running, nap
@@ -47,8 +47,9 @@ async def queue_record(conn, person_ref: str, record: PersonalRecord | None) -> 
 
 
 class PersonalDataPublisher:
-    def __init__(self, pool: asyncpg.Pool, bootstrap: str, *, service: str = "intake", batch: int = 200) -> None:
+    def __init__(self, pool: asyncpg.Pool, bootstrap: str, *, service: str, kind: str, batch: int = 200) -> None:
         self.pool, self.bootstrap, self.batch, self.service = pool, bootstrap, batch, service
+        self.kind, self.topic = kind, topics.personal_topic(kind)
         self._stop = asyncio.Event()
         # After a tombstone: when to write the segment-roll record (contracts/personal_record.py).
         self._roll_at: float | None = None
@@ -84,7 +85,7 @@ class PersonalDataPublisher:
                                     " LIMIT $1", self.batch)
             for row in rows:
                 value = row["record"].encode() if row["record"] is not None else None
-                sent = await producer.send_and_wait(topics.personal_data(), value, key=row["person_ref"].encode())
+                sent = await producer.send_and_wait(self.topic, value, key=record_key(self.kind, row["person_ref"]))
                 if value is None:
                     self._roll_partitions.add(sent.partition)
             if rows:
@@ -100,7 +101,7 @@ class PersonalDataPublisher:
         cleaner can drop it (Kafka never cleans the active segment)."""
         if self._roll_at is not None and time.monotonic() >= self._roll_at:
             for partition in sorted(self._roll_partitions):  # the roll must land beside the tombstone
-                await producer.send_and_wait(topics.personal_data(), None, key=SEGMENT_ROLL_KEY.encode(),
+                await producer.send_and_wait(self.topic, None, key=SEGMENT_ROLL_KEY.encode(),
                                              partition=partition)
             log.info("personal_data.segment_roll", partitions=sorted(self._roll_partitions))
             self._roll_at, self._roll_partitions = None, set()

@@ -75,6 +75,33 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
     created_at   timestamptz NOT NULL DEFAULT now()
 );
 
+-- Records a consumer could not apply after its retries (a bug, an outage longer than the retries),
+-- kept whole with where they came from (a compacted topic may no longer hold that offset), their
+-- inbox row released; later records of the same key wait here behind them, in order, so a re-drive
+-- never applies them out of order. `zc deadletters` lists, shows and re-drives them.
+CREATE TABLE IF NOT EXISTS parked_records (
+    id               bigserial PRIMARY KEY,
+    consumer         text NOT NULL,
+    topic            text NOT NULL,
+    kafka_partition  integer NOT NULL,
+    kafka_offset     bigint NOT NULL,
+    key              bytea,
+    value            bytea,
+    event_id         uuid NOT NULL,
+    event_type       text NOT NULL,
+    error            text NOT NULL,
+    behind           bigint,          -- parked only because this earlier record of its key is
+    status           text NOT NULL DEFAULT 'parked',  -- parked | redrive (asked for) | redriven | dead_letter
+    attempts         integer NOT NULL DEFAULT 0,      -- re-drives tried
+    parked_at        timestamptz NOT NULL DEFAULT now(),
+    redriven_at      timestamptz,
+    outcome          text             -- what the last re-drive did
+);
+CREATE UNIQUE INDEX IF NOT EXISTS parked_records_once ON parked_records (consumer, event_id)
+    WHERE status IN ('parked', 'redrive');
+CREATE INDEX IF NOT EXISTS parked_records_key ON parked_records (consumer, key, id)
+    WHERE status IN ('parked', 'redrive');
+
 -- Signed checkpoints of this log (plumbing/core/checkpoints.py), each also published to the audit
 -- topic. The service reads the last one only to chain the next to it: the auditor trusts the topic.
 CREATE TABLE IF NOT EXISTS audit_checkpoints (

@@ -35,6 +35,8 @@ MCowBQYDK2VwAyEAgc31E7pItXdUp/oQqPwwsJmXkOiWSnaI6QWRLg+H0wg=
 -----END PUBLIC KEY-----
 """
 DEV_PERSON_REF_SECRET = "dev-only-person-ref-key"
+DEV_OPERATOR_REF_SECRET = "dev-only-operator-ref-key"
+MIN_SECRET_BYTES = 32  # outside development a shorter secret is refused
 
 
 class Unauthenticated(Refused):
@@ -100,10 +102,16 @@ def verify_token(public_key: str, authorization: str | None, *, audience: str = 
     return claims
 
 
-def dev_secrets_in_use(token_public_key: str, person_ref_secret: str) -> list[str]:
+def dev_secrets_in_use(token_public_key: str, person_ref_secret: str = "", operator_ref_secret: str = "") -> list[str]:
     return [name for name, value, dev in (("ZC_TOKEN_PUBLIC_KEY", token_public_key, DEV_TOKEN_PUBLIC_KEY),
-                                          ("ZC_PERSON_REF_SECRET", person_ref_secret, DEV_PERSON_REF_SECRET))
+                                          ("ZC_PERSON_REF_SECRET", person_ref_secret, DEV_PERSON_REF_SECRET),
+                                          ("ZC_OPERATOR_REF_SECRET", operator_ref_secret, DEV_OPERATOR_REF_SECRET))
             if value and key_or_value(value) == key_or_value(dev)]
+
+
+def short_secrets(**secrets: str) -> list[str]:
+    """The names of the given secrets that are set but shorter than MIN_SECRET_BYTES."""
+    return [name for name, value in secrets.items() if value and len(value.encode()) < MIN_SECRET_BYTES]
 
 
 def key_or_value(value: str) -> str:

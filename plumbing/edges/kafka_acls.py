@@ -44,16 +44,23 @@ def _reads(user: str, topic: str, pattern=ACLResourcePatternType.LITERAL) -> lis
     return [_acl(user, op, ResourceType.TOPIC, topic, pattern) for op in (ACLOperation.READ, ACLOperation.DESCRIBE)]
 
 
-# The compacted personal-data topic: intake writes applicants' records, review its authorised unit
-# operators'; only the services that print or send personal data read it (notify: SMS; review:
-# roster and public-notice exports). Eligibility never.
-PERSONAL_DATA_WRITERS = ("intake", "review")
-PERSONAL_DATA_READERS = ("notify", "review")
+# The compacted personal-data topics, one per kind of person and each with one writer: intake writes
+# applicants' records, review its authorised unit operators'. Only the services that print or send
+# personal data read them (notify: SMS to both; review: roster and public-notice exports, applicants
+# only). Eligibility never. Readers also refuse a record whose key kind is not their topic's.
+PERSONAL_TOPICS = {  # kind -> (writer, readers)
+    "applicant": ("intake", ("notify", "review")),
+    "operator": ("review", ("notify",)),
+}
 
 
 def personal_data_acls(service: str) -> list[ACL]:
-    acls = _writes(service, topics.personal_data()) if service in PERSONAL_DATA_WRITERS else []
-    return acls + (_reads(service, topics.personal_data()) if service in PERSONAL_DATA_READERS else [])
+    acls: list[ACL] = []
+    for kind, (writer, readers) in PERSONAL_TOPICS.items():
+        topic = topics.personal_topic(kind)
+        acls += _writes(service, topic) if service == writer else []
+        acls += _reads(service, topic) if service in readers else []
+    return acls
 
 
 def audit_acls(service: str) -> list[ACL]:

@@ -8,26 +8,32 @@ from fastapi import FastAPI
 
 from contracts import topics
 from contracts.envelope import Role
-from contracts.errors import NotFound
-from contracts.plan import load_plan
+from contracts.events import ApplicationSummary
+from contracts.plan import Plan, load_plan
 from plumbing.core.application import Reactions, Recorder
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.edges.security import Caller, caller
 from plumbing.settings import ServiceSettings
 from services.eligibility.reactions.when_application_filed_assess import (
-    ELIGIBILITY_ACTOR, stream_of, when_application_filed_assess)
+    ELIGIBILITY_ACTOR, when_application_filed_assess)
+from services.eligibility.usecases.assessments import assessments_of
 
 
 READERS = (Role.APPLICANT, Role.UNIT, Role.CONSTRUCTION_AUTHORITY, Role.HR_BUREAU, Role.CITY_HR_BUREAU, Role.AUDITOR)
 
 
-def may_read(who: Caller, summary: dict) -> bool:
+def may_read(who: Caller, summary: ApplicationSummary) -> bool:
     """The same scopes as review's cases: own application, own unit, own area, whole city."""
-    return {Role.APPLICANT: lambda: bool(who.person_ref) and who.person_ref == summary.get("person_ref"),
-            Role.UNIT: lambda: bool(who.org) and who.org == summary.get("unit_id"),
-            Role.CONSTRUCTION_AUTHORITY: lambda: bool(who.area) and who.area == summary.get("unit_area"),
-            Role.HR_BUREAU: lambda: bool(who.area) and who.area == summary.get("unit_area"),
+    return {Role.APPLICANT: lambda: bool(who.person_ref) and who.person_ref == summary.person_ref,
+            Role.UNIT: lambda: bool(who.org) and who.org == summary.unit_id,
+            Role.CONSTRUCTION_AUTHORITY: lambda: bool(who.area) and who.area == summary.unit_area,
+            Role.HR_BUREAU: lambda: bool(who.area) and who.area == summary.unit_area,
             }.get(who.role, lambda: who.role in (Role.CITY_HR_BUREAU, Role.AUDITOR))()
+
+
+def reaction_tables(recorder: Recorder, plan: Plan) -> dict[str, Reactions]:
+    """eligibility's reactions, by the topic its consumer group reads (the tests use this table too)."""
+    return {topics.applications(): Reactions(recorder).add(when_application_filed_assess(plan))}
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
@@ -36,8 +42,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     runtime = Runtime(settings, application_streams=["eligibility-"])
 
     recorder = Recorder(lambda: runtime.store, topic=topics.eligibility(), actor=ELIGIBILITY_ACTOR)
-    reactions = Reactions(recorder).add(when_application_filed_assess(plan))
-    runtime.subscriptions.append(Subscription([topics.applications()], reactions.handle, wants=reactions.wants))
+    runtime.recorder = recorder
+    runtime.subscriptions += [Subscription([topic], table.handle, wants=table.wants)
+                              for topic, table in reaction_tables(recorder, plan).items()]
     app = build_app(runtime, title="zhicheng eligibility",
                     description="Checks every rule of the plan and explains each decision (中文/English).")
 
@@ -46,9 +53,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         """Every assessment of the application, newest last (one per revision): to the applicant,
         the unit and the departments of its area, the city and auditors. Anyone else's answers
         exactly like an application without assessments."""
-        events = await runtime.store.load_stream(stream_of(application_id))
-        if not events or not may_read(who, events[-1].payload["summary"]):
-            raise NotFound("尚无该申报的资格审查结果", "no assessment for this application yet")
+        async with runtime.unit_of_work() as uow:
+            events = await assessments_of(uow, application_id, lambda summary: may_read(who, summary))
         return [e.model_dump(mode="json") for e in events]
 
     return app

@@ -6,6 +6,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from contracts import topics
+from contracts.personal_record import APPLICANT
 from contracts.plan import load_plan
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
@@ -15,7 +16,7 @@ from services.intake.adapters.api import router
 from services.intake.adapters.api_persons import router as persons_router
 from plumbing.core.personal_publisher import PersonalDataPublisher
 from services.intake.adapters.vault import KeyVault, master_key_from_env
-from services.intake.domain import filing
+from services.intake.adapters.ports_pg import intake_ports
 from services.intake.reactions.when_archive_changes_record_entry import (
     when_archive_entry_added_record_it, when_archive_entry_judged_record_status)
 from services.intake.reactions.when_returned_record_return import when_returned_record_return
@@ -25,18 +26,25 @@ from services.intake.usecases.filing import INTAKE_ACTOR
 TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text()
 
 
+def reaction_tables(recorder: Recorder) -> dict[str, Reactions]:
+    """intake's reactions, by the topic its consumer group reads (the tests use this table too)."""
+    return {topics.review(): (Reactions(recorder, intake_ports)
+                              .add(when_returned_record_return)
+                              .add(when_archive_entry_added_record_it)
+                              .add(when_archive_entry_judged_record_status)
+                              .add(when_unit_authorized_record_unit))}
+
+
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ServiceSettings(service="intake")
     plan = load_plan(settings.plan)
     runtime = Runtime(settings, extra_schema=TABLES, application_streams=["application-"])
 
     recorder = Recorder(lambda: runtime.store, topic=topics.applications(), actor=INTAKE_ACTOR)
-    reactions = (Reactions(recorder)
-                 .add(when_returned_record_return(recorder.repository(filing.evolve)))
-                 .add(when_archive_entry_added_record_it)
-                 .add(when_archive_entry_judged_record_status)
-                 .add(when_unit_authorized_record_unit))
-    runtime.subscriptions.append(Subscription([topics.review()], reactions.handle, wants=reactions.wants))
+    # The data keys' vault exists once the service started (it checks the master key then).
+    runtime.recorder, runtime.ports = recorder, lambda conn: intake_ports(conn, getattr(app.state, "vault", None))
+    runtime.subscriptions += [Subscription([topic], table.handle, wants=table.wants)
+                              for topic, table in reaction_tables(recorder).items()]
     app = build_app(runtime, title="zhicheng intake",
                     description="Applicants file, resubmit and withdraw applications (个人申报).")
     app.state.settings, app.state.plan, app.state.recorder = settings, plan, recorder
@@ -44,7 +52,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def start_publisher(rt: Runtime) -> None:
         # After the runtime's own check of the development secrets: no master key, no start.
         app.state.vault = KeyVault(master_key_from_env(settings.dev_mode))
-        app.state.personal_publisher = PersonalDataPublisher(rt.pool, settings.kafka_bootstrap)
+        app.state.personal_publisher = PersonalDataPublisher(rt.pool, settings.kafka_bootstrap, service="intake",
+                                                             kind=APPLICANT)
         rt.spawn(app.state.personal_publisher.run, "intake-personal-data-publisher")
 
     async def stop_publisher(_rt: Runtime) -> None:

@@ -1,5 +1,5 @@
 """Composition root of notify: directory + deliveries from events, the dispatcher, the gateway,
-the waiting-cases read model and the deadline-reminder scheduler."""
+the waiting-cases read model and the deadline reminders (a periodic job)."""
 from __future__ import annotations
 
 import os
@@ -12,11 +12,14 @@ from zoneinfo import ZoneInfo
 from fastapi import FastAPI, Request
 
 from contracts import topics
+from contracts.personal_record import APPLICANT, OPERATOR
 from contracts.events import CaseMovedTo, CaseOpened
-from contracts.plan import load_plan
+from contracts.plan import Plan, load_plan
 from contracts.envelope import Role
 from plumbing import clock
 from plumbing.core.application import Reactions, Recorder
+from plumbing.core.periodic import PeriodicJob
+from plumbing.core.unit_of_work import PostgresUnitOfWork
 from plumbing.edges.metrics import GaugeQuery
 from plumbing.core.personal_data import follow
 from plumbing.core.reads import record_read
@@ -25,16 +28,16 @@ from plumbing.edges.security import Caller, caller
 from services.notify.adapters.audit_deliveries import deliveries_of, persons_of
 from services.notify.adapters.gateway_http import HttpSmsGateway
 from services.notify.adapters.gateway_recording import RecordingGateway
-from services.notify.dispatcher import Dispatcher
+from services.notify.adapters.dispatcher import Dispatcher
+from services.notify.adapters.ports_pg import notify_ports
 from services.notify.domain.departments import department_contacts
 from services.notify.domain.references import FILINGS
-from services.notify.domain.templates import load_catalogue
+from services.notify.domain.templates import Catalogue, load_catalogue
 from services.notify.reactions.when_case_moves_track_waiting import when_case_moves_track_waiting
 from services.notify.reactions.when_event_plan_messages import EVENTS, when_event_plan_messages
 from services.notify.reactions.when_filed_remember_application import (
     require_known_application, when_filed_remember_application,
 )
-from services.notify.scheduler import ReminderScheduler
 from services.notify.settings import NotifySettings
 from services.notify.templates import read_catalogue_text, read_department_contacts
 from services.notify.usecases.erasure import when_person_erased
@@ -46,6 +49,22 @@ from services.notify.usecases.status import delivery_status, reminder_status
 # SMS texts name people and reasons: only the city HR bureau (the operator) and auditors read them.
 Operator = Annotated[Caller, caller(Role.CITY_HR_BUREAU, Role.AUDITOR)]
 TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text()
+
+
+def reaction_tables(recorder: Recorder, plan: Plan, catalogue: Catalogue) -> list[tuple[tuple[str, ...], Reactions]]:
+    """notify's reactions, by the topics each consumer group reads (the tests use this table too).
+
+    An assessment or review step is planned only once its application is known (filed); it waits
+    for its filing while the filings flow on in a consumer group of their own. The first group
+    keeps its name (`<prefix>-notify-0`), offsets and inbox from when it also read the filings."""
+    planning = when_event_plan_messages(plan, catalogue)
+    upstream = [t for t in EVENTS if t not in FILINGS]
+    referring = (Reactions(recorder, notify_ports)
+                 .add(require_known_application, *dict.fromkeys((*upstream, CaseOpened, CaseMovedTo)))
+                 .add(when_case_moves_track_waiting)
+                 .add(planning, *upstream))
+    filings = Reactions(recorder, notify_ports).add(when_filed_remember_application).add(planning, *FILINGS)
+    return [((topics.eligibility(), topics.review()), referring), ((topics.applications(),), filings)]
 
 
 def create_app(settings: NotifySettings | None = None) -> FastAPI:
@@ -61,22 +80,18 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         defaults=(("pending",), ("sent",), ("failed",))))
 
     recorder = Recorder(lambda: runtime.store, topic=topics.notifications(), actor=NOTIFY_ACTOR)
-    planning = when_event_plan_messages(recorder, plan, catalogue)
-    upstream = [t for t in EVENTS if t not in FILINGS]
-    # An assessment or review step is planned only once its application is known (filed); it waits
-    # for its filing while the filings flow on in a consumer group of their own. The first group
-    # keeps its name (`<prefix>-notify-0`), offsets and inbox from when it also read the filings.
-    referring = (Reactions(recorder)
-                 .add(require_known_application, *dict.fromkeys((*upstream, CaseOpened, CaseMovedTo)))
-                 .add(when_case_moves_track_waiting)
-                 .add(planning, *upstream))
-    filings = Reactions(recorder).add(when_filed_remember_application).add(planning, *FILINGS)
-    runtime.subscriptions += [
-        Subscription([topics.eligibility(), topics.review()], referring.handle, wants=referring.wants),
-        Subscription([topics.applications()], filings.handle, wants=filings.wants),
-    ]
+    runtime.recorder, runtime.ports = recorder, notify_ports
+    groups = reaction_tables(recorder, plan, catalogue)
+    runtime.subscriptions += [Subscription(list(group), table.handle, wants=table.wants) for group, table in groups]
     # names and phones, by person_ref; events that waited for a person are planned when they are known
-    follow(runtime, on_erased=when_person_erased(recorder), on_known=replan_for_person(recorder, plan, catalogue))
+    replan = replan_for_person(plan, catalogue)
+    follow(runtime, kinds=(APPLICANT, OPERATOR), on_erased=lambda conn, ref: when_person_erased(_joined(conn), ref),
+           on_known=lambda conn, ref: replan(_joined(conn), ref))
+
+    def _joined(conn) -> PostgresUnitOfWork:
+        """The personal-data follower's transaction (one per record), as a unit of work."""
+        return PostgresUnitOfWork(None, recorder, notify_ports, conn=conn)
+
     app = build_app(runtime, title="zhicheng notify", description="12333 SMS: once per event, never a full ID number.")
 
     async def start_dispatcher(rt: Runtime) -> None:
@@ -84,37 +99,38 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
             gateway = HttpSmsGateway.from_env(os.environ, policy=settings.gateway_policy())
         else:
             gateway = RecordingGateway(rt.pool)
-        app.state.dispatcher = Dispatcher(rt.pool, recorder, gateway, tz=plan.timezone, quiet=settings.quiet(),
+        app.state.dispatcher = Dispatcher(rt.pool, rt.unit_of_work, gateway, tz=plan.timezone, quiet=settings.quiet(),
                                           windows=settings.windows(), policy=settings.round_policy(),
-                                          wall_offset=clock.offset)  # read per message: the season clock may move
+                                          wall_offset=clock.offset,  # read per message: the season clock may move
+                                          crash_after_send=settings.notify_crash_after_send)
         rt.spawn(app.state.dispatcher.run, "notify-dispatcher")
 
-    async def start_reminders(rt: Runtime) -> None:
-        await seed_department_contacts(rt.pool, departments)
+    async def seed_contacts(rt: Runtime) -> None:
+        async with rt.unit_of_work() as uow:
+            await seed_department_contacts(uow, departments)
 
-        def today() -> date:
-            return clock.now().astimezone(ZoneInfo(plan.timezone)).date()
+    def today() -> date:  # the season clock, in the plan's zone
+        return clock.now().astimezone(ZoneInfo(plan.timezone)).date()
 
-        app.state.reminders = ReminderScheduler(lambda day: run_reminders(rt.pool, recorder, plan, catalogue, day),
-                                                today, interval=settings.notify_reminder_interval_seconds)
-        rt.spawn(app.state.reminders.run, "notify-reminders")
+    runtime.periodic.append(PeriodicJob("notify-reminders", lambda uow: run_reminders(uow, plan, catalogue, today()),
+                                        every=settings.notify_reminder_interval_seconds))
 
     async def stop_tasks(_rt: Runtime) -> None:
         app.state.dispatcher.stop()
-        app.state.reminders.stop()
 
-    runtime.on_started.extend([start_dispatcher, start_reminders])
+    runtime.on_started.extend([seed_contacts, start_dispatcher])  # contacts before the first reminders run
     runtime.on_stopping.append(stop_tasks)
 
     @app.get("/notifications/{application_id}", tags=["notify"], summary="What was sent to whom and when")
     async def status(request: Request, application_id: uuid.UUID, _who: Operator) -> dict:
-        answer = await delivery_status(runtime.pool, application_id)  # SMS texts and numbers: personal
-        await record_read(request, "SMS texts", str(application_id),
-                          await persons_of(runtime.pool, application_id))
+        async with runtime.unit_of_work() as uow:  # SMS texts and numbers: personal
+            answer = await delivery_status(uow, application_id)
+        await record_read(request, "SMS texts", str(application_id), await persons_of(runtime.pool, application_id))
         return answer
 
     @app.get("/reminders", tags=["notify"], summary="Deadline reminders planned, to whom, and how they ended")
     async def reminders(_who: Operator) -> dict:
-        return await reminder_status(runtime.pool)
+        async with runtime.unit_of_work() as uow:
+            return await reminder_status(uow)
 
     return app

@@ -33,6 +33,7 @@ class NotifySettings(ServiceSettings):
     notify_max_rounds: int = 3
     notify_reminder_interval_seconds: float = 3600.0
     notify_department_contacts: str | None = None
+    notify_crash_after_send: bool = False  # tests only (the crash test)
 
     def gateway_policy(self) -> RetryPolicy:
         return RetryPolicy(max_attempts=self.sms_max_attempts, base=self.sms_backoff_base, cap=self.sms_backoff_cap)

@@ -1,8 +1,8 @@
 from plumbing.logging import configure
 from plumbing.runtime import serve
-from plumbing.settings import ServiceSettings
 from services.review.bootstrap import create_app
+from services.review.settings import ReviewSettings
 
-settings = ServiceSettings(service="review")
+settings = ReviewSettings()
 configure("review", json=settings.log_json)
 serve(create_app(settings), settings)

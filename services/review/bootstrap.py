@@ -1,16 +1,17 @@
 """Composition root of review: cases from assessments, decisions over HTTP, read models."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from contracts import topics
+from contracts.personal_record import APPLICANT, OPERATOR
 from contracts.envelope import SYSTEM_ACTOR
-from contracts.plan import load_plan
+from contracts.plan import Plan, load_plan
 from plumbing import clock
 from plumbing.core.application import Reactions, Recorder
+from plumbing.core.periodic import PeriodicJob
 from plumbing.core.projection import ProjectionRunner
 from plumbing.core.personal_data import follow
 from plumbing.core.personal_publisher import OUTBOX_SCHEMA, PersonalDataPublisher
@@ -19,57 +20,60 @@ from plumbing.settings import ServiceSettings
 from services.review.adapters.api_cases import router as cases_router
 from services.review.adapters.api_units import router as units_router
 from services.review.adapters.api_views import router as views_router
+from services.review.adapters.ports_pg import review_ports
 from services.review.adapters.staff import StaffDirectory, names_on_timeline
 from services.review.adapters.staff import router as staff_router
 from services.review.projections.case_view import make_apply
 from services.review.reactions.when_assessed_open_case import when_assessed_open_case, when_withdrawn_close_case
 from services.review.reactions.when_filed_remember_application import when_filed_remember_application
-from services.review.sweeper import DeadlineSweeper
+from services.review.settings import ReviewSettings
 from services.review.usecases.sweeping import sweep_overdue
 
 # personal_outbox: units' authorised operators' contacts waiting for the personal-data topic
 TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text() + OUTBOX_SCHEMA
 
 
+def reaction_tables(recorder: Recorder, plan: Plan) -> dict[str, Reactions]:
+    """review's reactions, by the topic each consumer group reads (the tests use this table too)."""
+    return {
+        topics.eligibility(): Reactions(recorder, review_ports).add(when_assessed_open_case(plan)),
+        topics.applications(): (Reactions(recorder, review_ports).add(when_withdrawn_close_case(plan))
+                                .add(when_filed_remember_application)),
+    }
+
+
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    settings = settings or ServiceSettings(service="review")
+    settings = settings or ReviewSettings()
+    own = settings if isinstance(settings, ReviewSettings) else ReviewSettings()  # review's own variables
     plan = load_plan(settings.plan)
     runtime = Runtime(settings, extra_schema=TABLES, application_streams=["case-"])
     runtime.audit_extras.append(names_on_timeline)
 
     recorder = Recorder(lambda: runtime.store, topic=topics.review(), actor=SYSTEM_ACTOR)
-    assessed = Reactions(recorder).add(when_assessed_open_case(recorder, plan))
-    applications = (Reactions(recorder).add(when_withdrawn_close_case(recorder, plan))
-                    .add(when_filed_remember_application))
-    runtime.subscriptions += [
-        Subscription([topics.eligibility()], assessed.handle, wants=assessed.wants),
-        Subscription([topics.applications()], applications.handle, wants=applications.wants),
-    ]
+    runtime.recorder, runtime.ports = recorder, review_ports
+    runtime.subscriptions += [Subscription([topic], table.handle, wants=table.wants)
+                              for topic, table in reaction_tables(recorder, plan).items()]
+    # ZC_REVIEW_SWEEP_INTERVAL_SECONDS (default 60): how often cases past their stage deadline are closed
+    runtime.periodic.append(PeriodicJob("review-deadline-sweep", lambda uow: sweep_overdue(uow, plan, clock.now()),
+                                        every=own.review_sweep_interval_seconds))
 
     async def start_projection(rt: Runtime) -> None:
         app.state.projection = ProjectionRunner("review.case_view", rt.store, make_apply(rt.store))
         rt.spawn(app.state.projection.run, "review-projection")
 
     async def start_personal_publisher(rt: Runtime) -> None:
-        # Units' authorised operators' contacts -> the compacted personal-data topic
-        app.state.personal_publisher = PersonalDataPublisher(rt.pool, settings.kafka_bootstrap, service="review")
+        # Units' authorised operators' contacts -> the compacted operators' topic
+        app.state.personal_publisher = PersonalDataPublisher(rt.pool, settings.kafka_bootstrap, service="review",
+                                                             kind=OPERATOR)
         rt.spawn(app.state.personal_publisher.run, "review-personal-data-publisher")
 
     async def stop_projection(_rt: Runtime) -> None:
         app.state.projection.stop()
-        app.state.sweeper.stop()
         app.state.personal_publisher.stop()
 
-    async def start_sweeper(rt: Runtime) -> None:
-        # ZC_REVIEW_SWEEP_INTERVAL_SECONDS (default 60): how often cases past their stage deadline are closed
-        interval = float(os.environ.get("ZC_REVIEW_SWEEP_INTERVAL_SECONDS", "60") or 60)
-        app.state.sweeper = DeadlineSweeper(lambda: sweep_overdue(recorder, plan, rt.pool, clock.now()),
-                                            interval=interval)
-        rt.spawn(app.state.sweeper.run, "review-deadline-sweep")
-
-    runtime.on_started.extend([start_projection, start_sweeper, start_personal_publisher])
+    runtime.on_started.extend([start_projection, start_personal_publisher])
     runtime.on_stopping.append(stop_projection)
-    follow(runtime)  # names and ID masks for the exports, by person_ref
+    follow(runtime, kinds=(APPLICANT,))  # applicants' names and ID masks for the exports, by person_ref
     app = build_app(runtime, title="zhicheng review",
                     description="The review chain: unit → public notice → construction authority → HR bureau → "
                                 "city HR bureau → provincial committee.")

@@ -96,7 +96,7 @@ def test_a_service_refuses_to_start_with_the_development_secret_without_the_deve
 
 def test_a_service_without_kafka_credentials_refuses_to_start_unless_in_development():
     """Without a login the client would speak PLAINTEXT: only a broker without ACLs takes that."""
-    real = {"ZC_TOKEN_PUBLIC_KEY": fresh_key_pair()[1], "ZC_PERSON_REF_SECRET": "another-" + uuid.uuid4().hex}
+    real = {"ZC_TOKEN_PUBLIC_KEY": fresh_key_pair()[1]}  # eligibility holds no other key
     proc, _url, _database = _start("eligibility", ZC_DEV_MODE="0", ZC_KAFKA_CREDENTIALS="/nonexistent/credentials",
                                    **real)
     assert proc.wait(timeout=60) != 0

@@ -205,14 +205,14 @@ async def every_topic(stack) -> tuple[list[tuple[str, str]], list[tuple[str, str
     """(topic, key and value as text) of every record of the stack's topics: those of the shared
     topics, and those of the personal-data topic."""
     with topics.prefixed(stack.prefix):
-        names, personal = await topic_names(), topics.personal_data()
-    assert len(names) >= 6, names  # the four services' topics, the personal-data topic, the dead letters
+        names, personal = await topic_names(), {topics.personal_data(), topics.operators_data()}
+    assert len(names) >= 7, names  # the four services' topics, the two personal-data topics, the dead letters
     out = []
     for topic in names:
         for key, value in await raw_records(topic):
             text = (key or b"").decode("utf-8", "replace") + " " + (value or b"").decode("utf-8", "replace")
             out.append((topic, text))
-    return [(t, text) for t, text in out if t != personal], [(t, text) for t, text in out if t == personal]
+    return [(t, text) for t, text in out if t not in personal], [(t, text) for t, text in out if t in personal]
 
 
 async def test_a_season_leaves_no_name_phone_id_number_or_birth_date_in_clear_in_any_topic_or_table(

@@ -26,7 +26,7 @@ RETRYABLE = {0, 500, 502, 503, 504}  # 0: no answer at all (Step.post's transpor
 
 class ChaosLoad(Step):
     def __init__(self, url: Callable[[str], str], *, units: int = 4, seed: int = 14, patience: float = 120) -> None:
-        settings = ServiceSettings()
+        settings = ServiceSettings(service="intake")  # the person_ref key, for applicants' tokens
         super().__init__(StepConfig(intake=url("intake"), review=url("review"), rate=1, seconds=0, seed=seed,
                                     units=units, drain_seconds=patience, setup_seconds=patience,
                                     person_ref_secret=settings.person_ref_secret))

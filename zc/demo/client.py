@@ -16,7 +16,7 @@ from services.intake.domain.identity import person_ref
 from zc.sample_photo import photo_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
-SETTINGS = ServiceSettings()
+SETTINGS = ServiceSettings(service="intake")  # the person_ref key: the issuer puts person_ref in tokens
 
 
 def url(service: str) -> str:

@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--ready-file", help="written once the untimed set-up is done")
     parser.add_argument("--go-file", help="the timed window starts once this file exists")
     args = parser.parse_args()
-    settings = ServiceSettings()
+    settings = ServiceSettings(service="intake")  # the person_ref key, for applicants' tokens
     config = StepConfig(args.intake, args.review, args.rate, args.seconds, seed=args.seed, units=args.units,
                         drain_seconds=args.drain,
                         person_ref_secret=settings.person_ref_secret, ready_file=args.ready_file,

@@ -7,13 +7,12 @@ from contracts.plan import Plan
 from plumbing.core.application import Append, Context, React
 from plumbing.logging import get_logger
 from services.eligibility.domain.assess import assess
+from services.eligibility.domain.streams import assessment_stream
 
 log = get_logger(__name__)
 ELIGIBILITY_ACTOR = Actor(role=Role.SYSTEM, organisation="eligibility", user=SYSTEM_ACTOR.user)
 
-
-def stream_of(application_id) -> str:
-    return f"eligibility-{application_id}"
+stream_of = assessment_stream  # the name other modules knew it by
 
 
 def when_application_filed_assess(plan: Plan) -> React:

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from contracts.envelope import Actor, Role
 from contracts.errors import Conflict, Forbidden, NotFound
 from plumbing import clock
-from plumbing.core.idempotency import request_fingerprint, run_once, scoped
+from plumbing.core.idempotency import request_fingerprint, run_in, scoped
 from plumbing.edges.inputs import Code
 from plumbing.edges.security import Caller, caller
 from services.intake.adapters.requests import SubmitRequest, WithdrawRequest
@@ -43,17 +43,17 @@ async def _file(request: Request, body: SubmitRequest, key: str | None, who: Cal
                                  application_id=application_id)
     fingerprint = request_fingerprint(use_case.__name__, str(application_id), body.model_dump(mode="json"))
 
-    async def action(conn):
-        # On `conn`, the connection this request holds: asking the pool for a second one while holding
-        # it deadlocked intake under load (every holder waiting for another, none giving its own back).
-        if application_id is None and await filing.history(state.recorder, application.application_id, conn):
+    async def action(uow):
+        # In the unit of work, on the connection this request holds: asking the pool for a second one
+        # while holding it deadlocked intake under load (every holder waiting for another).
+        if application_id is None and await filing.history(uow, application.application_id):
             # Taken, by this applicant or another: the same answer either way (no existence leak).
             raise Conflict("该申报编号已被使用，请使用新的编号", "this application_id is taken; use a new one",
                            code="APPLICATION_ID_TAKEN")
-        personal = (state.vault, filer_of(body, application, state.plan, now))
-        return 201, await use_case(state.recorder, conn, application, photo, _actor(who), now, personal, plan=state.plan)
+        filer = filer_of(body, application, state.plan, now)
+        return 201, await use_case(uow, application, photo, _actor(who), now, filer, plan=state.plan)
 
-    status, answer = await run_once(state.runtime.pool, scoped(key, who.key), fingerprint, action)
+    status, answer = await run_in(state.runtime.unit_of_work(), scoped(key, who.key), fingerprint, action)
     return JSONResponse(answer, status_code=status)
 
 
@@ -78,18 +78,18 @@ async def withdraw(request: Request, application_id: uuid.UUID, body: WithdrawRe
     state = request.app.state
     await _owned(request, application_id, who)
 
-    async def action(conn):
-        return 200, await filing.withdraw(state.recorder, conn, application_id, body.reason, _actor(who),
-                                          clock.now())
+    async def action(uow):
+        return 200, await filing.withdraw(uow, application_id, body.reason, _actor(who), clock.now())
 
-    status, answer = await run_once(state.runtime.pool, scoped(key, who.key), request_fingerprint("withdraw", str(application_id),
-                                                                                 body.reason), action)
+    status, answer = await run_in(state.runtime.unit_of_work(), scoped(key, who.key),
+                                  request_fingerprint("withdraw", str(application_id), body.reason), action)
     return JSONResponse(answer, status_code=status)
 
 
 async def _owned(request: Request, application_id: uuid.UUID, who: Caller) -> list:
     """The application's events if `who` may see them; someone else's answers exactly like none."""
-    events = await filing.history(request.app.state.recorder, application_id)
+    async with request.app.state.runtime.unit_of_work() as uow:
+        events = await filing.history(uow, application_id)
     if not events or (who.role is not Role.AUDITOR and who.person_ref != filing.owner(events)):
         raise NotFound(*NOT_FOUND)
     return [envelope for envelope, _payload in events]
@@ -101,8 +101,9 @@ async def history(request: Request, application_id: uuid.UUID,
     events = await _owned(request, application_id, who)
     # The applicant's own file read by the applicant is not a disclosure; anyone else's read is recorded.
     if who.role is not Role.APPLICANT:
-        owner = filing.owner(await filing.history(request.app.state.recorder, application_id))
-        await record_read(request, "application file", str(application_id), [owner])
+        async with request.app.state.runtime.unit_of_work() as uow:
+            owner = filing.owner(await filing.history(uow, application_id))
+        await record_read(request, "application file", str(application_id), [owner])  # its own connection
     returned = await request.app.state.runtime.pool.fetchrow(
         "SELECT level, reason, sections::text AS sections FROM open_returns WHERE application_id = $1", application_id)
     return {"application_id": str(application_id), "events": [e.model_dump(mode="json") for e in events],
@@ -121,5 +122,5 @@ async def my_archive(request: Request, who: ApplicantCaller) -> dict:
 async def unit_status(request: Request, unit_id: Annotated[Code, Path(min_length=1)],
                       _who: Annotated[Caller, caller(Role.APPLICANT, Role.UNIT, Role.AUDITOR)]) -> dict:
     """An applicant checks that their employer is registered before filing (附件1 一.2)."""
-    async with request.app.state.runtime.pool.acquire() as conn:
-        return {"unit_id": unit_id, "authorised": await filing.unit_authorised(conn, unit_id)}
+    async with request.app.state.runtime.unit_of_work() as uow:
+        return {"unit_id": unit_id, "authorised": await uow.ports.units.is_authorised(unit_id)}

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from contracts.envelope import Actor, Role
 from plumbing import clock
-from plumbing.core.idempotency import request_fingerprint, run_once, scoped
+from plumbing.core.idempotency import request_fingerprint, run_in, scoped
 from plumbing.edges.inputs import STRICT, Text
 from plumbing.edges.security import Caller, caller
 from services.intake.usecases import erasure
@@ -31,10 +31,9 @@ async def erase(request: Request, person_ref: PersonRef, body: ErasureRequest, w
     state = request.app.state
     actor = Actor(role=who.role, organisation=who.org, user=who.uid)
 
-    async def action(conn):
-        return 200, await erasure.erase(state.recorder, conn, state.vault, person_ref, actor, body.requested_by,
-                                        clock.now())
+    async def action(uow):
+        return 200, await erasure.erase(uow, person_ref, actor, body.requested_by, clock.now())
 
-    status, answer = await run_once(state.runtime.pool, scoped(None, who.key),
+    status, answer = await run_in(state.runtime.unit_of_work(), scoped(None, who.key),
                                     request_fingerprint("erase", person_ref, body.requested_by), action)
     return JSONResponse(answer, status_code=status)

@@ -45,3 +45,11 @@ CREATE TABLE IF NOT EXISTS personal_outbox (
     record      jsonb,
     created_at  timestamptz NOT NULL DEFAULT now()
 );
+-- Which applications each person filed, and their photos (written with each filing): an erasure
+-- finds what to delete here, not by reading the events table around the upcasters. Pseudonymous.
+CREATE TABLE IF NOT EXISTS person_filings (
+    person_ref      text NOT NULL,
+    application_id  uuid NOT NULL,
+    photo           text NOT NULL DEFAULT '',   -- '' : no photo
+    PRIMARY KEY (person_ref, application_id, photo)
+);

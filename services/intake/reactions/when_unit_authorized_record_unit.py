@@ -1,5 +1,5 @@
-"""Review's UnitAuthorized -> intake's authorised_units read model: from then on the unit's staff
-may name it as their employer and file (附件1 一.2; 附件2 一.1 授权委托证明)."""
+"""Review's UnitAuthorized -> intake's authorised units: from then on the unit's staff may name it
+as their employer and file (附件1 一.2; 附件2 一.1 授权委托证明)."""
 from __future__ import annotations
 
 from contracts.events import UnitAuthorized
@@ -7,5 +7,4 @@ from plumbing.core.application import Context
 
 
 async def when_unit_authorized_record_unit(e: UnitAuthorized, ctx: Context) -> None:
-    await ctx.conn.execute("INSERT INTO authorised_units (unit_id, unit_name) VALUES ($1, $2)"
-                           " ON CONFLICT (unit_id) DO UPDATE SET unit_name = EXCLUDED.unit_name", e.unit_id, e.unit_name)
+    await ctx.ports.units.authorise(e.unit_id, e.unit_name)

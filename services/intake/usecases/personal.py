@@ -1,23 +1,15 @@
 """The applicant's personal data at filing: sealed into intake's own events (crypto-shredding) and
-queued, current, for the compacted personal-data topic; and erasing a person.
+queued, current, for the compacted personal-data topic.
 
-The vault (adapters/vault.py) is passed in: it holds the data keys and the master key."""
+The data keys are a port (`keys`): adapters/vault.py holds them and the master key."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Protocol
 
-from contracts.events import ApplicationResubmitted, ApplicationSubmitted, Payload, Sealed
+from contracts.events import ApplicationResubmitted, ApplicationSubmitted, Payload
 from contracts.personal_data import display_mask
 from contracts.personal_record import PersonalRecord
-from plumbing.core.personal_publisher import queue_record
-
-
-class Vault(Protocol):
-    async def seal(self, conn, person_ref: str, fields: dict) -> Sealed: ...
-
-    async def erase(self, conn, person_ref: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -35,9 +27,9 @@ class Filer:
                               id_number_masked=display_mask(self.id_number))
 
 
-async def seal_and_share(conn, vault: Vault, filer: Filer, payloads: list[Payload]) -> list[Payload]:
+async def seal_and_share(uow, filer: Filer, payloads: list[Payload]) -> list[Payload]:
     """Each filing event gets the sealed fields; the current record is queued for the topic."""
-    sealed = await vault.seal(conn, filer.person_ref, {k: v for k, v in asdict(filer).items() if k != "person_ref"})
-    await queue_record(conn, filer.person_ref, filer.record())
+    sealed = await uow.ports.keys.seal(filer.person_ref, {k: v for k, v in asdict(filer).items() if k != "person_ref"})
+    await uow.ports.personal.queue(filer.person_ref, filer.record())
     return [p.model_copy(update={"sealed": sealed}) if isinstance(p, (ApplicationSubmitted, ApplicationResubmitted))
             else p for p in payloads]

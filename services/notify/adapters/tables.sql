@@ -88,3 +88,17 @@ CREATE TABLE IF NOT EXISTS known_applications (
     application_id uuid PRIMARY KEY,
     filed_at       timestamptz NOT NULL DEFAULT now()
 );
+-- Notifications that failed, as NotificationFailed recorded them (written in the same transaction
+-- as the event): GET /notifications and /reminders read them here, not from the events table.
+CREATE TABLE IF NOT EXISTS notification_failures (
+    seq                bigserial,
+    notification_id    uuid PRIMARY KEY,
+    application_id     uuid,
+    caused_by_event_id uuid NOT NULL,
+    template           text NOT NULL,
+    recipient_masked   text NOT NULL,
+    reason             text NOT NULL,
+    recorded_at        timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS notification_failures_by_application ON notification_failures (application_id, seq);
+CREATE INDEX IF NOT EXISTS notification_failures_by_cause ON notification_failures (caused_by_event_id);

@@ -1,9 +1,9 @@
 """Events that name a contact or ask for an SMS -> directory rows and pending deliveries, written
-with the consumer's transaction (a reaction that keeps delivery rows, so it gets `ctx.conn`)."""
+through notify's ports in the consumer's unit of work."""
 from __future__ import annotations
 
 from contracts.plan import Plan
-from plumbing.core.application import Context, React, Recorder
+from plumbing.core.application import Context, React
 from services.notify.domain.recipients import CONTACT_SOURCES
 from services.notify.domain.routing import ROUTED
 from services.notify.domain.templates import Catalogue
@@ -12,7 +12,7 @@ from services.notify.usecases.planning import plan_messages
 EVENTS = tuple(dict.fromkeys(CONTACT_SOURCES + ROUTED))  # the types this reaction reads
 
 
-def when_event_plan_messages(recorder: Recorder, plan: Plan, catalogue: Catalogue) -> React:
+def when_event_plan_messages(plan: Plan, catalogue: Catalogue) -> React:
     async def react(event, ctx: Context) -> None:
-        await plan_messages(recorder, plan, catalogue, ctx.conn, event, ctx.envelope)
+        await plan_messages(ctx.uow, plan, catalogue, event, ctx.envelope)
     return react

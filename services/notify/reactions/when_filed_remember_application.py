@@ -13,8 +13,7 @@ from services.notify.domain.references import referred_application
 
 
 async def when_filed_remember_application(filed: ApplicationSubmitted | ApplicationResubmitted, ctx: Context) -> None:
-    await ctx.conn.execute("INSERT INTO known_applications (application_id) VALUES ($1) ON CONFLICT DO NOTHING",
-                           filed.application.application_id)
+    await ctx.ports.known.remember(filed.application.application_id)
 
 
 async def require_known_application(event: Payload, ctx: Context) -> None:
@@ -23,9 +22,6 @@ async def require_known_application(event: Payload, ctx: Context) -> None:
     application_id = referred_application(event)
     if application_id is None:
         return
-    if await ctx.conn.fetchval(
-            "SELECT EXISTS (SELECT 1 FROM known_applications WHERE application_id = $1)"
-            " OR EXISTS (SELECT 1 FROM contacts WHERE kind = 'applicant' AND ref = $2)",
-            application_id, str(application_id)):
+    if await ctx.ports.known.knows(application_id):
         return
     raise ReferenceNotYetKnown(f"application {application_id}")

@@ -6,27 +6,21 @@ NotificationSent/Failed events (template, masked number, no text)."""
 from __future__ import annotations
 
 from contracts.events import NotificationFailed
-from plumbing.core.application import Recorder
+from plumbing.core.unit_of_work import UnitOfWork
 from plumbing.logging import get_logger
 from services.notify.domain.recipients import ERASED_REASON
+from services.notify.usecases.ports import NotifyPorts
 from services.notify.usecases.recording import append_outcome
 
 log = get_logger(__name__)
 
 
-def when_person_erased(recorder: Recorder):
-    async def erase(conn, person_ref: str) -> None:
-        pending = await conn.fetch("SELECT * FROM deliveries WHERE person_ref = $1 AND status = 'pending'", person_ref)
-        for row in pending:
-            failed = NotificationFailed(notification_id=row["notification_id"], application_id=row["application_id"],
-                                        template=row["template"], recipient_masked=row["recipient_masked"],
-                                        reason=ERASED_REASON, dedup_key=row["dedup_key"],
-                                        caused_by_event_id=row["caused_by_event_id"])
-            await append_outcome(recorder, conn, failed, row["correlation_id"])
-        keys = await conn.fetch(
-            "UPDATE deliveries SET status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END,"
-            " last_error = CASE WHEN status = 'pending' THEN $2 ELSE last_error END, to_e164 = '', text = ''"
-            " WHERE person_ref = $1 RETURNING dedup_key", person_ref, ERASED_REASON)
-        await conn.execute("DELETE FROM sms_log WHERE dedup_key = ANY($1::text[])", [k["dedup_key"] for k in keys])
-        log.info("notify.person_erased", failed=len(pending), scrubbed=len(keys))
-    return erase
+async def when_person_erased(uow: UnitOfWork[NotifyPorts], person_ref: str) -> None:
+    pending = await uow.ports.deliveries.pending_of(person_ref)
+    for p in pending:
+        failed = NotificationFailed(notification_id=p.notification_id, application_id=p.application_id,
+                                    template=p.template, recipient_masked=p.recipient_masked, reason=ERASED_REASON,
+                                    dedup_key=p.dedup_key, caused_by_event_id=p.caused_by_event_id)
+        await append_outcome(uow, failed, p.correlation_id)
+    scrubbed = await uow.ports.deliveries.scrub(person_ref, ERASED_REASON)
+    log.info("notify.person_erased", failed=len(pending), scrubbed=scrubbed)

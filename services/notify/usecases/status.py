@@ -1,36 +1,19 @@
-"""The delivery view of one application: every planned SMS, its recipient (masked) and status."""
+"""The delivery view of one application (every planned SMS, its recipient masked, its status, and
+the notifications that failed) and of the deadline reminders."""
 from __future__ import annotations
 
 import uuid
 
-import asyncpg
+from plumbing.core.unit_of_work import UnitOfWork
+from services.notify.usecases.ports import NotifyPorts
 
 
-async def delivery_status(pool: asyncpg.Pool, application_id: uuid.UUID) -> dict:
-    rows = await pool.fetch(
-        "SELECT template, recipient_masked, text, status, attempts, last_error, created_at, sent_at"
-        " FROM deliveries WHERE application_id = $1 ORDER BY seq", application_id)
-    failed = await pool.fetch(
-        "SELECT payload->>'template' AS template, payload->>'recipient_masked' AS recipient_masked,"
-        " payload->>'reason' AS reason, recorded_at FROM events"
-        " WHERE event_type = 'NotificationFailed' AND payload->>'application_id' = $1 ORDER BY position",
-        str(application_id))
+async def delivery_status(uow: UnitOfWork[NotifyPorts], application_id: uuid.UUID) -> dict:
     return {"application_id": str(application_id),
-            "deliveries": [{**dict(r), "created_at": r["created_at"].isoformat(),
-                            "sent_at": r["sent_at"].isoformat() if r["sent_at"] else None} for r in rows],
-            "failures": [{**dict(r), "recorded_at": r["recorded_at"].isoformat()} for r in failed]}
+            "deliveries": await uow.ports.deliveries.of_application(application_id),
+            "failures": await uow.ports.failures.of_application(application_id)}
 
 
-async def reminder_status(pool: asyncpg.Pool) -> dict:
+async def reminder_status(uow: UnitOfWork[NotifyPorts]) -> dict:
     """Every deadline reminder planned: recipient, deadline, cases, and its delivery or failure."""
-    rows = await pool.fetch(
-        "SELECT r.event_id, r.org_id, r.level, r.deadline, r.days_before, r.waiting_cases, r.planned_on,"
-        " d.recipient_masked, d.text, d.status, d.attempts, d.sent_at, d.dedup_key, f.payload->>'reason' AS failure"
-        " FROM reminders r LEFT JOIN deliveries d ON d.caused_by_event_id = r.event_id"
-        " LEFT JOIN events f ON f.event_type = 'NotificationFailed'"
-        "  AND f.payload->>'caused_by_event_id' = r.event_id::text"
-        " ORDER BY r.deadline, r.days_before DESC, r.org_id")
-    return {"reminders": [{**dict(r), "event_id": str(r["event_id"]), "deadline": r["deadline"].isoformat(),
-                           "planned_on": r["planned_on"].isoformat(),
-                           "status": r["status"] or ("failed" if r["failure"] else None),
-                           "sent_at": r["sent_at"].isoformat() if r["sent_at"] else None} for r in rows]}
+    return {"reminders": await uow.ports.reminders.report()}

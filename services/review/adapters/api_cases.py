@@ -17,7 +17,7 @@ from contracts.envelope import Role
 from contracts.errors import Forbidden, InvalidInput, NotFound, Refused
 from plumbing import clock
 from plumbing.core.application import receipt
-from plumbing.core.idempotency import request_fingerprint, run_once, scoped
+from plumbing.core.idempotency import request_fingerprint, run_in, scoped
 from plumbing.edges.inputs import STRICT
 from plumbing.edges.security import caller
 from plumbing.logging import get_logger
@@ -64,7 +64,7 @@ def authorize_visible(principal, action: str, target) -> None:
         raise
 
 
-async def _decide(request: Request, name: str, application_id: uuid.UUID, body, conn=None):
+async def _decide(request: Request, name: str, application_id: uuid.UUID, body, uow):
     """Who may act is checked before what they sent: a role that may never take the decision gets
     403, a case outside the caller's scope answers like a missing one (404), and only then is the
     body read. Every refusal is logged with the case. Returns the saved events' receipt and the
@@ -79,9 +79,9 @@ async def _decide(request: Request, name: str, application_id: uuid.UUID, body, 
             authorize(principal, action, None)  # the role first: 403 whether or not the case exists
         try:
             stored, case = await take_decision(
-                state.recorder, state.plan, application_id, action,
+                uow, state.plan, application_id, action,
                 lambda: build_command(name, application_id, body, principal.actor()),
-                principal=principal, now=clock.now(), conn=conn)
+                principal=principal, now=clock.now())
         except Forbidden as refused:
             if refused.code == "OUT_OF_SCOPE":
                 raise NotFound(*CASE_NOT_FOUND) from None
@@ -97,13 +97,13 @@ async def _decide_one(request: Request, decision: str, application_id: uuid.UUID
                       key: str | None) -> JSONResponse:
     """With an Idempotency-Key, a retry gets the first answer and records nothing twice."""
 
-    async def action(conn):
-        events, case = await _decide(request, decision, application_id, body, conn)
+    async def action(uow):
+        events, case = await _decide(request, decision, application_id, body, uow)
         return 200, {"events": events, "case": case_json(case, request.app.state.plan)}
 
     fingerprint = request_fingerprint("review.decide", decision, str(application_id),
                                       body.model_dump(mode="json") if body else {})
-    status, answer = await run_once(request.app.state.runtime.pool, scoped(key, principal_of_caller(request)),
+    status, answer = await run_in(request.app.state.runtime.unit_of_work(), scoped(key, principal_of_caller(request)),
                                     fingerprint, action)
     return JSONResponse(answer, status_code=status)
 
@@ -170,11 +170,11 @@ async def decide_batch(request: Request, batch: BatchRequest, key: IdemKey = Non
     With an Idempotency-Key, a retried batch gets the first answer and records nothing twice."""
     principal = principal_of(request)
 
-    async def action(conn):
+    async def action(uow):
         results = []
         for item in batch.items:
             try:
-                events, _case = await _decide(request, batch.decision, item.application_id, item.fields, conn)
+                events, _case = await _decide(request, batch.decision, item.application_id, item.fields, uow)
                 results.append({"application_id": str(item.application_id), "ok": True, "events": events})
             except Refused as refused:
                 results.append({"application_id": str(item.application_id), "ok": False, "status": refused.status,
@@ -183,7 +183,7 @@ async def decide_batch(request: Request, batch: BatchRequest, key: IdemKey = Non
                      "results": results}
 
     fingerprint = request_fingerprint("review.batch", batch.model_dump(mode="json"))
-    status, answer = await run_once(request.app.state.runtime.pool, scoped(key, principal_of_caller(request)),
+    status, answer = await run_in(request.app.state.runtime.unit_of_work(), scoped(key, principal_of_caller(request)),
                                     fingerprint, action)
     return JSONResponse(answer, status_code=status)
 

@@ -3,22 +3,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Header, Path, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from contracts.envelope import Role
 
 from plumbing import clock
 from plumbing.core.application import receipt
+from plumbing.core.idempotency import request_fingerprint, run_in, scoped
 from plumbing.edges.inputs import STRICT, Code, Phone, Text
 from plumbing.logging import get_logger
 from plumbing.edges.security import caller
-from services.review.adapters.principal import principal_of
+from services.review.adapters.principal import principal_of, principal_of_caller
 from services.review.domain.unit_authorization import AuthorizeUnit
 from services.review.usecases.units import authorize_unit
 
 log = get_logger(__name__)
 router = APIRouter(tags=["units"])
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
 class Authorization(BaseModel):
@@ -33,11 +36,19 @@ class Authorization(BaseModel):
              summary="City HR bureau approves a unit's authorization; its operator gets a 12333 SMS",
              dependencies=[caller(Role.CITY_HR_BUREAU)])
 async def approve_authorization(request: Request, unit_id: Annotated[Code, Path(min_length=1)],
-                                body: Authorization) -> dict:
+                                body: Authorization, key: IdemKey = None) -> JSONResponse:
+    """With an Idempotency-Key, a retry gets the first answer (201) and records nothing twice."""
     principal = principal_of(request)
     state = request.app.state
     command = AuthorizeUnit(principal.actor(), unit_id, body.unit_name, body.operator_name, body.operator_phone,
-                            state.settings.person_ref_secret)
-    events = receipt(await authorize_unit(state.recorder, state.runtime.pool, command, now=clock.now()))
+                            state.settings.operator_ref_secret)
+
+    async def action(uow):
+        events = receipt(await authorize_unit(uow, command, now=clock.now()))
+        return 201, {"unit_id": unit_id, "events": events}
+
+    fingerprint = request_fingerprint("review.units.authorize", unit_id, body.model_dump(mode="json"))
+    status, answer = await run_in(state.runtime.unit_of_work(), scoped(key, principal_of_caller(request)),
+                                  fingerprint, action)
     log.info("review.unit_authorized", unit_id=unit_id, org=principal.org)
-    return {"unit_id": unit_id, "events": events}
+    return JSONResponse(answer, status_code=status)

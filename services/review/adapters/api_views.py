@@ -8,8 +8,8 @@ from datetime import date
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from contracts.envelope import Role
@@ -17,12 +17,13 @@ from contracts.errors import Forbidden, InvalidInput, NotFound
 from contracts.limits import OPINION_MAX_CHARS, TITLE_MAX_CHARS
 from plumbing import clock
 from plumbing.core.application import receipt
+from plumbing.core.idempotency import request_fingerprint, run_in, scoped
 from plumbing.core.personal_data import lookup
 from plumbing.core.reads import record_read
 from services.review.adapters import exports, queries
 from plumbing.edges.inputs import STRICT, Code, Day, LongText, Text
 from plumbing.edges.security import caller
-from services.review.adapters.principal import principal_of
+from services.review.adapters.principal import principal_of, principal_of_caller
 from services.review.domain import roster
 from services.review.domain.archive import AddArchiveEntry, ReviewArchiveEntry
 from services.review.domain.authorization import authorize
@@ -30,6 +31,7 @@ from services.review.domain.case import Scope
 from services.review.usecases.cases import execute_archive, load_case, load_entry
 
 router = APIRouter(tags=["views"])
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -109,13 +111,25 @@ class NewEntry(BaseModel):
 
 @router.post("/archive", status_code=201, summary="Applicant adds an entry to the achievement archive",
              dependencies=[caller(Role.APPLICANT)])
-async def add_entry(request: Request, body: NewEntry) -> dict:
+async def add_entry(request: Request, body: NewEntry, key: IdemKey = None) -> JSONResponse:
+    """With an Idempotency-Key, a retry gets the first answer (201) and records nothing twice."""
     principal = principal_of(request)
     authorize(principal, "add_archive_entry", Scope(person_ref=principal.person_ref))
     command = AddArchiveEntry(principal.actor(), body.entry_id, principal.person_ref, body.unit_id, body.title,
                               body.achieved_on, body.kind)
-    events = receipt(await execute_archive(request.app.state.recorder, command, now=clock.now(), key=body.entry_id))
-    return {"entry_id": body.entry_id, "events": events}
+
+    async def action(uow):
+        events = receipt(await execute_archive(uow, command, now=clock.now(), key=body.entry_id))
+        return 201, {"entry_id": body.entry_id, "events": events}
+
+    return await _once(request, key, request_fingerprint("review.archive.add", body.model_dump(mode="json")), action)
+
+
+async def _once(request: Request, key: str | None, fingerprint: str, action) -> JSONResponse:
+    """The HTTP edge's unit of work, with the caller's Idempotency-Key record in it."""
+    status, answer = await run_in(request.app.state.runtime.unit_of_work(), scoped(key, principal_of_caller(request)),
+                                  fingerprint, action)
+    return JSONResponse(answer, status_code=status)
 
 
 class EntryReview(BaseModel):
@@ -127,18 +141,25 @@ class EntryReview(BaseModel):
 
 @router.post("/archive/{entry_id}/review", summary="Unit approves or rejects an archive entry",
              dependencies=[caller(Role.UNIT)])
-async def review_entry(request: Request, entry_id: Annotated[Code, Path()], body: EntryReview) -> dict:
+async def review_entry(request: Request, entry_id: Annotated[Code, Path()], body: EntryReview,
+                       key: IdemKey = None) -> JSONResponse:
+    """With an Idempotency-Key, a retry gets the first answer and records nothing twice."""
     principal = principal_of(request)
-    entry, _ = await load_entry(request.app.state.recorder, entry_id)
-    action = "approve_archive_entry" if body.approve else "reject_archive_entry"
-    if entry is None:  # another unit's entry and no entry answer alike
-        raise NotFound("未找到该业绩档案", "no such archive entry")
-    try:
-        authorize(principal, action, Scope(unit_org=entry.unit_id))
-    except Forbidden as refused:
-        if refused.code == "OUT_OF_SCOPE":
-            raise NotFound("未找到该业绩档案", "no such archive entry") from None
-        raise
-    command = ReviewArchiveEntry(principal.actor(), entry_id, body.approve, body.text)
-    events = await execute_archive(request.app.state.recorder, command, now=clock.now(), key=entry_id)
-    return {"entry_id": entry_id, "events": receipt(events)}
+    action_name = "approve_archive_entry" if body.approve else "reject_archive_entry"
+
+    async def action(uow):
+        entry, _ = await load_entry(uow, entry_id)
+        if entry is None:  # another unit's entry and no entry answer alike
+            raise NotFound("未找到该业绩档案", "no such archive entry")
+        try:
+            authorize(principal, action_name, Scope(unit_org=entry.unit_id))
+        except Forbidden as refused:
+            if refused.code == "OUT_OF_SCOPE":
+                raise NotFound("未找到该业绩档案", "no such archive entry") from None
+            raise
+        command = ReviewArchiveEntry(principal.actor(), entry_id, body.approve, body.text)
+        events = await execute_archive(uow, command, now=clock.now(), key=entry_id)
+        return 200, {"entry_id": entry_id, "events": receipt(events)}
+
+    return await _once(request, key, request_fingerprint("review.archive.review", entry_id, body.model_dump(mode="json")),
+                       action)

@@ -29,7 +29,7 @@ class AuthorizeUnit:
     unit_name: str
     operator_name: str
     operator_phone: str
-    ref_secret: str  # the person_ref key (ZC_PERSON_REF_SECRET): operator_ref is not guessable
+    ref_secret: str  # review's own operator_ref key (ZC_OPERATOR_REF_SECRET): operator_ref is not guessable
 
 
 def operator_ref(unit_id: str, name: str, mobile: str, secret: str) -> str:

@@ -8,7 +8,7 @@ from contracts.errors import Refused
 from contracts.events import ApplicationWithdrawn, CaseClosed, EligibilityAssessed
 from contracts.plan import Plan
 from plumbing import clock
-from plumbing.core.application import Append, Context, React, Recorder
+from plumbing.core.application import Append, Context, React
 from plumbing.logging import get_logger
 from services.review.domain.commands import CloseWithdrawn, Command, OpenCase
 from services.review.usecases.cases import case_stream, decided, load_case
@@ -19,27 +19,27 @@ log = get_logger(__name__)
 ALREADY = {"ALREADY_OPEN", "ALREADY_CLOSED", "WITHDRAWN_BEFORE_OPEN"}
 
 
-def when_assessed_open_case(recorder: Recorder, plan: Plan) -> React:
+def when_assessed_open_case(plan: Plan) -> React:
     async def react(assessed: EligibilityAssessed, ctx: Context) -> Append | None:
-        await require_known(recorder.store, ctx.conn, assessed.application_id)  # topics are not ordered with each other
-        return await _system(recorder, plan, ctx, OpenCase(
+        await require_known(ctx.uow, assessed.application_id)  # topics are not ordered with each other
+        return await _system(plan, ctx, OpenCase(
             actor=SYSTEM_ACTOR, application_id=assessed.application_id, revision=assessed.revision,
             outcome=assessed.outcome, summary=assessed.summary, route_used=assessed.route_used,
             rules=tuple(assessed.rules)))
     return react
 
 
-def when_withdrawn_close_case(recorder: Recorder, plan: Plan) -> React:
+def when_withdrawn_close_case(plan: Plan) -> React:
     async def react(withdrawn: ApplicationWithdrawn, ctx: Context) -> Append | None:
-        return await _system(recorder, plan, ctx, CloseWithdrawn(
+        return await _system(plan, ctx, CloseWithdrawn(
             actor=SYSTEM_ACTOR, application_id=withdrawn.application_id, reason=withdrawn.reason))
     return react
 
 
-async def _system(recorder: Recorder, plan: Plan, ctx: Context, command: Command) -> Append | None:
+async def _system(plan: Plan, ctx: Context, command: Command) -> Append | None:
     app_id = command.application_id
     try:
-        case, version = await load_case(recorder, app_id, ctx.conn)
+        case, version = await load_case(ctx.uow, app_id)
         if case is None and isinstance(command, CloseWithdrawn):
             # Withdrawn before eligibility's assessment reached us: the marker at version 1 makes the
             # late assessment a no-op. If the case is being opened right now, one of the two appends

@@ -14,6 +14,7 @@ from contracts.envelope import Envelope
 from contracts.errors import Conflict, NotFound
 from contracts.plan import Plan
 from plumbing.core.application import Recorder
+from plumbing.core.unit_of_work import UnitOfWork
 from services.review.domain import archive as archive_domain
 from services.review.domain.acting import with_next_actor
 from services.review.domain.authorization import Principal, authorize
@@ -31,16 +32,20 @@ def archive_stream(entry_id: str) -> str:
     return f"archive-{entry_id}"
 
 
-async def load_case(recorder: Recorder, application_id: uuid.UUID, conn=None) -> tuple[Case | None, int]:
-    case, version = await recorder.repository(evolve_stream).get(case_stream(application_id), conn)
+async def load_case(source: UnitOfWork | Recorder, application_id: uuid.UUID, conn=None) -> tuple[Case | None, int]:
+    """`source`: the unit of work (use cases, reactions), or a recorder for the read routes."""
+    if isinstance(source, UnitOfWork):
+        case, version = await source.get(case_stream(application_id), evolve_stream)
+    else:
+        case, version = await source.repository(evolve_stream).get(case_stream(application_id), conn)
     if isinstance(case, NeverOpened):
         raise Conflict("该申报在受理前已撤回", "the application was withdrawn before its case opened",
                        code="WITHDRAWN_BEFORE_OPEN")
     return case, version
 
 
-async def require_case(recorder: Recorder, application_id: uuid.UUID, conn=None) -> tuple[Case, int]:
-    case, version = await load_case(recorder, application_id, conn)
+async def require_case(source: UnitOfWork | Recorder, application_id: uuid.UUID, conn=None) -> tuple[Case, int]:
+    case, version = await load_case(source, application_id, conn)
     if case is None:
         raise NotFound("未找到该申报的审核记录", "no review case for this application")
     return case, version
@@ -51,27 +56,29 @@ def decided(case: Case | None, command: Command, plan: Plan, now: datetime) -> l
     return with_next_actor(case, decide(case, command, now=now, plan=plan), plan)
 
 
-async def take_decision(recorder: Recorder, plan: Plan, application_id: uuid.UUID, action: str,
-                        command: Callable[[], Command], *, principal: Principal, now: datetime,
-                        conn=None) -> tuple[list[Envelope], Case]:
+async def take_decision(uow: UnitOfWork, plan: Plan, application_id: uuid.UUID, action: str,
+                        command: Callable[[], Command], *, principal: Principal,
+                        now: datetime) -> tuple[list[Envelope], Case]:
     """A reviewer's decision: the case is loaded and authorised once, before the body is read (so a
     principal outside the case's scope learns nothing about its shape). Returns the saved events
     and the case after them."""
-    case, version = await require_case(recorder, application_id, conn)
+    case, version = await require_case(uow, application_id)
     authorize(principal, action, case)
     cmd = command()
     payloads = decided(case, cmd, plan, now)
-    stored = await recorder.save(case_stream(application_id), payloads, key=str(application_id),
-                                 expected_version=version, actor=cmd.actor, conn=conn, occurred_at=now)
+    stored = await uow.save(case_stream(application_id), payloads, key=str(application_id),
+                            expected_version=version, actor=cmd.actor, occurred_at=now)
     return stored, fold(payloads, case)
 
 
-async def load_entry(recorder: Recorder, entry_id: str) -> tuple[archive_domain.ArchiveEntry | None, int]:
-    return await recorder.repository(archive_domain.evolve_archive).get(archive_stream(entry_id))
+async def load_entry(source: UnitOfWork | Recorder, entry_id: str) -> tuple[archive_domain.ArchiveEntry | None, int]:
+    if isinstance(source, UnitOfWork):
+        return await source.get(archive_stream(entry_id), archive_domain.evolve_archive)
+    return await source.repository(archive_domain.evolve_archive).get(archive_stream(entry_id))
 
 
-async def execute_archive(recorder: Recorder, command, *, now: datetime, key: str) -> list[Envelope]:
-    entry, version = await load_entry(recorder, command.entry_id)
+async def execute_archive(uow: UnitOfWork, command, *, now: datetime, key: str) -> list[Envelope]:
+    entry, version = await load_entry(uow, command.entry_id)
     payloads = archive_domain.decide_archive(entry, command)
-    return await recorder.save(archive_stream(command.entry_id), payloads, key=key, expected_version=version,
-                               actor=command.actor, occurred_at=now)
+    return await uow.save(archive_stream(command.entry_id), payloads, key=key, expected_version=version,
+                          actor=command.actor, occurred_at=now)

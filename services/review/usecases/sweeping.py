@@ -1,44 +1,46 @@
-"""The deadline sweep: every open case whose stage deadline has passed is closed (逾期未审核).
+"""The deadline sweep, a periodic job: every open case whose stage deadline has passed is closed
+(逾期未审核).
 
-Candidates come from the case_view read model: open cases whose level's deadline (by area) has
-passed, and returned cases (their deadline depends on who returned them); each is loaded from its own
-stream and decided by the pure `CloseOverdue`, so a case the read model shows late but that moved
-meanwhile is left alone (NOT_OVERDUE / NOT_WAITING), and a reviewer acting at the same moment
-makes one of the two appends lose on the stream version (the sweep tries again next round).
-Each case is saved in its own transaction: one failure does not hold back the others.
+Candidates come from the case index (the case_view read model): open cases whose level's deadline
+(by area) has passed, and returned cases (their deadline depends on who returned them); each is
+loaded from its own stream and decided by the pure `CloseOverdue`, so a case the read model shows
+late but that moved meanwhile is left alone (NOT_OVERDUE / NOT_WAITING), and a reviewer acting at
+the same moment makes one of the two appends lose on the stream version (the sweep tries again
+next round). Each case is saved in its own unit of work: one failure does not hold back the others.
 """
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 
 from contracts.deadlines import level_deadline
 from contracts.envelope import SYSTEM_ACTOR
-from contracts.events import ReviewLevel
 from contracts.errors import Refused
+from contracts.events import ReviewLevel
 from contracts.plan import Plan
-from plumbing.core.application import Recorder
+from plumbing.core.unit_of_work import UnitOfWork
 from plumbing.logging import get_logger
-from services.review.domain.case import CLOSED, Stage
 from services.review.domain.commands import CloseOverdue
 from services.review.domain.guards import local_date
 from services.review.usecases.cases import case_stream, decided, load_case
+from services.review.usecases.ports import ReviewPorts
 
 log = get_logger(__name__)
-_ENDED = sorted(s.value for s in CLOSED | {Stage.FORWARDED})
+Units = Callable[[], UnitOfWork[ReviewPorts]]
 
 
-async def sweep_overdue(recorder: Recorder, plan: Plan, pool, now: datetime) -> list[uuid.UUID]:
+async def sweep_overdue(uow: Units, plan: Plan, now: datetime) -> list[uuid.UUID]:
     """Close every overdue case; returns the ids closed in this round."""
-    rows = await pool.fetch("SELECT application_id, level, area FROM case_view WHERE NOT (stage = ANY($1::text[]))"
-                            " ORDER BY application_id", _ENDED)
+    async with uow() as u:
+        candidates = await u.ports.cases.open_cases()
     today = local_date(now, plan)
     closed = []
-    for row in rows:
-        if row["level"] is not None and today <= _deadline(plan, row["level"], row["area"]):
+    for case in candidates:
+        if case.level is not None and today <= _deadline(plan, case.level, case.area):
             continue  # in time: not worth loading
-        if await _close_if_overdue(recorder, plan, pool, row["application_id"], now):
-            closed.append(row["application_id"])
+        if await _close_if_overdue(uow, plan, case.application_id, now):
+            closed.append(case.application_id)
     if closed:
         log.info("review.swept", closed=len(closed))
     return closed
@@ -51,16 +53,15 @@ def _deadline(plan: Plan, level: str, area: str) -> date:
         return date.min
 
 
-async def _close_if_overdue(recorder: Recorder, plan: Plan, pool, application_id: uuid.UUID, now: datetime) -> bool:
-    async with pool.acquire() as conn, conn.transaction():
-        try:
-            case, version = await load_case(recorder, application_id, conn)
+async def _close_if_overdue(uow: Units, plan: Plan, application_id: uuid.UUID, now: datetime) -> bool:
+    try:
+        async with uow() as u:
+            case, version = await load_case(u, application_id)
             command = CloseOverdue(actor=SYSTEM_ACTOR, application_id=application_id)
-            payloads = decided(case, command, plan, now)
-            await recorder.save(case_stream(application_id), payloads, key=str(application_id),
-                                expected_version=version, actor=SYSTEM_ACTOR, conn=conn, occurred_at=now)
-        except Refused as refused:  # not overdue, already ended, or a reviewer got there first
-            if refused.code not in ("NOT_OVERDUE", "NOT_WAITING"):
-                log.info("review.sweep_skipped", application_id=str(application_id), code=refused.code)
-            return False
+            await u.save(case_stream(application_id), decided(case, command, plan, now), key=str(application_id),
+                         expected_version=version, actor=SYSTEM_ACTOR, occurred_at=now)
+    except Refused as refused:  # not overdue, already ended, or a reviewer got there first
+        if refused.code not in ("NOT_OVERDUE", "NOT_WAITING"):
+            log.info("review.sweep_skipped", application_id=str(application_id), code=refused.code)
+        return False
     return True

@@ -3,19 +3,22 @@ from pathlib import Path
 import pytest_asyncio
 
 from contracts import topics
-from plumbing.core.application import Reactions, Recorder
-from plumbing.db import open_pool
+from plumbing.core.application import Recorder
 from plumbing.core.eventstore import EventStore
-from services.intake.domain import filing
-from services.intake.reactions.when_archive_changes_record_entry import (
-    when_archive_entry_added_record_it, when_archive_entry_judged_record_status)
-from services.intake.reactions.when_returned_record_return import when_returned_record_return
-from services.intake.reactions.when_unit_authorized_record_unit import when_unit_authorized_record_unit
+from plumbing.core.unit_of_work import PostgresUnitOfWork
+from plumbing.db import open_pool
+from services.intake.adapters.ports_pg import intake_ports
+from services.intake.bootstrap import reaction_tables
 from services.intake.usecases.filing import INTAKE_ACTOR
 from tests.conftest import DATABASE_URL
 from tests.integration_support import db_name, drop_database
 
 TABLES = (Path(__file__).parents[3] / "services" / "intake" / "adapters" / "tables.sql").read_text()
+
+
+def unit_of_work(recorder: Recorder, vault=None) -> PostgresUnitOfWork:
+    """What intake's HTTP edge opens for a command (`vault`: the data keys, for filings and erasures)."""
+    return PostgresUnitOfWork(recorder.store.pool, recorder, lambda conn: intake_ports(conn, vault))
 
 
 @pytest_asyncio.fixture
@@ -29,10 +32,9 @@ async def recorder():
 
 @pytest_asyncio.fixture
 async def consume(recorder):
-    """Feed review's events to intake's reactions in one transaction, as its consumer does."""
-    reactions = (Reactions(recorder).add(when_returned_record_return(recorder.repository(filing.evolve)))
-                 .add(when_archive_entry_added_record_it).add(when_archive_entry_judged_record_status)
-                 .add(when_unit_authorized_record_unit))
+    """Feed review's events to intake's reactions (the bootstrap's own table) in one transaction,
+    as its consumer does."""
+    [reactions] = reaction_tables(recorder).values()
 
     async def _consume(*envelopes):
         async with recorder.store.pool.acquire() as conn, conn.transaction():

@@ -15,6 +15,7 @@ from services.intake.adapters.vault import KeyVault, master_key_from_env
 from services.intake.usecases import erasure, filing
 from services.intake.usecases.personal import Filer
 from tests.fixtures.builders import normal_applicant
+from tests.integration.intake.conftest import unit_of_work
 from tests.integration.intake.test_filing_use_cases import PLAN, applicant, archive_of
 
 NOW = datetime(2020, 8, 12, 2, tzinfo=UTC)
@@ -29,15 +30,14 @@ def filer_of(app) -> Filer:
 
 async def file(recorder, consume, app):
     await consume(*archive_of(app))
-    async with recorder.store.pool.acquire() as conn, conn.transaction():
-        await conn.execute("INSERT INTO photos (sha256, data) VALUES ($1, $2)", app.photo.sha256, b"jpeg")
-        await filing.submit(recorder, conn, app, None, applicant(app), NOW, (VAULT, filer_of(app)), plan=PLAN)
+    async with unit_of_work(recorder, VAULT) as uow:
+        await filing.submit(uow, app, b"jpeg", applicant(app), NOW, filer_of(app), plan=PLAN)
 
 
 async def test_a_filing_seals_the_personal_fields_and_queues_the_current_record(recorder, consume):
     app = normal_applicant().model_copy(update={"application_id": uuid.uuid4()})
     await file(recorder, consume, app)
-    [(envelope, event)] = await filing.history(recorder, app.application_id)
+    [(envelope, event)] = await _history(recorder, app.application_id)
     assert isinstance(event, ApplicationSubmitted) and "钱小红" not in envelope.model_dump_json()
     async with recorder.store.pool.acquire() as conn:
         assert (await VAULT.unseal(conn, event.sealed))["name"] == "钱小红"
@@ -50,11 +50,11 @@ async def test_erasing_deletes_the_key_photos_and_queued_record_and_keeps_the_ch
     app = normal_applicant().model_copy(update={"application_id": uuid.uuid4()})
     ref = app.applicant.person_ref
     await file(recorder, consume, app)
-    async with recorder.store.pool.acquire() as conn, conn.transaction():
-        report = await erasure.erase(recorder, conn, VAULT, ref, OPERATOR, "本人申请", NOW)
+    async with unit_of_work(recorder, VAULT) as uow:
+        report = await erasure.erase(uow, ref, OPERATOR, "本人申请", NOW)
     assert report["erased"]["intake"] == {"data_key_deleted": True, "photos_deleted": 1,
                                           "applications_sealed_fields_unreadable": [str(app.application_id)]}
-    [(_envelope, event)] = await filing.history(recorder, app.application_id)
+    [(_envelope, event)] = await _history(recorder, app.application_id)
     async with recorder.store.pool.acquire() as conn:
         assert await VAULT.unseal(conn, event.sealed) is None
         assert [dict(r) for r in await conn.fetch("SELECT person_ref, record FROM personal_outbox")] == [
@@ -67,9 +67,9 @@ async def test_erasing_deletes_the_key_photos_and_queued_record_and_keeps_the_ch
 
 
 async def test_erasing_someone_intake_never_heard_of_is_not_found_and_records_nothing(recorder):
-    async with recorder.store.pool.acquire() as conn, conn.transaction():
-        with pytest.raises(NotFound):
-            await erasure.erase(recorder, conn, VAULT, "ab" * 32, OPERATOR, "本人申请", NOW)
+    with pytest.raises(NotFound):
+        async with unit_of_work(recorder, VAULT) as uow:
+            await erasure.erase(uow, "ab" * 32, OPERATOR, "本人申请", NOW)
     assert not await recorder.store.pool.fetch("SELECT 1 FROM events")
 
 
@@ -81,3 +81,8 @@ def test_without_a_master_key_intake_refuses_to_start_outside_development(monkey
     monkeypatch.setenv("ZC_PERSONAL_DATA_MASTER_KEY", base64.b64encode(b"short").decode())
     with pytest.raises(SystemExit, match="32 bytes"):
         master_key_from_env(dev_mode=False)
+
+
+async def _history(recorder, application_id):
+    async with unit_of_work(recorder) as uow:
+        return await filing.history(uow, application_id)

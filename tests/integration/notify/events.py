@@ -13,7 +13,7 @@ from contracts.events import (
     UnitAuthorized,
 )
 from contracts.application import Application
-from contracts.personal_record import PersonalRecord
+from contracts.personal_record import APPLICANT, OPERATOR, PersonalRecord, record_key
 from contracts.review_chain import unit_org
 
 UNIT_MOBILE = "13800000000"
@@ -33,17 +33,17 @@ def summary(unit_id: str, *, area: str = "yuecheng", phone: str = "13912345678",
                               route=Route.NORMAL, specialty="建筑施工", personnel_files_at_talent_center=talent_center)
 
 
-def personal_record(e: Envelope) -> tuple[bytes, bytes] | None:
+def personal_record(e: Envelope) -> tuple[bytes, bytes, str] | None:
     """The personal-data topic's record (key, value) of the applicant an envelope names, if any:
     events carry only person_ref; notify looks the name and phone up by it."""
     ref = (e.payload.get("summary") or {}).get("person_ref", "")
     if operator := e.payload.get("operator_ref", ""):  # review's record of a unit's authorised operator
         record = PersonalRecord(person_ref=operator, name="李经办", phone=operator[4:])
-        return operator.encode(), record.model_dump_json().encode()
+        return record_key(OPERATOR, operator), record.model_dump_json().encode(), OPERATOR
     if not ref.startswith("tel-"):
         return None
     record = PersonalRecord(person_ref=ref, name="王建国", phone=ref[4:], id_number_masked="330602************")
-    return ref.encode(), record.model_dump_json().encode()
+    return record_key(APPLICANT, ref), record.model_dump_json().encode(), APPLICANT
 
 
 _FILING = json.loads((Path(__file__).resolve().parents[2] / "fixtures/applicants.json").read_text(encoding="utf-8"))[0]

@@ -4,11 +4,14 @@ from __future__ import annotations
 from contracts import topics
 from contracts.envelope import Envelope
 from contracts.plan import load_plan
+from contracts.registry import decode
 from plumbing.core import personal_data
-from plumbing.core.application import Reactions, Recorder
+from plumbing.core.application import Recorder
+from plumbing.core.unit_of_work import PostgresUnitOfWork
+from services.notify.adapters.ports_pg import notify_ports
+from services.notify.bootstrap import reaction_tables
+from services.notify.domain.references import referred_application
 from services.notify.domain.templates import load_catalogue
-from services.notify.reactions.when_case_moves_track_waiting import when_case_moves_track_waiting
-from services.notify.reactions.when_event_plan_messages import EVENTS, when_event_plan_messages
 from services.notify.templates import read_catalogue_text
 from services.notify.usecases.recording import NOTIFY_ACTOR
 from tests.integration.notify.events import personal_record
@@ -21,18 +24,22 @@ def recorder_for(store) -> Recorder:
     return Recorder(store, topic=topics.notifications(), actor=NOTIFY_ACTOR)
 
 
-def reactions_for(store) -> Reactions:
-    recorder = recorder_for(store)
-    return (Reactions(recorder).add(when_case_moves_track_waiting)
-            .add(when_event_plan_messages(recorder, PLAN, CATALOGUE), *EVENTS))
+def units(store):
+    """notify's unit-of-work factory on this store (the periodic-job runner's, the dispatcher's)."""
+    return lambda: PostgresUnitOfWork(store.pool, recorder_for(store), notify_ports)
 
 
-async def consume(store, *envelopes: Envelope) -> None:
-    """As notify's consumers would: the applicant's personal record first (from the personal-data
-    topic), then the event."""
-    reactions = reactions_for(store)
+async def consume(store, *envelopes: Envelope, personal: bool = True) -> None:
+    """As notify's consumers would, with the bootstrap's own reaction table: the applicant's
+    personal record first (from the personal-data topic, unless `personal` is False), then the
+    event. Each application counts as filed (its filing is the other consumer group's)."""
+    tables = [table for _topics, table in reaction_tables(recorder_for(store), PLAN, CATALOGUE)]
     async with store.pool.acquire() as conn, conn.transaction():
         for e in envelopes:
-            if record := personal_record(e):
-                await personal_data.apply(conn, *record)
-            await reactions.handle(conn, e)
+            if personal and (record := personal_record(e)):
+                key, value, kind = record
+                await personal_data.apply(conn, key, value, kind=kind)
+            if application_id := referred_application(decode(e)):
+                await notify_ports(conn).known.remember(application_id)
+            for table in tables:
+                await table.handle(conn, e)

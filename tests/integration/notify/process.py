@@ -20,6 +20,7 @@ from pathlib import Path
 from aiokafka import AIOKafkaProducer
 
 from contracts import topics
+from contracts.personal_record import APPLICANT, OPERATOR
 from contracts.envelope import Envelope
 from plumbing import clock
 from plumbing.edges.kafka_security import TOOL_WRITER, client_kwargs
@@ -48,7 +49,7 @@ class NotifyProcess:
         with topics.prefixed(self.prefix):
             ensure_topics(KAFKA)
             self.review_topic, self.dead_letter_topic = topics.review(), topics.dead_letter()
-            self.personal_topic = topics.personal_data()
+            self.personal_topics = {APPLICANT: topics.personal_data(), OPERATOR: topics.operators_data()}
             self.notifications_topic = topics.notifications()
             self.applications_topic = topics.applications()
         self.filed: set[str] = set()  # applications whose filing was published
@@ -99,7 +100,7 @@ class NotifyProcess:
         try:
             for e in envelopes:
                 if record := personal_record(e):  # intake's record of the applicant, as it would publish it
-                    await producer.send_and_wait(self.personal_topic, record[1], key=record[0])
+                    await producer.send_and_wait(self.personal_topics[record[2]], record[1], key=record[0])
                 if file_first and (app_id := e.payload.get("application_id")) and app_id not in self.filed:
                     person_ref = (e.payload.get("summary") or {}).get("person_ref", "")
                     await self.file(uuid.UUID(app_id), producer, person_ref=person_ref)

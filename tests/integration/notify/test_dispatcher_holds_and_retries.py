@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 from contracts.events import PublicNoticeStarted, UnitApproved
 from services.notify.adapters.gateway_http import GatewayResult
 from services.notify.adapters.gateway_recording import RecordingGateway
-from services.notify.dispatcher import Dispatcher
+from services.notify.adapters.dispatcher import Dispatcher
 from services.notify.domain.quiet_hours import QuietHours
 from services.notify.domain.rate_limit import Window
 from services.notify.domain.retry import RetryPolicy
 from tests.integration.notify.events import case_opened, envelope
-from tests.integration.notify.planning import consume, recorder_for
+from tests.integration.notify.planning import consume, recorder_for, units
 
 TZ = "Asia/Shanghai"
 
@@ -44,7 +44,7 @@ async def statuses(pool, app_id):
 
 async def test_a_second_message_to_the_same_number_waits_for_the_rate_limit_window(store):
     clock = Clock()
-    dispatcher = Dispatcher(store.pool, recorder_for(store), RecordingGateway(store.pool), tz=TZ, clock=clock,
+    dispatcher = Dispatcher(store.pool, units(store), RecordingGateway(store.pool), tz=TZ, clock=clock,
                             windows=(Window(timedelta(seconds=60), 1),))
     app_id = await two_messages_to_one_applicant(store)
     assert await dispatcher.dispatch_due() == 1  # the second waits for the first (order)
@@ -64,7 +64,7 @@ async def test_a_message_due_in_quiet_hours_is_held_until_the_morning(store):
     clock = Clock()
     evening = datetime.combine(clock.now.astimezone(ZoneInfo(TZ)).date(), time(22, 0), tzinfo=ZoneInfo(TZ))
     offset = evening - clock.now  # the season's wall clock reads 22:00 now
-    dispatcher = Dispatcher(store.pool, recorder_for(store), RecordingGateway(store.pool), tz=TZ, clock=clock,
+    dispatcher = Dispatcher(store.pool, units(store), RecordingGateway(store.pool), tz=TZ, clock=clock,
                             quiet=QuietHours(time(21, 0), time(8, 0)), wall_offset=lambda: offset,
                             windows=(Window(timedelta(seconds=1), 100),))
     app_id = uuid.uuid4()
@@ -93,7 +93,7 @@ class DownGateway:
 
 async def test_after_the_last_round_of_retries_the_message_fails_with_a_dead_letter(store):
     clock, gateway = Clock(), DownGateway()
-    dispatcher = Dispatcher(store.pool, recorder_for(store), gateway, tz=TZ, clock=clock, policy=RetryPolicy(max_attempts=3, base=1, cap=4))
+    dispatcher = Dispatcher(store.pool, units(store), gateway, tz=TZ, clock=clock, policy=RetryPolicy(max_attempts=3, base=1, cap=4))
     app_id = uuid.uuid4()
     await consume(store, case_opened(app_id, "u-down"),
                   envelope(UnitApproved(application_id=app_id, opinion="同意"), f"case-{app_id}", 2))
@@ -114,7 +114,7 @@ async def test_after_the_last_round_of_retries_the_message_fails_with_a_dead_let
 
 async def test_an_applicants_messages_go_out_in_the_order_of_their_events_even_when_the_first_is_held(store):
     clock = Clock()
-    dispatcher = Dispatcher(store.pool, recorder_for(store), RecordingGateway(store.pool), tz=TZ, clock=clock)
+    dispatcher = Dispatcher(store.pool, units(store), RecordingGateway(store.pool), tz=TZ, clock=clock)
     app_id = await two_messages_to_one_applicant(store)
     rows = await store.pool.fetch("SELECT template, seq FROM deliveries WHERE application_id = $1 ORDER BY seq", app_id)
     assert [r["template"] for r in rows] == ["passed_unit", "public_notice_started"]  # planned in event order

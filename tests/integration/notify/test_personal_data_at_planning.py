@@ -5,26 +5,27 @@ blanks what was sent."""
 import uuid
 
 from contracts.events import PublicNoticeStarted, UnitApproved
+from contracts.personal_record import APPLICANT
 from plumbing.core import personal_data
+from plumbing.core.unit_of_work import PostgresUnitOfWork
+from services.notify.adapters.ports_pg import notify_ports
 from services.notify.usecases.erasure import when_person_erased
 from services.notify.usecases.planning import replan_for_person
 from tests.integration.notify.events import case_opened, envelope, personal_record
-from tests.integration.notify.planning import CATALOGUE, PLAN, reactions_for, recorder_for
+from tests.integration.notify.planning import CATALOGUE, PLAN, consume, recorder_for
 
 
 async def feed(store, *envelopes):
     """The event consumer alone: no personal record is applied first."""
-    reactions = reactions_for(store)
-    async with store.pool.acquire() as conn, conn.transaction():
-        for e in envelopes:
-            await reactions.handle(conn, e)
+    await consume(store, *envelopes, personal=False)
 
 
-async def arrive(store, key: bytes, value: bytes | None):
+async def arrive(store, key: bytes, value: bytes | None, kind: str = APPLICANT):
     recorder = recorder_for(store)
     async with store.pool.acquire() as conn, conn.transaction():
-        await personal_data.apply(conn, key, value, on_erased=when_person_erased(recorder),
-                                  on_known=replan_for_person(recorder, PLAN, CATALOGUE))
+        joined = PostgresUnitOfWork(None, recorder, notify_ports, conn=conn)  # as the bootstrap joins the follower
+        await personal_data.apply(conn, key, value, kind=kind, on_erased=lambda _c, ref: when_person_erased(joined, ref),
+                                  on_known=lambda _c, ref: replan_for_person(PLAN, CATALOGUE)(joined, ref))
 
 
 async def test_an_event_before_its_persons_record_waits_aside_and_is_planned_when_the_record_arrives(store):
@@ -45,7 +46,7 @@ async def test_an_event_before_its_persons_record_waits_aside_and_is_planned_whe
 async def test_a_tombstone_fails_pending_messages_blanks_sent_ones_and_later_ones_fail_with_the_reason(store):
     app_id = uuid.uuid4()
     opened = case_opened(app_id, "u-erase", phone="13912345002")
-    key, value = personal_record(opened)
+    key, value, _kind = personal_record(opened)
     await arrive(store, key, value)
     await feed(store, opened, envelope(UnitApproved(application_id=app_id, opinion="同意"), f"case-{app_id}", 2))
     assert await store.pool.fetchval("SELECT status FROM deliveries WHERE application_id = $1", app_id) == "pending"

@@ -8,13 +8,14 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from contracts import topics
-from contracts.personal_record import PersonalRecord
+from contracts.personal_record import APPLICANT, OPERATOR, PersonalRecord, record_key
 from plumbing.core import personal_data
 from plumbing.core.decoding import BadRecord
 from plumbing.edges.kafka_security import TOOL_WRITER, client_kwargs
 from tests.conftest import KAFKA
 
 REF = "ab" * 32
+KEY = record_key(APPLICANT, REF)
 RECORD = PersonalRecord(person_ref=REF, name="钱小红", phone="13912340001", id_number_masked="330602************")
 
 
@@ -36,17 +37,20 @@ async def test_a_record_is_stored_and_its_tombstone_deletes_it_and_says_the_pers
         erased.append(ref)
 
     async with pool.acquire() as conn, conn.transaction():
-        assert await personal_data.apply(conn, REF.encode(), value(RECORD)) == "stored"
+        assert await personal_data.apply(conn, KEY, value(RECORD)) == "stored"
         assert await personal_data.lookup(conn, [REF, "cd" * 32]) == {REF: RECORD}
-        assert await personal_data.apply(conn, REF.encode(), None, on_erased=on_erased) == "erased"
+        assert await personal_data.apply(conn, KEY, None, on_erased=on_erased) == "erased"
         assert await personal_data.lookup(conn, [REF]) == {REF: None}
     assert erased == [REF]
 
 
 @pytest.mark.parametrize("key,raw,code", [
-    (None, b"{}", "NO_KEY"), (REF.encode(), b"not json", "NOT_JSON"),
-    (REF.encode(), b'{"person_ref": "x"}', "INVALID"),
-    ("cd".encode() * 32, value(RECORD), "KEY_MISMATCH"),
+    (None, b"{}", "NO_KEY"), (KEY, b"not json", "NOT_JSON"),
+    (KEY, b'{"person_ref": "x"}', "INVALID"),
+    (record_key(APPLICANT, "cd" * 32), value(RECORD), "KEY_MISMATCH"),
+    # a unit operator's key (review's kind) on the applicants' topic, or a key naming no kind at all
+    (record_key(OPERATOR, REF), value(RECORD), "KEY_KIND_MISMATCH"), (REF.encode(), value(RECORD), "KEY_KIND_MISMATCH"),
+    (record_key(OPERATOR, REF), None, "KEY_KIND_MISMATCH"),
 ])
 async def test_a_record_that_is_not_a_persons_current_data_is_bad_data(pool, key, raw, code):
     async with pool.acquire() as conn, conn.transaction():
@@ -64,10 +68,10 @@ async def test_the_follower_reads_records_and_tombstones_from_the_topic_and_sets
     await producer.start()
     try:
         topic = topics.personal_data()
-        await producer.send_and_wait(topic, value(RECORD), key=REF.encode())
-        await producer.send_and_wait(topic, b"\xff not a record", key=REF.encode())
+        await producer.send_and_wait(topic, value(RECORD), key=KEY)
+        await producer.send_and_wait(topic, b"\xff not a record", key=KEY)
         await eventually(lambda: pool.fetchval("SELECT count(*) FROM personal_data WHERE person_ref = $1", REF))
-        await producer.send_and_wait(topic, None, key=REF.encode())
+        await producer.send_and_wait(topic, None, key=KEY)
         await eventually(lambda: pool.fetchval("SELECT count(*) FROM erased_persons WHERE person_ref = $1", REF))
         assert not await pool.fetchval("SELECT count(*) FROM personal_data WHERE person_ref = $1", REF)
         letter = await pool.fetchval("SELECT raw::text FROM outbox WHERE raw->>'consumer' = 'review-personal-data'")

@@ -5,11 +5,14 @@ import os
 import subprocess
 import sys
 import uuid
+
+import pytest
 from collections import defaultdict
 
 from aiokafka import AIOKafkaProducer
 
 from contracts import topics
+from contracts.errors import Refused
 from plumbing.core.consumer import IdempotentConsumer
 from plumbing.core.eventstore import NewEvent
 from plumbing.edges.kafka import build_broker, subscribe
@@ -117,7 +120,7 @@ async def test_a_record_the_handler_refuses_goes_to_dead_letter_and_leaves_no_ch
     async def handler(conn, envelope):
         await conn.execute("CREATE TABLE IF NOT EXISTS side (x int)")
         await conn.execute("INSERT INTO side VALUES (1)")
-        raise ValueError("refused by the domain")
+        raise Refused("领域拒绝", "refused by the domain")
 
     consumer = IdempotentConsumer("refusing", pool, handler, dead_letter_topic="dlq")
     app = uuid.uuid4()
@@ -144,7 +147,8 @@ async def test_a_tombstone_or_a_key_that_is_not_utf8_is_dead_lettered_not_stuck(
     assert await pool.fetchval("SELECT count(*) FROM outbox WHERE raw IS NOT NULL") == 2
 
 
-async def test_a_record_failing_for_a_transient_reason_is_retried_then_dead_lettered_after_the_cap(database, store):
+async def test_a_record_failing_for_a_transient_reason_or_a_bug_is_retried_then_parked_whole_with_its_inbox_row_released(
+        database, store):
     from plumbing.core.consumer import MAX_ATTEMPTS, Record
 
     _name, pool = database
@@ -152,19 +156,38 @@ async def test_a_record_failing_for_a_transient_reason_is_retried_then_dead_lett
 
     async def handler(conn, envelope):
         calls.append(envelope.event_id)
-        raise RuntimeError("lock timeout or a bug: not the record's fault, as far as we can tell")
+        raise KeyError("a bug: not the record's fault")
 
     consumer = IdempotentConsumer("flaky", pool, handler, dead_letter_topic="dlq")
     app = uuid.uuid4()
     env = (await store.append(f"app-{app}", 0, [withdrawn(app)]))[0]
-    record = Record("src", 0, 7, b"k", env.model_dump_json().encode())
+    record = Record("src", 3, 7, b"k", env.model_dump_json().encode())
     for _ in range(MAX_ATTEMPTS - 1):
-        try:
+        with pytest.raises(KeyError):  # the batch rolls back and is delivered again
             await consumer.process([record])
-            raise AssertionError("a transient failure must roll the batch back and raise")
-        except RuntimeError:
-            pass
         assert await pool.fetchval("SELECT count(*) FROM inbox WHERE consumer = 'flaky'") == 0
     result = await consumer.process([record])
-    assert result.dead_lettered == 1 and len(calls) == MAX_ATTEMPTS
-    assert await pool.fetchval("SELECT status FROM inbox WHERE consumer = 'flaky'") == "dead_letter"
+    assert (result.parked, result.dead_lettered) == (1, 0) and len(calls) == MAX_ATTEMPTS
+    assert await pool.fetchval("SELECT count(*) FROM inbox WHERE consumer = 'flaky'") == 0  # released
+    parked = await pool.fetchrow("SELECT * FROM parked_records WHERE consumer = 'flaky'")
+    assert (parked["topic"], parked["kafka_partition"], parked["kafka_offset"]) == ("src", 3, 7)
+    assert (parked["key"], parked["value"]) == (record.key, record.value) and parked["error"].startswith("KeyError")
+    letter = json.loads(await pool.fetchval("SELECT raw::text FROM outbox WHERE raw IS NOT NULL"))
+    assert letter["parked"] == parked["id"] and "payload" not in letter
+
+
+async def test_a_record_delivered_again_while_parked_is_not_parked_twice(database, store):
+    from plumbing.core.consumer import Record
+
+    _name, pool = database
+
+    async def handler(conn, envelope):
+        raise TypeError("a bug")
+
+    consumer = IdempotentConsumer("again", pool, handler, dead_letter_topic="dlq", max_attempts=1)
+    app = uuid.uuid4()
+    env = (await store.append(f"app-{app}", 0, [withdrawn(app)]))[0]
+    record = Record("src", 0, 1, b"k", env.model_dump_json().encode())
+    assert (await consumer.process([record])).parked == 1
+    assert (await consumer.process([record])).parked == 1  # seen again: it waits behind itself, once
+    assert await pool.fetchval("SELECT count(*) FROM parked_records") == 1

@@ -7,6 +7,8 @@ import pytest
 from contracts import topics
 from contracts.envelope import Actor, Role
 from contracts.errors import Conflict, Forbidden
+from plumbing.core.unit_of_work import PostgresUnitOfWork
+from services.review.adapters.ports_pg import review_ports
 from services.review.domain.unit_authorization import AuthorizeUnit
 from services.review.usecases.units import authorize_unit
 
@@ -16,6 +18,11 @@ NOW = datetime(2020, 8, 10, 1, 0, tzinfo=UTC)
 
 def approve(phone="13957512345", actor=CITY) -> AuthorizeUnit:
     return AuthorizeUnit(actor, "u-kq-zhjs", "绍兴柯桥中恒建设有限公司", "钱芳", phone, "test-ref-secret")
+
+
+async def _authorize(recorder, command, *, now):
+    async with PostgresUnitOfWork(recorder.store.pool, recorder, review_ports) as uow:
+        return await authorize_unit(uow, command, now=now)
 
 
 async def _queued(store):
@@ -29,7 +36,7 @@ async def _outbox(store):
 
 
 async def test_an_approval_is_one_event_on_the_unit_stream_and_one_outbox_row_for_the_review_topic(store, recorder):
-    events = await authorize_unit(recorder, store.pool, approve(), now=NOW)
+    events = await _authorize(recorder, approve(), now=NOW)
     assert [e.event_type for e in events] == ["UnitAuthorized"]
     stored = await store.load_stream("unit-u-kq-zhjs")
     assert stored[0].actor == CITY and set(stored[0].payload) == {"unit_id", "unit_name", "operator_ref"}
@@ -41,11 +48,11 @@ async def test_an_approval_is_one_event_on_the_unit_stream_and_one_outbox_row_fo
 
 
 async def test_the_same_approval_twice_is_refused_and_a_new_operator_is_appended(store, recorder):
-    await authorize_unit(recorder, store.pool, approve(), now=NOW)
+    await _authorize(recorder, approve(), now=NOW)
     with pytest.raises(Conflict) as refused:
-        await authorize_unit(recorder, store.pool, approve(phone="+86 139-5751-2345"), now=NOW)
+        await _authorize(recorder, approve(phone="+86 139-5751-2345"), now=NOW)
     assert refused.value.code == "ALREADY_AUTHORIZED"
-    await authorize_unit(recorder, store.pool, approve(phone="13800571234"), now=NOW)
+    await _authorize(recorder, approve(phone="13800571234"), now=NOW)
     assert [r["stream_version"] for r in await _outbox(store)] == [1, 2]
     first, second = (e.payload["operator_ref"] for e in await store.load_stream("unit-u-kq-zhjs"))
     # the replaced operator's contact is erased (its unpublished record replaced by a tombstone)
@@ -54,7 +61,7 @@ async def test_the_same_approval_twice_is_refused_and_a_new_operator_is_appended
 
 async def test_no_one_but_the_city_hr_bureau_may_approve_and_nothing_is_stored(store, recorder):
     with pytest.raises(Forbidden):
-        await authorize_unit(recorder, store.pool, approve(actor=Actor(role=Role.UNIT, organisation="u-kq-zhjs")),
+        await _authorize(recorder, approve(actor=Actor(role=Role.UNIT, organisation="u-kq-zhjs")),
                              now=NOW)
     assert await store.load_stream("unit-u-kq-zhjs") == [] and await _outbox(store) == []
     assert await _queued(store) == []

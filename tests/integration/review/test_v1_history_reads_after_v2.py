@@ -12,6 +12,8 @@ from services.review.domain import commands as c
 from services.review.domain.authorization import Principal
 from services.review.domain.case import Stage
 from services.review.projections.case_view import make_apply
+from plumbing.core.unit_of_work import PostgresUnitOfWork
+from services.review.adapters.ports_pg import review_ports
 from services.review.usecases.cases import decided, load_case, take_decision
 from tests.unit.review.builders import PLAN, summary
 
@@ -42,7 +44,8 @@ async def test_a_v1_history_reads_decides_and_projects_beside_new_v2_events(stor
 
     principal = Principal(Role.UNIT, "unit-yc-1", "yuecheng", "li")
     returned = lambda: c.ReturnForRevision(unit, app, "补材料", (ReturnedSection(section="papers", reason="缺页"),))
-    saved, after = await take_decision(recorder, PLAN, app, "return", returned, principal=principal, now=NOW)
+    async with PostgresUnitOfWork(recorder.store.pool, recorder, review_ports) as uow:
+        saved, after = await take_decision(uow, PLAN, app, "return", returned, principal=principal, now=NOW)
     assert [e.event_type for e in saved] == ["Returned", "CaseMovedTo"] and after.stage is Stage.RETURNED
     assert saved[1].payload["acting"] is None
 

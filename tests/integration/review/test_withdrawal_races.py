@@ -11,6 +11,7 @@ from contracts.plan import load_plan
 from plumbing.core.application import Reactions
 from services.eligibility.domain.assess import assess
 from plumbing.core.references import ReferenceNotYetKnown
+from services.review.adapters.ports_pg import review_ports
 from services.review.reactions.when_assessed_open_case import when_assessed_open_case, when_withdrawn_close_case
 from services.review.reactions.when_filed_remember_application import when_filed_remember_application
 from services.review.usecases.cases import load_case
@@ -37,14 +38,14 @@ def _withdrawn(app_id: uuid.UUID, reason: str = "个人原因") -> Envelope:
 
 async def _handle(recorder, reaction, envelope):
     """As review's consumer does: the reaction table, in one transaction."""
-    reactions = Reactions(recorder).add(reaction(recorder, PLAN))
+    reactions = Reactions(recorder, review_ports).add(reaction(PLAN))
     async with recorder.store.pool.acquire() as conn, conn.transaction():
         await reactions.handle(conn, envelope)
 
 
 async def _filed(recorder, app_id: uuid.UUID) -> None:
     app = normal_applicant().model_copy(update={"application_id": app_id})
-    reactions = Reactions(recorder).add(when_filed_remember_application)
+    reactions = Reactions(recorder, review_ports).add(when_filed_remember_application)
     async with recorder.store.pool.acquire() as conn, conn.transaction():
         await reactions.handle(conn, _envelope(ApplicationSubmitted(application=app), "ApplicationSubmitted"))
 

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.errors import KafkaError
+from aiokafka.errors import KafkaError, TopicAuthorizationFailedError
 
 from contracts import topics
 from plumbing.edges.kafka_security import TOOL_READER, TOOL_WRITER, client_kwargs
@@ -31,14 +31,15 @@ async def _write(principal: str | None, topic: str, *, authenticated: bool = Tru
 async def test_a_service_writes_its_own_topic_and_the_dead_letter_topic():
     await _write("intake", topics.applications())
     await _write("intake", topics.dead_letter())
-    await _write("review", topics.personal_data())  # units' authorised operators' contacts
+    await _write("review", topics.operators_data())  # units' authorised operators' contacts
 
 
 @pytest.mark.parametrize("principal, topic", [
     ("intake", topics.eligibility), ("eligibility", topics.review), ("review", topics.applications),
     ("notify", topics.eligibility), (TOOL_READER, topics.applications),
-    # only intake (applicants) and review (units' authorised operators) write personal data
-    ("eligibility", topics.personal_data), ("notify", topics.personal_data)])
+    # only intake writes applicants' records, only review units' operators'
+    ("eligibility", topics.personal_data), ("notify", topics.personal_data), ("review", topics.personal_data),
+    ("eligibility", topics.operators_data), ("notify", topics.operators_data), ("intake", topics.operators_data)])
 async def test_a_write_by_the_wrong_principal_is_refused(principal, topic):
     with pytest.raises(KafkaError):
         await _write(principal, topic())
@@ -87,6 +88,14 @@ async def test_a_read_outside_the_principals_topics_or_groups_is_refused(princip
 
 async def test_the_topic_reader_tool_reads_in_a_tool_group():
     await _read_one(TOOL_READER, topics.review(), f"tool-{uuid.uuid4().hex[:6]}")
+
+
+async def test_reviews_principal_producing_to_the_applicants_topic_gets_topic_authorization_failed():
+    """Review writes units' operators' records only: it can never forge an applicant's."""
+    with pytest.raises(TopicAuthorizationFailedError):
+        await _write("review", topics.personal_data())
+    with pytest.raises(TopicAuthorizationFailedError):
+        await _write("intake", topics.operators_data())
 
 
 def _as(principal: str):

@@ -9,7 +9,9 @@ from contracts.events import ApplicationWithdrawn, Payload, UnitApproved, UnitRe
 from contracts.registry import UnknownEventVersion
 from plumbing.core.application import Append, Context, Reactions, Recorder, Repository
 from plumbing.core.causes import Cause, caused_by
+from plumbing.core.consumer import is_bad_data
 from plumbing.core.memory_store import InMemoryEventStore
+from plumbing.core.unit_of_work import InMemoryUnitOfWork
 
 NOW = datetime(2020, 8, 10, tzinfo=UTC)
 
@@ -56,8 +58,10 @@ async def test_a_reaction_gets_the_decoded_payload_and_what_it_returns_is_saved_
     withdrawn = received(ApplicationWithdrawn(application_id=uuid.uuid4(), reason="r"))
     assert reactions.wants(withdrawn) and not reactions.wants(received(UnitApproved(application_id=uuid.uuid4(),
                                                                                      opinion="")))
-    await reactions.handle(None, withdrawn)
-    await reactions.handle(None, withdrawn)  # redelivered: the same ids, so nothing twice
+    uow = InMemoryUnitOfWork(recorder(store))
+    for _ in range(2):  # redelivered: the same ids, so nothing twice
+        async with uow:
+            await reactions.react(uow, withdrawn)
     [saved] = await store.load_stream(f"case-{seen[0].application_id}")
     assert isinstance(seen[0], ApplicationWithdrawn)
     assert (saved.correlation_id, saved.causation_id) == (withdrawn.correlation_id, withdrawn.event_id)
@@ -71,8 +75,9 @@ async def test_a_version_newer_than_the_reader_knows_is_refused_as_bad_data_befo
 
     reactions = Reactions(recorder(InMemoryEventStore())).add(react)
     with pytest.raises(UnknownEventVersion) as refused:
-        await reactions.handle(None, received(ApplicationWithdrawn(application_id=uuid.uuid4(), reason="r"), 999))
-    assert isinstance(refused.value, ValueError) and ran == []
+        await reactions.react(InMemoryUnitOfWork(reactions.recorder),
+                              received(ApplicationWithdrawn(application_id=uuid.uuid4(), reason="r"), 999))
+    assert is_bad_data(refused.value) and ran == []
 
 
 def test_a_reaction_must_say_which_payloads_it_reacts_to():

@@ -28,7 +28,7 @@ def test_each_service_may_read_exactly_what_it_subscribes_to(service):
 def test_each_service_writes_only_its_own_topic_the_dead_letter_and_the_audit_topic(service):
     written = {a.resource_pattern.resource_name for a in service_acls(service) if a.operation.name == "WRITE"}
     # intake (applicants) and review (units' authorised operators) write personal data; no one else
-    personal = {topics.personal_data()} if service in ("intake", "review") else set()
+    personal = {"intake": {topics.personal_data()}, "review": {topics.operators_data()}}.get(service, set())
     assert written == {owned_topic(service), topics.dead_letter(), topics.audit()} | personal
 
 
@@ -48,11 +48,13 @@ def test_the_auditor_reads_the_audit_and_event_topics_and_never_personal_data():
     from plumbing.edges.kafka_acls import auditor_acls
 
     read = {a.resource_pattern.resource_name for a in auditor_acls() if a.operation.name == "READ"}
-    assert topics.audit() in read and topics.personal_data() not in read
+    assert topics.audit() in read and not {topics.personal_data(), topics.operators_data()} & read
     assert {a.operation.name for a in auditor_acls()} == {"READ", "DESCRIBE"}
 
 
-def test_only_notify_and_review_may_read_the_personal_data_topic():
-    readers = {s for s in SERVICES for a in service_acls(s)
-               if a.operation.name == "READ" and a.resource_pattern.resource_name == topics.personal_data()}
-    assert readers == {"notify", "review"}
+def test_only_notify_and_review_may_read_applicants_records_and_only_notify_operators():
+    def readers(topic: str) -> set[str]:
+        return {s for s in SERVICES for a in service_acls(s)
+                if a.operation.name == "READ" and a.resource_pattern.resource_name == topic}
+    assert readers(topics.personal_data()) == {"notify", "review"}
+    assert readers(topics.operators_data()) == {"notify"}

@@ -84,10 +84,37 @@ def test_no_one_issues_a_system_token_or_a_long_one():
 
 def test_a_service_refuses_the_development_key_unless_the_development_flag_is_set():
     with pytest.raises(SystemExit, match="ZC_TOKEN_PUBLIC_KEY"):
-        refuse_dev_secrets(ServiceSettings(token_public_key=DEV_TOKEN_PUBLIC_KEY, person_ref_secret="r" * 32,
+        refuse_dev_secrets(ServiceSettings(service="eligibility", token_public_key=DEV_TOKEN_PUBLIC_KEY, dev_mode=False))
+    refuse_dev_secrets(ServiceSettings(service="eligibility", token_public_key=DEV_TOKEN_PUBLIC_KEY, dev_mode=True))
+    refuse_dev_secrets(ServiceSettings(service="eligibility", token_public_key=PUBLIC, dev_mode=False))
+
+
+def test_each_key_stays_with_its_one_holder_and_eligibility_and_notify_start_without_either():
+    for service in ("eligibility", "notify"):
+        held = ServiceSettings(service=service, token_public_key=PUBLIC, dev_mode=False)
+        assert (held.person_ref_secret, held.operator_ref_secret) == ("", "")
+        refuse_dev_secrets(held)
+    intake = ServiceSettings(service="intake", person_ref_secret="p" * 32, operator_ref_secret="o" * 32, dev_mode=False)
+    review = ServiceSettings(service="review", person_ref_secret="p" * 32, operator_ref_secret="o" * 32, dev_mode=False)
+    assert (intake.person_ref_secret, intake.operator_ref_secret) == ("p" * 32, "")
+    assert (review.person_ref_secret, review.operator_ref_secret) == ("", "o" * 32)
+    with pytest.raises(SystemExit, match="review must not hold ZC_PERSON_REF_SECRET"):
+        refuse_dev_secrets(review.model_copy(update={"token_public_key": PUBLIC}))
+    with pytest.raises(SystemExit, match="eligibility must not hold ZC_OPERATOR_REF_SECRET"):
+        refuse_dev_secrets(ServiceSettings(service="eligibility", token_public_key=PUBLIC, operator_ref_secret="o" * 32,
                                            dev_mode=False))
-    refuse_dev_secrets(ServiceSettings(token_public_key=DEV_TOKEN_PUBLIC_KEY, dev_mode=True))
-    refuse_dev_secrets(ServiceSettings(token_public_key=PUBLIC, person_ref_secret="r" * 32, dev_mode=False))
+
+
+@pytest.mark.parametrize("length, refused", [(31, True), (32, False)])
+def test_a_secret_shorter_than_32_bytes_is_refused_outside_development(length, refused):
+    settings = ServiceSettings(service="intake", token_public_key=PUBLIC, person_ref_secret="k" * length,
+                               dev_mode=False)
+    if refused:
+        with pytest.raises(SystemExit, match="ZC_PERSON_REF_SECRET shorter than 32 bytes"):
+            refuse_dev_secrets(settings)
+    else:
+        refuse_dev_secrets(settings)
+    refuse_dev_secrets(settings.model_copy(update={"dev_mode": True}))
 
 
 def test_a_service_without_kafka_credentials_starts_only_in_development(monkeypatch, tmp_path):

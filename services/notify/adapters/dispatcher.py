@@ -33,12 +33,13 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from plumbing.core.application import Recorder
+from plumbing.core.unit_of_work import UnitOfWork
 from plumbing.logging import get_logger
 from plumbing.loops import keep_running, nap
 from services.notify.adapters.gateway_http import GatewayResult
@@ -61,15 +62,18 @@ class Dispatcher:
     """`clock` is real time (it is compared with the database's timestamps); `wall_offset` shifts
     it to the season's wall clock for quiet hours (plumbing.clock.offset() in the service)."""
 
-    def __init__(self, pool: asyncpg.Pool, recorder: Recorder, gateway, *, tz: str, quiet: QuietHours | None = None,
-                 policy: RetryPolicy = RetryPolicy(max_attempts=3), windows=rate_limit.DEFAULT_WINDOWS,
-                 clock=lambda: datetime.now(UTC), wall_offset=lambda: timedelta(0)) -> None:
-        self.pool, self.recorder, self.gateway, self.windows = pool, recorder, gateway, windows
+    def __init__(self, pool: asyncpg.Pool, uow: Callable[[], UnitOfWork], gateway, *, tz: str,
+                 quiet: QuietHours | None = None, policy: RetryPolicy = RetryPolicy(max_attempts=3),
+                 windows=rate_limit.DEFAULT_WINDOWS, clock=lambda: datetime.now(UTC), wall_offset=lambda: timedelta(0),
+                 crash_after_send: bool = False) -> None:
+        """`uow` makes the unit of work that records how a message ended (the delivery row's
+        status and the outcome event, in one transaction)."""
+        self.pool, self.uow, self.gateway, self.windows = pool, uow, gateway, windows
         self.tz, self.quiet, self.policy, self.clock, self.wall_offset = ZoneInfo(tz), quiet, policy, clock, wall_offset
         self._stop = asyncio.Event()
         self._wake = asyncio.Event()
         self._rng = random.Random()
-        self._crash_after_send = os.environ.get("ZC_NOTIFY_CRASH_AFTER_SEND", "") not in ("", "0")
+        self._crash_after_send = crash_after_send
 
     def stop(self) -> None:
         self._stop.set()
@@ -141,16 +145,15 @@ class Dispatcher:
             await self._finish(row, "failed", out.failed(result.reason or "gateway refused"), result.attempts, now)
 
     async def _finish(self, row, status: str, outcome, attempts: int, now: datetime) -> None:
-        async with self.pool.acquire() as conn, conn.transaction():
-            finished = await conn.execute(
+        async with self.uow() as uow:
+            finished = await uow.conn.execute(
                 "UPDATE deliveries SET status = $2, attempts = attempts + $3, rounds = rounds + 1,"
                 " sent_at = $4, last_error = CASE WHEN $2 = 'failed' THEN $5 ELSE last_error END"
                 " WHERE dedup_key = $1 AND status = 'pending'", row["dedup_key"], status, attempts, now,
                 getattr(outcome, "reason", None))
             if finished == "UPDATE 0":
                 return  # someone else already recorded how it ended: record nothing twice
-            await append_outcome(self.recorder, conn, outcome, row["correlation_id"])
-            await conn.execute("SELECT pg_notify('outbox', '')")
+            await append_outcome(uow, outcome, row["correlation_id"])
         log.info(f"notify.{status}", template=row["template"], to=row["recipient_masked"],
                  correlation_id=str(row["correlation_id"]))
 
