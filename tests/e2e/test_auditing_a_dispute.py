@@ -168,6 +168,20 @@ def test_every_read_of_personal_data_is_recorded_before_the_answer_and_listed_by
         ("intake", "application file", str(app_id)), ("review", "case page", str(app_id)),
         ("notify", "SMS texts", str(app_id))}
     assert {r["route"] for r in rows} >= {"/cases/{application_id}", "/applications/{application_id}"}
+    from contracts import topics
+    from plumbing.core.audit_verify import read_audit_topic
+    from plumbing.edges.kafka_security import AUDITOR, client_kwargs
+    from tests.conftest import KAFKA
+
+    async def relayed():  # each read also went to the audit topic, through the outbox
+        for _ in range(100):
+            found = {(r["service"], r["what"]) for r in await read_audit_topic(KAFKA, topics.audit(), client_kwargs(AUDITOR))
+                     if r.get("record") == "PersonalDataRead" and r.get("account") == AUDITOR_ACCOUNT}
+            if len(found) == 3:
+                return found
+            await asyncio.sleep(0.3)
+        return found
+    assert asyncio.run(relayed()) == {("intake", "application file"), ("review", "case page"), ("notify", "SMS texts")}
     person = rows[0]["person_refs"][0]
     about = reads_json(as_auditor, "--person", person)
     assert {r["account"] for r in about} >= {AUDITOR_ACCOUNT}
