@@ -4,17 +4,22 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: up down test test-unit bench bench-quick bench-deps chaos venv infra-up status demo lock
+.PHONY: up down test test-unit browser-deps bench bench-quick bench-deps chaos venv infra-up status demo lock
 
-up: venv infra-up           ## install, start PostgreSQL + Kafka + the four services, run the demo season
+up: venv infra-up           ## install, start PostgreSQL + Kafka + the four services + the web front end, run the demo season
 	infra/stack.sh services-up
 	$(PY) -m zc.demo
+	@$(PY) -m zc.web_addresses
 
 down:                       ## stop what `make up` started (the season clock file is kept)
 	infra/stack.sh down
 
-test: venv bench-deps       ## install, start what the tests need, run every test, stop what was started
-	infra/stack.sh test -q -p no:cacheprovider
+test: venv bench-deps browser-deps  ## install, start what the tests need, run every test, stop what was started
+	ZC_CHROMEDRIVER=$$(infra/chromium.sh) infra/stack.sh test -q -p no:cacheprovider
+
+# The browser season's tools: Debian's chromium and chromium-driver (installed when missing).
+browser-deps:
+	@infra/chromium.sh >/dev/null
 
 test-unit: venv             ## pure tests only: no PostgreSQL, no Kafka
 	$(PY) -m pytest -q tests/unit tests/contracts
@@ -47,10 +52,11 @@ infra-up: venv
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+$(VENV)/.installed: requirements.lock pyproject.toml web/assets/package-lock.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.lock
 	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e .
+	@infra/web-assets.sh >/dev/null
 	@touch $@
 
 lock:                       ## refresh requirements.lock from the current venv (after changing pyproject pins)

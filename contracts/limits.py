@@ -24,6 +24,28 @@ HTTP_BODY_MAX_BYTES_INTAKE = 2 * MIB
 # notify take no large bodies at all.
 HTTP_BODY_MAX_BYTES_DEFAULT = 512 * KIB
 
+# The photo's pixels, read from its header before anything is decoded: a JPEG under 1 MB can claim
+# any size (a 380-byte file claims 15000x15000; a 390 KB one really holds 10000x10000, 576 MB when
+# decoded). A 12-megapixel phone photo (4000x3000) fits within the 1 MB size bound, so 16 megapixels
+# admits every real photo and nothing a phone does not take. It is also Pillow's MAX_IMAGE_PIXELS.
+# (A technical limit, not the notice's: the notice sets only the minimum size.)
+PHOTO_MAX_PIXELS = 16_000_000
+# Statistics (the white background) come from a reduced-scale decode (JPEG's draft mode: 1/2 to 1/8
+# of the size), no smaller than this many pixels on the short edge.
+PHOTO_STATS_MIN_EDGE = 160
+
+# --- Documents (intake's upload door, outside the filing body's limit) -------------------------------
+# The photo's bound is the notice's ("< 1 MB", the plan's photo.max_bytes_exclusive). The notice
+# sets no size for attachments: the numbers below are operator data (待运营方确认), chosen so that a
+# scanned multi-page certificate fits and a season of 200 attachments cannot fill the database.
+DOCUMENT_MAX_BYTES = 5 * MIB                    # one JPEG or PDF attachment
+DOCUMENTS_MAX_BYTES_PER_APPLICANT = 60 * MIB    # everything one applicant keeps uploaded
+DOCUMENTS_MAX_COUNT_PER_APPLICANT = 200         # = ATTACHMENTS_MAX_ITEMS, plus the photo
+DOCUMENT_UPLOAD_MAX_BYTES = DOCUMENT_MAX_BYTES + 64 * KIB  # the upload request: one file and its form fields
+# A draft of the filing form (intake keeps it, sealed, until the season ends): the filing itself
+# is at most ~0.3 MB without its photo; a draft holds the fields typed so far.
+DRAFT_MAX_BYTES = 256 * KIB
+
 # --- Fields an applicant or reviewer writes ------------------------------------------------------
 NAME_MAX_CHARS = 50                 # a person's name
 TITLE_MAX_CHARS = 200               # an achievement, paper, award or title name

@@ -3,6 +3,8 @@ number are masked, which phone numbers can receive an SMS, and the last-line red
 free text (log lines, SMS texts). Pure; kept here once so that no service masks differently."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 
 import phonenumbers
@@ -79,3 +81,12 @@ def normalise_phone(raw: str | None) -> str:
     if phonenumbers.number_type(number) not in _SMS_TYPES:
         raise InvalidPhone("phone number is not a mobile number and cannot receive SMS")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def person_ref(compact_id_number: str, secret: bytes | str) -> str:
+    """A keyed hash (HMAC-SHA256, hex) that matches a person across services without the number.
+    The one definition: intake (at the door) and the token service (at sign-in) both call it."""
+    key = secret.encode("utf-8") if isinstance(secret, str) else secret
+    # The door lets only ASCII ID numbers through; UTF-8 (the same bytes for ASCII) so that nothing
+    # else can ever make this raise.
+    return hmac.new(key, compact_id_number.encode("utf-8"), hashlib.sha256).hexdigest()

@@ -235,8 +235,13 @@ def _how_it_ended(task: asyncio.Task) -> str:
     return f"{type(exc).__name__}: {exc}"[:200] if exc else "returned"
 
 
-def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI:
-    """A FastAPI app whose lifespan starts/stops the runtime, with health probes and error bodies."""
+def build_app(runtime: Runtime, *, title: str, description: str = "",
+              in_flight: Callable[[str, str], bool] | None = None) -> FastAPI:
+    """A FastAPI app whose lifespan starts/stops the runtime, with health probes and error bodies.
+    `in_flight(method, path)` selects the requests of a door bounded in number at once."""
+    from plumbing.edges.authenticate_first import AuthenticateFirst
+    from plumbing.edges.inflight import install_in_flight_limit
+    from plumbing.edges.security import verify
     from plumbing.core.audit import install_audit
     from plumbing.edges.http import install_body_limit, install_correlation, install_error_handlers, install_health
     from plumbing.edges.http_guard import install_guard
@@ -244,7 +249,10 @@ def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI
     from plumbing.edges.security import install_roles_in_openapi
     from plumbing.edges.metrics import install_metrics
 
+    from plumbing.edges.json_body import StrictJsonRoute
+
     app = FastAPI(title=title, description=description, lifespan=runtime.lifespan())
+    app.router.route_class = StrictJsonRoute  # routes declared on the app itself; routers set their own
     app.state.runtime = runtime
     install_error_handlers(app)
     install_guard(app)
@@ -257,13 +265,23 @@ def build_app(runtime: Runtime, *, title: str, description: str = "") -> FastAPI
                          "consumers": runtime.check_consumers})
     install_audit(app, runtime)
     install_metrics(app, runtime.metrics, lambda: runtime.pool, runtime.consumer_lag)
+    if in_flight is not None:  # a door with a bound on requests at once (intake's filing routes)
+        install_in_flight_limit(app, runtime.settings.max_in_flight, in_flight,
+                                per_principal=runtime.settings.max_in_flight_per_principal)
+    # Added last, so outermost: who is calling is known before the in-flight bound and any body byte.
+    app.add_middleware(AuthenticateFirst, verify=lambda header: verify(runtime.settings, header))
     return app
 
 
 def serve(app: FastAPI, settings: ServiceSettings) -> None:
     import uvicorn
 
+    from plumbing.edges.slow import bounded_protocol
+
     # On SIGTERM, requests in flight get 10 s to finish (under supervisord's 20 s before its SIGKILL),
     # then the service stops anyway: without a bound, one hung request kept a stop waiting for ever.
+    # Headers and bodies must arrive within their read timeouts (plumbing/edges/slow.py: uvicorn has
+    # none), so slow clients cannot hold connections or places in flight.
     uvicorn.run(app, host=settings.host, port=settings.http_port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=10)
+                timeout_graceful_shutdown=10,
+                http=bounded_protocol(settings.header_read_timeout_seconds, settings.body_read_timeout_seconds))

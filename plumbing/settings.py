@@ -22,6 +22,12 @@
 | ZC_DEV_MODE | false | allow the development secrets above (`make up` / `make test` set it); without it a service refuses to start with them |
 | ZC_JWT_AUDIENCE | zhicheng | the `aud` claim every token must carry |
 | ZC_RATE_LIMIT_PER_MINUTE / ZC_RATE_LIMIT_BURST | 600 / 120 | requests per caller (token subject) per minute, and at once; 0 switches limits off |
+| ZC_WEB_PORT / ZC_IDP_PORT / ZC_TOKENS_PORT | 8010 / 8011 / 8012 | the web front end, the development identity provider, the token service |
+| ZC_IDP_URL | http://127.0.0.1:$ZC_IDP_PORT | the OpenID Connect issuer the web signs people in with (the identity port's configuration) |
+| ZC_WEB_CLIENT_ID | zhicheng-web | the web front end's client id at that provider |
+| ZC_WEB_SESSION_DB | infra/.run/web/sessions.sqlite3 | the web's own session store |
+| ZC_WEB_SESSION_MINUTES | 60 | a session ends this long after its last use (and never outlives its role token) |
+| ZC_ACCOUNTS_FILE | identity/accounts.json | operator data: provider subject → account (role, organisation, area, uid, name) |
 | ZC_AUDIT_CHECKPOINT_SECONDS | 60 | how often a service signs a checkpoint of its log (plumbing/core/checkpoints.py) |
 | ZC_AUDIT_SIGNING_KEY | (development key under ZC_DEV_MODE) | base64 of this service's 32-byte Ed25519 seed; its public key goes to auditors (`zc audit keygen`) |
 | ZC_AUDIT_PUBLIC_KEYS | (development keys under ZC_DEV_MODE) | `service=base64,...`: the keys `zc audit verify` checks checkpoints with |
@@ -37,7 +43,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from contracts.limits import HTTP_BODY_MAX_BYTES_DEFAULT, HTTP_BODY_MAX_BYTES_INTAKE
 from plumbing.edges.auth import DEV_OPERATOR_REF_SECRET, DEV_PERSON_REF_SECRET, DEV_TOKEN_PUBLIC_KEY
 
-DEFAULT_PORTS = {"intake": 8001, "eligibility": 8002, "review": 8003, "notify": 8004}
+DEFAULT_PORTS = {"intake": 8001, "eligibility": 8002, "review": 8003, "notify": 8004,
+                 "web": 8010, "idp": 8011, "tokens": 8012}
 # Each keyed-hash secret, the one service that holds it, and its (public) development value.
 SECRET_HOLDERS = {"person_ref_secret": ("intake", DEV_PERSON_REF_SECRET),
                   "operator_ref_secret": ("review", DEV_OPERATOR_REF_SECRET)}
@@ -87,6 +94,13 @@ class ServiceSettings(BaseSettings):
     rate_limit_per_minute: int = 600
     rate_limit_burst: int = 120
     max_in_flight: int = Field(default=64, gt=0)  # ZC_MAX_IN_FLIGHT: a door's requests at once (plumbing/edges/inflight.py)
+    # ZC_MAX_IN_FLIGHT_PER_PRINCIPAL: one person's requests at the same door at once (a person's client
+    # needs one or two; a bound far below the door's keeps one token from holding the door shut)
+    max_in_flight_per_principal: int = Field(default=4, gt=0)
+    # ZC_HEADER_READ_TIMEOUT_SECONDS / ZC_BODY_READ_TIMEOUT_SECONDS: a request's headers, then its body,
+    # must arrive within this long, or it is answered 408 and its connection closed (plumbing/edges/slow.py)
+    header_read_timeout_seconds: float = Field(default=10, gt=0)
+    body_read_timeout_seconds: float = Field(default=10, gt=0)
     # ZC_DB_POOL_SIZE: the service's PostgreSQL connections at most. Code holding one must never ask
     # the pool for a second (under load every holder waits for another and none returns its own):
     # tests run services with one connection, where any such wait never ends.
@@ -129,3 +143,27 @@ class ServiceSettings(BaseSettings):
 def with_database(url: str, database: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+class IdentitySettings(BaseSettings):
+    """The web front end, the development identity provider and the token service (identity/, web/)."""
+    model_config = SettingsConfigDict(env_prefix="ZC_", extra="ignore")
+
+    dev_mode: bool = False
+    person_ref_secret: str = "dev-only-person-ref-key"
+    jwt_audience: str = "zhicheng"
+    web_port: int = Field(default_factory=lambda: service_port("web"))
+    idp_port: int = Field(default_factory=lambda: service_port("idp"))
+    tokens_port: int = Field(default_factory=lambda: service_port("tokens"))
+    idp_url: str = Field(default_factory=lambda: service_url("idp"))
+    web_client_id: str = "zhicheng-web"
+    web_session_db: str = "infra/.run/web/sessions.sqlite3"
+    web_session_minutes: float = Field(default=60, gt=0)
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    @property
+    def tokens_url(self) -> str:
+        return f"http://127.0.0.1:{self.tokens_port}"

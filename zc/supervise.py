@@ -1,4 +1,4 @@
-"""The four services (and anything else of ours) under supervisord, which restarts a process that exits.
+"""The four services, the web front end and its identity processes under supervisord, which restarts a process that exits.
 
 `infra/stack.sh services-up | services-down | status` call `python -m zc.supervise up | down | status`;
 the kill test and `make chaos` build their own `Supervisor` with their own folder, ports and
@@ -22,6 +22,9 @@ from plumbing.settings import database_url, kafka_bootstrap, service_port
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 SERVICES = ("intake", "eligibility", "review", "notify")
+# The front end's processes (web/, identity/): the development identity provider, the token service
+# and the web front end, each reached on its own ZC_<NAME>_PORT.
+FRONT = {"idp": ["-m", "identity", "provider"], "tokens": ["-m", "identity", "tokens"], "web": ["-m", "web"]}
 
 
 @dataclass(frozen=True)
@@ -188,7 +191,15 @@ def local_stack() -> Supervisor:
     shared |= {k: v for k, v in os.environ.items()
                if k.startswith("ZC_") and k not in shared and not k.endswith("_PORT")}
     programs = [service_program(s, service_port(s), shared) for s in SERVICES]
+    programs += front_programs(shared)
     return Supervisor(ROOT / "infra" / ".run" / "services", programs)
+
+
+def front_programs(shared: dict[str, str]) -> list[Program]:
+    """The web front end and its identity processes; they find each other and the services by port."""
+    ports = {f"ZC_{name.upper()}_PORT": str(service_port(name)) for name in (*SERVICES, *FRONT)}
+    env = {**shared, **ports, "ZC_WEB_SESSION_DB": str(ROOT / "infra" / ".run" / "web" / "sessions.sqlite3")}
+    return [Program(name, [sys.executable, *args], env, service_port(name)) for name, args in FRONT.items()]
 
 
 def main(argv: list[str]) -> int:

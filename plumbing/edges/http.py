@@ -42,10 +42,16 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         details = [{"field": ".".join(str(p) for p in e["loc"][1:]) or "body", "code": e["type"],
-                    "message_zh": message_zh(e), "message_en": e["msg"]} for e in exc.errors()]
+                    "message_zh": message_zh(e), "message_en": _message_en(e)} for e in exc.errors()]
         body = {"code": "INVALID_INPUT", "message_zh": "提交的数据格式不正确，请检查标注的字段",
                 "message_en": "the request is malformed; see the fields listed", "details": details}
         return JSONResponse(body, status_code=422)
+
+
+def _message_en(error: dict) -> str:
+    """pydantic's message; for a body that is not JSON, also why (e.g. the key given twice)."""
+    reason = (error.get("ctx") or {}).get("error") if error["type"] == "json_invalid" else None
+    return f"{error['msg']}: {reason}" if isinstance(reason, str) and reason else error["msg"]
 
 
 def install_health(app: FastAPI, checks: dict[str, Callable[[], Awaitable[None]]]) -> None:
@@ -75,17 +81,20 @@ def body_too_large(limit: int, size: int | None) -> TooLarge:
 
 class BodyLimit:
     """Refuse request bodies over `max_bytes` with 413 before the route reads them: by the declared
-    Content-Length at once, and by counting for a body sent without one (chunked)."""
+    Content-Length at once, and by counting for a body sent without one (chunked). A door of its
+    own (intake's uploads) may have its own bound in `per_path` (path prefix → bytes)."""
 
-    def __init__(self, app, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app, max_bytes: int, per_path: dict[str, int] | None = None) -> None:
+        self.app, self.max_bytes, self.per_path = app, max_bytes, per_path if per_path is not None else {}
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        path = scope.get("path", "")
+        limit = next((n for prefix, n in self.per_path.items() if path.startswith(prefix)), self.max_bytes)
         declared = dict(scope.get("headers") or ()).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            return await self._refuse(send, int(declared) if declared.isdigit() else None)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            return await self._refuse(send, limit, int(declared) if declared.isdigit() else None)
         received, exceeded, started = 0, False, False
 
         async def counting_receive():
@@ -93,7 +102,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     exceeded = True
                     return {"type": "http.request", "body": b"", "more_body": False}  # read no further
             return message
@@ -103,18 +112,21 @@ class BodyLimit:
             if exceeded:  # whatever the route answered to a cut-off body, the answer is 413
                 if message["type"] == "http.response.start" and not started:
                     started = True
-                    await self._refuse(send, received)
+                    await self._refuse(send, limit, received)
                 return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         await self.app(scope, counting_receive, guarded_send)
 
-    async def _refuse(self, send, size: int | None) -> None:
+    @staticmethod
+    async def _refuse(send, limit: int, size: int | None) -> None:
         log.info("http.refused", status=413, code="BODY_TOO_LARGE", size=size)
-        response = JSONResponse(body_too_large(self.max_bytes, size).as_body(), status_code=413)
+        response = JSONResponse(body_too_large(limit, size).as_body(), status_code=413)
         await response({"type": "http"}, None, send)
 
 
 def install_body_limit(app: FastAPI, max_bytes: int) -> None:
-    app.add_middleware(BodyLimit, max_bytes=max_bytes)
+    """`app.state.body_limit_paths` (path prefix → bytes) gives a door its own bound."""
+    app.state.body_limit_paths = {}
+    app.add_middleware(BodyLimit, max_bytes=max_bytes, per_path=app.state.body_limit_paths)

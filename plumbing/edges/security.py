@@ -37,6 +37,16 @@ class Caller:
         return hashlib.sha256("\x1f".join((self.role.value, self.org, self.uid, self.person_ref)).encode()).hexdigest()
 
 
+def verify(settings, authorization: str | None) -> Caller:
+    """The one verification of a request's `Authorization` header (plumbing/edges/auth.py's), used
+    by the authenticate-first middleware and by every route's dependency: Unauthenticated (401) or
+    who is calling."""
+    claims = verify_token(settings.token_public_key, authorization, audience=settings.jwt_audience)
+    return Caller(role=claims["role"], org=str(claims.get("org") or ""), area=str(claims.get("area") or ""),
+                  uid=claims["uid"], name=str(claims.get("name") or ""),
+                  person_ref=str(claims.get("person_ref") or ""))
+
+
 def caller(*roles: Role):
     allowed = frozenset(roles) or PERSON_ROLES
 
@@ -44,10 +54,7 @@ def caller(*roles: Role):
                               credentials: HTTPAuthorizationCredentials | None = Security(_bearer)) -> Caller:
         settings = request.app.state.runtime.settings
         header = f"Bearer {credentials.credentials}" if credentials else None
-        claims = verify_token(settings.token_public_key, header, audience=settings.jwt_audience)
-        who = Caller(role=claims["role"], org=str(claims.get("org") or ""), area=str(claims.get("area") or ""),
-                     uid=claims["uid"], name=str(claims.get("name") or ""),
-                     person_ref=str(claims.get("person_ref") or ""))
+        who = verify(settings, header)
         request.app.state.rate_limiter.check(who.key)
         if who.role not in allowed:
             raise Forbidden(f"“{who.role.value}”角色无权访问此接口", f"role {who.role.value} may not call this route",

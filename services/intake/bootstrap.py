@@ -11,9 +11,13 @@ from contracts.plan import load_plan
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
 from plumbing.core.application import Reactions, Recorder
-from plumbing.edges.inflight import install_in_flight_limit
 from services.intake.adapters.api import router
 from services.intake.adapters.api_persons import router as persons_router
+from services.intake.adapters.documents import router as documents_router
+from services.intake.usecases.drafts import expire_drafts
+from plumbing import clock
+from plumbing.core.periodic import PeriodicJob
+from contracts.limits import DOCUMENT_UPLOAD_MAX_BYTES
 from plumbing.core.personal_publisher import PersonalDataPublisher
 from services.intake.adapters.vault import KeyVault, master_key_from_env
 from services.intake.adapters.ports_pg import intake_ports
@@ -45,8 +49,11 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     runtime.recorder, runtime.ports = recorder, lambda conn: intake_ports(conn, getattr(app.state, "vault", None))
     runtime.subscriptions += [Subscription([topic], table.handle, wants=table.wants)
                               for topic, table in reaction_tables(recorder).items()]
+    # The filing routes (submit, resubmit, withdraw) are the door the season's rush comes through:
+    # bounded in total and per principal (plumbing/edges/inflight.py).
     app = build_app(runtime, title="zhicheng intake",
-                    description="Applicants file, resubmit and withdraw applications (个人申报).")
+                    description="Applicants file, resubmit and withdraw applications (个人申报).",
+                    in_flight=lambda method, path: method == "POST" and path.startswith("/applications"))
     app.state.settings, app.state.plan, app.state.recorder = settings, plan, recorder
 
     async def start_publisher(rt: Runtime) -> None:
@@ -63,7 +70,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     runtime.on_stopping.append(stop_publisher)
     app.include_router(router)
     app.include_router(persons_router)
-    # The filing routes (submit, resubmit, withdraw) are the door the season's rush comes through.
-    install_in_flight_limit(app, settings.max_in_flight,
-                            lambda method, path: method == "POST" and path.startswith("/applications"))
+    app.include_router(documents_router)
+    app.state.body_limit_paths["/documents"] = DOCUMENT_UPLOAD_MAX_BYTES  # the upload door's own bound
+    runtime.periodic.append(PeriodicJob("intake-expired-drafts", lambda uow: expire_drafts(uow, clock.now()), every=3600))
     return app

@@ -44,7 +44,7 @@ from services.notify.usecases.erasure import when_person_erased
 from services.notify.usecases.planning import replan_for_person
 from services.notify.usecases.recording import NOTIFY_ACTOR
 from services.notify.usecases.reminding import run_reminders, seed_department_contacts
-from services.notify.usecases.status import delivery_status, reminder_status
+from services.notify.usecases.status import delivery_status, my_deliveries, reminder_status
 
 # SMS texts name people and reasons: only the city HR bureau (the operator) and auditors read them.
 Operator = Annotated[Caller, caller(Role.CITY_HR_BUREAU, Role.AUDITOR)]
@@ -127,6 +127,12 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
             answer = await delivery_status(uow, application_id)
         await record_read(request, "SMS texts", str(application_id), await persons_of(runtime.pool, application_id))
         return answer
+
+    @app.get("/notifications/{application_id}/mine", tags=["notify"], summary="The SMS sent to me about my application")
+    async def mine(application_id: uuid.UUID, who: Annotated[Caller, caller(Role.APPLICANT)]) -> dict:
+        async with runtime.unit_of_work() as uow:
+            return {"application_id": str(application_id),
+                    "deliveries": await my_deliveries(uow, application_id, who.person_ref)}
 
     @app.get("/reminders", tags=["notify"], summary="Deadline reminders planned, to whom, and how they ended")
     async def reminders(_who: Operator) -> dict:

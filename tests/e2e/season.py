@@ -75,13 +75,14 @@ class Season(OnStack):
         assert answer.status_code == 201, answer.text
 
     async def case(self, app_id, who: str = "auditor") -> dict:
-        answer = await self.client.get(self.url("review", f"/cases/{app_id}"), headers=PEOPLE[who])
+        # the case with its stored history: the auditor's view (`read_history`)
+        answer = await self.client.get(self.url("review", f"/cases/{app_id}/history"), headers=PEOPLE[who])
         assert answer.status_code == 200, answer.text
         return answer.json()
 
     async def reaches(self, app_id, stage: str, revision: int = 1) -> dict:
         async def probe():
-            found = await get_json(self.client, self.url("review", f"/cases/{app_id}"), PEOPLE["auditor"])
+            found = await get_json(self.client, self.url("review", f"/cases/{app_id}/history"), PEOPLE["auditor"])
             ok = found and found["case"]["stage"] == stage and found["case"]["revision"] == revision
             return found if ok else None
         return await self.eventually(probe)

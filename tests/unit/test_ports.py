@@ -11,7 +11,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 OTHER = {"ZC_PG_PORT": "61001", "ZC_KAFKA_PORT": "61002", "ZC_INTAKE_PORT": "61003",
-         "ZC_ELIGIBILITY_PORT": "61004", "ZC_REVIEW_PORT": "61005", "ZC_NOTIFY_PORT": "61006"}
+         "ZC_ELIGIBILITY_PORT": "61004", "ZC_REVIEW_PORT": "61005", "ZC_NOTIFY_PORT": "61006",
+         "ZC_WEB_PORT": "61007", "ZC_IDP_PORT": "61008", "ZC_TOKENS_PORT": "61009"}
 PROBE = """
 import json
 from plumbing.settings import ServiceSettings
@@ -24,7 +25,8 @@ stack = local_stack()
 print(json.dumps({"tests": [t.DATABASE_URL, t.KAFKA], "bench": [bench.database_url, bench.kafka],
   "service": [s.dsn, s.kafka_bootstrap, s.http_port], "demo": [demo.url(n) for n in ("intake", "eligibility", "review", "notify")],
   "notify_cli": notify_cmd.DEFAULT_URL,
-  "supervised": [[p.name, p.port, p.env["ZC_PORT"], p.env["DATABASE_URL"], p.env["ZC_KAFKA_BOOTSTRAP"]] for p in stack.programs]}))
+  "supervised": [[p.name, p.port, p.env["ZC_PORT"], p.env["DATABASE_URL"], p.env["ZC_KAFKA_BOOTSTRAP"]] for p in stack.programs if "ZC_PORT" in p.env],
+  "front": [[p.name, p.port, p.env["ZC_INTAKE_PORT"], p.env["ZC_REVIEW_PORT"]] for p in stack.programs if "ZC_PORT" not in p.env]}))
 """
 
 
@@ -45,6 +47,7 @@ def test_every_entry_point_derives_its_addresses_from_the_port_settings():
     assert seen["notify_cli"] == "http://127.0.0.1:61006"
     assert seen["supervised"] == [[n, p, str(p), pg, kafka] for n, p in
                                   (("intake", 61003), ("eligibility", 61004), ("review", 61005), ("notify", 61006))]
+    assert seen["front"] == [[n, p, "61003", "61005"] for n, p in (("idp", 61008), ("tokens", 61009), ("web", 61007))]
 
 
 def test_explicit_addresses_win_over_the_port_settings():
@@ -64,7 +67,7 @@ def test_the_stack_script_exports_addresses_from_the_port_settings():
 
 def test_no_address_is_written_down_outside_the_settings():
     """Default ports appear only in plumbing/settings.py and as ${ZC_…_PORT:-default} in the scripts."""
-    literal = re.compile(r"(127\.0\.0\.1|localhost):(55432|9092|9093|800[1-4])\b")
+    literal = re.compile(r"(127\.0\.0\.1|localhost):(55432|9092|9093|800[1-4]|801[0-2])\b")
     offenders = []
     for path in [*ROOT.glob("[!.]*/**/*.py"), *ROOT.glob("infra/**/*.sh")]:
         if ".venv" in path.parts or path == Path(__file__).resolve() or path.name == "settings.py":

@@ -9,17 +9,19 @@ from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import JSONResponse
 
 from contracts.envelope import Actor, Role
-from contracts.errors import Conflict, Forbidden, NotFound
+from contracts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from plumbing import clock
 from plumbing.core.idempotency import request_fingerprint, run_in, scoped
 from plumbing.edges.inputs import Code
 from plumbing.edges.security import Caller, caller
+from plumbing.edges.json_body import StrictJsonRoute
 from services.intake.adapters.requests import SubmitRequest, WithdrawRequest
 from services.intake.domain import validation
 from services.intake.usecases import filing
 from services.intake.adapters.prepare import filer_of, prepare
+from services.intake.adapters import documents
 
-router = APIRouter(tags=["applications"])
+router = APIRouter(tags=["applications"], route_class=StrictJsonRoute)
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 ApplicantCaller = Annotated[Caller, caller(Role.APPLICANT)]
 NOT_FOUND = ("未找到该申报", "no such application")
@@ -39,8 +41,9 @@ async def _file(request: Request, body: SubmitRequest, key: str | None, who: Cal
                 application_id: uuid.UUID | None = None) -> JSONResponse:
     state = request.app.state
     now = clock.now()
+    uploaded = await _uploads_cited(request, body, who)
     application, photo = prepare(body, state.plan, person_ref_secret=state.settings.person_ref_secret, now=now,
-                                 application_id=application_id)
+                                 application_id=application_id, uploaded_photo=uploaded)
     fingerprint = request_fingerprint(use_case.__name__, str(application_id), body.model_dump(mode="json"))
 
     async def action(uow):
@@ -55,6 +58,21 @@ async def _file(request: Request, body: SubmitRequest, key: str | None, who: Cal
 
     status, answer = await run_in(state.runtime.unit_of_work(), scoped(key, who.key), fingerprint, action)
     return JSONResponse(answer, status_code=status)
+
+
+async def _uploads_cited(request: Request, body: SubmitRequest, who: Caller) -> bytes | None:
+    """The uploaded photo the filing cites (if it cites one), after checking that every `doc-…`
+    attachment it cites is this applicant's own upload."""
+    state = request.app.state
+    async with state.runtime.pool.acquire() as conn:
+        unknown = await documents.unknown_documents(conn, who.person_ref, [a.attachment_id for a in body.attachments or []]
+                                                    + ([body.photo_ref] if body.photo_ref else []))
+        if unknown:
+            raise InvalidInput("引用的材料未上传", "the filing cites documents this applicant has not uploaded",
+                               details=[{"field": "attachments", "code": "DOCUMENT_UNKNOWN", "refs": unknown}])
+        if not body.photo_ref:
+            return None
+        return await documents.document_bytes(conn, state.vault, who.person_ref, body.photo_ref)
 
 
 @router.post("/applications", status_code=201, summary="File an application (个人申报)")
@@ -90,14 +108,17 @@ async def _owned(request: Request, application_id: uuid.UUID, who: Caller) -> li
     """The application's events if `who` may see them; someone else's answers exactly like none."""
     async with request.app.state.runtime.unit_of_work() as uow:
         events = await filing.history(uow, application_id)
-    if not events or (who.role is not Role.AUDITOR and who.person_ref != filing.owner(events)):
+    filed_with = events[0][1].application.unit.unit_id if events else None
+    may_see = events and (who.role is Role.AUDITOR or (who.role is Role.UNIT and who.org == filed_with)
+                          or (who.role is Role.APPLICANT and who.person_ref == filing.owner(events)))
+    if not may_see:
         raise NotFound(*NOT_FOUND)
     return [envelope for envelope, _payload in events]
 
 
-@router.get("/applications/{application_id}", summary="The application's history as filed (applicant, auditor)")
+@router.get("/applications/{application_id}", summary="The application's history as filed (applicant, its unit, auditor)")
 async def history(request: Request, application_id: uuid.UUID,
-                  who: Annotated[Caller, caller(Role.APPLICANT, Role.AUDITOR)]) -> dict:
+                  who: Annotated[Caller, caller(Role.APPLICANT, Role.UNIT, Role.AUDITOR)]) -> dict:
     events = await _owned(request, application_id, who)
     # The applicant's own file read by the applicant is not a disclosure; anyone else's read is recorded.
     if who.role is not Role.APPLICANT:

@@ -12,9 +12,10 @@ from plumbing import clock
 from plumbing.core.idempotency import request_fingerprint, run_in, scoped
 from plumbing.edges.inputs import STRICT, Text
 from plumbing.edges.security import Caller, caller
+from plumbing.edges.json_body import StrictJsonRoute
 from services.intake.usecases import erasure
 
-router = APIRouter(tags=["personal data"])
+router = APIRouter(tags=["personal data"], route_class=StrictJsonRoute)
 # The city HR bureau runs the season and answers for its personal data (the controller).
 Operator = Annotated[Caller, caller(Role.CITY_HR_BUREAU)]
 PersonRef = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="the person's person_ref (keyed hash)")]

@@ -102,6 +102,24 @@ class MemoryPersonalTopic:
         self.queued.append((person_ref, record))
 
 
+@dataclass
+class MemoryUploads:
+    documents: dict[str, int] = field(default_factory=dict)  # person_ref -> documents held
+    drafts: set[str] = field(default_factory=set)
+    draft_ends: dict[str, object] = field(default_factory=dict)  # person_ref -> expires_at
+
+    async def forget(self, person_ref: str) -> tuple[int, int]:
+        draft = int(person_ref in self.drafts)
+        self.drafts.discard(person_ref)
+        return self.documents.pop(person_ref, 0), draft
+
+    async def expire_drafts(self, now) -> int:
+        ended = [p for p in self.drafts if p in self.draft_ends and self.draft_ends[p] < now]
+        self.drafts -= set(ended)
+        return len(ended)
+
+
 def memory_ports() -> IntakePorts:
     return IntakePorts(archive=MemoryArchive(), units=MemoryUnits(), returns=MemoryReturns(), photos=MemoryPhotos(),
-                       filings=MemoryFilings(), keys=MemoryKeys(), personal=MemoryPersonalTopic())
+                       filings=MemoryFilings(), keys=MemoryKeys(), personal=MemoryPersonalTopic(),
+                       uploads=MemoryUploads())

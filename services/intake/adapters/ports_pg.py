@@ -113,7 +113,22 @@ class PgPersonalTopic:
         await queue_record(self.conn, person_ref, record)
 
 
+class PgUploads:
+    def __init__(self, conn) -> None:
+        self.conn = conn
+
+    async def forget(self, person_ref: str) -> tuple[int, int]:
+        drafts = await self.conn.execute("DELETE FROM drafts WHERE person_ref = $1", person_ref)
+        documents = await self.conn.fetchval("WITH gone AS (DELETE FROM documents WHERE person_ref = $1 RETURNING 1)"
+                                             " SELECT count(*) FROM gone", person_ref)
+        return documents, int(drafts.split()[-1])
+
+    async def expire_drafts(self, now) -> int:
+        return int((await self.conn.execute("DELETE FROM drafts WHERE expires_at < $1", now)).split()[-1])
+
+
 def intake_ports(conn, vault=None) -> IntakePorts:
     """`vault` (adapters/vault.py) holds the master key; the consumer's reactions need none."""
     return IntakePorts(archive=PgArchive(conn), units=PgUnits(conn), returns=PgReturns(conn), photos=PgPhotos(conn),
-                       filings=PgFilings(conn), keys=PgKeys(conn, vault), personal=PgPersonalTopic(conn))
+                       filings=PgFilings(conn), keys=PgKeys(conn, vault), personal=PgPersonalTopic(conn),
+                       uploads=PgUploads(conn))

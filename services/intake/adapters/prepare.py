@@ -45,12 +45,18 @@ def _photo_bytes(request: SubmitRequest, plan: Plan) -> bytes | None:
 
 
 def prepare(request: SubmitRequest, plan: Plan, *, person_ref_secret: str, now: datetime,
-            application_id: uuid.UUID | None = None, revision: int = 1) -> tuple[Application, bytes | None]:
-    photo = _photo_bytes(request, plan)
-    fields = request.model_dump(exclude={"applicant", "photo_base64", "application_id"})
+            application_id: uuid.UUID | None = None, revision: int = 1,
+            uploaded_photo: bytes | None = None) -> tuple[Application, bytes | None]:
+    photo = uploaded_photo if uploaded_photo is not None else _photo_bytes(request, plan)
+    fields = request.model_dump(exclude={"applicant", "photo_base64", "photo_ref", "application_id"})
     id_number = validation.compact_id(request.applicant.id_number)
     today = now.astimezone(ZoneInfo(plan.timezone)).date()
-    measured = validation.read_photo(photo) if photo is not None else None
+    # The photo is read once (header first, then a reduced-scale decode) and that reading is what
+    # every check uses; a photo claiming too many pixels is refused before any decode.
+    measured = validation.read_photo(photo) if photo else None
+    if validation.too_many_pixels(measured):
+        problem = validation.pixels_problem(measured)
+        raise InvalidInput(problem.message_zh, problem.message_en, code="PHOTO_PIXELS", details=[problem.as_dict()])
     draft = {
         **fields,
         "application_id": application_id or request.application_id or uuid.uuid4(),
@@ -59,7 +65,7 @@ def prepare(request: SubmitRequest, plan: Plan, *, person_ref_secret: str, now: 
         "submitted_at": now,
         # Pseudonymous: name, phone and ID number go to `filer` (sealed, and the personal-data topic).
         "applicant": {"person_ref": validation.person_ref(id_number, person_ref_secret)},
-        "photo": measured[0] if measured else None,
+        "photo": measured.photo if measured else None,
     }
     try:
         application = Application.model_validate(draft)
@@ -68,7 +74,8 @@ def prepare(request: SubmitRequest, plan: Plan, *, person_ref_secret: str, now: 
                     "message_zh": f"字段格式不正确：{e['msg']}", "message_en": e["msg"]} for e in exc.errors()]
         raise InvalidInput("申报数据格式不正确，请按提示修改", "the application is malformed; see the fields listed",
                            details=details) from None
-    validation.validate_filing(application, plan, id_number=id_number, photo=photo, today=today)
+    validation.validate_filing(application, plan, id_number=id_number, photo=measured if photo else None,
+                               today=today)
     return application, photo
 
 

@@ -9,7 +9,7 @@ import uuid
 from pydantic import BaseModel, Field
 
 from contracts.application import Application
-from plumbing.edges.inputs import STRICT, Code, LongText, Phone, Text, strict_model
+from plumbing.edges.inputs import STRICT, Code, IdNumber, LongText, Phone, Text, strict_model
 
 # Every field of the Application contract except the ones intake derives (applicant's masked ID
 # and person_ref, photo measurements, revision, submitted_at), typed for the door.
@@ -21,7 +21,7 @@ class ApplicantIn(BaseModel):
     model_config = STRICT
 
     name: Text = Field(min_length=1, max_length=50)
-    id_number: Code = Field(max_length=30, description="18-character resident ID number; never stored in events")
+    id_number: IdNumber = Field(max_length=30, description="18-character resident ID number; never stored in events")
     phone: Phone
 
 
@@ -32,6 +32,8 @@ class SubmitRequest(_ApplicationFields):
     plan_id: Code | None = None
     applicant: ApplicantIn
     photo_base64: str | None = Field(default=None, description="the ID photo, JPEG, base64")
+    photo_ref: Code | None = Field(default=None, max_length=60,
+                                   description="or the ref of the photo uploaded at POST /documents?kind=photo")
 
 
 class WithdrawRequest(BaseModel):

@@ -45,6 +45,30 @@ CREATE TABLE IF NOT EXISTS personal_outbox (
     record      jsonb,
     created_at  timestamptz NOT NULL DEFAULT now()
 );
+-- Uploaded documents (the photo and every attachment), per applicant: addressed by their SHA-256
+-- within that applicant (never shared across applicants), sealed with the applicant's data key (so
+-- erasure's crypto-shredding reaches them), cited by `ref`, a keyed hash (adapters/documents.py).
+CREATE TABLE IF NOT EXISTS documents (
+    person_ref    text NOT NULL,
+    sha256        text NOT NULL,
+    ref           text NOT NULL,
+    kind          text NOT NULL,
+    year          integer,
+    content_type  text NOT NULL,
+    size_bytes    integer NOT NULL,
+    sealed        bytea NOT NULL,
+    uploaded_at   timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (person_ref, sha256)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS documents_ref ON documents (ref);
+-- Drafts of the filing form: personal data, sealed like the documents, erased with the applicant,
+-- gone after `expires_at` (the season's end).
+CREATE TABLE IF NOT EXISTS drafts (
+    person_ref  text PRIMARY KEY,
+    sealed      bytea NOT NULL,
+    updated_at  timestamptz NOT NULL DEFAULT now(),
+    expires_at  timestamptz NOT NULL
+);
 -- Which applications each person filed, and their photos (written with each filing): an erasure
 -- finds what to delete here, not by reading the events table around the upcasters. Pseudonymous.
 CREATE TABLE IF NOT EXISTS person_filings (

@@ -77,6 +77,19 @@ class KeyVault:
                                     _aad(sealed.person_ref, "fields"))
         return json.loads(plain)
 
+    async def seal_bytes(self, conn: asyncpg.Connection, person_ref: str, data: bytes, what: str) -> bytes:
+        """`data` sealed with the person's data key (nonce + ciphertext): documents and drafts."""
+        key = await self._data_key(conn, person_ref, create=True)
+        nonce = secrets.token_bytes(_NONCE_BYTES)
+        return nonce + AESGCM(key).encrypt(nonce, data, _aad(person_ref, what))
+
+    async def open_bytes(self, conn: asyncpg.Connection, person_ref: str, sealed: bytes, what: str) -> bytes | None:
+        """What `seal_bytes` sealed, or None once the person is erased."""
+        key = await self._data_key(conn, person_ref, create=False)
+        if key is None:
+            return None
+        return AESGCM(key).decrypt(sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:], _aad(person_ref, what))
+
     async def erase(self, conn: asyncpg.Connection, person_ref: str) -> bool:
         """Delete the person's data key: True if there was one."""
         return await conn.execute("DELETE FROM person_keys WHERE person_ref = $1", person_ref) == "DELETE 1"

@@ -7,8 +7,6 @@ were born in the 1960s-70s under codes that were renamed since.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import date
 
 from stdnum.cn import ric, uscc
@@ -38,7 +36,7 @@ def id_number_problems(id_number: str, today: date, field: str = "applicant.id_n
     if len(number) != 18:
         return [Problem(field, "ID_NUMBER_LENGTH", f"身份证号码应为18位，当前为{len(number)}位",
                         f"resident ID number must have 18 characters, got {len(number)}")]
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not number.isascii() or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         return [Problem(field, "ID_NUMBER_FORMAT", "身份证号码前17位应为数字，末位为数字或X",
                         "resident ID number: 17 digits then a digit or X")]
     problems = []
@@ -71,5 +69,4 @@ def mask_id_number(id_number: str) -> str:
 
 def person_ref(id_number: str, secret: bytes | str) -> str:
     """A keyed hash (HMAC-SHA256, hex) that matches a person across services without the number."""
-    key = secret.encode("utf-8") if isinstance(secret, str) else secret
-    return hmac.new(key, compact_id(id_number).encode("ascii"), hashlib.sha256).hexdigest()
+    return personal_data.person_ref(compact_id(id_number), secret)

@@ -15,12 +15,12 @@ from contracts.plan import Plan
 from .fields import field_problems
 from .identity import (birth_date, compact_id, credit_code_problems, id_number_problems,
                        mask_id_number, person_ref)
-from .photo import photo_problems, read_photo
+from .photo import PhotoReading, photo_problems, pixels_problem, read_photo, too_many_pixels
 from .problems import Problem
 
 __all__ = ["Problem", "application_problems", "attachment_problems", "birth_date", "compact_id",
            "credit_code_problems", "id_number_problems", "mask_id_number", "person_ref",
-           "photo_problems", "read_photo", "validate_filing"]
+           "PhotoReading", "photo_problems", "pixels_problem", "read_photo", "too_many_pixels", "validate_filing"]
 
 ROUTE_EVIDENCE = {Route.LANDMARK: (K.LANDMARK_EVIDENCE, "标志性业绩佐证材料"),
                   Route.TRANSFER: (K.TRANSFER_EVIDENCE, "转评佐证材料"),
@@ -71,8 +71,8 @@ def attachment_problems(application: Application, plan: Plan) -> list[Problem]:
 
 
 def application_problems(application: Application, plan: Plan, *, id_number: str,
-                         photo: bytes | None, today: date) -> list[Problem]:
-    """Every problem of the filing; empty when it may be filed."""
+                         photo: bytes | PhotoReading | None, today: date) -> list[Problem]:
+    """Every problem of the filing; empty when it may be filed. `photo`: its bytes, or read once."""
     problems = photo_problems(photo, plan.photo)
     if application.pledge_signed_at is None:
         problems.append(Problem("pledge_signed_at", "PLEDGE_NOT_SIGNED",
@@ -90,7 +90,7 @@ def application_problems(application: Application, plan: Plan, *, id_number: str
 
 
 def validate_filing(application: Application, plan: Plan, *, id_number: str,
-                    photo: bytes | None, today: date) -> None:
+                    photo: bytes | PhotoReading | None, today: date) -> None:
     """Raise InvalidInput listing every problem; return quietly when there is none."""
     problems = application_problems(application, plan, id_number=id_number, photo=photo, today=today)
     if problems:

@@ -25,6 +25,8 @@ async def erase(uow: UnitOfWork[IntakePorts], person_ref: str, actor: Actor, req
     if not filings and not key_deleted:
         raise NotFound("未找到该人员的个人信息", "intake holds no personal data of this person")
     deleted_photos = await uow.ports.photos.forget(sorted({photo for _app, photo in filings if photo}))
+    # Uploaded documents and the draft are sealed with the deleted key already; their rows go too.
+    documents, drafts = await uow.ports.uploads.forget(person_ref)
     await uow.ports.personal.queue(person_ref, None)  # the tombstone, replacing anything still queued
     applications = sorted({str(app) for app, _photo in filings})
     event = PersonErased(person_ref=person_ref, erased_by=actor.user, erased_by_role=actor.role.value,
@@ -36,6 +38,7 @@ async def erase(uow: UnitOfWork[IntakePorts], person_ref: str, actor: Actor, req
     return {"person_ref": person_ref, "event_id": str(stored[0].event_id), "erased_by": actor.user,
             "requested_by": requested_by, "erased": {
                 "intake": {"data_key_deleted": key_deleted, "photos_deleted": deleted_photos,
+                           "documents_deleted": documents, "drafts_deleted": drafts,
                            "applications_sealed_fields_unreadable": applications},
                 "personal_data_topic": "tombstone queued; compaction drops the record (ARCHITECTURE.md)",
                 "notify": "deletes its row and fails pending SMS when it reads the tombstone",

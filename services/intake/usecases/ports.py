@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from contracts.events import ReturnedSection, ReviewLevel, Sealed
@@ -79,6 +80,16 @@ class PersonalTopic(Protocol):
         """The person's current record (None: their tombstone) for the compacted topic."""
 
 
+class Uploads(Protocol):
+    """A person's uploaded documents and filing-form draft (adapters/documents.py)."""
+
+    async def forget(self, person_ref: str) -> tuple[int, int]:
+        """Delete the person's documents and draft; how many of each there were."""
+
+    async def expire_drafts(self, now: datetime) -> int:
+        """Delete every draft whose season has ended; how many."""
+
+
 @dataclass
 class IntakePorts:
     archive: Archive
@@ -88,3 +99,4 @@ class IntakePorts:
     filings: Filings
     keys: Keys
     personal: PersonalTopic
+    uploads: Uploads

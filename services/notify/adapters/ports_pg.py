@@ -74,10 +74,11 @@ class PgDeliveries:
         await self.conn.execute("DELETE FROM sms_log WHERE dedup_key = ANY($1::text[])", [k["dedup_key"] for k in keys])
         return len(keys)
 
-    async def of_application(self, application_id: uuid.UUID) -> list[dict]:
+    async def of_application(self, application_id: uuid.UUID, person_ref: str | None = None) -> list[dict]:
         rows = await self.conn.fetch(
             "SELECT template, recipient_masked, text, status, attempts, last_error, created_at, sent_at"
-            " FROM deliveries WHERE application_id = $1 ORDER BY seq", application_id)
+            " FROM deliveries WHERE application_id = $1 AND ($2::text IS NULL OR person_ref = $2) ORDER BY seq",
+            application_id, person_ref)
         return [{**dict(r), "created_at": _iso(r["created_at"]), "sent_at": _iso(r["sent_at"])} for r in rows]
 
 

@@ -68,9 +68,9 @@ class Deliveries(Protocol):
         """Fail the person's pending SMS with `reason` and blank the texts and numbers of all of
         theirs (the recording gateway's log too); returns how many were scrubbed."""
 
-    async def of_application(self, application_id: uuid.UUID) -> list[dict]:
-        """What was planned for the application: template, masked recipient, text, status,
-        attempts, last error, when created and sent (ISO 8601), in planning order."""
+    async def of_application(self, application_id: uuid.UUID, person_ref: str | None = None) -> list[dict]:
+        """What was planned for the application (to `person_ref` only, when given): template, masked
+        recipient, text, status, attempts, last error, when created and sent (ISO 8601), in planning order."""
 
 
 class Failures(Protocol):

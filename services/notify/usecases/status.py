@@ -17,3 +17,12 @@ async def delivery_status(uow: UnitOfWork[NotifyPorts], application_id: uuid.UUI
 async def reminder_status(uow: UnitOfWork[NotifyPorts]) -> dict:
     """Every deadline reminder planned: recipient, deadline, cases, and its delivery or failure."""
     return {"reminders": await uow.ports.reminders.report()}
+
+
+async def my_deliveries(uow: UnitOfWork[NotifyPorts], application_id: uuid.UUID, person_ref: str) -> list[dict]:
+    """The SMS sent to this person about this application: what the applicant's status page lists.
+    Someone else's application lists nothing."""
+    if not person_ref:
+        return []
+    rows = await uow.ports.deliveries.of_application(application_id, person_ref=person_ref)
+    return [{k: r[k] for k in ("template", "recipient_masked", "text", "status", "sent_at")} for r in rows]

@@ -18,25 +18,23 @@ from contracts.errors import Forbidden, InvalidInput, NotFound, Refused
 from plumbing import clock
 from plumbing.core.application import receipt
 from plumbing.core.idempotency import request_fingerprint, run_in, scoped
-from plumbing.edges.inputs import STRICT
-from plumbing.edges.security import caller
+from plumbing.edges.inputs import STRICT, FreeForm
 from plumbing.logging import get_logger
+from plumbing.edges.json_body import StrictJsonRoute
 from services.review.adapters.decision_bodies import BODIES, COMMANDS
-from services.review.adapters.principal import principal_of, principal_of_caller
+from services.review.adapters.principal import guarded, principal_of, principal_of_caller
 from plumbing.core.reads import record_read
 from services.review.adapters.staff import names as staff_names
 from services.review.domain import commands as c
 from services.review.domain.authorization import PERMISSIONS, authorize
 from services.review.usecases.cases import case_stream, load_case, require_case, take_decision
-from services.review.views import case_json
+from services.review.views import case_json, decisions_seen_by_anyone
 
 log = get_logger(__name__)
 UNNAMED = {Role.SYSTEM, Role.APPLICANT}  # applicants and services are never in the staff directory
-router = APIRouter(tags=["review"])
+router = APIRouter(tags=["review"], route_class=StrictJsonRoute)
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
-DECIDERS = (Role.UNIT, Role.CONSTRUCTION_AUTHORITY, Role.HR_BUREAU, Role.CITY_HR_BUREAU)
-READERS = (Role.APPLICANT, *DECIDERS, Role.AUDITOR)
 CASE_NOT_FOUND = ("未找到该申报的审核记录", "no review case for this application")
 
 
@@ -143,8 +141,10 @@ def _route_for(decision: str):
 
 
 for _name in COMMANDS:
+    _admits = guarded(COMMANDS[_name].action)
     router.add_api_route(f"/cases/{{application_id}}/{_name}", _route_for(_name), methods=["POST"],
-                         dependencies=[caller(*DECIDERS), _scope_first(_name)], name=f"decide_{_name.replace('-', '_')}",
+                         dependencies=[*_admits["dependencies"], _scope_first(_name)],
+                         openapi_extra=_admits["openapi_extra"], name=f"decide_{_name.replace('-', '_')}",
                          summary=f"Decision: {_name}")
 
 
@@ -152,7 +152,7 @@ class BatchItem(BaseModel):
     model_config = STRICT
 
     application_id: uuid.UUID
-    fields: dict[str, Any] = Field(default_factory=dict, description="the decision's body (see its route)",
+    fields: dict[str, FreeForm] = Field(default_factory=dict, description="the decision's body (see its route)",
                                    max_length=20)
 
 
@@ -164,7 +164,7 @@ class BatchRequest(BaseModel):
 
 
 @router.post("/cases/batch", summary="The same decision on many cases; each succeeds or fails on its own",
-             dependencies=[caller(*DECIDERS)])
+             **guarded("decide_batch"))
 async def decide_batch(request: Request, batch: BatchRequest, key: IdemKey = None) -> JSONResponse:
     """One transaction, each item on its own (a refused item writes nothing, the others stand).
     With an Idempotency-Key, a retried batch gets the first answer and records nothing twice."""
@@ -188,12 +188,25 @@ async def decide_batch(request: Request, batch: BatchRequest, key: IdemKey = Non
     return JSONResponse(answer, status_code=status)
 
 
-@router.get("/cases/{application_id}", summary="A case: stage, history of decisions (by role and scope)",
-            dependencies=[caller(*READERS)])
+@router.get("/cases/{application_id}", summary="A case: its stage, the decisions, their reasons and what to fix",
+            **guarded("read"))
 async def read_case(request: Request, application_id: uuid.UUID) -> dict:
+    """What every reader of the case may see, the applicant included: no reviewer's name, no text
+    of a third party's objection (those are `read_history`'s, below)."""
     recorder = request.app.state.recorder
     case, _ = await require_case(recorder, application_id)
     authorize_visible(principal_of(request), "read", case)
+    history = await recorder.store.load_stream(case_stream(application_id))
+    return {"case": case_json(case, request.app.state.plan, objection_texts=False),
+            "decisions": decisions_seen_by_anyone(history)}
+
+
+@router.get("/cases/{application_id}/history", summary="A case's history as stored: who decided, every text",
+            **guarded("read_history"))
+async def read_case_history(request: Request, application_id: uuid.UUID) -> dict:
+    recorder = request.app.state.recorder
+    case, _ = await require_case(recorder, application_id)
+    authorize_visible(principal_of(request), "read_history", case)
     history = await recorder.store.load_stream(case_stream(application_id))  # as stored, for the record
     async with request.app.state.runtime.pool.acquire() as conn:  # who acted, by name (staff directory)
         named = await staff_names(conn, {e.actor.user for e in history if e.actor.role not in UNNAMED})

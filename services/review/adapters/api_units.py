@@ -7,20 +7,18 @@ from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from contracts.envelope import Role
-
 from plumbing import clock
 from plumbing.core.application import receipt
 from plumbing.core.idempotency import request_fingerprint, run_in, scoped
 from plumbing.edges.inputs import STRICT, Code, Phone, Text
 from plumbing.logging import get_logger
-from plumbing.edges.security import caller
-from services.review.adapters.principal import principal_of, principal_of_caller
+from plumbing.edges.json_body import StrictJsonRoute
+from services.review.adapters.principal import guarded, principal_of, principal_of_caller
 from services.review.domain.unit_authorization import AuthorizeUnit
 from services.review.usecases.units import authorize_unit
 
 log = get_logger(__name__)
-router = APIRouter(tags=["units"])
+router = APIRouter(tags=["units"], route_class=StrictJsonRoute)
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
@@ -34,7 +32,7 @@ class Authorization(BaseModel):
 
 @router.post("/units/{unit_id}/authorization", status_code=201,
              summary="City HR bureau approves a unit's authorization; its operator gets a 12333 SMS",
-             dependencies=[caller(Role.CITY_HR_BUREAU)])
+             **guarded("authorize_unit"))
 async def approve_authorization(request: Request, unit_id: Annotated[Code, Path(min_length=1)],
                                 body: Authorization, key: IdemKey = None) -> JSONResponse:
     """With an Idempotency-Key, a retry gets the first answer (201) and records nothing twice."""

@@ -15,9 +15,11 @@ from fastapi import APIRouter, Path, Request
 
 from contracts.envelope import Role
 from contracts.errors import NotFound
-from plumbing.edges.security import Caller, caller
+from plumbing.edges.json_body import StrictJsonRoute
+from plumbing.edges.security import Caller
+from services.review.adapters.principal import guarded
 
-router = APIRouter(tags=["staff"])
+router = APIRouter(tags=["staff"], route_class=StrictJsonRoute)
 ERASED = "（姓名已删除）(name erased)"
 _KNOWN_MAX = 100_000  # remembered (uid, name, org) triples per process; past it the cache starts over
 
@@ -53,9 +55,10 @@ async def names(conn, uids: set[str]) -> dict[str, str]:
     return {uid: found.get(uid, uid) for uid in uids}
 
 
-@router.post("/staff/{uid}/erasure", summary="Erase a staff member's name from the directory (city HR bureau)")
-async def erase_staff(request: Request, uid: Annotated[str, Path(min_length=1, max_length=200)],
-                      who: Annotated[Caller, caller(Role.CITY_HR_BUREAU)]) -> dict:
+@router.post("/staff/{uid}/erasure", summary="Erase a staff member's name from the directory (city HR bureau)",
+             **guarded("erase_staff"))
+async def erase_staff(request: Request, uid: Annotated[str, Path(min_length=1, max_length=200)]) -> dict:
+    who: Caller = request.state.caller
     pool = request.app.state.runtime.pool
     status = await pool.execute(
         "UPDATE staff_directory SET name = '', erased_at = coalesce(erased_at, now()), erased_by = $2"
@@ -67,11 +70,15 @@ async def erase_staff(request: Request, uid: Annotated[str, Path(min_length=1, m
 
 
 async def names_on_timeline(request: Request, application_id) -> dict:
-    """The names of the staff who acted on a case, for the auditor's timeline (`zc audit timeline`).
-    Only staff roles are named (applicants and services never are); resolving them is a read of
-    personal data, recorded before the answer."""
+    """The names of the staff who acted on a case, for the auditor's timeline (`zc audit timeline`),
+    for a caller whose role the permission table lets read a case's history (`read_history`). Only
+    staff roles are named (applicants and services never are); resolving them is a read of personal
+    data, recorded before the answer."""
     from plumbing.core.reads import record_read
+    from services.review.domain.authorization import PERMISSIONS
 
+    if request.state.caller.role not in PERMISSIONS["read_history"]:  # the permission table says who sees names
+        return {"staff_names": {}}
     runtime = request.app.state.runtime
     history = await runtime.store.load_stream(f"case-{application_id}")
     uids = {e.actor.user for e in history if e.actor.role not in (Role.SYSTEM, Role.APPLICANT) and e.actor.user}

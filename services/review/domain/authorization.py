@@ -48,8 +48,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "record_fee_payment": frozenset({CITY, SYS}),
     "export_notice_table": frozenset({U, AUD}),
     "export_roster": frozenset({CA, HR, CITY, AUD}),
+    "read_dashboard": frozenset({CITY, AUD}),
+    # The same decision on many cases: each item is then authorised for its own decision and case.
+    "decide_batch": frozenset({U, CA, HR, CITY}),
+    "authorize_unit": frozenset({CITY}),
+    "erase_staff": frozenset({CITY}),
 }
-READ_ONLY_ACTIONS = frozenset({"read", "read_history", "export_notice_table", "export_roster"})
+READ_ONLY_ACTIONS = frozenset({"read", "read_history", "export_notice_table", "export_roster", "read_dashboard"})
 
 _IN_SCOPE: dict[Role, Callable[["Principal", Scope], bool]] = {
     A: lambda p, s: bool(s.person_ref) and s.person_ref == p.person_ref,

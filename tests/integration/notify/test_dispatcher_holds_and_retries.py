@@ -126,3 +126,21 @@ async def test_an_applicants_messages_go_out_in_the_order_of_their_events_even_w
     sent = await store.pool.fetch("SELECT template FROM deliveries WHERE application_id = $1 ORDER BY sent_at, seq",
                                   app_id)
     assert [r["template"] for r in sent] == ["passed_unit", "public_notice_started"]
+
+
+async def test_the_recording_gateway_logs_the_template_and_the_delivery_never_the_text(store):
+    from structlog.testing import capture_logs
+
+    dispatcher = Dispatcher(store.pool, recorder_for(store), RecordingGateway(store.pool), tz=TZ, clock=Clock(),
+                            windows=(Window(timedelta(seconds=1), 100),))
+    app_id = uuid.uuid4()
+    await consume(store, case_opened(app_id, "u-logs"),
+                  envelope(UnitApproved(application_id=app_id, opinion="同意"), f"case-{app_id}", 2))
+    with capture_logs() as lines:
+        assert await dispatcher.dispatch_due() == 1
+    row = await store.pool.fetchrow("SELECT d.dedup_key, d.template, s.text, s.to_e164 FROM deliveries d"
+                                    " JOIN sms_log s USING (dedup_key) WHERE d.application_id = $1", app_id)
+    [recorded] = [line for line in lines if line["event"] == "sms.recorded"]
+    assert (recorded["template"], recorded["delivery"]) == (row["template"], row["dedup_key"]) == ("passed_unit", row[0])
+    logged = repr(lines)
+    assert row["text"] not in logged and row["to_e164"] not in logged

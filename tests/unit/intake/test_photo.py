@@ -1,10 +1,13 @@
 import pytest
+from hypothesis import given, settings, strategies as st
 
+from contracts.limits import PHOTO_MAX_PIXELS
 from services.intake.domain.validation import photo_problems, read_photo
 from tests.fixtures.builders import PLAN
-from tests.fixtures.photos import photo_bytes
+from tests.fixtures.photos import claimed_size_jpeg, huge_jpeg, photo_bytes
 
 RULE = PLAN.photo
+_SMALL = photo_bytes(noise=False)
 
 
 def codes(data):
@@ -63,5 +66,85 @@ def test_a_missing_photo_is_refused():
 
 def test_reading_a_photo_gives_the_contract_description():
     data = photo_bytes()
-    photo, _ = read_photo(data)
+    photo = read_photo(data).photo
     assert (photo.format, photo.width, photo.height, photo.size_bytes) == ("JPEG", 358, 478, len(data))
+
+
+def test_a_header_claiming_fifteen_thousand_pixels_square_is_refused_for_its_pixels_without_an_error():
+    bomb = claimed_size_jpeg(15_000, 15_000)
+    assert len(bomb) < 1_000
+    assert codes(bomb) == ["PHOTO_PIXELS"]
+
+
+def test_a_real_ten_thousand_pixels_square_photo_is_refused_for_its_pixels_before_it_is_decoded():
+    bomb = huge_jpeg()
+    reading = read_photo(bomb)
+    assert reading.readable and reading.photo is None and reading.white_background is None
+    assert codes(bomb) == ["PHOTO_PIXELS"]
+
+
+def test_a_twelve_megapixel_phone_photo_is_within_the_pixel_limit():
+    assert 4000 * 3000 <= PHOTO_MAX_PIXELS
+    assert "PHOTO_PIXELS" not in codes(claimed_size_jpeg(4000, 3000))
+    assert "PHOTO_PIXELS" in codes(claimed_size_jpeg(4001, 4000))
+
+
+def test_the_image_library_refuses_the_same_pixels_itself():
+    from PIL import Image
+
+    assert Image.MAX_IMAGE_PIXELS == PHOTO_MAX_PIXELS
+
+
+def test_a_truncated_photo_is_unreadable_not_an_error():
+    data = photo_bytes()
+    assert codes(data[: len(data) // 2]) == ["PHOTO_UNREADABLE"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(cut=st.integers(0, 400), junk=st.binary(min_size=1, max_size=40), at=st.integers(0, 400))
+def test_no_damaged_photo_makes_the_check_raise(cut, junk, at):
+    data = bytearray(_SMALL)
+    data[at:at + len(junk)] = junk
+    photo_problems(bytes(data[: len(data) - cut]), RULE)  # problems, never an exception
+
+
+def test_a_large_photo_is_judged_on_a_reduced_scale_decode(monkeypatch):
+    from PIL import JpegImagePlugin
+
+    decoded = []
+    real_load = JpegImagePlugin.JpegImageFile.load
+
+    def load(self):
+        decoded.append(self.size)  # after draft(): the size the decoder really produces
+        return real_load(self)
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", load)
+    reading = read_photo(photo_bytes(1200, 1600, noise=False))
+    assert (reading.photo.width, reading.photo.height) == (1200, 1600)  # the contract keeps the real size
+    assert decoded and all(w <= 1200 // 4 and h <= 1600 // 4 for w, h in decoded), decoded
+
+
+def test_a_filing_reads_its_photo_once(monkeypatch):
+    import base64
+    import random
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from PIL import Image
+
+    from services.intake.adapters.prepare import prepare
+    from services.intake.adapters.requests import SubmitRequest
+    from zc.load.people import PLAN as LOAD_PLAN, filing, units
+
+    rng = random.Random(3)
+    f = filing(rng, units(1, rng)[0], "person-key")
+    request = SubmitRequest.model_validate({**f.body, "photo_base64": base64.b64encode(photo_bytes()).decode()})
+    opened = []
+    real_open = Image.open
+    monkeypatch.setattr(Image, "open", lambda *a, **k: opened.append(1) or real_open(*a, **k))
+    try:
+        prepare(request, LOAD_PLAN, person_ref_secret="person-key",
+                now=datetime(2020, 8, 10, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    except Exception:  # noqa: BLE001 - whatever else the filing lacks, the photo was read by now
+        pass
+    assert len(opened) == 1

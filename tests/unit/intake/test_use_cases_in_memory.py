@@ -140,10 +140,13 @@ async def test_an_erasure_deletes_key_photos_and_queued_record_and_records_perso
     ref = app.applicant.person_ref
     await consume(uow, *authorised_and_approved(app))
     await submit(uow, app, b"jpeg")
+    uow.ports.uploads.documents[ref], uow.ports.uploads.drafts = 3, {ref}  # two certificates and a letter, a draft
     async with uow:
         report = await erasure.erase(uow, ref, OPERATOR, "本人申请", NOW)
-    assert report["erased"]["intake"] == {"data_key_deleted": True, "photos_deleted": 1,
+    assert report["erased"]["intake"] == {"data_key_deleted": True, "photos_deleted": 1, "documents_deleted": 3,
+                                          "drafts_deleted": 1,
                                           "applications_sealed_fields_unreadable": [str(app.application_id)]}
+    assert uow.ports.uploads.documents == {} and uow.ports.uploads.drafts == set()
     assert uow.ports.photos.data == {} and uow.ports.keys.keys == set()
     assert uow.ports.personal.queued == [(ref, None)]  # the tombstone replaced what waited
     [erased] = await uow.store.load_stream(f"person-{ref}")

@@ -10,18 +10,19 @@ from services.review.domain.commands import ALL_COMMANDS
 
 from .builders import Story, summary
 
-DEPARTMENT = {"read", "read_history", "return", "set_fee_option", "department_pass", "department_not_pass",
+DEPARTMENT = {"read", "read_history", "decide_batch", "return", "set_fee_option", "department_pass", "department_not_pass",
               "export_roster"}
 HR_BUREAU = DEPARTMENT | {"schedule_interview", "record_interview", "recommend"}
 EXPECTED: dict[Role, set[str]] = {
     Role.APPLICANT: {"read", "add_archive_entry"},
-    Role.UNIT: {"read", "read_history", "approve_archive_entry", "reject_archive_entry", "unit_pass",
+    Role.UNIT: {"read", "read_history", "decide_batch", "approve_archive_entry", "reject_archive_entry", "unit_pass",
                 "unit_not_pass", "start_notice", "record_objection", "resolve_objection", "complete_notice", "return",
                 "export_notice_table"},
     Role.CONSTRUCTION_AUTHORITY: DEPARTMENT,
     Role.HR_BUREAU: HR_BUREAU,
-    Role.CITY_HR_BUREAU: HR_BUREAU | {"forward", "request_fee", "record_fee_payment"},
-    Role.AUDITOR: {"read", "read_history", "export_notice_table", "export_roster"},
+    Role.CITY_HR_BUREAU: HR_BUREAU | {"forward", "request_fee", "record_fee_payment", "read_dashboard",
+                                      "authorize_unit", "erase_staff"},
+    Role.AUDITOR: {"read", "read_history", "export_notice_table", "export_roster", "read_dashboard"},
     Role.SYSTEM: {"read", "open_case", "close_withdrawn", "record_fee_payment", "close_overdue"},
 }
 TARGET = Scope(person_ref="person-1", unit_org="unit-yc-1", area="yuecheng")
