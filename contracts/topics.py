@@ -1,12 +1,15 @@
 """Topic names and message keys, defined once.
 
+A name is made of the stack's prefix (`ZC_TOPIC_PREFIX`, "zc" by default: tests run beside a live
+stack with a prefix of their own) and the topic. Code that names another stack's topics passes
+its prefix as a value (`applications(prefix)`); nothing rewrites the environment to do it.
+
 Every topic that carries event history keeps everything (retention.ms=-1): analytics teams and
 auditors replay from offset 0. The key is always the application id, so all events of one
 application land on one partition and keep their order.
 """
 from __future__ import annotations
 
-import contextlib
 import os
 from dataclasses import dataclass, field
 
@@ -22,65 +25,51 @@ class TopicSpec:
         return {"retention.ms": str(self.retention_ms), **self.configs}
 
 
-def _prefix() -> str:
-    # Tests run beside a live stack by giving every session its own prefix.
-    return os.environ.get("ZC_TOPIC_PREFIX", "zc")
-
-
-@contextlib.contextmanager
-def prefixed(prefix: str):
-    """Name topics under another prefix for a while (a tool or test that makes another stack's topics)."""
-    saved = os.environ.get("ZC_TOPIC_PREFIX")
-    os.environ["ZC_TOPIC_PREFIX"] = prefix
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("ZC_TOPIC_PREFIX", None)
-        else:
-            os.environ["ZC_TOPIC_PREFIX"] = saved
+def _prefix(prefix: str | None = None) -> str:
+    """`prefix` when given, else this process's own (the stack it belongs to)."""
+    return prefix or os.environ.get("ZC_TOPIC_PREFIX", "zc")
 
 
 def _partitions() -> int:
     return int(os.environ.get("ZC_TOPIC_PARTITIONS", "6"))
 
 
-def applications() -> str:
-    return f"{_prefix()}.intake.applications.v1"
+def applications(prefix: str | None = None) -> str:
+    return f"{_prefix(prefix)}.intake.applications.v1"
 
 
-def eligibility() -> str:
-    return f"{_prefix()}.eligibility.assessments.v1"
+def eligibility(prefix: str | None = None) -> str:
+    return f"{_prefix(prefix)}.eligibility.assessments.v1"
 
 
-def review() -> str:
-    return f"{_prefix()}.review.cases.v1"
+def review(prefix: str | None = None) -> str:
+    return f"{_prefix(prefix)}.review.cases.v1"
 
 
-def notifications() -> str:
-    return f"{_prefix()}.notify.notifications.v1"
+def notifications(prefix: str | None = None) -> str:
+    return f"{_prefix(prefix)}.notify.notifications.v1"
 
 
-def dead_letter() -> str:
-    return f"{_prefix()}.deadletter.v1"
+def dead_letter(prefix: str | None = None) -> str:
+    return f"{_prefix(prefix)}.deadletter.v1"
 
 
-def personal_data() -> str:
+def personal_data(prefix: str | None = None) -> str:
     """The current personal data of each person who filed (applicants), keyed by `applicant:<person_ref>`
     (not an application id: one person, one record). Compacted, never replayed as history. Only
     intake writes it."""
-    return f"{_prefix()}.intake.personal-data.v1"
+    return f"{_prefix(prefix)}.intake.personal-data.v1"
 
 
-def operators_data() -> str:
+def operators_data(prefix: str | None = None) -> str:
     """Units' authorised operators' contacts, keyed by `operator:<operator_ref>`. Compacted; only
     review writes it, only notify reads it."""
-    return f"{_prefix()}.review.operators.v1"
+    return f"{_prefix(prefix)}.review.operators.v1"
 
 
-def personal_topic(kind: str) -> str:
+def personal_topic(kind: str, prefix: str | None = None) -> str:
     """The compacted topic of one kind of person (contracts/personal_record.py: applicant, operator)."""
-    return {"applicant": personal_data, "operator": operators_data}[kind]()
+    return {"applicant": personal_data, "operator": operators_data}[kind](prefix)
 
 
 # How long an erased person's record can stay in the log after its tombstone (ARCHITECTURE.md
@@ -102,20 +91,21 @@ def personal_data_configs() -> dict[str, str]:
             "min.compaction.lag.ms": "0"}
 
 
-def audit() -> str:
+def audit(prefix: str | None = None) -> str:
     """What every service witnesses about its own log (links, signed checkpoints, reads of personal
     data): one partition, never compacted, kept for ever (plumbing/core/witness.py)."""
-    return f"{_prefix()}.audit.v1"
+    return f"{_prefix(prefix)}.audit.v1"
 
 
-def audit_spec() -> TopicSpec:
-    return TopicSpec(audit(), 1, configs={"cleanup.policy": "delete"})
+def audit_spec(prefix: str | None = None) -> TopicSpec:
+    return TopicSpec(audit(prefix), 1, configs={"cleanup.policy": "delete"})
 
 
-def all_topics() -> list[TopicSpec]:
+def all_topics(prefix: str | None = None) -> list[TopicSpec]:
     n = _partitions()
-    history = [TopicSpec(t, n) for t in (applications(), eligibility(), review(), notifications())]
-    personal = [TopicSpec(t, n, configs=personal_data_configs()) for t in (personal_data(), operators_data())]
+    history = [TopicSpec(t(prefix), n) for t in (applications, eligibility, review, notifications)]
+    personal = [TopicSpec(t(prefix), n, configs=personal_data_configs()) for t in (personal_data, operators_data)]
     # Dead letters are kept 30 days: they are for operators, not for replay.
-    return history + personal + [TopicSpec(dead_letter(), 1, retention_ms=30 * 24 * 3600 * 1000), audit_spec()]
+    return history + personal + [TopicSpec(dead_letter(prefix), 1, retention_ms=30 * 24 * 3600 * 1000),
+                                 audit_spec(prefix)]
 

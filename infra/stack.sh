@@ -12,6 +12,9 @@ py=$root/.venv/bin/python
 external_db=${DATABASE_URL:+yes}
 export DATABASE_URL=${DATABASE_URL:-postgresql://postgres@127.0.0.1:${ZC_PG_PORT:-55432}/postgres}
 export ZC_KAFKA_BOOTSTRAP=${ZC_KAFKA_BOOTSTRAP:-127.0.0.1:${ZC_KAFKA_PORT:-9092}}
+# The administrator's password (made at initdb, 0400): for the set-up step and the tests only; the
+# services get their own logins (plumbing/provision.py) and never this file (zc/supervise.py).
+[ -n "$external_db" ] || export PGPASSFILE=${PGPASSFILE:-$root/infra/.run/secrets/pgpass}
 # The stack and the tests run with the public development secrets: say so (services refuse them otherwise).
 export ZC_DEV_MODE=${ZC_DEV_MODE:-1}
 run=$root/infra/.run/services
@@ -25,6 +28,7 @@ infra_up() {
   pg start
   infra/kafka/kafka.sh start
   "$py" -m plumbing.edges.topics_admin
+  "$py" -m plumbing.provision  # roles, databases, migrations, grants, each service's credentials file
 }
 
 services_up() {

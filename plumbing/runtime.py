@@ -15,6 +15,7 @@ from contracts import topics
 from plumbing.core.consumer import Handler, IdempotentConsumer, redrive_when_asked
 from plumbing.db import open_pool
 from plumbing.core import witness
+from plumbing.provision import migration_dirs
 from plumbing.core.application import Recorder
 from plumbing.core.checkpoints import CheckpointSigner
 from plumbing.core.eventstore import EventStore, Witness
@@ -79,7 +80,6 @@ class Subscription:
 @dataclass
 class Runtime:
     settings: ServiceSettings
-    extra_schema: str = ""
     subscriptions: list[Subscription] = field(default_factory=list)
     pool: asyncpg.Pool | None = None
     store: EventStore | None = None
@@ -119,7 +119,8 @@ class Runtime:
             log.warning("runtime.development_secrets", secrets=weak)
         if refuse_unauthenticated_kafka(s):
             log.warning("runtime.kafka_without_authentication")
-        self.pool = await open_pool(s.database_url, s.database, extra_schema=self.extra_schema,
+        # No DDL: the set-up step migrated the database; its schema version must be this code's.
+        self.pool = await open_pool(s.dsn, migrations=migration_dirs(s.service), dev_mode=s.dev_mode,
                                     min_size=min(2, s.db_pool_size), max_size=s.db_pool_size)
         self.store = EventStore(self.pool, witness=Witness(s.service, topics.audit()))
         self.metrics.time_appends(self.store)
@@ -134,7 +135,8 @@ class Runtime:
             self._broker = build_broker(s.kafka_bootstrap, principal=s.service)
             for i, sub in enumerate(self.subscriptions):
                 consumer = IdempotentConsumer(f"{s.service}-{i}", self.pool, sub.handler,
-                                              dead_letter_topic=topics.dead_letter(), wants=sub.wants)
+                                              dead_letter_topic=topics.dead_letter(), wants=sub.wants,
+                                              reference_wait_seconds=s.reference_wait_seconds)
                 group = Group(f"{topics._prefix()}-{s.service}-{i}", sub.topics)
                 subscribe(self._broker, consumer, group.topics, group_id=group.group_id, max_records=s.consumer_batch)
                 self.spawn(lambda c=consumer: redrive_when_asked(c, self._stopping), f"{consumer.name}-redrive")

@@ -5,6 +5,8 @@
 | ZC_PG_PORT | 55432 | port of the project-local PostgreSQL (used when DATABASE_URL is not given) |
 | DATABASE_URL | postgresql://postgres@127.0.0.1:$ZC_PG_PORT/postgres | server to use (its maintenance db) |
 | ZC_DB_NAME | zc_<service> | this service's own database on that server |
+| ZC_DB_CREDENTIALS | (none) | the service's own credentials file (`database=<password>` line; plumbing/provision.py writes it): the service logs in as `zc_<service>` |
+| ZC_DB_USER / ZC_DB_PASSWORD | zc_<service> / (none) | the same login given directly; with neither, DATABASE_URL's user is used, which outside development must not be a superuser |
 | ZC_KAFKA_PORT | 9092 | port of the project-local Kafka broker (used when ZC_KAFKA_BOOTSTRAP is not given) |
 | ZC_KAFKA_BOOTSTRAP | 127.0.0.1:$ZC_KAFKA_PORT | Kafka bootstrap servers |
 | ZC_TOPIC_PREFIX | zc | prefix of every topic (tests use their own) |
@@ -17,6 +19,7 @@
 | ZC_OPERATOR_REF_SECRET | review only: dev-only-operator-ref-key | HMAC key turning a unit operator into operator_ref; any other service refuses to start holding it |
 | ZC_LOG_JSON | auto (JSON unless on a terminal) | log format |
 | ZC_STALL_AFTER_SECONDS | 120 | /readyz turns red when an outbox row, a parked row or an unprocessed Kafka record is older, or a consumer has not committed for that long while records wait |
+| ZC_REFERENCE_WAIT_SECONDS | 120 | how long a consumed record may wait for what it refers to (plumbing/core/references.py), then it is parked |
 | ZC_STALL_CHECK_SECONDS | 5 | how often the consumers' progress is read from Kafka |
 | ZC_HTTP_BODY_MAX_BYTES | intake 2 MiB, others 512 KiB | larger request bodies are refused with 413 (contracts/limits.py says why) |
 | ZC_DEV_MODE | false | allow the development secrets above (`make up` / `make test` set it); without it a service refuses to start with them |
@@ -35,7 +38,8 @@
 from __future__ import annotations
 
 import os
-from urllib.parse import urlsplit, urlunsplit
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -45,6 +49,7 @@ from plumbing.edges.auth import DEV_OPERATOR_REF_SECRET, DEV_PERSON_REF_SECRET, 
 
 DEFAULT_PORTS = {"intake": 8001, "eligibility": 8002, "review": 8003, "notify": 8004,
                  "web": 8010, "idp": 8011, "tokens": 8012}
+_SERVICES = ("intake", "eligibility", "review", "notify")  # the four that hold one key each, or none
 # Each keyed-hash secret, the one service that holds it, and its (public) development value.
 SECRET_HOLDERS = {"person_ref_secret": ("intake", DEV_PERSON_REF_SECRET),
                   "operator_ref_secret": ("review", DEV_OPERATOR_REF_SECRET)}
@@ -74,6 +79,9 @@ class ServiceSettings(BaseSettings):
     service: str = "zhicheng"
     database_url: str = Field(default_factory=database_url, validation_alias="DATABASE_URL")
     db_name: str | None = None
+    db_user: str | None = None
+    db_password: str = ""
+    db_credentials: str = ""
     kafka_bootstrap: str = Field(default_factory=kafka_bootstrap)
     plan: str = "shaoxing-2020"
     host: str = "127.0.0.1"
@@ -85,6 +93,7 @@ class ServiceSettings(BaseSettings):
     foreign_secrets: list[str] = Field(default_factory=list, exclude=True)
     relay_batch: int = 500
     consumer_batch: int = 200
+    reference_wait_seconds: float = Field(default=120, gt=0)  # ZC_REFERENCE_WAIT_SECONDS (plumbing/core/references.py)
     log_json: bool | None = None
     stall_after_seconds: float = Field(default=120, gt=0)
     stall_check_seconds: float = Field(default=5, gt=0)
@@ -113,7 +122,7 @@ class ServiceSettings(BaseSettings):
         but does not hold is dropped here and named, so the runtime refuses to start outside development.
         A tool (any other `service` name, e.g. `zc token`) may read them all."""
         for name, (holder, dev) in SECRET_HOLDERS.items():
-            if self.service in DEFAULT_PORTS and self.service != holder:
+            if self.service in _SERVICES and self.service != holder:
                 if getattr(self, name):
                     self.foreign_secrets.append(f"ZC_{name.upper()}")
                 setattr(self, name, "")
@@ -127,7 +136,14 @@ class ServiceSettings(BaseSettings):
 
     @property
     def dsn(self) -> str:
-        return with_database(self.database_url, self.database)
+        """The service's own login (zc_<service>, SCRAM) when it has a password; else DATABASE_URL's user."""
+        password = self.db_password or _credential(self.db_credentials, "database")
+        if not password:
+            return with_database(self.database_url, self.database)
+        parts = urlsplit(with_database(self.database_url, self.database))
+        user = self.db_user or f"zc_{self.service}"
+        netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{parts.hostname or '127.0.0.1'}"
+        return urlunsplit(parts._replace(netloc=netloc + (f":{parts.port}" if parts.port else "")))
 
     @property
     def body_limit(self) -> int:
@@ -138,6 +154,16 @@ class ServiceSettings(BaseSettings):
     @property
     def http_port(self) -> int:
         return self.port or service_port(self.service)
+
+
+def _credential(path: str, name: str) -> str:
+    if not path:
+        return ""
+    for line in Path(path).read_text().splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() == name:
+            return value.strip()
+    return ""
 
 
 def with_database(url: str, database: str) -> str:

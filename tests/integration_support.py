@@ -10,11 +10,20 @@ from aiokafka import AIOKafkaConsumer
 
 from tests.conftest import DATABASE_URL, KAFKA, SESSION
 from plumbing.edges.kafka_security import ADMIN, TOOL_READER, client_kwargs
+from plumbing.provision import database_from_template
 from plumbing.settings import with_database
 
 
 def db_name(label: str) -> str:
     return f"zct_{SESSION}_{label}_{uuid.uuid4().hex[:4]}"
+
+
+async def migrated_pool(kind: str, *, max_size: int = 10) -> tuple[str, asyncpg.Pool]:
+    """A database of this session copied from `kind`'s migrated template (plumbing/provision.py: no
+    migration per test), and a pool on it as the administrator (tests may tamper with what a
+    service's login may not touch)."""
+    name = await database_from_template(kind, db_name(kind))
+    return name, await asyncpg.create_pool(with_database(DATABASE_URL, name), min_size=1, max_size=max_size)
 
 
 async def drop_database(name: str) -> None:

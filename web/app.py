@@ -159,7 +159,10 @@ def create_app(settings: IdentitySettings | None = None, *, identity: IdentityPo
                 refusal = ("TOKEN_SERVICE_UNAVAILABLE", "令牌服务暂不可用", "the token service did not answer")
             else:
                 if answer.status_code != 200:
-                    body = answer.json()
+                    try:
+                        body = answer.json()
+                    except ValueError:
+                        body = {}
                     refusal = (body.get("code", "REFUSED"), body.get("message_zh", "登录失败"), body.get("message_en", "sign-in refused"))
         if refusal:
             response = page(request, None, "error.html", {"title": "登录失败", "refusal": {
@@ -187,8 +190,9 @@ def create_app(settings: IdentitySettings | None = None, *, identity: IdentityPo
 
 
 def set_cookie(response: Response, session: Session) -> None:
-    response.set_cookie(COOKIE, session.id, httponly=True, samesite="lax", path="/",
-                        max_age=max(1, int(session.expires_at - time.time())))
+    # A browser-session cookie: when the session ends is the server's to say (idle time, the role
+    # token's end, sign-out), not the browser's.
+    response.set_cookie(COOKIE, session.id, httponly=True, samesite="lax", path="/")
 
 
 def session_of(request: Request) -> Session | None:

@@ -29,7 +29,7 @@ def _decisions(history: list[dict]) -> list[dict]:
         if e.get("event_type") in DECISIONS:
             p = e.get("payload") or {}
             out.append({"event": e["event_type"], "at": e.get("occurred_at") or e.get("recorded_at"),
-                        "by": (e.get("actor") or {}).get("role", ""),
+                        "by": (e.get("by") or e.get("actor") or {}).get("role", ""),
                         "words": p.get("opinion") or p.get("reason") or p.get("result") or p.get("finding") or "",
                         "sections": p.get("sections") or [], "ends_on": p.get("ends_on")})
     return out
@@ -45,7 +45,7 @@ async def status(request: Request):
         detail = await api.get("review", f"/cases/{app_id}") or {}
         filed = await api.get("intake", f"/applications/{app_id}") or {}
         sms = await api.get("notify", f"/notifications/{app_id}/mine") or {}
-        cases.append({**case, "decisions": _decisions(detail.get("history", [])),
+        cases.append({**case, "decisions": _decisions(detail.get("decisions", [])),
                       "open_return": filed.get("open_return"), "sms": sms.get("deliveries", []),
                       "paper": (detail.get("case") or {}).get("paper")})
     draft = (await api.get("intake", "/drafts/mine") or {}).get("draft")

@@ -78,7 +78,7 @@ async def batch(request: Request):
 
 
 async def _case_page(request: Request, session, api, application_id: str, refusal=None, status: int = 200):
-    case = await api.get("review", f"/cases/{application_id}")
+    case = await api.get("review", f"/cases/{application_id}/history")  # a reviewer's view: who decided, every text
     filed = await api.get("intake", f"/applications/{application_id}")
     assessments = await api.call("GET", "eligibility", f"/assessments/{application_id}", ok_missing=True)
     latest_filing = (filed or {}).get("events", [{}])[-1].get("payload", {}).get("application", {})

@@ -285,7 +285,7 @@ def replay_topic(topic: str = typer.Argument(..., help="a topic name, or applica
                  chunk: int = typer.Option(500, min=1, max=10_000, help="records per transaction")) -> None:
     """Copy a topic into a scratch database (table `replayed`), for auditors who start from the topics."""
     from plumbing.core.topic_copy import copy_topic
-    from plumbing.db import ensure_database
+    from plumbing.provision import ensure_scratch_database
 
     aliases = {"applications": topics.applications, "eligibility": topics.eligibility, "review": topics.review,
                "notifications": topics.notifications, "audit": topics.audit}
@@ -297,7 +297,7 @@ def replay_topic(topic: str = typer.Argument(..., help="a topic name, or applica
     async def run() -> int:
         dsn = into or with_database(server, "zc_audit_scratch")
         if not into:
-            await ensure_database(server, "zc_audit_scratch")
+            await ensure_scratch_database("zc_audit_scratch", url=server)
         conn = await asyncpg.connect(dsn, timeout=10)
         try:
             return await copy_topic(conn, name, kafka_bootstrap(), client_kwargs(AUDITOR), from_beginning=from_beginning,

@@ -17,7 +17,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plumbing.settings import database_url, kafka_bootstrap, service_port
+from plumbing.settings import SECRET_HOLDERS, database_url, kafka_bootstrap, service_port
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -33,6 +33,7 @@ class Program:
     command: list[str]
     env: dict[str, str] = field(default_factory=dict)
     port: int | None = None  # readiness: GET /readyz on this port answers 200
+    user: str | None = None  # the unprivileged system user it runs as (supervisord's user=; root only)
 
     @property
     def ready_url(self) -> str | None:
@@ -65,7 +66,7 @@ class Supervisor:
         for p in self.programs:
             env = ",".join(f"{k}={_quote(v)}" for k, v in sorted(p.env.items()))
             lines += [f"[program:{p.name}]", "command=" + " ".join(p.command), f"directory={ROOT}",
-                      *( [f"environment={env}"] if env else []),
+                      *( [f"environment={env}"] if env else []), *([f"user={p.user}"] if p.user else []),
                       "autostart=true", "autorestart=true",  # any exit, expected or not, is restarted
                       "startsecs=2", "startretries=1000", "stopsignal=TERM", "stopwaitsecs=20",
                       "stopasgroup=true", "killasgroup=true", "redirect_stderr=true",
@@ -97,7 +98,10 @@ class Supervisor:
             self.ctl("update")
             self.ctl("start", "all")
             return
-        subprocess.run([str(BIN / "supervisord"), "-c", str(self.conf)], check=True, cwd=ROOT)
+        # The children inherit supervisord's environment: never the administrator's database password
+        # file, nor the Kafka file holding every principal's password (each service gets its own).
+        env = {k: v for k, v in os.environ.items() if k not in ("PGPASSFILE", "ZC_KAFKA_CREDENTIALS")}
+        subprocess.run([str(BIN / "supervisord"), "-c", str(self.conf)], check=True, cwd=ROOT, env=env)
         deadline = time.monotonic() + 20
         while not (self.socket.exists() and self.supervisord_pid()):
             if time.monotonic() > deadline:
@@ -177,9 +181,33 @@ class Supervisor:
             time.sleep(0.2)
 
 
-def service_program(name: str, port: int, env: dict[str, str] | None = None) -> Program:
-    return Program(name, [sys.executable, "-m", f"services.{name}"],
-                   {"ZC_PORT": str(port), "ZC_LOG_JSON": "true", **(env or {})}, port)
+def service_program(name: str, port: int, env: dict[str, str] | None = None, *, own_user: bool = False) -> Program:
+    """A service's program. `own_user`: run it as its system user with its own credentials file
+    (database and Kafka passwords; plumbing/provision.py), as `make up` does."""
+    from plumbing.provision import credentials_file, ensure_system_user
+
+    # Each key only to the service that holds it (plumbing/settings.py SECRET_HOLDERS)
+    others = {f"ZC_{secret.upper()}" for secret, (holder, _dev) in SECRET_HOLDERS.items() if holder != name}
+    if name != "intake":
+        others.add("ZC_PERSONAL_DATA_MASTER_KEY")
+    env = {k: v for k, v in {"ZC_PORT": str(port), "ZC_LOG_JSON": "true", **(env or {})}.items() if k not in others}
+    user = None
+    if own_user and credentials_file(name).exists():
+        env |= {"ZC_DB_CREDENTIALS": str(credentials_file(name)), "ZC_KAFKA_CREDENTIALS": str(credentials_file(name))}
+        user = ensure_system_user(name) if os.geteuid() == 0 else None
+        if user and not _can_run_as(user):
+            print(f"[supervise] WARNING: {user} cannot run {sys.executable} (the interpreter is in a folder only "
+                  f"root may enter); {name} runs as root, still with only its own credentials file", file=sys.stderr)
+            user = None
+    return Program(name, [sys.executable, "-m", f"services.{name}"], env, port, user)
+
+
+def _can_run_as(user: str) -> bool:
+    """Whether `user` can start this interpreter and import the project (a venv made from an
+    interpreter under /root cannot be run by anyone else)."""
+    done = subprocess.run(["runuser", "-u", user, "--", sys.executable, "-c", "import plumbing"], cwd=ROOT,
+                          capture_output=True)
+    return done.returncode == 0
 
 
 def local_stack() -> Supervisor:
@@ -189,8 +217,8 @@ def local_stack() -> Supervisor:
               "ZC_NOTIFY_RATE_WINDOWS": os.environ.get("ZC_NOTIFY_RATE_WINDOWS", "1:100"),
               "ZC_NOTIFY_REMINDER_INTERVAL_SECONDS": os.environ.get("ZC_NOTIFY_REMINDER_INTERVAL_SECONDS", "5")}
     shared |= {k: v for k, v in os.environ.items()
-               if k.startswith("ZC_") and k not in shared and not k.endswith("_PORT")}
-    programs = [service_program(s, service_port(s), shared) for s in SERVICES]
+               if k.startswith("ZC_") and k not in shared and not k.endswith("_PORT") and k != "ZC_KAFKA_CREDENTIALS"}
+    programs = [service_program(s, service_port(s), shared, own_user=True) for s in SERVICES]
     programs += front_programs(shared)
     return Supervisor(ROOT / "infra" / ".run" / "services", programs)
 

@@ -2,11 +2,14 @@
 # A project-local PostgreSQL cluster on its own port (default 55432), unless DATABASE_URL is given.
 #   postgres.sh install | start | stop | status | url
 # Idempotent; `stop` stops only the cluster in our data folder. As root, the server runs as the
-# `postgres` system user (PostgreSQL refuses to run as root).
+# `postgres` system user (PostgreSQL refuses to run as root). Every login needs a SCRAM password
+# (pg_hba scram-sha-256, never trust): the administrator's is made at initdb and kept in
+# infra/.run/secrets/pgpass (0400, the set-up step's; PGPASSFILE), the services' by plumbing/provision.py.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 port=${ZC_PG_PORT:-55432}
+secrets=$root/infra/.run/secrets
 
 say() { printf '[postgres] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
@@ -63,8 +66,16 @@ start() {
   if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then useradd --system --home /var/lib/postgresql postgres; fi
   mkdir -p "$d"; [ "$(id -u)" = 0 ] && chown postgres "$d"; chmod 700 "$d"
   if [ ! -f "$d/PG_VERSION" ]; then
-    as_pg "$bin/initdb" -D "$d" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null \
-      || die "initdb failed in $d"
+    mkdir -p "$secrets"; chmod 700 "$secrets"
+    local password pwfile; password=$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 40)
+    pwfile=$(mktemp); printf '%s\n' "$password" > "$pwfile"  # mktemp: mode 600, outside the data folder
+    [ "$(id -u)" = 0 ] && chown postgres "$pwfile"
+    as_pg "$bin/initdb" -D "$d" -U postgres --auth=scram-sha-256 --pwfile="$pwfile" -E UTF8 --locale=C.UTF-8 >/dev/null \
+      || { rm -f "$pwfile"; die "initdb failed in $d"; }
+    rm -f "$pwfile"
+    rm -f "$secrets/pgpass"
+    (umask 077; printf '127.0.0.1:*:*:postgres:%s\nlocalhost:*:*:postgres:%s\n' "$password" "$password" > "$secrets/pgpass")
+    chmod 400 "$secrets/pgpass"
     cat >> "$d/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $port
@@ -75,6 +86,9 @@ synchronous_commit = on
 # A forgotten open transaction would hold back every tailing reader (xid cut-off): end it.
 idle_in_transaction_session_timeout = '60s'
 CONF
+  fi
+  if grep -Eq '^[^#]*[[:space:]]trust([[:space:]]|$)' "$d/pg_hba.conf"; then
+    die "this cluster ($d) was made before logins needed passwords (pg_hba trust): reset it with 'make down && rm -rf $d $secrets' (README: Resetting a stack)"
   fi
   # -p: ZC_PG_PORT decides the port at every start, not the one written at initdb.
   as_pg "$bin/pg_ctl" -D "$d" -l "$d/server.log" -o "-p $port" -w -t 60 start >/dev/null || { tail -n 20 "$d/server.log" >&2; die "pg_ctl start failed"; }

@@ -7,9 +7,9 @@
   ids, correlation and causation from the cause (the HTTP request's, or the consumed envelope's),
   with one outbox row per event, in the caller's transaction when given one;
 - `Reactions` is a typed table for consumers: a reaction receives the decoded payload and a
-  `Context` (the envelope, the consumer's transaction, the cause) and returns the `Append`s to
-  record. Reactions that keep read models or delivery rows use `ctx.conn` for them; all of it
-  commits with the consumer's inbox row.
+  `Context` (the envelope, the unit of work, the cause) and returns the `Append`s to record.
+  Reactions that keep read models or delivery rows write through `ctx.ports`; all of it commits
+  with the consumer's inbox row. Use cases and reactions never see a connection.
 """
 from __future__ import annotations
 
@@ -122,11 +122,6 @@ class Context:
     @property
     def ports(self) -> Any:
         return self.uow.ports
-
-    @property
-    def conn(self) -> Any:
-        """The consumer's connection, for reactions not yet moved to ports (none should be left)."""
-        return self.uow.conn
 
 
 React = Callable[[Any, Context], Awaitable[Append | Sequence[Append] | None]]

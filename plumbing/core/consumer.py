@@ -37,7 +37,7 @@ from contracts.errors import Refused
 from contracts.registry import UnknownEventType, UnknownEventVersion
 from plumbing.core.decoding import BadRecord, decode_envelope, describe, short_error
 from plumbing.core.eventstore import ConcurrencyConflict
-from plumbing.core.references import still_waiting
+from plumbing.core.references import DEFAULT_WAIT_SECONDS, still_waiting
 from plumbing.logging import get_logger
 from plumbing.loops import nap
 
@@ -82,17 +82,23 @@ def _error(exc: BaseException) -> str:
 
 class IdempotentConsumer:
     def __init__(self, name: str, pool: asyncpg.Pool, handler: Handler, *, dead_letter_topic: str,
-                 wants: Callable[[Envelope], bool] = lambda _: True, max_attempts: int = MAX_ATTEMPTS) -> None:
+                 wants: Callable[[Envelope], bool] = lambda _: True, max_attempts: int = MAX_ATTEMPTS,
+                 reference_wait_seconds: float = DEFAULT_WAIT_SECONDS) -> None:
         self.name, self.pool, self.handler = name, pool, handler
         self.dead_letter_topic = dead_letter_topic
         self.wants = wants
-        self.max_attempts = max_attempts
+        self.max_attempts, self.reference_wait_seconds = max_attempts, reference_wait_seconds
         self._failures: dict[tuple[str, int, int], int] = {}  # (topic, partition, offset) -> failed attempts
         self._since: dict[tuple[str, int, int], float] = {}  # first failure (ReferenceNotYetKnown waits by time)
+        self._any_parked = True  # until a batch has looked
 
     async def process(self, records: Sequence[Record]) -> BatchResult:
         result = BatchResult()
         async with self.pool.acquire() as conn, conn.transaction():
+            # One look per batch: almost always nothing is parked, and then no record needs its own.
+            self._any_parked = bool(await conn.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM parked_records WHERE consumer = $1 AND status = ANY($2::text[]))",
+                self.name, list(UNRESOLVED)))
             for record in records:
                 await self._one(conn, record, result)
         return result
@@ -131,7 +137,8 @@ class IdempotentConsumer:
                     await self._dead_letter(conn, record, envelope, _error(exc))
                     result.dead_lettered += 1
                     return
-                if self._failures[place] < self.max_attempts or still_waiting(exc, since):
+                if self._failures[place] < self.max_attempts or still_waiting(
+                        exc, since, wait_seconds=self.reference_wait_seconds):
                     raise  # the whole batch rolls back and is delivered again
                 self._forget(record)
                 log.exception("consumer.parking", consumer=self.name, topic=record.topic, offset=record.offset)
@@ -157,7 +164,7 @@ class IdempotentConsumer:
     async def _parked_ahead(self, conn, key: bytes | None):
         """The first unresolved parked record of this key, if any. FOR UPDATE: a re-drive of that
         key in progress finishes first, so a record is never parked behind one just re-driven."""
-        if key is None:
+        if key is None or not self._any_parked:
             return None
         return await conn.fetchrow(
             "SELECT id, error FROM parked_records WHERE consumer = $1 AND key = $2 AND status = ANY($3::text[])"
@@ -179,6 +186,7 @@ class IdempotentConsumer:
             " ON CONFLICT (consumer, event_id) WHERE status IN ('parked', 'redrive') DO NOTHING RETURNING id",
             self.name, record.topic, record.partition, record.offset, record.key, record.value, envelope.event_id,
             envelope.event_type, error, behind)
+        self._any_parked = True  # later records of this batch look behind it
         if parked is not None:
             await self._dead_letter(conn, record, envelope, error, parked=parked)
 

@@ -16,7 +16,6 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import asyncpg
 
@@ -26,7 +25,6 @@ from contracts.limits import EVENT_MAX_BYTES
 from contracts.events import Payload
 
 GENESIS_HASH = "0" * 64
-_SCHEMA = (Path(__file__).parent / "schema.sql").read_text()
 
 
 class ConcurrencyConflict(Conflict):
@@ -87,13 +85,6 @@ def chain_hash(prev_hash: str, envelope: Envelope) -> str:
 
 def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
-
-
-async def init_schema(conn: asyncpg.Connection) -> None:
-    # Serialise concurrent start-ups: CREATE ... IF NOT EXISTS is not race-free.
-    async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(727001)")
-        await conn.execute(_SCHEMA)
 
 
 def _row_to_stored(row: asyncpg.Record) -> Stored:

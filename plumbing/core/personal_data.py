@@ -31,22 +31,6 @@ from plumbing.loops import stop_quietly
 
 log = get_logger(__name__)
 
-SCHEMA = """
--- Current personal data of the people who filed, from intake's compacted topic (plumbing/core/personal_data.py).
-CREATE TABLE IF NOT EXISTS personal_data (
-    person_ref        text PRIMARY KEY,
-    name              text NOT NULL,
-    phone             text NOT NULL,
-    id_number_masked  text NOT NULL,
-    updated_at        timestamptz NOT NULL DEFAULT now()
-);
--- People whose personal data was erased (their tombstone was read): pseudonymous, nothing else.
-CREATE TABLE IF NOT EXISTS erased_persons (
-    person_ref  text PRIMARY KEY,
-    erased_at   timestamptz NOT NULL DEFAULT now()
-);
-"""
-
 OnErased = Callable[[asyncpg.Connection, str], Awaitable[None]]
 
 
@@ -180,9 +164,8 @@ async def _set_aside(conn, service: str, record, error: str) -> None:
 
 def follow(runtime, *, kinds: tuple[str, ...] = (APPLICANT,), on_erased: OnErased = _nothing_more,
            on_known: OnErased = _nothing_more) -> None:
-    """Give a service (notify, review) its `personal_data` table and the follower, started and
-    stopped with its runtime."""
-    runtime.extra_schema = runtime.extra_schema + SCHEMA
+    """Give a service (notify, review) the follower filling its `personal_data` table (created by its
+    migrations), started and stopped with its runtime."""
     followers: list[PersonalDataFollower] = []
 
     async def start(rt) -> None:

@@ -24,19 +24,6 @@ from plumbing.loops import keep_running, nap
 log = get_logger(__name__)
 PUBLISH_LOCK = 727300
 
-OUTBOX_SCHEMA = """
--- Records for the compacted personal-data topic, written in the transaction of the fact they follow
--- (a filing, an authorization, an erasure) and deleted once Kafka acknowledged them
--- (plumbing/core/personal_publisher.py). A NULL record is a tombstone. Nothing personal stays here after
--- publication.
-CREATE TABLE IF NOT EXISTS personal_outbox (
-    id          bigserial PRIMARY KEY,
-    person_ref  text NOT NULL,
-    record      jsonb,
-    created_at  timestamptz NOT NULL DEFAULT now()
-);
-"""
-
 
 async def queue_record(conn, person_ref: str, record: PersonalRecord | None) -> None:
     """Queue the person's current record, or (None) their tombstone, which supersedes what waits."""

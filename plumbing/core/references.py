@@ -7,20 +7,16 @@ it (a phantom: a bug upstream, or a record that should never have been written).
 A consumer that is itself the origin of what a record names (intake, of every application) has
 nothing to wait for: it raises PhantomReference, which the consumer dead-letters at once.
 
-| variable | default | meaning |
-|---|---|---|
-| ZC_REFERENCE_WAIT_SECONDS | 120 | how long a record may wait for what it refers to |
+How long a record may wait is the service's setting `ZC_REFERENCE_WAIT_SECONDS` (120 by default,
+`ServiceSettings.reference_wait_seconds`), given to its consumers; a handler may name its own.
 """
 from __future__ import annotations
 
-import os
 import time
 
 from contracts.errors import Refused
 
-
-def reference_wait_seconds() -> float:
-    return float(os.environ.get("ZC_REFERENCE_WAIT_SECONDS", "120"))
+DEFAULT_WAIT_SECONDS = 120.0
 
 
 class ReferenceNotYetKnown(Exception):
@@ -28,7 +24,7 @@ class ReferenceNotYetKnown(Exception):
 
     def __init__(self, what: str, wait_seconds: float | None = None) -> None:
         super().__init__(f"refers to {what}, not seen (yet)")
-        self.wait_seconds = reference_wait_seconds() if wait_seconds is None else wait_seconds
+        self.wait_seconds = wait_seconds  # None: as long as the consumer's setting says
 
 
 # The pause before a batch that met an unseen reference is delivered again. What it waits for is
@@ -44,10 +40,14 @@ def retry_pause(waits_in_a_row: int) -> float:
     return min(LONGEST_RETRY_SECONDS, FIRST_RETRY_SECONDS * 2 ** max(0, min(waits_in_a_row, 32) - 1))
 
 
-def still_waiting(exc: BaseException, first_failed_at: float, now: float | None = None) -> bool:
-    """True while a ReferenceNotYetKnown may still be retried (the consumer's question)."""
+def still_waiting(exc: BaseException, first_failed_at: float, now: float | None = None, *,
+                  wait_seconds: float = DEFAULT_WAIT_SECONDS) -> bool:
+    """True while a ReferenceNotYetKnown may still be retried (the consumer's question);
+    `wait_seconds` is the consumer's setting, for an exception that names no wait of its own."""
+    if not isinstance(exc, ReferenceNotYetKnown):
+        return False
     elapsed = (time.monotonic() if now is None else now) - first_failed_at
-    return isinstance(exc, ReferenceNotYetKnown) and elapsed < exc.wait_seconds
+    return elapsed < (wait_seconds if exc.wait_seconds is None else exc.wait_seconds)
 
 
 class PhantomReference(Refused):

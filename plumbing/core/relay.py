@@ -82,7 +82,7 @@ ORDER BY o.id LIMIT $1
 
 class OutboxRelay:
     def __init__(self, dsn: str, bootstrap: str, *, batch: int = 500, idle_wait: float = 0.5,
-                 principal: str | None = None) -> None:
+                 principal: str | None = None, crash_after: int = 0) -> None:
         self.dsn, self.bootstrap, self.batch, self.idle_wait = dsn, bootstrap, batch, idle_wait
         self.principal = principal  # Kafka principal (plumbing/edges/kafka_security.py); None: ZC_KAFKA_USER
         self._wake = asyncio.Event()
@@ -91,7 +91,7 @@ class OutboxRelay:
         self.parked = 0
         self._suspect: int | None = None  # an outbox id the broker refused in a batch: next, sent alone
         # Fault injection for the crash test: exit hard after publishing N rows, before marking.
-        self._crash_after = int(os.environ.get("ZC_RELAY_CRASH_AFTER", "0") or 0)
+        self._crash_after = crash_after
 
     def stop(self) -> None:
         self._stop.set()

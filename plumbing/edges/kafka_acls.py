@@ -19,16 +19,17 @@ from contracts import topics
 from plumbing.edges.kafka_security import AUDITOR, MECHANISM, SERVICES, TOOL_READER, TOOL_WRITER, ensure_credentials
 
 
-def owned_topic(service: str) -> str:
-    return {"intake": topics.applications(), "eligibility": topics.eligibility(), "review": topics.review(),
-            "notify": topics.notifications()}[service]
+def owned_topic(service: str, prefix: str | None = None) -> str:
+    return {"intake": topics.applications, "eligibility": topics.eligibility, "review": topics.review,
+            "notify": topics.notifications}[service](prefix)
 
 
-def consumed_topics(service: str) -> set[str]:
+def consumed_topics(service: str, prefix: str | None = None) -> set[str]:
     """What each service subscribes to (checked against the bootstraps by a unit test)."""
-    return {"intake": {topics.review()}, "eligibility": {topics.applications()},
-            "review": {topics.eligibility(), topics.applications()},
-            "notify": {topics.applications(), topics.eligibility(), topics.review()}}[service]
+    consumed = {"intake": (topics.review,), "eligibility": (topics.applications,),
+                "review": (topics.eligibility, topics.applications),
+                "notify": (topics.applications, topics.eligibility, topics.review)}[service]
+    return {name(prefix) for name in consumed}
 
 
 def _acl(user: str, op: ACLOperation, kind: ResourceType, name: str,
@@ -54,50 +55,51 @@ PERSONAL_TOPICS = {  # kind -> (writer, readers)
 }
 
 
-def personal_data_acls(service: str) -> list[ACL]:
+def personal_data_acls(service: str, prefix: str | None = None) -> list[ACL]:
     acls: list[ACL] = []
     for kind, (writer, readers) in PERSONAL_TOPICS.items():
-        topic = topics.personal_topic(kind)
+        topic = topics.personal_topic(kind, prefix)
         acls += _writes(service, topic) if service == writer else []
         acls += _reads(service, topic) if service in readers else []
     return acls
 
 
-def audit_acls(service: str) -> list[ACL]:
+def audit_acls(service: str, prefix: str | None = None) -> list[ACL]:
     """A service may append to the audit topic and nothing more: no DELETE (records), ALTER or
     ALTER_CONFIGS (retention, compaction), so what it witnessed stays witnessed."""
-    return _writes(service, topics.audit())
+    return _writes(service, topics.audit(prefix))
 
 
-def auditor_acls() -> list[ACL]:
+def auditor_acls(prefix: str | None = None) -> list[ACL]:
     """`zc audit` reads what the services witnessed and the event topics (replays), no personal data."""
     acls = []
-    for topic in (topics.audit(), topics.applications(), topics.eligibility(), topics.review(), topics.notifications()):
-        acls += _reads(AUDITOR, topic)
+    for topic in (topics.audit, topics.applications, topics.eligibility, topics.review, topics.notifications):
+        acls += _reads(AUDITOR, topic(prefix))
     return acls
 
 
-def service_acls(service: str) -> list[ACL]:
-    acls = _writes(service, owned_topic(service)) + _writes(service, topics.dead_letter()) + audit_acls(service)
-    acls += personal_data_acls(service)
-    for topic in sorted(consumed_topics(service)):
+def service_acls(service: str, prefix: str | None = None) -> list[ACL]:
+    acls = _writes(service, owned_topic(service, prefix)) + _writes(service, topics.dead_letter(prefix))
+    acls += audit_acls(service, prefix)
+    acls += personal_data_acls(service, prefix)
+    for topic in sorted(consumed_topics(service, prefix)):
         acls += _reads(service, topic)
-    acls.append(_acl(service, ACLOperation.READ, ResourceType.GROUP, f"{topics._prefix()}-{service}-",
+    acls.append(_acl(service, ACLOperation.READ, ResourceType.GROUP, f"{topics._prefix(prefix)}-{service}-",
                      ACLResourcePatternType.PREFIXED))
     # The relay's producer is idempotent (no duplicates from its own retries).
     acls.append(_acl(service, ACLOperation.IDEMPOTENT_WRITE, ResourceType.CLUSTER, "kafka-cluster"))
     return acls
 
 
-def tool_acls() -> list[ACL]:
+def tool_acls(prefix: str | None = None) -> list[ACL]:
     prefixed = ACLResourcePatternType.PREFIXED
-    return (_writes(TOOL_WRITER, f"{topics._prefix()}.", prefixed)
+    return (_writes(TOOL_WRITER, f"{topics._prefix(prefix)}.", prefixed)
             + [_acl(TOOL_WRITER, ACLOperation.IDEMPOTENT_WRITE, ResourceType.CLUSTER, "kafka-cluster")]
-            + _reads(TOOL_READER, f"{topics._prefix()}.", prefixed)
+            + _reads(TOOL_READER, f"{topics._prefix(prefix)}.", prefixed)
             + [_acl(TOOL_READER, ACLOperation.READ, ResourceType.GROUP, "tool-", prefixed)])
 
 
-def ensure_principals(admin: KafkaAdminClient, *, tools: bool) -> None:
+def ensure_principals(admin: KafkaAdminClient, *, tools: bool, prefix: str | None = None) -> None:
     """Create the missing SCRAM users and grant this prefix's ACLs (both idempotent)."""
     names = SERVICES + (TOOL_WRITER, TOOL_READER, AUDITOR)
     passwords = ensure_credentials(names)
@@ -108,8 +110,8 @@ def ensure_principals(admin: KafkaAdminClient, *, tools: bool) -> None:
         failed = {u: e for u, e in admin.alter_user_scram_credentials(missing).items() if e}
         if failed:
             raise RuntimeError(f"could not create Kafka users: {failed}")
-    acls = [acl for service in SERVICES for acl in service_acls(service)] + auditor_acls()
-    acls += tool_acls() if tools else []
+    acls = [acl for service in SERVICES for acl in service_acls(service, prefix)] + auditor_acls(prefix)
+    acls += tool_acls(prefix) if tools else []
     result = admin.create_acls(acls)
     if result.get("failed"):
         raise RuntimeError(f"could not create Kafka ACLs: {result['failed']}")

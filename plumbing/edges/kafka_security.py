@@ -4,7 +4,7 @@ arguments each client library needs to say so.
 | variable | default | meaning |
 |---|---|---|
 | ZC_KAFKA_USER / ZC_KAFKA_PASSWORD | (unset) | this process's principal and password (deployments) |
-| ZC_KAFKA_CREDENTIALS | infra/.run/kafka/credentials | `name=password` lines written by `infra/kafka/kafka.sh` (admin, controller) and `plumbing.edges.topics_admin` (the others) |
+| ZC_KAFKA_CREDENTIALS | infra/.run/kafka/credentials | `name=password` lines written by `infra/kafka/kafka.sh` (admin, controller) and `plumbing.edges.topics_admin` (the others): the set-up's and the tests' file (root, 0600); a supervised service gets its own file with its one line (plumbing/provision.py) |
 
 A service asks for its own name (`client_kwargs("intake")`); tests and tools ask for a principal made
 for them (`TOOL_WRITER`, `TOOL_READER`). With no credentials at all the client speaks PLAINTEXT

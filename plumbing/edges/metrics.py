@@ -58,6 +58,9 @@ CORE_QUERIES = (
                "SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL AND discarded_at IS NULL AND published_at IS NULL"),
     GaugeQuery("zc_dead_letters", "Records this service set aside on the dead-letter topic (queued or sent)",
                "SELECT count(*) FROM outbox WHERE event_id IS NULL AND topic NOT LIKE '%.audit.v1'"),
+    GaugeQuery("zc_parked_records", "Consumed records parked after their retries (a bug, an outage), waiting for a fix"
+               " and `zc deadletters redrive`, by consumer", "SELECT consumer, count(*) FROM parked_records"
+               " WHERE status IN ('parked', 'redrive') GROUP BY consumer", ("consumer",)),
     GaugeQuery("zc_consumer_records", "Kafka records processed by each consumer, by outcome (inbox rows)",
                "SELECT consumer, status, count(*) FROM inbox GROUP BY consumer, status", ("consumer", "status")),
     GaugeQuery("zc_projection_lag_events", "Events of this service not yet applied by each projection",

@@ -14,13 +14,14 @@ def admin_client(bootstrap: str) -> KafkaAdminClient:
     return KafkaAdminClient(bootstrap_servers=bootstrap, client_id="zc-topics", **client_kwargs(ADMIN))
 
 
-def ensure_topics(bootstrap: str, *, tools: bool = True) -> list[str]:
+def ensure_topics(bootstrap: str, *, tools: bool = True, prefix: str | None = None) -> list[str]:
     """Create every missing topic and grant its ACLs; returns the names created. Safe to run again.
-    `tools`: also let the tool principals (tests, operators' tools) write and read this prefix."""
+    `tools`: also let the tool principals (tests, operators' tools) write and read this prefix.
+    `prefix`: another stack's topics (default: this process's own)."""
     admin = admin_client(bootstrap)
     try:
         existing = set(admin.list_topics())
-        wanted = [t for t in all_topics() if t.name not in existing]
+        wanted = [t for t in all_topics(prefix) if t.name not in existing]
         created = []
         for spec in wanted:
             topic = NewTopic(spec.name, num_partitions=spec.partitions, replication_factor=1,
@@ -31,7 +32,7 @@ def ensure_topics(bootstrap: str, *, tools: bool = True) -> list[str]:
             except TopicAlreadyExistsError:
                 pass
         if client_kwargs(ADMIN):  # a broker without authentication has no users or ACLs to manage
-            ensure_principals(admin, tools=tools)
+            ensure_principals(admin, tools=tools, prefix=prefix)
         return created
     finally:
         admin.close()

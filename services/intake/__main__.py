@@ -1,8 +1,8 @@
 from plumbing.logging import configure
 from plumbing.runtime import serve
-from plumbing.settings import ServiceSettings
 from services.intake.bootstrap import create_app
+from services.intake.settings import IntakeSettings
 
-settings = ServiceSettings(service="intake")
+settings = IntakeSettings()
 configure("intake", json=settings.log_json)
 serve(create_app(settings), settings)

@@ -1,7 +1,6 @@
 """Composition root of intake: the only place that knows PostgreSQL and Kafka."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -19,15 +18,15 @@ from plumbing import clock
 from plumbing.core.periodic import PeriodicJob
 from contracts.limits import DOCUMENT_UPLOAD_MAX_BYTES
 from plumbing.core.personal_publisher import PersonalDataPublisher
-from services.intake.adapters.vault import KeyVault, master_key_from_env
+from services.intake.adapters.vault import KeyVault, master_key
 from services.intake.adapters.ports_pg import intake_ports
 from services.intake.reactions.when_archive_changes_record_entry import (
     when_archive_entry_added_record_it, when_archive_entry_judged_record_status)
 from services.intake.reactions.when_returned_record_return import when_returned_record_return
 from services.intake.reactions.when_unit_authorized_record_unit import when_unit_authorized_record_unit
+from services.intake.settings import IntakeSettings
 from services.intake.usecases.filing import INTAKE_ACTOR
 
-TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text()
 
 
 def reaction_tables(recorder: Recorder) -> dict[str, Reactions]:
@@ -40,9 +39,9 @@ def reaction_tables(recorder: Recorder) -> dict[str, Reactions]:
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    settings = settings or ServiceSettings(service="intake")
+    settings = settings or IntakeSettings()
     plan = load_plan(settings.plan)
-    runtime = Runtime(settings, extra_schema=TABLES, application_streams=["application-"])
+    runtime = Runtime(settings, application_streams=["application-"])
 
     recorder = Recorder(lambda: runtime.store, topic=topics.applications(), actor=INTAKE_ACTOR)
     # The data keys' vault exists once the service started (it checks the master key then).
@@ -58,7 +57,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     async def start_publisher(rt: Runtime) -> None:
         # After the runtime's own check of the development secrets: no master key, no start.
-        app.state.vault = KeyVault(master_key_from_env(settings.dev_mode))
+        own = settings if isinstance(settings, IntakeSettings) else IntakeSettings()  # intake's own variables
+        app.state.vault = KeyVault(master_key(own.personal_data_master_key, settings.dev_mode))
         app.state.personal_publisher = PersonalDataPublisher(rt.pool, settings.kafka_bootstrap, service="intake",
                                                              kind=APPLICANT)
         rt.spawn(app.state.personal_publisher.run, "intake-personal-data-publisher")

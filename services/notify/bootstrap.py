@@ -2,11 +2,9 @@
 the waiting-cases read model and the deadline reminders (a periodic job)."""
 from __future__ import annotations
 
-import os
 import uuid
 from typing import Annotated
 from datetime import date
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
@@ -48,7 +46,6 @@ from services.notify.usecases.status import delivery_status, my_deliveries, remi
 
 # SMS texts name people and reasons: only the city HR bureau (the operator) and auditors read them.
 Operator = Annotated[Caller, caller(Role.CITY_HR_BUREAU, Role.AUDITOR)]
-TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text()
 
 
 def reaction_tables(recorder: Recorder, plan: Plan, catalogue: Catalogue) -> list[tuple[tuple[str, ...], Reactions]]:
@@ -72,7 +69,7 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     plan = load_plan(settings.plan)
     catalogue = load_catalogue(read_catalogue_text(plan.plan_id))  # a broken template stops start-up
     departments = department_contacts(read_department_contacts(settings.notify_department_contacts), plan)
-    runtime = Runtime(settings, extra_schema=TABLES, application_streams=["notification-"])
+    runtime = Runtime(settings, application_streams=["notification-"])
     runtime.audit_extras.append(deliveries_of)
     runtime.metrics.add_query(GaugeQuery(
         "zc_sms_deliveries", "SMS deliveries by status (pending includes those held by quiet hours or rate limits)",
@@ -96,7 +93,8 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
 
     async def start_dispatcher(rt: Runtime) -> None:
         if settings.sms_gateway == "http":
-            gateway = HttpSmsGateway.from_env(os.environ, policy=settings.gateway_policy())
+            gateway = HttpSmsGateway(settings.sms_url, settings.sms_api_key, timeout=settings.sms_timeout_seconds,
+                                     policy=settings.gateway_policy())
         else:
             gateway = RecordingGateway(rt.pool)
         app.state.dispatcher = Dispatcher(rt.pool, rt.unit_of_work, gateway, tz=plan.timezone, quiet=settings.quiet(),

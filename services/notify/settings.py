@@ -25,6 +25,9 @@ from services.notify.domain.retry import RetryPolicy
 class NotifySettings(ServiceSettings):
     service: str = "notify"
     sms_gateway: str = "record"
+    sms_url: str = ""
+    sms_api_key: str = ""
+    sms_timeout_seconds: float = 5.0
     notify_quiet_hours: str | None = None
     notify_rate_windows: str = "60:1,3600:5,86400:10"
     sms_max_attempts: int = 5

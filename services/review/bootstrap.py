@@ -1,8 +1,6 @@
 """Composition root of review: cases from assessments, decisions over HTTP, read models."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 
 from contracts import topics
@@ -14,7 +12,7 @@ from plumbing.core.application import Reactions, Recorder
 from plumbing.core.periodic import PeriodicJob
 from plumbing.core.projection import ProjectionRunner
 from plumbing.core.personal_data import follow
-from plumbing.core.personal_publisher import OUTBOX_SCHEMA, PersonalDataPublisher
+from plumbing.core.personal_publisher import PersonalDataPublisher
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
 from services.review.adapters.api_cases import router as cases_router
@@ -28,9 +26,6 @@ from services.review.reactions.when_assessed_open_case import when_assessed_open
 from services.review.reactions.when_filed_remember_application import when_filed_remember_application
 from services.review.settings import ReviewSettings
 from services.review.usecases.sweeping import sweep_overdue
-
-# personal_outbox: units' authorised operators' contacts waiting for the personal-data topic
-TABLES = (Path(__file__).parent / "adapters" / "tables.sql").read_text() + OUTBOX_SCHEMA
 
 
 def reaction_tables(recorder: Recorder, plan: Plan) -> dict[str, Reactions]:
@@ -46,7 +41,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ReviewSettings()
     own = settings if isinstance(settings, ReviewSettings) else ReviewSettings()  # review's own variables
     plan = load_plan(settings.plan)
-    runtime = Runtime(settings, extra_schema=TABLES, application_streams=["case-"])
+    runtime = Runtime(settings, application_streams=["case-"])
     runtime.audit_extras.append(names_on_timeline)
 
     recorder = Recorder(lambda: runtime.store, topic=topics.review(), actor=SYSTEM_ACTOR)

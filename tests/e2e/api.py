@@ -19,8 +19,9 @@ PERSON_SECRET = "dev-only-person-ref-key"
 PHOTO = base64.b64encode(photo_bytes()).decode()
 
 
-def applicant_token(id_number: str) -> dict:
-    return bearer(Role.APPLICANT, name=id_number[-4:], person_ref=person_ref(id_number, PERSON_SECRET))
+def applicant_token(id_number: str, name: str = "") -> dict:
+    """An applicant's token; `name` (the `name` claim, as a login platform would give it) is theirs."""
+    return bearer(Role.APPLICANT, name=name or id_number[-4:], person_ref=person_ref(id_number, PERSON_SECRET))
 
 
 def token(role: Role, org: str = "", area: str = "", user: str = "reviewer") -> dict:

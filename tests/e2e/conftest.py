@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from plumbing import clock
-from contracts import topics
 from plumbing.edges.topics_admin import ensure_topics
+from plumbing.provision import service_database
 from tests.conftest import KAFKA, SESSION
 from tests.integration_support import drop_database
 
@@ -62,7 +62,7 @@ class Stack:
 
     def start(self, service: str) -> None:
         LOGS.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ, ZC_PORT=str(self.ports[service]), ZC_DB_NAME=self.databases[service],
+        env = dict(os.environ, ZC_PORT=str(self.ports[service]), **service_database(service, self.databases[service]),
                    ZC_LOG_JSON="true", ZC_KAFKA_BOOTSTRAP=KAFKA, **self.env)
         env.update(self.clock_of.get(service, {}))
         env.setdefault("ZC_DB_POOL_SIZE", ONE_CONNECTION.get(service, "1"))
@@ -109,8 +109,7 @@ class Stack:
 def running(s: Stack):
     """Start the stack's four services on its own topics (created first); stop them and drop their
     databases at the end."""
-    with topics.prefixed(s.prefix):
-        ensure_topics(KAFKA)
+    ensure_topics(KAFKA, prefix=s.prefix)
     for name in SERVICES:
         s.start(name)
     try:

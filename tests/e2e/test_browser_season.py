@@ -62,6 +62,7 @@ def files(tmp_path_factory):
     return folder
 
 
+@pytest.mark.timeout(420)  # ~2 minutes alone on 2 cores; room for a machine shared with other work
 async def test_a_season_clicked_through_in_the_browser(stack, front, browser, files, eventually):
     b = browser
     unit = change_in(normal_applicant(), "unit", unit_id=UNIT, name="绍兴网页测试建筑公司", area="city")

@@ -140,9 +140,11 @@ async def test_a_row_kafka_refuses_is_parked_readiness_turns_red_and_discarding_
     """Its own intake process and topic prefix: the operator has set the applications topic's record
     limit below an application's size, so Kafka refuses the filing's event for good."""
     from plumbing.edges.topics_admin import ensure_topics
+    from plumbing.provision import service_database
 
     prefix, database, port = f"park{uuid.uuid4().hex[:6]}", f"zct_park_{uuid.uuid4().hex[:6]}", _free_port()
-    env = dict(os.environ, ZC_TOPIC_PREFIX=prefix, ZC_PORT=str(port), ZC_DB_NAME=database, ZC_KAFKA_BOOTSTRAP=KAFKA,
+    env = dict(os.environ, ZC_TOPIC_PREFIX=prefix, ZC_PORT=str(port), **service_database("intake", database),
+               ZC_KAFKA_BOOTSTRAP=KAFKA,
                ZC_STALL_AFTER_SECONDS="1", ZC_STALL_CHECK_SECONDS="1", ZC_LOG_JSON="true",
                ZC_CLOCK_OFFSET_SECONDS=str(offset_for(SEASON_START)), ZC_CLOCK_FILE="")  # filing is open in season
     os.environ["ZC_TOPIC_PREFIX"], saved = prefix, os.environ["ZC_TOPIC_PREFIX"]

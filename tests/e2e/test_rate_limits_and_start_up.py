@@ -14,7 +14,6 @@ import uuid
 import httpx
 import pytest
 
-from contracts import topics
 from contracts.envelope import Role
 from tests.conftest import KAFKA, SESSION
 from tests.e2e.api import token
@@ -22,19 +21,19 @@ from tests.e2e.conftest import LOGS, _free_port
 from tests.integration_support import drop_database
 from tests.keys import fresh_key_pair
 from plumbing.edges.topics_admin import ensure_topics
+from plumbing.provision import service_database
 
 
 def _start(service: str, **env: str) -> tuple[subprocess.Popen, str, str]:
     tag = uuid.uuid4().hex[:6]
     port, prefix = _free_port(), f"t{SESSION}r{tag}"
-    with topics.prefixed(prefix):
-        ensure_topics(KAFKA)
+    ensure_topics(KAFKA, prefix=prefix)
     LOGS.mkdir(parents=True, exist_ok=True)
     log = open(LOGS / f"{service}-{tag}.log", "ab")
     database = f"zct_{SESSION}_{service}_{tag}"
     proc = subprocess.Popen([sys.executable, "-m", f"services.{service}"], stdout=log, stderr=subprocess.STDOUT,
                             env={**os.environ, "ZC_PORT": str(port), "ZC_TOPIC_PREFIX": prefix,
-                                 "ZC_DB_NAME": database, "ZC_KAFKA_BOOTSTRAP": KAFKA, **env})
+                                 **service_database(service, database), "ZC_KAFKA_BOOTSTRAP": KAFKA, **env})
     return proc, f"http://127.0.0.1:{port}", database
 
 
@@ -102,3 +101,12 @@ def test_a_service_without_kafka_credentials_refuses_to_start_unless_in_developm
     assert proc.wait(timeout=60) != 0
     newest = max(LOGS.glob("eligibility-*.log"), key=lambda p: p.stat().st_mtime)
     assert "no Kafka credentials for 'eligibility'" in newest.read_text(encoding="utf-8", errors="replace")
+
+
+def test_a_service_with_a_superuser_database_login_exits_non_zero_outside_development():
+    """Without its own login (ZC_DB_CREDENTIALS) the service would use DATABASE_URL's administrator."""
+    proc, _url, _database = _start("eligibility", ZC_DEV_MODE="0", ZC_TOKEN_PUBLIC_KEY=fresh_key_pair()[1],
+                                   ZC_DB_CREDENTIALS="")
+    assert proc.wait(timeout=60) != 0
+    newest = max(LOGS.glob("eligibility-*.log"), key=lambda p: p.stat().st_mtime)
+    assert "the database login is a superuser" in newest.read_text(encoding="utf-8", errors="replace")

@@ -10,9 +10,15 @@ the units (notify runs on the reminder day), and an applicant erased before the 
 case. The scanner (tests/personal_data_scan.py) is proven able to fail by
 tests/unit/test_personal_data_scan.py.
 
+Every token carries a real display name (applicants their own, staff theirs: the `name` claim a
+login platform gives), so a name copied from a token into an event would be found. Every record of
+every topic is read with its key, value (the envelope) and headers, and every row of every table as
+text (every text and jsonb column).
+
 Where personal data lives by design (ARCHITECTURE.md "Personal data") the scan expects it, and only
-there: the compacted personal-data topic, the readers' `personal_data` tables, notify's SMS rows
-(`deliveries`, the recording gateway's `sms_log`) and intake's not-yet-published `personal_outbox`.
+there: the compacted personal-data topics, the readers' `personal_data` tables, notify's SMS rows
+(`deliveries`, the recording gateway's `sms_log`), the not-yet-published `personal_outbox` and (staff
+names only) review's `staff_directory`.
 Of an erased person (the erased applicant, the replaced operator) nothing is left anywhere, those
 places included, once the personal-data topic is compacted.
 """
@@ -43,8 +49,11 @@ from tests.personal_data_scan import Person, scan
 
 SERVICES = ("intake", "eligibility", "review", "notify")
 CITY_UNIT, KQ_UNIT = "u-sx-pdscan", "u-kq-pdscan"
-CITY_HR = token(Role.CITY_HR_BUREAU, org="sx-city-hr", area="city", user="officer-scan")
-UNITS = {CITY_UNIT: token(Role.UNIT, org=CITY_UNIT, area="city"), KQ_UNIT: token(Role.UNIT, org=KQ_UNIT, area="keqiao")}
+# Staff act with their real names in their tokens: only review's staff directory may keep them.
+STAFF = {"city": Person("令狐振华", ""), CITY_UNIT: Person("尉迟春燕", ""), KQ_UNIT: Person("澹台志远", "")}
+CITY_HR = token(Role.CITY_HR_BUREAU, org="sx-city-hr", area="city", user=STAFF["city"].name)
+UNITS = {CITY_UNIT: token(Role.UNIT, org=CITY_UNIT, area="city", user=STAFF[CITY_UNIT].name),
+         KQ_UNIT: token(Role.UNIT, org=KQ_UNIT, area="keqiao", user=STAFF[KQ_UNIT].name)}
 OPINION = {"opinion": "材料真实完整，同意推荐"}
 RETURN = {"reason": "继续教育证明不完整", "sections": [{"section": "ce_certificates", "reason": "缺少2019年继续教育证书"}]}
 
@@ -124,7 +133,8 @@ class SeasonRun(OnStack):
 
     async def file(self, app, person: Person, path: str = "/applications") -> None:
         body = submit_body(app, person.id_number, name=person.name, phone=person.phone)
-        answer = await self.client.post(self.url("intake", path), json=body, headers=applicant_token(person.id_number))
+        answer = await self.client.post(self.url("intake", path), json=body,
+                                        headers=applicant_token(person.id_number, name=person.name))
         assert answer.status_code == 201, answer.text
 
     async def case_at(self, app_id, stage: str, revision: int = 1) -> dict:
@@ -204,13 +214,14 @@ async def every_table(stack) -> list[tuple[str, str, str]]:
 async def every_topic(stack) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(topic, key and value as text) of every record of the stack's topics: those of the shared
     topics, and those of the personal-data topic."""
-    with topics.prefixed(stack.prefix):
-        names, personal = await topic_names(), {topics.personal_data(), topics.operators_data()}
+    names = await topic_names(stack.prefix)
+    personal = {topics.personal_data(stack.prefix), topics.operators_data(stack.prefix)}
     assert len(names) >= 7, names  # the four services' topics, the two personal-data topics, the dead letters
     out = []
     for topic in names:
-        for key, value in await raw_records(topic):
-            text = (key or b"").decode("utf-8", "replace") + " " + (value or b"").decode("utf-8", "replace")
+        for key, value, headers in await raw_records(topic, headers=True):
+            text = " ".join(((key or b"").decode("utf-8", "replace"), (value or b"").decode("utf-8", "replace"),
+                             headers))
             out.append((topic, text))
     return [(t, text) for t, text in out if t not in personal], [(t, text) for t, text in out if t in personal]
 
@@ -227,12 +238,16 @@ async def test_a_season_leaves_no_name_phone_id_number_or_birth_date_in_clear_in
     shared, personal = await every_topic(season_stack)
     written = {m for _, text in shared for m in re.findall(r'"event_type": ?"(\w+)"', text)}
     assert SEASON_EVENTS <= written, SEASON_EVENTS - written  # the scan reads what the season wrote
-    assert not scan(shared, EVERYONE)
+    assert not scan(shared, EVERYONE + list(STAFF.values()))
     rows = await every_table(season_stack)
     assert {t for _, t, _ in rows} >= {"events", "outbox"}  # the stores were read
     assert len([r for r in rows if r[1] == "events"]) > 50
     kept = [(f"{service}.{table}", text) for service, table, text in rows if table not in BY_DESIGN]
     assert not scan(kept, EVERYONE)
+    # staff names: in review's directory (the timeline shows them), nowhere else, no event included
+    assert not scan([(w, text) for w, text in kept if w != "review.staff_directory"], list(STAFF.values()))
+    assert {f.split("name ")[1] for f in scan([(w, t) for w, t in kept if w == "review.staff_directory"],
+                                               list(STAFF.values()))} == {p.name for p in STAFF.values()}
     assert OFFICES and not scan(shared + [(w, text) for w, text in kept if w != "notify.contacts"], OFFICES)
     assert scan([(w, text) for w, text in kept if w == "notify.contacts"], OFFICES)  # where notify looks them up
     # the places by design do hold the current people (the scan would see them)...

@@ -17,6 +17,7 @@ from contracts import topics
 from plumbing import clock
 from plumbing.settings import database_url, kafka_bootstrap, with_database
 from plumbing.edges.topics_admin import ensure_topics
+from plumbing.provision import service_database
 from zc.supervise import ROOT, SERVICES, Program, Supervisor, service_program
 
 SEASON_START = "2020-08-10T09:00:00+08:00"  # the 2020 plan's deadlines are in the past: its own clock
@@ -42,7 +43,8 @@ class ChaosStack:
                   "ZC_SMS_API_KEY": SMS_KEY, "ZC_SMS_TIMEOUT_SECONDS": "2", "ZC_SMS_MAX_ATTEMPTS": "3",
                   "ZC_SMS_BACKOFF_BASE": "0.2", "ZC_SMS_BACKOFF_CAP": "2", "ZC_NOTIFY_MAX_ROUNDS": "20"}
         inherited = {k: v for k, v in os.environ.items() if k in ("ZC_TOKEN_PUBLIC_KEY", "ZC_PERSON_REF_SECRET")}
-        programs = [service_program(s, self.ports[s], {**shared, **inherited, "ZC_DB_NAME": self.databases[s]})
+        programs = [service_program(s, self.ports[s], {**shared, **inherited,
+                                                       **service_database(s, self.databases[s], url=self.server_url)})
                     for s in SERVICES]
         programs.append(Program("sms", [sys.executable, "-m", "tests.fake_sms_provider",
                                         "--port", str(self.ports["sms"]), "--api-key", SMS_KEY]))
@@ -57,12 +59,10 @@ class ChaosStack:
         return with_database(self.server_url, self.databases[service])
 
     def topic(self, name: str) -> str:
-        with topics.prefixed(self.prefix):
-            return getattr(topics, name)()
+        return getattr(topics, name)(self.prefix)
 
     def start(self) -> float:
-        with topics.prefixed(self.prefix):
-            ensure_topics(self.bootstrap)
+        ensure_topics(self.bootstrap, prefix=self.prefix)
         self.supervisor.start()
         return self.supervisor.wait_ready(timeout=120)
 

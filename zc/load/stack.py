@@ -47,12 +47,14 @@ class Stack:
 
     def start(self) -> None:
         from plumbing.edges.topics_admin import ensure_topics
+        from plumbing.provision import service_database
 
         os.environ["ZC_TOPIC_PREFIX"] = self.prefix  # ensure_topics names topics from it
         ensure_topics(self.kafka)
         self.logs.mkdir(parents=True, exist_ok=True)
         for name in SERVICES:
-            env = dict(os.environ, **self.env(), ZC_PORT=str(self.ports[name]), ZC_DB_NAME=self.databases[name],
+            env = dict(os.environ, **self.env(), ZC_PORT=str(self.ports[name]),
+                       **service_database(name, self.databases[name], url=self.database_url),
                        ZC_LOG_JSON="true", ZC_CLOCK_OFFSET_SECONDS=str(clock.offset_for(SEASON_START)),
                        ZC_NOTIFY_RATE_WINDOWS="1:100")  # an applicant's two messages come seconds apart here
             env.pop("ZC_CLOCK_FILE", None)

@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import io
 import json
+import warnings
 from datetime import datetime, time, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -35,9 +36,10 @@ from contracts.plan import Plan
 from plumbing import clock
 from plumbing.edges.inputs import STRICT
 from plumbing.edges.security import Caller, caller
+from plumbing.edges.json_body import StrictJsonRoute
 from services.intake.domain.photo import photo_problems
 
-router = APIRouter(tags=["documents"])
+router = APIRouter(tags=["documents"], route_class=StrictJsonRoute)
 PHOTO = "photo"
 KINDS = {PHOTO, *(k.value for k in AttachmentKind)}
 TYPES = {"image/jpeg": "JPEG", "application/pdf": "PDF"}
@@ -52,10 +54,16 @@ def sniff(data: bytes) -> str | None:
     header and end marker. Anything else is None, whatever its name or declared type said."""
     if data[:3] == b"\xff\xd8\xff":
         try:
-            with Image.open(io.BytesIO(data)) as image:
-                if image.format == "JPEG":
-                    image.verify()
-                    return "image/jpeg"
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(io.BytesIO(data)) as image:
+                    if image.format == "JPEG":
+                        image.verify()
+                        return "image/jpeg"
+        except Image.DecompressionBombError:
+            # A JPEG whose header claims more pixels than the image library opens: its type is
+            # known, it is never decoded here; a photo is then refused PHOTO_PIXELS by its check.
+            return "image/jpeg"
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             return None
     if data[:5] == b"%PDF-" and b"%%EOF" in data[-1024:]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import secrets
 
 import asyncpg
@@ -23,8 +22,8 @@ _DEV_MASTER_KEY = base64.b64encode(b"zhicheng-dev-only-master-key-32b").decode()
 _NONCE_BYTES = 12
 
 
-def master_key_from_env(dev_mode: bool) -> bytes:
-    raw = os.environ.get("ZC_PERSONAL_DATA_MASTER_KEY")
+def master_key(raw: str | None, dev_mode: bool) -> bytes:
+    """The master key from its setting (ZC_PERSONAL_DATA_MASTER_KEY, services/intake/settings.py)."""
     if not raw:
         if not dev_mode:
             raise SystemExit("refusing to start: ZC_PERSONAL_DATA_MASTER_KEY (32 bytes, base64) is not set "

@@ -1,6 +1,6 @@
 """ApplicationSubmitted / ApplicationResubmitted -> remember that the application exists; any other
 event naming an application -> require that it is known, else ReferenceNotYetKnown (the consumer
-retries it for ZC_REFERENCE_WAIT_SECONDS, then dead-letters it). The same check as review's.
+retries it for ZC_REFERENCE_WAIT_SECONDS, then parks it). The same check as review's.
 
 Filings are consumed in a consumer group of their own (bootstrap.py), so a record waiting here never
 holds back the filing it waits for."""

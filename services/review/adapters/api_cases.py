@@ -28,7 +28,7 @@ from services.review.adapters.staff import names as staff_names
 from services.review.domain import commands as c
 from services.review.domain.authorization import PERMISSIONS, authorize
 from services.review.usecases.cases import case_stream, load_case, require_case, take_decision
-from services.review.views import case_json, decisions_seen_by_anyone
+from services.review.adapters.views import case_json, decisions_seen_by_anyone
 
 log = get_logger(__name__)
 UNNAMED = {Role.SYSTEM, Role.APPLICANT}  # applicants and services are never in the staff directory
@@ -110,7 +110,7 @@ def _scope_first(decision: str):
     """Runs before FastAPI validates the body: whose case it is is answered before what was sent."""
     async def case_in_scope(request: Request, application_id: uuid.UUID) -> None:
         try:
-            await _decide_checks(request, decision, application_id, None)
+            await _decide_checks(request, decision, application_id)
         except Refused as refused:
             log.info("review.refused", decision=decision, code=refused.code, status=refused.status,
                      application_id=str(application_id), role=request.state.caller.role.value)
@@ -118,12 +118,12 @@ def _scope_first(decision: str):
     return Depends(case_in_scope)
 
 
-async def _decide_checks(request: Request, name: str, application_id: uuid.UUID, conn):
+async def _decide_checks(request: Request, name: str, application_id: uuid.UUID):
     principal = principal_of(request)
     action = COMMANDS[name].action
     if principal.role not in PERMISSIONS[action]:
         authorize(principal, action, None)  # the role first: 403 whether or not the case exists
-    loaded = await load_case(request.app.state.recorder, application_id, conn)
+    loaded = await load_case(request.app.state.recorder, application_id)
     if loaded[0] is None:
         raise NotFound(*CASE_NOT_FOUND)
     authorize_visible(principal, action, loaded[0])

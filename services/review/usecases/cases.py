@@ -32,20 +32,20 @@ def archive_stream(entry_id: str) -> str:
     return f"archive-{entry_id}"
 
 
-async def load_case(source: UnitOfWork | Recorder, application_id: uuid.UUID, conn=None) -> tuple[Case | None, int]:
+async def load_case(source: UnitOfWork | Recorder, application_id: uuid.UUID) -> tuple[Case | None, int]:
     """`source`: the unit of work (use cases, reactions), or a recorder for the read routes."""
     if isinstance(source, UnitOfWork):
         case, version = await source.get(case_stream(application_id), evolve_stream)
     else:
-        case, version = await source.repository(evolve_stream).get(case_stream(application_id), conn)
+        case, version = await source.repository(evolve_stream).get(case_stream(application_id))
     if isinstance(case, NeverOpened):
         raise Conflict("该申报在受理前已撤回", "the application was withdrawn before its case opened",
                        code="WITHDRAWN_BEFORE_OPEN")
     return case, version
 
 
-async def require_case(source: UnitOfWork | Recorder, application_id: uuid.UUID, conn=None) -> tuple[Case, int]:
-    case, version = await load_case(source, application_id, conn)
+async def require_case(source: UnitOfWork | Recorder, application_id: uuid.UUID) -> tuple[Case, int]:
+    case, version = await load_case(source, application_id)
     if case is None:
         raise NotFound("未找到该申报的审核记录", "no review case for this application")
     return case, version

@@ -1,19 +1,13 @@
-from pathlib import Path
-
 import pytest_asyncio
 
 from contracts import topics
 from plumbing.core.application import Recorder
 from plumbing.core.eventstore import EventStore
 from plumbing.core.unit_of_work import PostgresUnitOfWork
-from plumbing.db import open_pool
 from services.intake.adapters.ports_pg import intake_ports
 from services.intake.bootstrap import reaction_tables
 from services.intake.usecases.filing import INTAKE_ACTOR
-from tests.conftest import DATABASE_URL
-from tests.integration_support import db_name, drop_database
-
-TABLES = (Path(__file__).parents[3] / "services" / "intake" / "adapters" / "tables.sql").read_text()
+from tests.integration_support import drop_database, migrated_pool
 
 
 def unit_of_work(recorder: Recorder, vault=None) -> PostgresUnitOfWork:
@@ -23,8 +17,7 @@ def unit_of_work(recorder: Recorder, vault=None) -> PostgresUnitOfWork:
 
 @pytest_asyncio.fixture
 async def recorder():
-    name = db_name("intake")
-    pool = await open_pool(DATABASE_URL, name, max_size=5, extra_schema=TABLES)
+    name, pool = await migrated_pool("intake", max_size=5)
     yield Recorder(EventStore(pool), topic=topics.applications(), actor=INTAKE_ACTOR)
     await pool.close()
     await drop_database(name)

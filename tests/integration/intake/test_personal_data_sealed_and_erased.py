@@ -11,7 +11,8 @@ import pytest
 from contracts.envelope import Actor, Role
 from contracts.errors import NotFound
 from contracts.events import ApplicationSubmitted
-from services.intake.adapters.vault import KeyVault, master_key_from_env
+from services.intake.adapters.vault import KeyVault, master_key
+from services.intake.settings import IntakeSettings
 from services.intake.usecases import erasure, filing
 from services.intake.usecases.personal import Filer
 from tests.fixtures.builders import normal_applicant
@@ -52,7 +53,8 @@ async def test_erasing_deletes_the_key_photos_and_queued_record_and_keeps_the_ch
     await file(recorder, consume, app)
     async with unit_of_work(recorder, VAULT) as uow:
         report = await erasure.erase(uow, ref, OPERATOR, "本人申请", NOW)
-    assert report["erased"]["intake"] == {"data_key_deleted": True, "photos_deleted": 1,
+    assert report["erased"]["intake"] == {"data_key_deleted": True, "photos_deleted": 1, "documents_deleted": 0,
+                                          "drafts_deleted": 0,
                                           "applications_sealed_fields_unreadable": [str(app.application_id)]}
     [(_envelope, event)] = await _history(recorder, app.application_id)
     async with recorder.store.pool.acquire() as conn:
@@ -76,11 +78,11 @@ async def test_erasing_someone_intake_never_heard_of_is_not_found_and_records_no
 def test_without_a_master_key_intake_refuses_to_start_outside_development(monkeypatch):
     monkeypatch.delenv("ZC_PERSONAL_DATA_MASTER_KEY", raising=False)
     with pytest.raises(SystemExit, match="ZC_PERSONAL_DATA_MASTER_KEY"):
-        master_key_from_env(dev_mode=False)
-    assert len(master_key_from_env(dev_mode=True)) == 32
+        master_key(IntakeSettings().personal_data_master_key, dev_mode=False)
+    assert len(master_key(None, dev_mode=True)) == 32
     monkeypatch.setenv("ZC_PERSONAL_DATA_MASTER_KEY", base64.b64encode(b"short").decode())
     with pytest.raises(SystemExit, match="32 bytes"):
-        master_key_from_env(dev_mode=False)
+        master_key(IntakeSettings().personal_data_master_key, dev_mode=False)
 
 
 async def _history(recorder, application_id):

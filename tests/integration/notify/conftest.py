@@ -8,24 +8,19 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from plumbing.core import personal_data
-from plumbing.db import open_pool
 from plumbing.core.eventstore import EventStore
-from services.notify.bootstrap import TABLES
 from contracts.envelope import Role
 from plumbing.edges.dev_issuer import bearer
-from tests.conftest import DATABASE_URL
 
 AUDITOR = bearer(Role.AUDITOR, name="notify-tests")
 from tests.integration.notify.process import NotifyProcess
 from tests.integration.notify.provider import FakeProvider
-from tests.integration_support import db_name, drop_database
+from tests.integration_support import drop_database, migrated_pool
 
 
 @pytest_asyncio.fixture
 async def notify_db():
-    name = db_name("notify")
-    pool = await open_pool(DATABASE_URL, name, extra_schema=TABLES + personal_data.SCHEMA, max_size=10)
+    name, pool = await migrated_pool("notify", max_size=10)
     yield pool
     await pool.close()
     await drop_database(name)

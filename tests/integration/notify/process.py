@@ -20,6 +20,7 @@ from pathlib import Path
 from aiokafka import AIOKafkaProducer
 
 from contracts import topics
+from plumbing.provision import service_database
 from contracts.personal_record import APPLICANT, OPERATOR
 from contracts.envelope import Envelope
 from plumbing import clock
@@ -46,18 +47,18 @@ class NotifyProcess:
         self.env = {"ZC_CLOCK_OFFSET_SECONDS": str(clock.offset_for(season)), "ZC_NOTIFY_RATE_WINDOWS": "1:100",
                     **(env or {})}
         self.proc: subprocess.Popen | None = None
-        with topics.prefixed(self.prefix):
-            ensure_topics(KAFKA)
-            self.review_topic, self.dead_letter_topic = topics.review(), topics.dead_letter()
-            self.personal_topics = {APPLICANT: topics.personal_data(), OPERATOR: topics.operators_data()}
-            self.notifications_topic = topics.notifications()
-            self.applications_topic = topics.applications()
+        ensure_topics(KAFKA, prefix=self.prefix)
+        self.review_topic, self.dead_letter_topic = topics.review(self.prefix), topics.dead_letter(self.prefix)
+        self.personal_topics = {APPLICANT: topics.personal_data(self.prefix), OPERATOR: topics.operators_data(self.prefix)}
+        self.notifications_topic = topics.notifications(self.prefix)
+        self.applications_topic = topics.applications(self.prefix)
         self.filed: set[str] = set()  # applications whose filing was published
 
     def start(self, **extra_env: str) -> "NotifyProcess":
         LOGS.mkdir(parents=True, exist_ok=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("ZC_SMS_", "ZC_NOTIFY_"))}
-        env.update(ZC_PORT=str(self.port), ZC_DB_NAME=self.database, ZC_LOG_JSON="true", ZC_KAFKA_BOOTSTRAP=KAFKA,
+        env.update(ZC_PORT=str(self.port), **service_database("notify", self.database), ZC_LOG_JSON="true",
+                   ZC_KAFKA_BOOTSTRAP=KAFKA,
                    ZC_TOPIC_PREFIX=self.prefix, **self.env, **extra_env)
         log = open(LOGS / f"{self.prefix}.log", "ab")
         self.proc = subprocess.Popen([sys.executable, "-m", "services.notify"], env=env, stdout=log,

@@ -1,17 +1,15 @@
 import pytest_asyncio
 
 from contracts import topics
-from plumbing.db import open_pool
 from plumbing.core.eventstore import EventStore
 from plumbing.edges.topics_admin import ensure_topics
-from tests.conftest import DATABASE_URL, KAFKA
-from tests.integration_support import db_name, drop_database
+from tests.conftest import KAFKA
+from tests.integration_support import drop_database, migrated_pool
 
 
 @pytest_asyncio.fixture
 async def database():
-    name = db_name("store")
-    pool = await open_pool(DATABASE_URL, name, max_size=20)
+    name, pool = await migrated_pool("store", max_size=20)
     yield name, pool
     await pool.close()
     await drop_database(name)

@@ -45,6 +45,16 @@ async def _zc(*args: str) -> Ran:
     return Ran(proc.returncode, out.decode(), err.decode())
 
 
+class Effects:
+    """The read-model port of the reaction under test."""
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+
+    async def record(self, application_id, reason: str) -> None:
+        await self.conn.execute("INSERT INTO effects (application_id, reason) VALUES ($1, $2)", application_id, reason)
+
+
 async def _until(probe, timeout: float = 60):
     for _ in range(int(timeout / 0.2)):
         if result := await probe():
@@ -66,11 +76,11 @@ async def test_a_planted_bug_parks_records_in_order_and_a_redrive_after_the_fix_
     async def when_withdrawn_record_and_reject(e: ApplicationWithdrawn, ctx: Context) -> Append:
         if bug["planted"] and e.application_id == victim and e.reason == "r0":
             return {}["a field the author forgot"]  # the planted bug: a KeyError
-        await ctx.conn.execute("INSERT INTO effects (application_id, reason) VALUES ($1, $2)", e.application_id, e.reason)
+        await ctx.ports.record(e.application_id, e.reason)
         return Append(f"derived-{e.application_id}", [UnitRejected(application_id=e.application_id, reason=e.reason)],
                       key=str(e.application_id))
 
-    reactions = Reactions(Recorder(store, topic="out", actor=SYSTEM_ACTOR)).add(when_withdrawn_record_and_reject)
+    reactions = Reactions(Recorder(store, topic="out", actor=SYSTEM_ACTOR), Effects).add(when_withdrawn_record_and_reject)
     consumer = IdempotentConsumer("buggy", pool, reactions.handle, dead_letter_topic=dead_topic,
                                   wants=reactions.wants, max_attempts=2)
     broker = build_broker(KAFKA, TOOL_READER)

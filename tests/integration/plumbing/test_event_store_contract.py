@@ -7,12 +7,10 @@ import pytest
 import pytest_asyncio
 
 from contracts.errors import Conflict
-from plumbing.db import open_pool
 from plumbing.core.eventstore import ConcurrencyConflict, EventStore, Position
 from plumbing.core.memory_store import InMemoryEventStore
-from tests.conftest import DATABASE_URL
 from tests.integration.plumbing.events_for_tests import withdrawn
-from tests.integration_support import db_name, drop_database
+from tests.integration_support import drop_database, migrated_pool
 
 
 @pytest_asyncio.fixture(params=["postgresql", "memory"])
@@ -20,8 +18,7 @@ async def any_store(request):
     if request.param == "memory":
         yield InMemoryEventStore()
         return
-    name = db_name("contract")
-    pool = await open_pool(DATABASE_URL, name, max_size=5)
+    name, pool = await migrated_pool("store", max_size=5)
     yield EventStore(pool)
     await pool.close()
     await drop_database(name)

@@ -13,6 +13,7 @@ from plumbing.core import personal_data
 from plumbing.core.decoding import BadRecord
 from plumbing.edges.kafka_security import TOOL_WRITER, client_kwargs
 from tests.conftest import KAFKA
+from tests.integration_support import drop_database, migrated_pool
 
 REF = "ab" * 32
 KEY = record_key(APPLICANT, REF)
@@ -24,10 +25,11 @@ def value(record: PersonalRecord) -> bytes:
 
 
 @pytest.fixture
-async def pool(database):
-    async with database[1].acquire() as conn:
-        await conn.execute(personal_data.SCHEMA)
-    return database[1]
+async def pool():
+    name, pool = await migrated_pool("review", max_size=5)  # a reader of personal data
+    yield pool
+    await pool.close()
+    await drop_database(name)
 
 
 async def test_a_record_is_stored_and_its_tombstone_deletes_it_and_says_the_person_was_erased(pool):

@@ -148,3 +148,12 @@ def test_a_filing_reads_its_photo_once(monkeypatch):
     except Exception:  # noqa: BLE001 - whatever else the filing lacks, the photo was read by now
         pass
     assert len(opened) == 1
+
+
+@pytest.mark.parametrize("claimed", [(4001, 4000), (15_000, 15_000)])
+def test_an_uploaded_photo_claiming_too_many_pixels_is_sniffed_as_a_jpeg_and_refused_for_its_pixels(claimed):
+    from services.intake.adapters.documents import sniff
+
+    bomb = claimed_size_jpeg(*claimed)
+    assert sniff(bomb) == "image/jpeg"  # no error of the image library escapes from the upload door
+    assert codes(bomb) == ["PHOTO_PIXELS"]

@@ -9,7 +9,7 @@ import pytest
 
 from contracts.envelope import Actor, Envelope, Role
 from services.review.domain.authorization import PERMISSIONS
-from services.review.views import decisions_seen_by_anyone
+from services.review.adapters.views import decisions_seen_by_anyone
 
 UNGUARDED = {"/healthz", "/readyz", "/metrics"}  # probes; /metrics takes loopback or its own token
 

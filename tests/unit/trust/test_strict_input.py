@@ -140,6 +140,15 @@ def test_every_route_of_every_service_decodes_with_the_strict_decoder(service, m
     monkeypatch.setenv("ZC_DEV_MODE", "1")
     module = __import__(f"services.{service}.bootstrap", fromlist=["create_app"])
     app = module.create_app()
-    routes = [r for r in app.routes if isinstance(r, APIRoute)]
-    assert routes and all(isinstance(r, StrictJsonRoute) for r in routes), \
-        [r.path for r in routes if not isinstance(r, StrictJsonRoute)]
+
+    def routes(router) -> list:
+        # FastAPI keeps an included router as one entry (`original_router`) and serves its own routes
+        found = []
+        for route in router.routes:
+            inner = getattr(route, "original_router", None)
+            found += routes(inner) if inner is not None else [route] if isinstance(route, APIRoute) else []
+        return found
+
+    every = routes(app.router)
+    assert len(every) >= 5 and all(isinstance(r, StrictJsonRoute) for r in every), \
+        [r.path for r in every if not isinstance(r, StrictJsonRoute)]

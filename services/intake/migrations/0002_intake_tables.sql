@@ -1,3 +1,4 @@
+-- depends: 0001_event_store
 -- Intake's own tables beside its event store.
 -- Photos are stored once by content hash; events carry only the hash and the measurements.
 CREATE TABLE IF NOT EXISTS photos (

@@ -1,3 +1,4 @@
+-- depends: 0001_event_store
 -- notify's directory of contacts, built from events (applications, assessments, unit authorisations).
 CREATE TABLE IF NOT EXISTS contacts (
     kind   text NOT NULL,
@@ -87,6 +88,19 @@ CREATE TABLE IF NOT EXISTS awaiting_personal_data (
 CREATE TABLE IF NOT EXISTS known_applications (
     application_id uuid PRIMARY KEY,
     filed_at       timestamptz NOT NULL DEFAULT now()
+);
+-- Current personal data of the people who filed, from intake's compacted topic (plumbing/core/personal_data.py).
+CREATE TABLE IF NOT EXISTS personal_data (
+    person_ref        text PRIMARY KEY,
+    name              text NOT NULL,
+    phone             text NOT NULL,
+    id_number_masked  text NOT NULL,
+    updated_at        timestamptz NOT NULL DEFAULT now()
+);
+-- People whose personal data was erased (their tombstone was read): pseudonymous, nothing else.
+CREATE TABLE IF NOT EXISTS erased_persons (
+    person_ref  text PRIMARY KEY,
+    erased_at   timestamptz NOT NULL DEFAULT now()
 );
 -- Notifications that failed, as NotificationFailed recorded them (written in the same transaction
 -- as the event): GET /notifications and /reminders read them here, not from the events table.

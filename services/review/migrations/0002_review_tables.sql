@@ -1,3 +1,4 @@
+-- depends: 0001_event_store
 -- Read model of review cases (projection of case-* streams): one row per application.
 CREATE TABLE IF NOT EXISTS case_view (
     application_id   uuid PRIMARY KEY,
@@ -54,4 +55,27 @@ CREATE TABLE IF NOT EXISTS staff_directory (
     name         text NOT NULL DEFAULT '',
     erased_at    timestamptz,
     erased_by    text NOT NULL DEFAULT ''
+);
+-- Records for the compacted personal-data topic, written in the transaction of the fact they follow
+-- (a filing, an authorization, an erasure) and deleted once Kafka acknowledged them
+-- (plumbing/core/personal_publisher.py). A NULL record is a tombstone. Nothing personal stays here after
+-- publication.
+CREATE TABLE IF NOT EXISTS personal_outbox (
+    id          bigserial PRIMARY KEY,
+    person_ref  text NOT NULL,
+    record      jsonb,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+-- Current personal data of the people who filed, from intake's compacted topic (plumbing/core/personal_data.py).
+CREATE TABLE IF NOT EXISTS personal_data (
+    person_ref        text PRIMARY KEY,
+    name              text NOT NULL,
+    phone             text NOT NULL,
+    id_number_masked  text NOT NULL,
+    updated_at        timestamptz NOT NULL DEFAULT now()
+);
+-- People whose personal data was erased (their tombstone was read): pseudonymous, nothing else.
+CREATE TABLE IF NOT EXISTS erased_persons (
+    person_ref  text PRIMARY KEY,
+    erased_at   timestamptz NOT NULL DEFAULT now()
 );
