@@ -8,7 +8,8 @@
    is appended, published or sent.
 3. Swap, in one transaction: the live tables are locked (the live runner's next write waits; its
    readers wait a moment), its checkpoint row is locked and the fresh tables catch up to it, the
-   live tables are dropped and the fresh ones moved in under their names (indexes renamed back).
+   live tables are dropped and the fresh ones moved in under their names (indexes renamed back), with
+   the live tables' owner and grants (the service's login keeps exactly what it had).
    The live runner goes on from its checkpoint; re-applying an event is a no-op (each row is the
    fold of its stream up to a version).
 """
@@ -59,6 +60,17 @@ async def _apply_chunks(store: EventStore, apply: Apply, schema: str, after: Pos
             progress(done, max(total, done))
 
 
+async def _privileges(conn, table: str) -> tuple[str, list[tuple[str, str]]]:
+    """The live table's owner and its grants to others (grantee, privilege), e.g. ('"zc_review"', 'SELECT')."""
+    owner = await conn.fetchval("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = $1::regclass",
+                                f"public.{table}")
+    rows = await conn.fetch(
+        "SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END AS grantee,"
+        " a.privilege_type FROM pg_class c, aclexplode(c.relacl) a"
+        " WHERE c.oid = $1::regclass AND a.grantee <> c.relowner", f"public.{table}")
+    return owner, [(r["grantee"], r["privilege_type"]) for r in rows]
+
+
 def _body(indexdef: str) -> str:
     return indexdef.split(" ON ", 1)[1].split(" USING ", 1)[1]
 
@@ -68,8 +80,14 @@ async def _swap_in(conn, schema: str, tables: list[str], indexes: dict[str, list
     place and names, indexes included."""
     await conn.execute("SET LOCAL search_path TO public")
     for table in tables:
+        owner, grants = await _privileges(conn, table)
         await conn.execute(f"DROP TABLE public.{table}")
         await conn.execute(f"ALTER TABLE {schema}.{table} SET SCHEMA public")
+        # The fresh table was made by whoever runs the rebuild (the administrator): it takes the live
+        # one's owner (the service's owner role, which migrates it) and grants (the service's login).
+        await conn.execute(f'ALTER TABLE public.{table} OWNER TO "{owner}"')
+        for grantee, privilege in grants:
+            await conn.execute(f"GRANT {privilege} ON public.{table} TO {grantee}")
         moved = {_body(r["indexdef"]): r["indexname"] for r in await conn.fetch(
             "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1", table)}
         for original, definition in indexes[table]:  # the names the service's schema file knows

@@ -160,14 +160,14 @@ def test_every_read_of_personal_data_is_recorded_before_the_answer_and_listed_by
 
     auditor = bearer(Role.AUDITOR, uid=AUDITOR_ACCOUNT, name="审计员")
     app_id = disputed.application_id
-    for service, path in (("intake", f"/applications/{app_id}"), ("review", f"/cases/{app_id}"),
+    for service, path in (("intake", f"/applications/{app_id}"), ("review", f"/cases/{app_id}/history"),
                           ("notify", f"/notifications/{app_id}")):
         assert httpx.get(f"{as_auditor.url(service)}{path}", headers=auditor).status_code == 200
     rows = reads_json(as_auditor, "--by", AUDITOR_ACCOUNT)
     assert {(r["service"], r["what"], r["subject"]) for r in rows} == {
         ("intake", "application file", str(app_id)), ("review", "case page", str(app_id)),
         ("notify", "SMS texts", str(app_id))}
-    assert {r["route"] for r in rows} >= {"/cases/{application_id}", "/applications/{application_id}"}
+    assert {r["route"] for r in rows} >= {"/cases/{application_id}/history", "/applications/{application_id}"}
     from contracts import topics
     from plumbing.core.audit_verify import read_audit_topic
     from plumbing.edges.kafka_security import AUDITOR, client_kwargs
@@ -214,7 +214,7 @@ def test_the_read_log_is_append_only_and_a_read_it_cannot_record_is_refused(as_a
             asyncio.run(review_db(change))
     asyncio.run(review_db("ALTER TABLE personal_data_reads ADD CONSTRAINT e2e_full CHECK (false) NOT VALID"))
     try:
-        refused = httpx.get(f"{as_auditor.url('review')}/cases/{disputed.application_id}",
+        refused = httpx.get(f"{as_auditor.url('review')}/cases/{disputed.application_id}/history",
                             headers=bearer(Role.AUDITOR, uid=AUDITOR_ACCOUNT))
         assert refused.status_code == 503 and refused.json()["code"] == "READ_NOT_RECORDED"
         assert "case" not in refused.json() and refused.json()["message_zh"]
