@@ -52,12 +52,13 @@ infra-up: venv
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.lock pyproject.toml web/assets/package-lock.json
+# Both locks carry sha256 hashes: pip refuses any download that differs from what was locked.
+$(VENV)/.installed: requirements.lock requirements-test.lock pyproject.toml web/assets/package-lock.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.lock
+	$(VENV)/bin/pip install -q --disable-pip-version-check --require-hashes -r requirements.lock -r requirements-test.lock
 	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e .
 	@infra/web-assets.sh >/dev/null
 	@touch $@
 
-lock:                       ## refresh requirements.lock from the current venv (after changing pyproject pins)
-	$(VENV)/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+lock:                       ## the hashes of a new pin: add `name==version` with these lines to the right lock
+	@echo "pip download --no-deps -d /tmp/zc-lock NAME==VERSION && pip hash /tmp/zc-lock/*  (runtime deps: requirements.lock; test-only: requirements-test.lock)"

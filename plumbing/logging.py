@@ -43,7 +43,22 @@ def configure(service: str, *, json: bool | None = None, level: int = logging.IN
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)
-    # FastStream: its errors and warnings (a failing subscriber), not a line per batch received.
+    logging.captureWarnings(True)  # Python's warnings (deprecations at import) as JSON lines too
+    route_framework_loggers()
+
+
+FRAMEWORKS = ("faststream", "uvicorn", "aiokafka", "kafka")
+
+
+def route_framework_loggers() -> None:
+    """The frameworks' own loggers write through the root's JSON handler, not their own: FastStream
+    gives its loggers a coloured text handler on stdout (when it creates them, so this runs again
+    once a broker has started), uvicorn's are left unconfigured (`serve` passes log_config=None).
+    FastStream: its errors and warnings (a failing subscriber), not a line per batch received."""
+    for name in [n for n in logging.root.manager.loggerDict if n.split(".")[0] in FRAMEWORKS]:
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
     logging.getLogger("faststream").setLevel(logging.WARNING)
 
 

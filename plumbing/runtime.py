@@ -3,6 +3,7 @@ and stopped with its FastAPI app. Each service's bootstrap.py says what goes in 
 from __future__ import annotations
 
 import asyncio
+import os
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -24,10 +25,11 @@ from plumbing.core.unit_of_work import PostgresUnitOfWork
 from plumbing.edges.kafka import build_broker, subscribe
 from plumbing.edges.kafka_security import client_kwargs
 from plumbing.edges.kafka_lag import LagReader
-from plumbing.logging import get_logger
+from plumbing.logging import get_logger, route_framework_loggers
 from plumbing.loops import stop_quietly
 from plumbing.edges.metrics import Metrics
 from plumbing.core.relay import OutboxRelay
+from plumbing.core.retention import RetentionPolicy, prune
 from plumbing.stall import ConsumerWatch, Group, NotReady, outbox_reasons
 from plumbing.workers import Worker
 from plumbing.settings import ServiceSettings
@@ -143,9 +145,14 @@ class Runtime:
                 groups.append(group)
                 self.groups[group.group_id] = list(sub.topics)
             await self._broker.start()
+            route_framework_loggers()  # FastStream made its loggers as the broker started
         self.watch = ConsumerWatch(s.kafka_bootstrap, groups, s.stall_after_seconds, s.stall_check_seconds,
                                    client=client_kwargs(s.service))
         self.spawn(self.watch.run, f"{s.service}-stall-watch")
+        if not any(job.name == "retention" for job in self.periodic):  # published outbox rows, old keys
+            policy = RetentionPolicy.from_env()
+            self.periodic.append(PeriodicJob("retention", lambda _uow: prune(self.pool, policy),
+                                             every=float(os.environ.get("ZC_RETENTION_INTERVAL_SECONDS") or 3600)))
         for hook in self.on_started:
             await hook(self)
         if self.periodic:  # after the hooks: a job may read what one of them seeded
@@ -210,6 +217,15 @@ class Runtime:
         if reasons:
             raise NotReady("; ".join(reasons))
 
+    async def ready(self) -> bool:
+        """The cheap part of /readyz, for the `zc_ready` gauge (Kafka's own state is `zc_kafka_lag_up`)."""
+        try:
+            for check in (self.check_workers, self.check_outbox, self.check_consumers):
+                await check()
+        except NotReady:
+            return False
+        return True
+
     async def check_kafka(self) -> None:
         admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap, request_timeout_ms=3000,
                                     **client_kwargs(self.settings.service))
@@ -245,28 +261,35 @@ def build_app(runtime: Runtime, *, title: str, description: str = "",
     from plumbing.edges.inflight import install_in_flight_limit
     from plumbing.edges.security import verify
     from plumbing.core.audit import install_audit
-    from plumbing.edges.http import install_body_limit, install_correlation, install_error_handlers, install_health
+    from plumbing.edges.http import (install_body_limit, install_correlation, install_error_handlers, install_health,
+                                     install_no_store)
     from plumbing.edges.http_guard import install_guard
     from plumbing.edges.ratelimit import RateLimiter
     from plumbing.edges.security import install_roles_in_openapi
     from plumbing.edges.metrics import install_metrics
+    from plumbing.edges.openapi import install_contract
+    from plumbing.edges.docs import install_offline_docs
 
     from plumbing.edges.json_body import StrictJsonRoute
 
-    app = FastAPI(title=title, description=description, lifespan=runtime.lifespan())
+    # The docs pages are served from this package's copies of their assets (plumbing/edges/docs.py).
+    app = FastAPI(title=title, description=description, lifespan=runtime.lifespan(), docs_url=None, redoc_url=None)
     app.router.route_class = StrictJsonRoute  # routes declared on the app itself; routers set their own
     app.state.runtime = runtime
     install_error_handlers(app)
     install_guard(app)
     install_roles_in_openapi(app)
+    install_contract(app)
+    install_offline_docs(app)
     app.state.rate_limiter = RateLimiter(runtime.settings.rate_limit_per_minute, runtime.settings.rate_limit_burst)
-    install_correlation(app)
+    install_correlation(app, access_log=runtime.settings.access_log)
+    install_no_store(app)
     install_body_limit(app, runtime.settings.body_limit)
     install_health(app, {"postgresql": runtime.check_db, "kafka": runtime.check_kafka,
                          "workers": runtime.check_workers, "outbox": runtime.check_outbox,
                          "consumers": runtime.check_consumers})
     install_audit(app, runtime)
-    install_metrics(app, runtime.metrics, lambda: runtime.pool, runtime.consumer_lag)
+    install_metrics(app, runtime.metrics, lambda: runtime.pool, runtime.consumer_lag, runtime.ready)
     if in_flight is not None:  # a door with a bound on requests at once (intake's filing routes)
         install_in_flight_limit(app, runtime.settings.max_in_flight, in_flight,
                                 per_principal=runtime.settings.max_in_flight_per_principal)
@@ -278,12 +301,18 @@ def build_app(runtime: Runtime, *, title: str, description: str = "",
 def serve(app: FastAPI, settings: ServiceSettings) -> None:
     import uvicorn
 
+    from plumbing import tracing
     from plumbing.edges.slow import bounded_protocol
+
+    if tracing.configure(settings.service):  # ZC_TRACE_FILE / ZC_TRACE_CONSOLE (plumbing/tracing.py)
+        log.info("runtime.tracing", file=os.environ.get("ZC_TRACE_FILE"))
 
     # On SIGTERM, requests in flight get 10 s to finish (under supervisord's 20 s before its SIGKILL),
     # then the service stops anyway: without a bound, one hung request kept a stop waiting for ever.
     # Headers and bodies must arrive within their read timeouts (plumbing/edges/slow.py: uvicorn has
     # none), so slow clients cannot hold connections or places in flight.
+    # log_config=None: uvicorn's lines go through plumbing.logging's JSON handler, not its own
+    # coloured text; the access log is ours (one JSON line per request with its correlation id).
     uvicorn.run(app, host=settings.host, port=settings.http_port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=10,
+                timeout_graceful_shutdown=10, log_config=None,
                 http=bounded_protocol(settings.header_read_timeout_seconds, settings.body_read_timeout_seconds))

@@ -18,6 +18,8 @@
 | ZC_PERSON_REF_SECRET | intake only: dev-only-person-ref-key | HMAC key turning ID numbers into person_ref; any other service refuses to start holding it |
 | ZC_OPERATOR_REF_SECRET | review only: dev-only-operator-ref-key | HMAC key turning a unit operator into operator_ref; any other service refuses to start holding it |
 | ZC_LOG_JSON | auto (JSON unless on a terminal) | log format |
+| ZC_RETENTION_OUTBOX_DAYS / ZC_RETENTION_IDEMPOTENCY_HOURS / ZC_RETENTION_INTERVAL_SECONDS | 7 / 24 / 3600 | published outbox rows and Idempotency-Keys pruned after that (plumbing/core/retention.py; inbox rows never) |
+| ZC_ACCESS_LOG | true | one `http.access` JSON line per request (method, route, status, duration, ids) |
 | ZC_STALL_AFTER_SECONDS | 120 | /readyz turns red when an outbox row, a parked row or an unprocessed Kafka record is older, or a consumer has not committed for that long while records wait |
 | ZC_REFERENCE_WAIT_SECONDS | 120 | how long a consumed record may wait for what it refers to (plumbing/core/references.py), then it is parked |
 | ZC_STALL_CHECK_SECONDS | 5 | how often the consumers' progress is read from Kafka |
@@ -95,6 +97,7 @@ class ServiceSettings(BaseSettings):
     consumer_batch: int = 200
     reference_wait_seconds: float = Field(default=120, gt=0)  # ZC_REFERENCE_WAIT_SECONDS (plumbing/core/references.py)
     log_json: bool | None = None
+    access_log: bool = True  # ZC_ACCESS_LOG: one JSON line per HTTP request (plumbing/edges/http.py)
     stall_after_seconds: float = Field(default=120, gt=0)
     stall_check_seconds: float = Field(default=5, gt=0)
     http_body_max_bytes: int | None = Field(default=None, gt=0)

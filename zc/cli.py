@@ -1,6 +1,8 @@
 """`zc`: the project's one command-line tool. Each area mounts its own sub-app here."""
 from __future__ import annotations
 
+from importlib.metadata import version as package_version
+
 import typer
 
 from zc.audit_cmd import app as audit_app
@@ -14,6 +16,20 @@ from zc.token_cmd import token
 
 app = typer.Typer(name="zc", help="zhicheng: 职称申报与评审 / title filing and review tools",
                   no_args_is_help=True, add_completion=False)
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        typer.echo(f"zc {package_version('zhicheng')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                      help="the installed zhicheng version")) -> None:
+    """zhicheng: 职称申报与评审 / title filing and review tools"""
+
+
 app.add_typer(audit_app, name="audit")
 app.add_typer(deadletters_app, name="deadletters")
 app.add_typer(eligibility_app, name="eligibility")

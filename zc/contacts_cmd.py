@@ -2,9 +2,11 @@
 that receives a department's deadline reminders, and `zc notify contacts` to list them.
 
 The notice publishes landlines only (附件4), which cannot take an SMS, and no mobiles: a department's
-SMS number is operator data. This writes notify's contacts file (`ZC_NOTIFY_DEPARTMENT_CONTACTS`, or
-the shipped `services/notify/templates/department_contacts.json`); notify reads it at start, so
-restart notify (or `make up`) after a change. Exit codes: 0 done, 2 bad input.
+SMS number is operator data, so it is written only where the operator's data lives: `--file` or
+`ZC_NOTIFY_DEPARTMENT_CONTACTS` (the same file notify reads at start; restart notify after a
+change), a new file starting from the shipped names and landlines. Never into the shipped
+`services/notify/templates/department_contacts.json` or any file of the source tree: without a
+place to write, the command refuses. Exit codes: 0 done, 2 bad input or no operator file.
 """
 from __future__ import annotations
 
@@ -21,8 +23,25 @@ from contracts.review_chain import org_names
 SHIPPED = Path(__file__).resolve().parents[1] / "services" / "notify" / "templates" / "department_contacts.json"
 
 
+SOURCE_TREE = Path(__file__).resolve().parents[1]
+
+
 def contacts_file(path: str | None) -> Path:
     return Path(path or os.environ.get("ZC_NOTIFY_DEPARTMENT_CONTACTS") or SHIPPED)
+
+
+def operator_file(path: str | None) -> Path:
+    """Where `zc notify contact` may write: the operator's file, never the project's own files."""
+    given = path or os.environ.get("ZC_NOTIFY_DEPARTMENT_CONTACTS")
+    if not given:
+        raise _fail("请用 --file 或 ZC_NOTIFY_DEPARTMENT_CONTACTS 指定运维数据文件（不写入项目自带的文件）",
+                    "say where the operator's data lives (--file or ZC_NOTIFY_DEPARTMENT_CONTACTS); the shipped "
+                    "contacts file is the project's and is never written")
+    target = Path(given).resolve()
+    if target == SHIPPED or target.is_relative_to(SOURCE_TREE / "services") or \
+            target.is_relative_to(SOURCE_TREE / "contracts") or target.is_relative_to(SOURCE_TREE / "zc"):
+        raise _fail(f"不能写入项目的源文件：{target}", f"refusing to write into the source tree: {target}")
+    return target
 
 
 def _fail(zh: str, en: str) -> typer.Exit:
@@ -42,8 +61,8 @@ def set_contact(org_id: str = typer.Argument(..., help="the department's org id 
     number = mainland_mobile(mobile)
     if number is None:
         raise _fail(f"不是可接收短信的手机号码：{mobile}", f"not a mainland mobile number that can take an SMS: {mobile}")
-    path = contacts_file(file)
-    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    path = operator_file(file)
+    data = json.loads((path if path.exists() else SHIPPED).read_text(encoding="utf-8"))
     entry = data.get(org_id) if isinstance(data.get(org_id), dict) else {}
     data[org_id] = {**entry, "name": name or entry.get("name") or names[org_id], "sms_mobile": number}
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -51,12 +70,20 @@ def set_contact(org_id: str = typer.Argument(..., help="the department's org id 
 
 
 def list_contacts(file: str = typer.Option(None, help="the contacts file (default: ZC_NOTIFY_DEPARTMENT_CONTACTS)"),
-                  plan: str = typer.Option("shaoxing-2020", help="the plan naming the departments")) -> None:
+                  plan: str = typer.Option("shaoxing-2020", help="the plan naming the departments"),
+                  as_json: bool = typer.Option(False, "--json", help="one JSON document instead of the table")) -> None:
     """Each department of the plan and where its reminders go (masked), or why they cannot."""
     path = contacts_file(file)
     data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    rows = []
     for org_id, plan_name in sorted(org_names(load_plan(plan)).items()):
         entry = data.get(org_id) if isinstance(data.get(org_id), dict) else {}
         mobile = entry.get("sms_mobile")
-        where = mask_phone(mobile) if mobile else "未设置值班手机，提醒无法送达 / no duty mobile: reminders fail"
-        typer.echo(f"{org_id}\t{entry.get('name') or plan_name}\t{where}")
+        rows.append({"org_id": org_id, "name": entry.get("name") or plan_name,
+                     "sms_mobile_masked": mask_phone(mobile) if mobile else None})
+    if as_json:
+        typer.echo(json.dumps({"file": str(path), "departments": rows}, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        where = row["sms_mobile_masked"] or "未设置值班手机，提醒无法送达 / no duty mobile: reminders fail"
+        typer.echo(f"{row['org_id']}\t{row['name']}\t{where}")

@@ -24,18 +24,25 @@ app = typer.Typer(help="搁置的记录 / records a consumer parked after its re
 @app.command("list")
 def list_(service: list[str] = typer.Option(list(SERVICES), help="services to look at"),
           everything: bool = typer.Option(False, "--all", help="re-driven records too"),
-          dsn: str | None = DsnOption) -> None:
+          dsn: str | None = DsnOption,
+          as_json: bool = typer.Option(False, "--json", help="a JSON list instead of the table")) -> None:
     """Parked records: id, consumer, where they came from, event, status, error."""
     table = Table(title="搁置的记录 / parked records")
     for column in ("id", "consumer", "topic/partition/offset", "key", "event", "status", "parked at", "error"):
         table.add_column(column)
-    found = 0
+    found = []
     for name in (["db"] if dsn else service):
         for r in asyncio.run(_with(name, dsn, lambda conn: deadletters.parked(conn, everything=everything))):
-            found += 1
+            found.append({"id": f"{name}:{r['id']}", "consumer": r["consumer"], "topic": r["topic"],
+                          "partition": r["kafka_partition"], "offset": r["kafka_offset"], "key": r["key"],
+                          "event": r["event_type"], "status": r["status"], "outcome": r["outcome"],
+                          "parked_at": r["parked_at"].isoformat(timespec="seconds"), "error": r["error"]})
             table.add_row(f"{name}:{r['id']}", r["consumer"], f"{r['topic']}/{r['kafka_partition']}/{r['kafka_offset']}",
                           r["key"], r["event_type"], r["status"] + (f" ({r['outcome']})" if r["outcome"] else ""),
                           r["parked_at"].isoformat(timespec="seconds"), r["error"])
+    if as_json:
+        typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
     Console(width=220).print(table if found else "没有搁置的记录 / nothing is parked")
 
 

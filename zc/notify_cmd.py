@@ -5,6 +5,7 @@ them. Exit codes: 0 shown (also when nothing was sent yet), 2 notify unreachable
 """
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -38,7 +39,11 @@ def _table(application_id: str, body: dict) -> Table:
     for column in ("template", "recipient", "status", "attempts", "sent at", "note"):
         table.add_column(column)
     for d in body.get("deliveries", []):
-        table.add_row(d["template"], d["recipient_masked"], d["status"], str(d["attempts"]), _local(d["sent_at"]),
+        # The development stub accepts a message and sends it to nobody: never shown as "sent".
+        stub = d["status"] == "sent" and d.get("recorded_only")
+        table.add_row(d["template"], d["recipient_masked"], "recorded, not sent" if stub else d["status"],
+                      str(d["attempts"]), _local(d["sent_at"]),
+                      "development SMS stub (ZC_SMS_GATEWAY=record)" if stub else
                       "" if d["status"] == "sent" else (d.get("last_error") or ""))
     planned = {d["template"] for d in body.get("deliveries", [])}
     for f in body.get("failures", []):
@@ -60,7 +65,8 @@ def _auditor() -> dict:
 
 @app.command()
 def status(application_id: str = typer.Argument(..., help="the application id (UUID)"),
-           url: str = typer.Option(DEFAULT_URL, help="notify's base URL")) -> None:
+           url: str = typer.Option(DEFAULT_URL, help="notify's base URL"),
+           as_json: bool = typer.Option(False, "--json", help="notify's answer as JSON instead of the table")) -> None:
     """List every SMS planned for an application: template, recipient (masked), status, attempts, time."""
     try:
         app_id = str(uuid.UUID(application_id))
@@ -73,6 +79,9 @@ def status(application_id: str = typer.Argument(..., help="the application id (U
     if response.status_code != 200:
         raise _fail(f"通知服务返回 {response.status_code}", f"notify answered {response.status_code}: {response.text[:200]}")
     body = response.json()
+    if as_json:
+        typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        return
     console = Console(width=160)
     if not body.get("deliveries") and not body.get("failures"):
         console.print(f"暂无短信记录 / no notifications for {app_id}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import json
 
 import asyncpg
 import typer
@@ -55,17 +56,23 @@ def _split(outbox_id: str, dsn: str | None) -> tuple[str, int]:
 
 @app.command()
 def parked(service: list[str] = typer.Option(list(SERVICES), help="services to look at"),
-           dsn: str | None = DsnOption) -> None:
+           dsn: str | None = DsnOption,
+           as_json: bool = typer.Option(False, "--json", help="a JSON list instead of the table")) -> None:
     """List parked rows: id, topic, key, event, when, the error, and how many rows wait behind it."""
     table = Table(title="被搁置的发件箱记录 / parked outbox rows")
     for column in ("id", "topic", "key", "event", "parked at", "held behind", "error"):
         table.add_column(column)
-    found = 0
+    found = []
     for name in (["db"] if dsn else service):
         for r in asyncio.run(_with(name, dsn, outbox_admin.parked_rows)):
-            found += 1
-            table.add_row(f"{name}:{r['id']}", r["topic"], r["key"], r["event_type"] or "DeadLetter",
-                          r["parked_at"].isoformat(timespec="seconds"), str(r["held"]), r["park_error"] or "")
+            found.append({"id": f"{name}:{r['id']}", "topic": r["topic"], "key": r["key"],
+                          "event": r["event_type"] or "DeadLetter", "parked_at": r["parked_at"].isoformat(timespec="seconds"),
+                          "held_behind": r["held"], "error": r["park_error"] or ""})
+    if as_json:
+        typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    for row in found:
+        table.add_row(*(str(row[k]) for k in ("id", "topic", "key", "event", "parked_at", "held_behind", "error")))
     console = Console(width=200)
     console.print(table if found else "没有被搁置的记录 / nothing is parked")
 

@@ -11,10 +11,13 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import FastAPI, Path, Request
+from pydantic import BaseModel
 
 from contracts.envelope import Role
 from contracts.errors import NotFound
 from plumbing.core.eventstore import Stored
+from plumbing.edges.answers import APPLICATION_ID, EVENT_EXAMPLE, Event, examples
+from plumbing.edges.openapi import contract
 from plumbing.edges.security import Caller, caller
 
 # A service's own facts about an application beside its events (notify: deliveries; review: the
@@ -27,10 +30,53 @@ def _event(s: Stored, service: str) -> dict:
             "position": [s.position.tx_id, s.position.position]}
 
 
+class AuditedEvent(Event):
+    model_config = examples({**EVENT_EXAMPLE, "prev_hash": "00" * 32, "hash": "5a" * 32})
+
+    prev_hash: str
+    hash: str
+
+
+class AuditedStream(BaseModel):
+    """The stream's events with their hash chain, and whether the chain holds."""
+
+    model_config = examples({"stream_id": EVENT_EXAMPLE["stream_id"], "intact": True, "first_bad_version": None,
+                             "events": [{**EVENT_EXAMPLE, "prev_hash": "00" * 32, "hash": "5a" * 32}]})
+
+    stream_id: str
+    intact: bool
+    first_bad_version: int | None
+    events: list[AuditedEvent]
+
+
+class TimelineEvent(AuditedEvent):
+    model_config = examples({**EVENT_EXAMPLE, "service": "intake", "prev_hash": "00" * 32, "hash": "5a" * 32,
+                             "position": [1234, 0]})
+
+    service: str
+    position: list[int]
+
+
+class ApplicationPart(BaseModel):
+    """One service's part of an application's history: its streams' events with their chain checks,
+    and what the service adds beside them (notify: `deliveries`; review: `staff_names`)."""
+
+    model_config = examples({"service": "intake", "application_id": APPLICATION_ID,
+                             "streams": {f"application-{APPLICATION_ID}": True},
+                             "events": [{**EVENT_EXAMPLE, "service": "intake", "prev_hash": "00" * 32,
+                                         "hash": "5a" * 32, "position": [1234, 0]}]})
+
+    service: str
+    application_id: str
+    streams: dict[str, bool]
+    events: list[TimelineEvent]
+
+
 def install_audit(app: FastAPI, runtime) -> None:
     service = runtime.settings.service
 
-    @app.get("/audit/streams/{stream_id}", tags=["audit"], summary="A stream's events, hashes and chain check")
+    @app.get("/audit/streams/{stream_id}", tags=["audit"], summary="A stream's events, hashes and chain check",
+             **contract("auditStream", AuditedStream, fails=(404,)))
     async def audit_stream(stream_id: Annotated[str, Path(max_length=200)],
                            _auditor: Annotated[Caller, caller(Role.AUDITOR)]) -> dict:
         stored = await runtime.store.load_stored(stream_id)
@@ -42,7 +88,8 @@ def install_audit(app: FastAPI, runtime) -> None:
                            for s in stored]}
 
     @app.get("/audit/applications/{application_id}", tags=["audit"],
-             summary="This service's part of an application's history (for `zc audit timeline`)")
+             summary="This service's part of an application's history (for `zc audit timeline`)",
+             **contract("auditApplication", ApplicationPart))
     async def audit_application(request: Request, application_id: uuid.UUID,
                                 _auditor: Annotated[Caller, caller(Role.AUDITOR)]) -> dict:
         streams = [f"{prefix}{application_id}" for prefix in runtime.application_streams]

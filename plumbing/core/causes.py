@@ -55,7 +55,9 @@ def current() -> Cause:
 def caused_by(cause: Cause) -> Iterator[Cause]:
     """Bind `cause` for the work inside: events it saves and every log line it writes carry it."""
     token = _current.set(cause)
-    ids = {"correlation_id": str(cause.correlation_id)}
+    # The correlation id is the W3C trace id when the request came with a traceparent: the same 128
+    # bits, written as traces write them, so log lines and traces are found by one id.
+    ids = {"correlation_id": str(cause.correlation_id), "trace_id": cause.correlation_id.hex}
     if cause.causation_id:
         ids["causation_id"] = str(cause.causation_id)
     with structlog.contextvars.bound_contextvars(**ids):

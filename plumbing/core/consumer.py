@@ -37,6 +37,8 @@ from contracts.errors import Refused
 from contracts.registry import UnknownEventType, UnknownEventVersion
 from plumbing.core.decoding import BadRecord, decode_envelope, describe, short_error
 from plumbing.core.eventstore import ConcurrencyConflict
+from plumbing.tracing import span
+from opentelemetry.trace import SpanKind
 from plumbing.core.references import DEFAULT_WAIT_SECONDS, still_waiting
 from plumbing.logging import get_logger
 from plumbing.loops import nap
@@ -125,8 +127,11 @@ class IdempotentConsumer:
                 result.parked += 1
                 return
             try:
-                async with conn.transaction():  # savepoint: a failed record leaves no trace
-                    await self.handler(conn, envelope)
+                # The event's trace (its correlation id) goes on here, under the event that caused it.
+                with span(f"consume {envelope.event_type}", envelope.correlation_id, parent_id=envelope.event_id,
+                          kind=SpanKind.CONSUMER, consumer=self.name, topic=record.topic, event_id=envelope.event_id):
+                    async with conn.transaction():  # savepoint: a failed record leaves no trace
+                        await self.handler(conn, envelope)
             except Exception as exc:  # noqa: BLE001 - sorted below: bad data, retry, or park
                 place = (record.topic, record.partition, record.offset)
                 self._failures[place] = self._failures.get(place, 0) + 1

@@ -24,6 +24,7 @@ from aiokafka import errors as kafka_errors
 from aiokafka.errors import KafkaError
 
 from contracts.limits import DEAD_LETTER_ERROR_CHARS, KAFKA_PRODUCER_MAX_REQUEST_BYTES
+from plumbing.tracing import traceparent
 from plumbing.edges.kafka_security import client_kwargs
 from plumbing.logging import get_logger
 from plumbing.loops import keep_running, nap
@@ -50,6 +51,8 @@ def headers_for(row: asyncpg.Record) -> list[tuple[str, bytes]]:
              ("event_id", str(row["event_id"])), ("correlation_id", str(row["correlation_id"]))]
     if row["causation_id"]:
         pairs.append(("causation_id", str(row["causation_id"])))
+    # W3C trace context for tools that follow Kafka headers: the event's trace is its correlation id.
+    pairs.append(("traceparent", traceparent(row["correlation_id"], row["event_id"])))
     return [(k, v.encode()) for k, v in pairs]
 
 

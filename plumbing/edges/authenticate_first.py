@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi.responses import JSONResponse
-
 from contracts.errors import Refused
+from plumbing.edges.problems import refusal
 from plumbing.edges.security import Caller
 from plumbing.logging import get_logger
 
@@ -26,6 +25,7 @@ SCOPE_KEY = "zc.caller"
 # /metrics decides itself (loopback, or its own token).
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json",
                           "/metrics"})
+PUBLIC_PREFIX = "/docs-assets/"  # the docs pages' scripts and styles (plumbing/edges/docs.py)
 
 
 class AuthenticateFirst:
@@ -33,14 +33,13 @@ class AuthenticateFirst:
         self.app, self.verify = app, verify
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
+        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS or scope["path"].startswith(PUBLIC_PREFIX):
             return await self.app(scope, receive, send)
         header = next((v for k, v in scope.get("headers") or () if k == b"authorization"), None)
         try:
             scope[SCOPE_KEY] = self.verify(header.decode("latin-1") if header is not None else None)
         except Refused as refused:
             log.info("http.refused", status=refused.status, code=refused.code, path=scope["path"], before_body=True)
-            response = JSONResponse(refused.as_body(), status_code=refused.status,
-                                    headers={"Connection": "close", "WWW-Authenticate": "Bearer"})
+            response = refusal(refused, headers={"Connection": "close"})  # a 401 names its scheme (problems.py)
             return await response(scope, receive, send)
         await self.app(scope, receive, send)

@@ -1,6 +1,7 @@
 """HTTP helpers every service uses: bilingual error bodies, a request-body limit, /healthz and /readyz."""
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 
 import structlog
@@ -12,24 +13,66 @@ from fastapi.responses import JSONResponse
 from contracts.errors import Refused, TooLarge
 from plumbing.core.causes import caused_by, from_request
 from plumbing.edges.field_errors import message_zh
+from plumbing.edges.answers import Health, Readiness
+from plumbing.edges.openapi import contract
+from plumbing.edges.problems import problem, refusal
 from plumbing.logging import get_logger
+from plumbing.tracing import span
+from opentelemetry.trace import SpanKind
 from plumbing.stall import NotReady
 
 log = get_logger(__name__)
 
 
-def install_correlation(app: FastAPI) -> None:
+def install_correlation(app: FastAPI, *, access_log: bool = True) -> None:
     """The request's cause (plumbing/core/causes.py): X-Correlation-Id or traceparent becomes the
     correlation id of every event it causes and of every log line; the request gets its own id,
-    the causation id of the events it decides. Both are answered in headers."""
+    the causation id of the events it decides. Both are answered in headers. With `access_log`,
+    one `http.access` line per request (method, route, status, duration). An exception no handler
+    answered is logged here, with its traceback and the request's ids, and answered as a 500 problem."""
 
     @app.middleware("http")
     async def correlate(request: Request, call_next):
+        start = time.perf_counter()
         with caused_by(from_request(request.headers)) as cause, \
                 structlog.contextvars.bound_contextvars(path=request.url.path):
-            response = await call_next(request)
+            try:
+                with span(f"{request.method} {request.url.path}", cause.correlation_id, kind=SpanKind.SERVER,
+                          **{"http.request.method": request.method, "url.path": request.url.path}) as server:
+                    response = await call_next(request)
+                    route = getattr(request.scope.get("route"), "path", None)
+                    if route:
+                        server.update_name(f"{request.method} {route}")
+                    server.set_attribute("http.response.status_code", response.status_code)
+            except Exception:  # noqa: BLE001 - the last place that knows the request's ids
+                log.exception("http.unhandled", method=request.method)
+                response = problem(500, "INTERNAL_ERROR", "服务器内部错误，请稍后重试；如持续出现请提供关联编号",
+                                   "internal error; if it persists, quote the correlation id",
+                                   {"correlation_id": str(cause.correlation_id)})
+            if access_log:
+                route = getattr(request.scope.get("route"), "path", None)
+                log.info("http.access", method=request.method, route=route, status=response.status_code,
+                         duration_ms=round((time.perf_counter() - start) * 1000, 1),
+                         client=request.client.host if request.client else None)
         response.headers["X-Correlation-Id"] = str(cause.correlation_id)
         response.headers["X-Causation-Id"] = str(cause.causation_id)
+        return response
+
+
+# Answers that never carry personal data or anyone's case: the probes, the metrics, the docs.
+NOT_PERSONAL = ("/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json", "/docs-assets/")
+
+
+def install_no_store(app: FastAPI) -> None:
+    """`Cache-Control: no-store` on every other answer (errors included): a case, an inbox or an
+    export names people, and no shared or browser cache may keep it (RFC 9111 §5.2.2.5)."""
+
+    @app.middleware("http")
+    async def no_store(request: Request, call_next):
+        response = await call_next(request)
+        path = request.url.path
+        if not any(path == p or (p.endswith("/") and path.startswith(p)) for p in NOT_PERSONAL):
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 
@@ -37,15 +80,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Refused)
     async def refused(request: Request, exc: Refused) -> JSONResponse:
         log.info("http.refused", path=request.url.path, status=exc.status, code=exc.code)
-        return JSONResponse(exc.as_body(), status_code=exc.status, headers=getattr(exc, "headers", None))
+        return refusal(exc, getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         details = [{"field": ".".join(str(p) for p in e["loc"][1:]) or "body", "code": e["type"],
                     "message_zh": message_zh(e), "message_en": _message_en(e)} for e in exc.errors()]
-        body = {"code": "INVALID_INPUT", "message_zh": "提交的数据格式不正确，请检查标注的字段",
-                "message_en": "the request is malformed; see the fields listed", "details": details}
-        return JSONResponse(body, status_code=422)
+        return problem(422, "INVALID_INPUT", "提交的数据格式不正确，请检查标注的字段",
+                       "the request is malformed; see the fields listed", details)
 
 
 def _message_en(error: dict) -> str:
@@ -55,11 +97,12 @@ def _message_en(error: dict) -> str:
 
 
 def install_health(app: FastAPI, checks: dict[str, Callable[[], Awaitable[None]]]) -> None:
-    @app.get("/healthz", tags=["ops"])
+    @app.get("/healthz", tags=["ops"], summary="Alive (the process answers)", **contract("healthz", Health))
     async def healthz() -> dict:
         return {"status": "alive"}
 
-    @app.get("/readyz", tags=["ops"])
+    @app.get("/readyz", tags=["ops"], summary="Ready: database, Kafka, workers, outbox and consumers",
+             **contract("readyz", Readiness, fails=(503,)))
     async def readyz() -> JSONResponse:
         results = {}
         for name, check in checks.items():
@@ -122,7 +165,7 @@ class BodyLimit:
     @staticmethod
     async def _refuse(send, limit: int, size: int | None) -> None:
         log.info("http.refused", status=413, code="BODY_TOO_LARGE", size=size)
-        response = JSONResponse(body_too_large(limit, size).as_body(), status_code=413)
+        response = refusal(body_too_large(limit, size))
         await response({"type": "http"}, None, send)
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
 
 from contracts.errors import Refused
 from plumbing.edges.authenticate_first import SCOPE_KEY
+from plumbing.edges.problems import refusal as refusal_response
 from plumbing.logging import get_logger
 
 log = get_logger(__name__)
@@ -49,8 +49,8 @@ class InFlightLimit:
                      principal_in_flight=mine)
             refusal = overloaded(self.limit, self.per_principal)
             # Connection: close: its body is never read, so the connection is not worth keeping
-            response = JSONResponse(refusal.as_body(), status_code=503,
-                                    headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Connection": "close"})
+            response = refusal_response(refusal, headers={"Retry-After": str(RETRY_AFTER_SECONDS),
+                                                          "Connection": "close"})
             return await response(scope, receive, send)
         self.in_flight += 1  # one event loop: no await between the check and the count
         if who is not None:

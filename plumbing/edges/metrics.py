@@ -26,14 +26,17 @@ from dataclasses import dataclass, field
 
 import asyncpg
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
-from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, disable_created_metrics,
-                               generate_latest)
+from prometheus_client import (CONTENT_TYPE_LATEST, GC_COLLECTOR, PLATFORM_COLLECTOR, PROCESS_COLLECTOR,
+                               CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest)
 from prometheus_client.core import GaugeMetricFamily
 
+from plumbing.edges.openapi import contract
+from plumbing.edges.problems import problem
 from plumbing.logging import get_logger
 
 log = get_logger(__name__)
+METRICS_EXAMPLE = ("# HELP zc_outbox_pending Outbox rows not yet published to Kafka (parked rows excluded)\n"
+                   "# TYPE zc_outbox_pending gauge\nzc_outbox_pending{service=\"intake\"} 0.0\n")
 disable_created_metrics()  # no `_created` series: they double the output and nobody here graphs them
 
 
@@ -88,6 +91,9 @@ class Metrics:
         self.worker_crashes = Counter("zc_worker_crashes", "Background loops that crashed and were started again",
                                       ("service", "worker"), registry=self.registry)
         self.registry.register(self)  # collect() below serves the scrape-time snapshot
+        # The client's default collectors: CPU, memory, open files, start time, GC, Python version.
+        for default in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
+            self.registry.register(default)
 
     def worker_crashed(self, worker: str) -> None:
         self.worker_crashes.labels(self.service, worker).inc()
@@ -113,7 +119,8 @@ class Metrics:
 
         store.append = timed
 
-    async def refresh(self, pool: asyncpg.Pool, lag: dict[tuple[str, str, int], int] | None) -> None:
+    async def refresh(self, pool: asyncpg.Pool, lag: dict[tuple[str, str, int], int] | None,
+                      ready: bool | None = None) -> None:
         """Read every scrape-time gauge now (the snapshot the next collect() returns)."""
         families = []
         async with pool.acquire() as conn:
@@ -138,6 +145,11 @@ class Metrics:
         for (group, topic, partition), value in sorted((lag or {}).items()):
             lag_family.add_metric((self.service, group, topic, str(partition)), float(value))
         families.append(lag_family)
+        if ready is not None:
+            gauge = GaugeMetricFamily("zc_ready", "1 when the service's workers, outbox and consumers are not stalled "
+                                      "(what /readyz checks besides PostgreSQL and Kafka)", labels=("service",))
+            gauge.add_metric((self.service,), 1.0 if ready else 0.0)
+            families.append(gauge)
         self._snapshot = families
 
 
@@ -156,7 +168,7 @@ def may_read_metrics(request: Request) -> bool:
     return bool(token) and hmac.compare_digest(given, f"Bearer {token}")
 
 
-def install_metrics(app: FastAPI, metrics: Metrics, pool_of, lag_of) -> None:
+def install_metrics(app: FastAPI, metrics: Metrics, pool_of, lag_of, ready_of=None) -> None:
     """Count every request by route template; serve GET /metrics (see the module's docstring)."""
 
     @app.middleware("http")
@@ -172,15 +184,15 @@ def install_metrics(app: FastAPI, metrics: Metrics, pool_of, lag_of) -> None:
             metrics.requests.labels(metrics.service, route, request.method, str(status)).inc()
             metrics.request_seconds.labels(metrics.service, route).observe(time.perf_counter() - start)
 
-    @app.get("/metrics", tags=["ops"], include_in_schema=True, summary="Prometheus metrics (loopback or token)")
+    @app.get("/metrics", tags=["ops"], include_in_schema=True, summary="Prometheus metrics (loopback or token)",
+             **contract("metrics", content={CONTENT_TYPE_LATEST.split(";")[0]: {
+                 "schema": {"type": "string"}, "example": METRICS_EXAMPLE}}, fails=(403,)))
     async def serve_metrics(request: Request) -> Response:
         if not may_read_metrics(request):
-            return JSONResponse({"code": "METRICS_FORBIDDEN",
-                                 "message_zh": "监控指标仅对本机或持有监控令牌的请求开放",
-                                 "message_en": "metrics are served to loopback clients or with the metrics token",
-                                 "details": {}}, status_code=403)
+            return problem(403, "METRICS_FORBIDDEN", "监控指标仅对本机或持有监控令牌的请求开放",
+                           "metrics are served to loopback clients or with the metrics token", {})
         try:
-            await metrics.refresh(pool_of(), await lag_of())
+            await metrics.refresh(pool_of(), await lag_of(), await ready_of() if ready_of else None)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             log.warning("metrics.refresh_failed", error=repr(exc))  # serve the counters; gauges keep their last values
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -22,17 +22,19 @@ import json
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from contracts.errors import problem_body
+
 from plumbing.logging import get_logger
 
 log = get_logger(__name__)
 
 
 def timeout_answer(what: str, seconds: float) -> bytes:
-    body = json.dumps({"code": "REQUEST_TIMEOUT",
-                       "message_zh": f"请求发送超时：{seconds:g}秒内未收到完整的请求{'头' if what == 'headers' else '内容'}",
-                       "message_en": f"the request's {what} did not arrive within {seconds:g} s"},
+    body = json.dumps(problem_body(408, "REQUEST_TIMEOUT",
+                                   f"请求发送超时：{seconds:g}秒内未收到完整的请求{'头' if what == 'headers' else '内容'}",
+                                   f"the request's {what} did not arrive within {seconds:g} s"),
                       ensure_ascii=False).encode()
-    return (b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\nconnection: close\r\n"
+    return (b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/problem+json\r\nconnection: close\r\n"
             b"content-length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
 
 

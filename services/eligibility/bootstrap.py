@@ -4,7 +4,8 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
+from pydantic import RootModel
 
 from contracts import topics
 from contracts.envelope import Role
@@ -13,10 +14,19 @@ from contracts.plan import Plan, load_plan
 from plumbing.core.application import Reactions, Recorder
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.edges.security import Caller, caller
+from plumbing.edges.answers import Event, examples, EVENT_EXAMPLE
+from plumbing.edges import pages
+from plumbing.edges.openapi import ETAG_HEADERS, PAGE_HEADERS, contract
 from plumbing.settings import ServiceSettings
 from services.eligibility.reactions.when_application_filed_assess import (
     ELIGIBILITY_ACTOR, when_application_filed_assess)
 from services.eligibility.usecases.assessments import assessments_of
+
+
+class Assessments(RootModel[list[Event]]):
+    """The application's assessments, newest last (paged: `Link: rel="next"`)."""
+
+    model_config = {"json_schema_extra": {"examples": [[{**EVENT_EXAMPLE, "event_type": "EligibilityAssessed"}]]}}
 
 
 READERS = (Role.APPLICANT, Role.UNIT, Role.CONSTRUCTION_AUTHORITY, Role.HR_BUREAU, Role.CITY_HR_BUREAU, Role.AUDITOR)
@@ -48,13 +58,19 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app = build_app(runtime, title="zhicheng eligibility",
                     description="Checks every rule of the plan and explains each decision (中文/English).")
 
-    @app.get("/assessments/{application_id}", tags=["eligibility"])
-    async def assessments(application_id: uuid.UUID, who: Annotated[Caller, caller(*READERS)]) -> list[dict]:
+    @app.get("/assessments/{application_id}", tags=["eligibility"], summary="Every assessment of the application",
+             **contract("readAssessments", Assessments, fails=(404,), headers={**ETAG_HEADERS, **PAGE_HEADERS}))
+    async def assessments(request: Request, response: Response, application_id: uuid.UUID,
+                          who: Annotated[Caller, caller(*READERS)], limit: pages.Limit = pages.DEFAULT_LIMIT,
+                          cursor: pages.Cursor = None) -> list[dict]:
         """Every assessment of the application, newest last (one per revision): to the applicant,
         the unit and the departments of its area, the city and auditors. Anyone else's answers
         exactly like an application without assessments."""
         async with runtime.unit_of_work() as uow:
             events = await assessments_of(uow, application_id, lambda summary: may_read(who, summary))
-        return [e.model_dump(mode="json") for e in events]
+        response.headers["ETag"] = f'"{events[-1].stream_version}"'
+        shown, next_cursor = pages.after(events, cursor, limit, lambda e: e.stream_version)
+        pages.link(request, response, next_cursor)
+        return [e.model_dump(mode="json") for e in shown]
 
     return app

@@ -7,7 +7,7 @@ from typing import Annotated
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 
 from contracts import topics
 from contracts.personal_record import APPLICANT, OPERATOR
@@ -19,11 +19,15 @@ from plumbing.core.application import Reactions, Recorder
 from plumbing.core.periodic import PeriodicJob
 from plumbing.core.unit_of_work import PostgresUnitOfWork
 from plumbing.edges.metrics import GaugeQuery
+from plumbing.logging import get_logger
 from plumbing.core.personal_data import follow
 from plumbing.core.reads import record_read
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.edges.security import Caller, caller
 from services.notify.adapters.audit_deliveries import deliveries_of, persons_of
+from plumbing.edges import pages
+from plumbing.edges.openapi import PAGE_HEADERS, contract
+from services.notify.adapters import answers
 from services.notify.adapters.gateway_http import HttpSmsGateway
 from services.notify.adapters.gateway_recording import RecordingGateway
 from services.notify.adapters.dispatcher import Dispatcher
@@ -44,6 +48,7 @@ from services.notify.usecases.recording import NOTIFY_ACTOR
 from services.notify.usecases.reminding import run_reminders, seed_department_contacts
 from services.notify.usecases.status import delivery_status, my_deliveries, reminder_status
 
+log = get_logger(__name__)
 # SMS texts name people and reasons: only the city HR bureau (the operator) and auditors read them.
 Operator = Annotated[Caller, caller(Role.CITY_HR_BUREAU, Role.AUDITOR)]
 
@@ -92,6 +97,7 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     app = build_app(runtime, title="zhicheng notify", description="12333 SMS: once per event, never a full ID number.")
 
     async def start_dispatcher(rt: Runtime) -> None:
+        refuse_stub_outside_development(settings)
         if settings.sms_gateway == "http":
             gateway = HttpSmsGateway(settings.sms_url, settings.sms_api_key, timeout=settings.sms_timeout_seconds,
                                      policy=settings.gateway_policy())
@@ -119,22 +125,63 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     runtime.on_started.extend([seed_contacts, start_dispatcher])  # contacts before the first reminders run
     runtime.on_stopping.append(stop_tasks)
 
-    @app.get("/notifications/{application_id}", tags=["notify"], summary="What was sent to whom and when")
-    async def status(request: Request, application_id: uuid.UUID, _who: Operator) -> dict:
+    @app.get("/notifications/{application_id}", tags=["notify"], summary="What was sent to whom and when",
+             **contract("readNotifications", answers.Deliveries, headers=PAGE_HEADERS))
+    async def status(request: Request, response: Response, application_id: uuid.UUID, _who: Operator,
+                     limit: pages.Limit = pages.DEFAULT_LIMIT, cursor: pages.Cursor = None) -> dict:
         async with runtime.unit_of_work() as uow:  # SMS texts and numbers: personal
             answer = await delivery_status(uow, application_id)
         await record_read(request, "SMS texts", str(application_id), await persons_of(runtime.pool, application_id))
-        return answer
+        # An application's deliveries only grow, in the order they were planned: a position is a stable key.
+        shown, next_cursor = pages.after(list(enumerate(answer["deliveries"], 1)), cursor, limit, lambda d: d[0])
+        answer["deliveries"] = [d for _, d in shown]
+        return _paged(request, response, answer, next_cursor)
 
-    @app.get("/notifications/{application_id}/mine", tags=["notify"], summary="The SMS sent to me about my application")
-    async def mine(application_id: uuid.UUID, who: Annotated[Caller, caller(Role.APPLICANT)]) -> dict:
+    @app.get("/notifications/{application_id}/mine", tags=["notify"], summary="The SMS sent to me about my application",
+             **contract("readMyNotifications", answers.MyDeliveries, headers=PAGE_HEADERS))
+    async def mine(request: Request, response: Response, application_id: uuid.UUID,
+                   who: Annotated[Caller, caller(Role.APPLICANT)], limit: pages.Limit = pages.DEFAULT_LIMIT,
+                   cursor: pages.Cursor = None) -> dict:
         async with runtime.unit_of_work() as uow:
-            return {"application_id": str(application_id),
-                    "deliveries": await my_deliveries(uow, application_id, who.person_ref)}
+            deliveries = await my_deliveries(uow, application_id, who.person_ref)
+        shown, next_cursor = pages.after(list(enumerate(deliveries, 1)), cursor, limit, lambda d: d[0])
+        return _paged(request, response, {"application_id": str(application_id),
+                                          "deliveries": [d for _, d in shown]}, next_cursor)
 
-    @app.get("/reminders", tags=["notify"], summary="Deadline reminders planned, to whom, and how they ended")
-    async def reminders(_who: Operator) -> dict:
+    @app.get("/reminders", tags=["notify"], summary="Deadline reminders planned, to whom, and how they ended",
+             **contract("readReminders", answers.Reminders, headers=PAGE_HEADERS))
+    async def reminders(request: Request, response: Response, _who: Operator, limit: pages.Limit = pages.DEFAULT_LIMIT,
+                        cursor: pages.Cursor = None) -> dict:
+        key = pages.decode(cursor, 4)
+        try:
+            after = (str(key[0]), -int(key[1]), str(key[2]), str(key[3])) if key else None
+        except ValueError:
+            raise pages.bad_cursor() from None
         async with runtime.unit_of_work() as uow:
-            return await reminder_status(uow)
+            answer = await reminder_status(uow)
+
+        def order(r: dict) -> tuple:  # by deadline, the earliest reminder first (days before, descending)
+            return (r["deadline"], -r["days_before"], r["org_id"], r["event_id"])
+        rows = sorted((r for r in answer["reminders"] if after is None or order(r) > after), key=order)
+        answer["reminders"], next_cursor = pages.page(
+            rows, limit, lambda r: (r["deadline"], r["days_before"], r["org_id"], r["event_id"]))
+        return _paged(request, response, answer, next_cursor)
 
     return app
+
+
+def refuse_stub_outside_development(settings: NotifySettings) -> None:
+    """The recording gateway sends nothing to anyone: outside development a season on it would
+    tell nobody anything while every status said sent. Only ZC_DEV_MODE runs it."""
+    if settings.sms_gateway == "http":
+        return
+    if settings.sms_gateway != "record" or not settings.dev_mode:
+        raise SystemExit(f"refusing to start: ZC_SMS_GATEWAY={settings.sms_gateway!r}; set ZC_SMS_GATEWAY=http with the "
+                         "provider's address (the recording stub is for development only, ZC_DEV_MODE=1)")
+    log.warning("notify.sms_stub", detail="ZC_SMS_GATEWAY=record: messages are recorded, not sent")
+
+
+def _paged(request: Request, response: Response, answer: dict, next_cursor: str | None) -> dict:
+    answer["next_cursor"] = next_cursor
+    pages.link(request, response, next_cursor)
+    return answer

@@ -2,7 +2,7 @@
 
 | variable | default | meaning |
 |---|---|---|
-| ZC_SMS_GATEWAY | record | `record` (sms_log table + log) or `http` (a real provider) |
+| ZC_SMS_GATEWAY | record | `http` (a real provider), or `record` (sms_log table + log: sends nothing; refused unless ZC_DEV_MODE, shown as "recorded, not sent") |
 | ZC_SMS_URL / ZC_SMS_API_KEY / ZC_SMS_TIMEOUT_SECONDS | - / - / 5 | the HTTP provider |
 | ZC_NOTIFY_QUIET_HOURS | (none) | e.g. `21:00-08:00`: messages are held until the end, plan timezone |
 | ZC_NOTIFY_RATE_WINDOWS | 60:1,3600:5,86400:10 | per recipient: seconds:max messages, comma-separated |

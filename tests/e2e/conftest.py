@@ -57,13 +57,17 @@ class Stack:
     def log(self, service: str) -> Path:
         return LOGS / f"{service}{'-' + self.tag if self.tag else ''}.log"
 
+    def spans(self, service: str) -> Path:
+        return LOGS / f"{service}{'-' + self.tag if self.tag else ''}-spans.jsonl"
+
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
 
     def start(self, service: str) -> None:
         LOGS.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, ZC_PORT=str(self.ports[service]), **service_database(service, self.databases[service]),
-                   ZC_LOG_JSON="true", ZC_KAFKA_BOOTSTRAP=KAFKA, **self.env)
+                   ZC_LOG_JSON="true", ZC_KAFKA_BOOTSTRAP=KAFKA, **self.env,
+                   ZC_TRACE_FILE=str(self.spans(service)))  # tests/e2e/test_one_filing_traced.py
         env.update(self.clock_of.get(service, {}))
         env.setdefault("ZC_DB_POOL_SIZE", ONE_CONNECTION.get(service, "1"))
         log = open(self.log(service), "ab")

@@ -91,7 +91,7 @@ async def main() -> int:
         finals = {p.name: (await season.case(p)).get("stage", "?") for p in season.people}
         sms = await sms_of(client, season)
         exports = await save_exports(client, season)
-        reminders = (await get(client, "notify", "/reminders") or {}).get("reminders", [])
+        reminders = (await get(client, "notify", "/reminders?limit=500") or {}).get("reminders", [])
     report(season, finals, sms, reminders, exports)
     return await audit(season)
 

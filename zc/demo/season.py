@@ -220,7 +220,7 @@ class Season:
         self.say("⏩ 季节时钟前进到 2020-09-16 09:00（部门报送截止日前）/ before the departments' deadline")
 
         async def reminded():
-            found = await get(self.c, "notify", "/reminders") or {}
+            found = await get(self.c, "notify", "/reminders?limit=500") or {}
             return [r for r in found.get("reminders", []) if r["org_id"] == org and r["status"] == "sent"]
         reminder = (await until(reminded, timeout=60, what="the department's reminder"))[0]
         self.say(f"{org} 值班手机（运营方配置）收到催办短信 / department reminded: {reminder.get('recipient_masked')}")
@@ -236,7 +236,7 @@ class Season:
         late = next(p for p in self.people if p.name == LATE)
 
         async def reminded():
-            found = await get(self.c, "notify", "/reminders") or {}
+            found = await get(self.c, "notify", "/reminders?limit=500") or {}
             return [r for r in found.get("reminders", []) if r["org_id"] == late.application.unit.unit_id
                     and r["status"] == "sent"]
         reminder = (await until(reminded, timeout=60, what="the deadline reminder"))[0]

@@ -243,12 +243,23 @@ class Step:
         while True:
             await asyncio.sleep(self.c.poll_seconds)
             try:
-                answer = await self.http.get(self.c.review + "/inbox", headers={"Authorization": f"Bearer {token}"})
-                cases = answer.json().get("cases", []) if answer.status_code == 200 else []
+                cases = await self.inbox(token)
             except (httpx.HTTPError, ValueError) as exc:
                 self.out.errors.append(f"inbox {unit.unit_id}: {exc!r}")
                 continue
             await self.decide(unit, token, [c for c in cases if c["stage"] == "at_unit"])
+
+    async def inbox(self, token: str) -> list[dict]:
+        """Every page of the unit's inbox (its passed cases stay at the unit level, before the new ones)."""
+        cases, path = [], "/inbox?limit=500"
+        while path:
+            answer = await self.http.get(self.c.review + path, headers={"Authorization": f"Bearer {token}"})
+            if answer.status_code != 200:
+                return cases
+            cases += answer.json().get("cases", [])
+            link = answer.headers.get("Link", "")
+            path = link[1:link.index(">")] if link.endswith('rel="next"') else None
+        return cases
 
     async def decide(self, unit: Unit, token: str, waiting: list[dict]) -> None:
         passes, not_passes = [], []

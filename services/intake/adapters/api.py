@@ -5,15 +5,18 @@ import uuid
 from typing import Annotated
 
 from plumbing.core.reads import record_read
-from fastapi import APIRouter, Header, Path, Request
+from fastapi import APIRouter, Header, Path, Request, Response
 from fastapi.responses import JSONResponse
 
 from contracts.envelope import Actor, Role
 from contracts.errors import Conflict, Forbidden, InvalidInput, NotFound
 from plumbing import clock
 from plumbing.core.idempotency import request_fingerprint, run_in, scoped
+from plumbing.edges import pages
 from plumbing.edges.inputs import Code
 from plumbing.edges.security import Caller, caller
+from plumbing.edges.openapi import ETAG_HEADERS as ETAG, PAGE_HEADERS as PAGE, contract
+from services.intake.adapters import answers
 from plumbing.edges.json_body import StrictJsonRoute
 from services.intake.adapters.requests import SubmitRequest, WithdrawRequest
 from services.intake.domain import validation
@@ -57,7 +60,8 @@ async def _file(request: Request, body: SubmitRequest, key: str | None, who: Cal
         return 201, await use_case(uow, application, photo, _actor(who), now, filer, plan=state.plan)
 
     status, answer = await run_in(state.runtime.unit_of_work(), scoped(key, who.key), fingerprint, action)
-    return JSONResponse(answer, status_code=status)
+    return JSONResponse(answer, status_code=status,
+                        headers={"Location": f"/applications/{answer['application_id']}"} if status == 201 else None)
 
 
 async def _uploads_cited(request: Request, body: SubmitRequest, who: Caller) -> bytes | None:
@@ -75,14 +79,18 @@ async def _uploads_cited(request: Request, body: SubmitRequest, who: Caller) -> 
         return await documents.document_bytes(conn, state.vault, who.person_ref, body.photo_ref)
 
 
-@router.post("/applications", status_code=201, summary="File an application (个人申报)")
+@router.post("/applications", summary="File an application (个人申报)",
+             **contract("fileApplication", answers.Filed, status=201, fails=(403, 409),
+                        headers={"Location": "the application's own address"}))
 async def submit(request: Request, body: SubmitRequest, who: ApplicantCaller, key: IdemKey = None):
     _named_applicant(request, who, body.applicant.id_number)
     return await _file(request, body, key, who, filing.submit)
 
 
-@router.post("/applications/{application_id}/resubmissions", status_code=201,
-             summary="Resubmit after a return for revision (退回修改后重新提交)")
+@router.post("/applications/{application_id}/resubmissions",
+             summary="Resubmit after a return for revision (退回修改后重新提交)",
+             **contract("resubmitApplication", answers.Filed, status=201, fails=(403, 404, 409),
+                        headers={"Location": "the application's own address"}))
 async def resubmit(request: Request, application_id: uuid.UUID, body: SubmitRequest, who: ApplicantCaller,
                    key: IdemKey = None):
     await _owned(request, application_id, who)
@@ -90,7 +98,8 @@ async def resubmit(request: Request, application_id: uuid.UUID, body: SubmitRequ
     return await _file(request, body, key, who, filing.resubmit, application_id)
 
 
-@router.post("/applications/{application_id}/withdrawal", summary="Withdraw the application (撤回)")
+@router.post("/applications/{application_id}/withdrawal", summary="Withdraw the application (撤回)",
+             **contract("withdrawApplication", answers.Withdrawn, fails=(404, 409)))
 async def withdraw(request: Request, application_id: uuid.UUID, body: WithdrawRequest, who: ApplicantCaller,
                    key: IdemKey = None):
     state = request.app.state
@@ -116,9 +125,11 @@ async def _owned(request: Request, application_id: uuid.UUID, who: Caller) -> li
     return [envelope for envelope, _payload in events]
 
 
-@router.get("/applications/{application_id}", summary="The application's history as filed (applicant, its unit, auditor)")
-async def history(request: Request, application_id: uuid.UUID,
-                  who: Annotated[Caller, caller(Role.APPLICANT, Role.UNIT, Role.AUDITOR)]) -> dict:
+@router.get("/applications/{application_id}", summary="The application's history as filed (applicant, its unit, auditor)",
+            **contract("readApplication", answers.ApplicationHistory, fails=(404,), headers={**ETAG, **PAGE}))
+async def history(request: Request, response: Response, application_id: uuid.UUID,
+                  who: Annotated[Caller, caller(Role.APPLICANT, Role.UNIT, Role.AUDITOR)],
+                  limit: pages.Limit = pages.DEFAULT_LIMIT, cursor: pages.Cursor = None) -> dict:
     events = await _owned(request, application_id, who)
     # The applicant's own file read by the applicant is not a disclosure; anyone else's read is recorded.
     if who.role is not Role.APPLICANT:
@@ -127,19 +138,30 @@ async def history(request: Request, application_id: uuid.UUID,
         await record_read(request, "application file", str(application_id), [owner])  # its own connection
     returned = await request.app.state.runtime.pool.fetchrow(
         "SELECT level, reason, sections::text AS sections FROM open_returns WHERE application_id = $1", application_id)
-    return {"application_id": str(application_id), "events": [e.model_dump(mode="json") for e in events],
-            "open_return": dict(returned) if returned else None}
+    response.headers["ETag"] = f'"{events[-1].stream_version}"'
+    shown, next_cursor = pages.after(events, cursor, limit, lambda e: e.stream_version)
+    pages.link(request, response, next_cursor)
+    return {"application_id": str(application_id), "events": [e.model_dump(mode="json") for e in shown],
+            "open_return": dict(returned) if returned else None, "next_cursor": next_cursor}
 
 
-@router.get("/archive", summary="My achievement archive as intake knows it (我的业绩档案: what may be cited)")
-async def my_archive(request: Request, who: ApplicantCaller) -> dict:
+@router.get("/archive", summary="My achievement archive as intake knows it (我的业绩档案: what may be cited)",
+            **contract("readMyArchive", answers.MyArchive, headers=PAGE))
+async def my_archive(request: Request, response: Response, who: ApplicantCaller,
+                     limit: pages.Limit = pages.DEFAULT_LIMIT, cursor: pages.Cursor = None) -> dict:
+    start = pages.decode(cursor, 2)
     rows = await request.app.state.runtime.pool.fetch(
         "SELECT entry_id, unit_id, title, achieved_on, status FROM archive_entries WHERE person_ref = $1"
-        " ORDER BY achieved_on", who.person_ref)
-    return {"entries": [{**dict(r), "achieved_on": r["achieved_on"].isoformat()} for r in rows]}
+        " AND ($2::text IS NULL OR (achieved_on::text, entry_id) > ($2, $3)) ORDER BY achieved_on, entry_id"
+        " LIMIT $4", who.person_ref, start and start[0], start and start[1], limit + 1)
+    shown, next_cursor = pages.page(rows, limit, lambda r: (r["achieved_on"].isoformat(), r["entry_id"]))
+    pages.link(request, response, next_cursor)
+    return {"entries": [{**dict(r), "achieved_on": r["achieved_on"].isoformat()} for r in shown],
+            "next_cursor": next_cursor}
 
 
-@router.get("/units/{unit_id}", summary="Whether a unit may receive filings (its 授权委托证明 approved)")
+@router.get("/units/{unit_id}", summary="Whether a unit may receive filings (its 授权委托证明 approved)",
+            **contract("readUnitStatus", answers.UnitStatus))
 async def unit_status(request: Request, unit_id: Annotated[Code, Path(min_length=1)],
                       _who: Annotated[Caller, caller(Role.APPLICANT, Role.UNIT, Role.AUDITOR)]) -> dict:
     """An applicant checks that their employer is registered before filing (附件1 一.2)."""

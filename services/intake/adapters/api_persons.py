@@ -12,6 +12,8 @@ from plumbing import clock
 from plumbing.core.idempotency import request_fingerprint, run_in, scoped
 from plumbing.edges.inputs import STRICT, Text
 from plumbing.edges.security import Caller, caller
+from plumbing.edges.openapi import contract
+from services.intake.adapters.answers import Erased
 from plumbing.edges.json_body import StrictJsonRoute
 from services.intake.usecases import erasure
 
@@ -27,7 +29,8 @@ class ErasureRequest(BaseModel):
     requested_by: Text = Field(min_length=1, max_length=200, description="on whose request (a person, a ticket)")
 
 
-@router.post("/persons/{person_ref}/erasure", summary="Erase a person's personal data (删除个人信息)")
+@router.post("/persons/{person_ref}/erasure", summary="Erase a person's personal data (删除个人信息)",
+             **contract("erasePerson", Erased, fails=(404,)))
 async def erase(request: Request, person_ref: PersonRef, body: ErasureRequest, who: Operator) -> JSONResponse:
     state = request.app.state
     actor = Actor(role=who.role, organisation=who.org, user=who.uid)

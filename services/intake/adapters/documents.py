@@ -34,8 +34,11 @@ from contracts.limits import (DOCUMENT_MAX_BYTES, DOCUMENTS_MAX_BYTES_PER_APPLIC
                               DRAFT_MAX_BYTES)
 from contracts.plan import Plan
 from plumbing import clock
+from plumbing.edges import pages
 from plumbing.edges.inputs import STRICT
+from plumbing.edges.openapi import PAGE_HEADERS, contract
 from plumbing.edges.security import Caller, caller
+from services.intake.adapters import answers
 from plumbing.edges.json_body import StrictJsonRoute
 from services.intake.domain.photo import photo_problems
 
@@ -90,7 +93,9 @@ def _applicant(who: Caller) -> str:
     return who.person_ref
 
 
-@router.post("/documents", status_code=201, summary="Upload the photo or one attachment (JPEG or PDF, type read from the content)")
+@router.post("/documents", summary="Upload the photo or one attachment (JPEG or PDF, type read from the content)",
+             **contract("uploadDocument", answers.Document, status=201, also=(200,), fails=(409,),
+                        headers={"Location": "the document's content"}))
 async def upload(request: Request, who: Annotated[Caller, caller(Role.APPLICANT)],
                  kind: str = Query(max_length=40), year: int | None = Query(None, ge=1950, le=2100)) -> Response:
     state = request.app.state
@@ -132,18 +137,26 @@ async def upload(request: Request, who: Annotated[Caller, caller(Role.APPLICANT)
             raise Conflict("同一文件已作为其他材料上传", "the same file is already uploaded as another document",
                            code="DOCUMENT_ALREADY_UPLOADED")
     body = {"ref": ref, "kind": kind, "year": year, "content_type": content_type, "size_bytes": len(data)}
-    return Response(json.dumps(body), status_code=201 if existing is None else 200, media_type="application/json")
+    return Response(json.dumps(body), status_code=201 if existing is None else 200, media_type="application/json",
+                    headers={"Location": f"/documents/{ref}"} if existing is None else None)
 
 
-@router.get("/documents", summary="My uploaded documents (applicant)")
-async def mine(request: Request, who: Annotated[Caller, caller(Role.APPLICANT)]) -> dict:
+@router.get("/documents", summary="My uploaded documents (applicant)",
+            **contract("readMyDocuments", answers.MyDocuments, headers=PAGE_HEADERS))
+async def mine(request: Request, response: Response, who: Annotated[Caller, caller(Role.APPLICANT)],
+               limit: pages.Limit = pages.DEFAULT_LIMIT, cursor: pages.Cursor = None) -> dict:
     rows = await request.app.state.runtime.pool.fetch(
         "SELECT ref, kind, year, content_type, size_bytes, uploaded_at FROM documents WHERE person_ref = $1"
-        " ORDER BY uploaded_at", _applicant(who))
-    return {"documents": [{**dict(r), "uploaded_at": r["uploaded_at"].isoformat()} for r in rows]}
+        " ORDER BY uploaded_at, ref", _applicant(who))
+    # A few dozen at most (DOCUMENTS_MAX_COUNT_PER_APPLICANT), in upload order: a position is a stable key.
+    shown, next_cursor = pages.after(list(enumerate(rows, 1)), cursor, limit, lambda r: r[0])
+    pages.link(request, response, next_cursor)
+    return {"documents": [{**dict(r), "uploaded_at": r["uploaded_at"].isoformat()} for _, r in shown],
+            "next_cursor": next_cursor}
 
 
-@router.get("/documents/{ref}", summary="One document's content: its applicant, the unit filed with, auditors")
+@router.get("/documents/{ref}", summary="One document's content: its applicant, the unit filed with, auditors",
+            **contract("readDocument", content=answers.DOCUMENT_CONTENT, fails=(404,)))
 async def content(request: Request, ref: Annotated[str, Path(max_length=60)],
                   who: Annotated[Caller, caller(Role.APPLICANT, Role.UNIT, Role.AUDITOR)]) -> Response:
     state = request.app.state
@@ -185,7 +198,8 @@ class Draft(BaseModel):
     fields: dict[str, Any] = Field(max_length=200)
 
 
-@router.put("/drafts/mine", summary="Save the filing form's draft (sealed; kept until the season ends)")
+@router.put("/drafts/mine", summary="Save the filing form's draft (sealed; kept until the season ends)",
+            **contract("saveMyDraft", answers.DraftSaved))
 async def save_draft(request: Request, draft: Draft, who: Annotated[Caller, caller(Role.APPLICANT)]) -> dict:
     state = request.app.state
     person = _applicant(who)
@@ -201,7 +215,7 @@ async def save_draft(request: Request, draft: Draft, who: Annotated[Caller, call
     return {"saved": True, "step": draft.step, "expires_at": expires.isoformat()}
 
 
-@router.get("/drafts/mine", summary="My draft of the filing form, if any")
+@router.get("/drafts/mine", summary="My draft of the filing form, if any", **contract("readMyDraft", answers.MyDraft))
 async def read_draft(request: Request, who: Annotated[Caller, caller(Role.APPLICANT)]) -> dict:
     state = request.app.state
     person = _applicant(who)
@@ -215,7 +229,7 @@ async def read_draft(request: Request, who: Annotated[Caller, caller(Role.APPLIC
     return {"draft": json.loads(raw), "updated_at": row["updated_at"].isoformat()}
 
 
-@router.delete("/drafts/mine", summary="Discard my draft")
+@router.delete("/drafts/mine", summary="Discard my draft", **contract("discardMyDraft", answers.DraftDiscarded))
 async def discard_draft(request: Request, who: Annotated[Caller, caller(Role.APPLICANT)]) -> dict:
     await request.app.state.runtime.pool.execute("DELETE FROM drafts WHERE person_ref = $1", _applicant(who))
     return {"discarded": True}

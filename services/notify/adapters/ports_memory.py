@@ -74,7 +74,7 @@ class MemoryDeliveries:
     async def of_application(self, application_id: uuid.UUID, person_ref: str | None = None) -> list[dict]:
         return [{"template": r.out.template, "recipient_masked": r.out.recipient_masked, "text": r.out.text,
                  "status": r.status, "attempts": 0, "last_error": r.last_error, "created_at": r.created_at.isoformat(),
-                 "sent_at": r.sent_at.isoformat() if r.sent_at else None}
+                 "sent_at": r.sent_at.isoformat() if r.sent_at else None, "recorded_only": False}
                 for r in self.rows.values() if r.out.application_id == application_id
                 and (person_ref is None or r.person_ref == person_ref)]
 

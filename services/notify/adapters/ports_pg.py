@@ -76,7 +76,9 @@ class PgDeliveries:
 
     async def of_application(self, application_id: uuid.UUID, person_ref: str | None = None) -> list[dict]:
         rows = await self.conn.fetch(
-            "SELECT template, recipient_masked, text, status, attempts, last_error, created_at, sent_at"
+            "SELECT template, recipient_masked, text, status, attempts, last_error, created_at, sent_at,"
+            # Accepted by the development stub (sms_log): recorded, never sent to anyone.
+            " EXISTS (SELECT 1 FROM sms_log l WHERE l.dedup_key = deliveries.dedup_key) AS recorded_only"
             " FROM deliveries WHERE application_id = $1 AND ($2::text IS NULL OR person_ref = $2) ORDER BY seq",
             application_id, person_ref)
         return [{**dict(r), "created_at": _iso(r["created_at"]), "sent_at": _iso(r["sent_at"])} for r in rows]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -13,6 +15,8 @@ from plumbing.core.idempotency import request_fingerprint, run_in, scoped
 from plumbing.edges.inputs import STRICT, Code, Phone, Text
 from plumbing.logging import get_logger
 from plumbing.edges.json_body import StrictJsonRoute
+from plumbing.edges.openapi import contract
+from services.review.adapters.answers import UnitAuthorized
 from services.review.adapters.principal import guarded, principal_of, principal_of_caller
 from services.review.domain.unit_authorization import AuthorizeUnit
 from services.review.usecases.units import authorize_unit
@@ -30,9 +34,11 @@ class Authorization(BaseModel):
     operator_phone: Phone
 
 
-@router.post("/units/{unit_id}/authorization", status_code=201,
+@router.post("/units/{unit_id}/authorization",
              summary="City HR bureau approves a unit's authorization; its operator gets a 12333 SMS",
-             **guarded("authorize_unit"))
+             **guarded("authorize_unit"),
+             **contract("authorizeUnit", UnitAuthorized, status=201, fails=(409,),
+                        headers={"Location": "the unit's authorization stream (auditors read it at this address)"}))
 async def approve_authorization(request: Request, unit_id: Annotated[Code, Path(min_length=1)],
                                 body: Authorization, key: IdemKey = None) -> JSONResponse:
     """With an Idempotency-Key, a retry gets the first answer (201) and records nothing twice."""
@@ -49,4 +55,5 @@ async def approve_authorization(request: Request, unit_id: Annotated[Code, Path(
     status, answer = await run_in(state.runtime.unit_of_work(), scoped(key, principal_of_caller(request)),
                                   fingerprint, action)
     log.info("review.unit_authorized", unit_id=unit_id, org=principal.org)
-    return JSONResponse(answer, status_code=status)
+    return JSONResponse(answer, status_code=status,
+                        headers={"Location": f"/audit/streams/unit-{quote(unit_id, safe='')}"} if status == 201 else None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from urllib.parse import quote
-from datetime import date
+from datetime import date, datetime
 
 from typing import Annotated
 
@@ -12,6 +12,7 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from contracts.envelope import Role
 from contracts.errors import Forbidden, InvalidInput, NotFound
 from contracts.limits import OPINION_MAX_CHARS, TITLE_MAX_CHARS
 from plumbing import clock
@@ -19,7 +20,9 @@ from plumbing.core.application import receipt
 from plumbing.core.idempotency import request_fingerprint, run_in, scoped
 from plumbing.core.personal_data import lookup
 from plumbing.core.reads import record_read
-from services.review.adapters import exports, queries
+from plumbing.edges.openapi import PAGE_HEADERS, contract
+from services.review.adapters import answers, exports, queries
+from plumbing.edges import pages
 from plumbing.edges.inputs import STRICT, Code, Day, LongText, StrictBool, Text
 from plumbing.edges.json_body import StrictJsonRoute
 from services.review.adapters.principal import guarded, principal_of, principal_of_caller
@@ -36,21 +39,30 @@ FORMATS = {"csv": "text/csv; charset=utf-8",
 
 
 @router.get("/inbox", summary="What waits for me: cases at my level, notices running, archive entries",
-            **guarded("read"))
-async def inbox(request: Request) -> dict:
+            **guarded("read"), **contract("readInbox", answers.Inbox, headers=PAGE_HEADERS))
+async def inbox(request: Request, response: Response, limit: pages.Limit = pages.DEFAULT_LIMIT,
+                cursor: pages.Cursor = None) -> dict:
     principal = principal_of(request)
     authorize(principal, "read", Scope(principal.person_ref, principal.org, principal.area))
+    key = pages.decode(cursor, 2)
+    try:
+        after = (datetime.fromisoformat(str(key[0])), uuid.UUID(str(key[1]))) if key else None
+    except ValueError:  # a cursor whose key is not a (time, uuid) pair
+        raise pages.bad_cursor() from None
     pool = request.app.state.runtime.pool
-    answer = await queries.inbox(pool, principal, request.app.state.plan)
+    answer = await queries.inbox(pool, principal, request.app.state.plan, limit=limit, after=after)
     named = [c["application_id"] for c in answer.get("cases", []) if c.get("applicant_name")]
     if named and principal.role is not Role.APPLICANT:  # staff shown applicants' names: a recorded read
         refs = await pool.fetch("SELECT person_ref FROM case_view WHERE application_id = ANY($1::uuid[])", named)
         await record_read(request, "inbox names", f"{len(named)} cases", [r["person_ref"] for r in refs])
+    next_key = answer.pop("next_key")
+    answer["next_cursor"] = pages.encode(next_key) if next_key else None
+    pages.link(request, response, answer["next_cursor"])
     return answer
 
 
 @router.get("/dashboard", summary="City dashboard: counts by area, specialty, category, stage; near deadlines",
-            **guarded("read_dashboard"))
+            **guarded("read_dashboard"), **contract("readDashboard", answers.Dashboard))
 async def dashboard(request: Request) -> dict:
     return await queries.dashboard(request.app.state.runtime.pool, request.app.state.plan, clock.now())
 
@@ -69,7 +81,8 @@ async def _cases(request: Request, ids: list[uuid.UUID]):
 
 
 @router.get("/exports/roster", summary="评委会评审对象花名册: one receiving unit (area) or the whole city",
-            **guarded("export_roster"))
+            **guarded("export_roster"),
+            **contract("exportRoster", content=answers.export_content("序号,姓名,身份证号,工作单位")))
 async def roster_export(request: Request, area: Code | None = Query(None), format: str = Query("csv", max_length=10)) -> Response:
     plan = request.app.state.plan
     principal = principal_of(request)
@@ -81,7 +94,8 @@ async def roster_export(request: Request, area: Code | None = Query(None), forma
     return _file(rows, roster.ROSTER_HEADERS, "花名册", format, f"roster-{area or 'city'}")
 
 
-@router.get("/exports/public-notice", summary="公示表 of a unit", **guarded("export_notice_table"))
+@router.get("/exports/public-notice", summary="公示表 of a unit", **guarded("export_notice_table"),
+            **contract("exportPublicNotice", content=answers.export_content("序号,姓名,工作单位,从事专业")))
 async def notice_export(request: Request, unit_id: Code = Query(), format: str = Query("csv", max_length=10)) -> Response:
     principal = principal_of(request)
     authorize(principal, "export_notice_table", Scope(unit_org=unit_id))
@@ -105,8 +119,10 @@ class NewEntry(BaseModel):
     kind: Code = "project"
 
 
-@router.post("/archive", status_code=201, summary="Applicant adds an entry to the achievement archive",
-             **guarded("add_archive_entry"))
+@router.post("/archive", summary="Applicant adds an entry to the achievement archive",
+             **guarded("add_archive_entry"),
+             **contract("addArchiveEntry", answers.EntryRecorded, status=201, fails=(409,),
+                        headers={"Location": "the entry's stream (auditors read it at this address)"}))
 async def add_entry(request: Request, body: NewEntry, key: IdemKey = None) -> JSONResponse:
     """With an Idempotency-Key, a retry gets the first answer (201) and records nothing twice."""
     principal = principal_of(request)
@@ -118,14 +134,15 @@ async def add_entry(request: Request, body: NewEntry, key: IdemKey = None) -> JS
         events = receipt(await execute_archive(uow, command, now=clock.now(), key=body.entry_id))
         return 201, {"entry_id": body.entry_id, "events": events}
 
-    return await _once(request, key, request_fingerprint("review.archive.add", body.model_dump(mode="json")), action)
+    return await _once(request, key, request_fingerprint("review.archive.add", body.model_dump(mode="json")), action,
+                       location=f"/audit/streams/archive-{quote(body.entry_id, safe='')}")
 
 
-async def _once(request: Request, key: str | None, fingerprint: str, action) -> JSONResponse:
+async def _once(request: Request, key: str | None, fingerprint: str, action, location: str | None = None) -> JSONResponse:
     """The HTTP edge's unit of work, with the caller's Idempotency-Key record in it."""
     status, answer = await run_in(request.app.state.runtime.unit_of_work(), scoped(key, principal_of_caller(request)),
                                   fingerprint, action)
-    return JSONResponse(answer, status_code=status)
+    return JSONResponse(answer, status_code=status, headers={"Location": location} if location and status == 201 else None)
 
 
 class EntryReview(BaseModel):
@@ -136,7 +153,8 @@ class EntryReview(BaseModel):
 
 
 @router.post("/archive/{entry_id}/review", summary="Unit approves or rejects an archive entry",
-             **guarded("approve_archive_entry"))
+             **guarded("approve_archive_entry"),
+             **contract("reviewArchiveEntry", answers.EntryRecorded, fails=(404, 409)))
 async def review_entry(request: Request, entry_id: Annotated[Code, Path()], body: EntryReview,
                        key: IdemKey = None) -> JSONResponse:
     """With an Idempotency-Key, a retry gets the first answer and records nothing twice."""

@@ -24,7 +24,10 @@ def _rows(rows) -> list[dict]:
              for k, v in dict(r).items()} for r in rows]
 
 
-async def inbox(pool: asyncpg.Pool, p: Principal, plan: Plan) -> dict:
+async def inbox(pool: asyncpg.Pool, p: Principal, plan: Plan, *, limit: int = 100,
+                after: tuple[datetime, uuid.UUID] | None = None) -> dict:
+    """One page of the cases waiting for `p`, oldest filing first: `after` is the (submitted_at,
+    application_id) of the last case of the page before (plumbing/edges/pages.py)."""
     where, args = {
         Role.APPLICANT: ("person_ref = $1", [p.person_ref]),
         Role.UNIT: ("COALESCE(unit_org, unit_id) = $1 AND level = 'unit'", [p.org]),
@@ -35,15 +38,24 @@ async def inbox(pool: asyncpg.Pool, p: Principal, plan: Plan) -> dict:
                               " OR (area = 'city' AND level = 'hr_bureau')", []),
         Role.AUDITOR: ("true", []),
     }[p.role]
-    cases = await pool.fetch(f"SELECT {_CASE_COLUMNS} FROM case_view WHERE {where} ORDER BY submitted_at", *args)
+    n = len(args)
+    keyset = (f" AND (submitted_at, application_id) > (${n + 1}::timestamptz, ${n + 2}::uuid)" if after else "")
+    cases = await pool.fetch(f"SELECT {_CASE_COLUMNS} FROM case_view WHERE ({where}){keyset}"
+                             f" ORDER BY submitted_at, application_id LIMIT {int(limit) + 1}",
+                             *args, *(after or ()))
+    more = len(cases) > limit
+    cases = cases[:limit]
     entries = []
-    if p.role is Role.UNIT:
+    if p.role is Role.UNIT:  # bounded by the same page size; the oldest first
         entries = await pool.fetch("SELECT entry_id, title, achieved_on, status FROM archive_view"
-                                   " WHERE unit_id = $1 AND status = 'pending' ORDER BY entry_id", p.org)
+                                   f" WHERE unit_id = $1 AND status = 'pending' ORDER BY entry_id LIMIT {int(limit)}",
+                                   p.org)
     notices = [c for c in cases if c["stage"] == "public_notice"]
+    last = cases[-1] if more and cases else None
     return {"role": p.role.value, "cases": _rows(cases), "archive_entries_waiting": _rows(entries),
             "public_notices_running": _rows(notices),
-            "deadline": (plan.unit_deadline if p.role is Role.UNIT else plan.city_deadline).isoformat()}
+            "deadline": (plan.unit_deadline if p.role is Role.UNIT else plan.city_deadline).isoformat(),
+            "next_key": (last["submitted_at"].isoformat(), str(last["application_id"])) if last else None}
 
 
 async def dashboard(pool: asyncpg.Pool, plan: Plan, now: datetime) -> dict:

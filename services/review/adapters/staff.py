@@ -16,7 +16,9 @@ from fastapi import APIRouter, Path, Request
 from contracts.envelope import Role
 from contracts.errors import NotFound
 from plumbing.edges.json_body import StrictJsonRoute
+from plumbing.edges.openapi import contract
 from plumbing.edges.security import Caller
+from services.review.adapters.answers import StaffErased
 from services.review.adapters.principal import guarded
 
 router = APIRouter(tags=["staff"], route_class=StrictJsonRoute)
@@ -56,7 +58,7 @@ async def names(conn, uids: set[str]) -> dict[str, str]:
 
 
 @router.post("/staff/{uid}/erasure", summary="Erase a staff member's name from the directory (city HR bureau)",
-             **guarded("erase_staff"))
+             **guarded("erase_staff"), **contract("eraseStaffName", StaffErased, fails=(404,)))
 async def erase_staff(request: Request, uid: Annotated[str, Path(min_length=1, max_length=200)]) -> dict:
     who: Caller = request.state.caller
     pool = request.app.state.runtime.pool

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from contracts.envelope import Envelope
-from contracts.errors import Conflict, NotFound
+from contracts.errors import Conflict, NotFound, PreconditionFailed
 from contracts.plan import Plan
 from plumbing.core.application import Recorder
 from plumbing.core.unit_of_work import UnitOfWork
@@ -58,12 +58,17 @@ def decided(case: Case | None, command: Command, plan: Plan, now: datetime) -> l
 
 async def take_decision(uow: UnitOfWork, plan: Plan, application_id: uuid.UUID, action: str,
                         command: Callable[[], Command], *, principal: Principal,
-                        now: datetime) -> tuple[list[Envelope], Case]:
+                        now: datetime, expected_version: int | None = None) -> tuple[list[Envelope], Case]:
     """A reviewer's decision: the case is loaded and authorised once, before the body is read (so a
-    principal outside the case's scope learns nothing about its shape). Returns the saved events
-    and the case after them."""
+    principal outside the case's scope learns nothing about its shape). With `expected_version`
+    (If-Match), a case that has moved on since the reviewer saw it is refused (412), not decided
+    again on a state they never saw. Returns the saved events and the case after them."""
     case, version = await require_case(uow, application_id)
     authorize(principal, action, case)
+    if expected_version is not None and expected_version != version:
+        raise PreconditionFailed(f"该申报已更新（当前版本{version}，您看到的是版本{expected_version}），请刷新后再审核",
+                                 f"the case is at version {version}, not {expected_version}; read it again",
+                                 details={"expected_version": expected_version, "current_version": version})
     cmd = command()
     payloads = decided(case, cmd, plan, now)
     stored = await uow.save(case_stream(application_id), payloads, key=str(application_id),

@@ -12,7 +12,7 @@ from services.notify.domain.quiet_hours import QuietHours
 from services.notify.domain.rate_limit import Window
 from services.notify.domain.retry import RetryPolicy
 from tests.integration.notify.events import case_opened, envelope
-from tests.integration.notify.planning import consume, recorder_for, units
+from tests.integration.notify.planning import consume, units
 
 TZ = "Asia/Shanghai"
 
@@ -131,7 +131,7 @@ async def test_an_applicants_messages_go_out_in_the_order_of_their_events_even_w
 async def test_the_recording_gateway_logs_the_template_and_the_delivery_never_the_text(store):
     from structlog.testing import capture_logs
 
-    dispatcher = Dispatcher(store.pool, recorder_for(store), RecordingGateway(store.pool), tz=TZ, clock=Clock(),
+    dispatcher = Dispatcher(store.pool, units(store), RecordingGateway(store.pool), tz=TZ, clock=Clock(),
                             windows=(Window(timedelta(seconds=1), 100),))
     app_id = uuid.uuid4()
     await consume(store, case_opened(app_id, "u-logs"),
