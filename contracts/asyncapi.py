@@ -56,11 +56,16 @@ CHANNELS = {
                       "erases. Read by notify only."),
     "deadLetters": (topics.dead_letter, ("intake", "eligibility", "review", "notify"), (),
                     "Records a consumer could not process, described (never copied). Kept 30 days."),
+    "audit": (topics.audit, ("intake", "eligibility", "review", "notify"), ("auditor",),
+              "What each service witnesses about its own log (plumbing/core/witness.py): a link (stream, "
+              "version, hash, position) per append, signed checkpoints, reads of personal data. One "
+              "partition, never compacted, kept for ever. Key: the stream id or the service."),
 }
 CHANNEL_MESSAGES = {
     "applications": PUBLISHED_BY["intake"], "assessments": PUBLISHED_BY["eligibility"], "review": REVIEW_EVENTS,
     "notifications": PUBLISHED_BY["notify"], "analytics": (analytics.MESSAGE_TYPE,),
     "personalData": ("PersonalRecord",), "operatorsData": ("PersonalRecord",), "deadLetters": ("DeadLetter",),
+    "audit": ("AuditRecord",),
 }
 
 DEAD_LETTER = {
@@ -99,7 +104,24 @@ def _event_message(name: str, schemas: dict) -> dict:
     }
 
 
+AUDIT_RECORD = {
+    "type": "object", "title": "AuditRecord", "required": ["record", "service"],
+    "description": "One witness record; `record` says which (its other fields are those of that kind): "
+                   "AuditLink (stream_id, stream_version, hash, tx_id, position), AuditCheckpoint (seq, the "
+                   "Merkle root of stream heads, counts, previous hash, hash, Ed25519 signature), "
+                   "PersonalDataRead (who, role, organisation, route, what, subject, person_refs).",
+    "properties": {"record": {"type": "string", "enum": ["AuditLink", "AuditCheckpoint", "PersonalDataRead"]},
+                   "service": {"type": "string"}},
+}
+
+
 def _other_message(name: str, schemas: dict) -> dict:
+    if name == "AuditRecord":
+        schemas[name] = AUDIT_RECORD
+        return {"name": name, "title": name, "contentType": "application/json",
+                "summary": "A link, a signed checkpoint or a read of personal data, as a service witnessed it.",
+                "headers": {"type": "object", "properties": {"event_type": {"type": "string"}}},
+                "payload": {"$ref": _REF.format(model=name)}}
     if name == analytics.MESSAGE_TYPE:
         schemas[name] = _schema(analytics.CaseChange, schemas)
         schemas[name]["properties"]["schema_version"] = {"type": "integer", "const": analytics.CaseChange.schema_version}

@@ -45,11 +45,10 @@ def is_permanent(exc: BaseException) -> bool:
 
 
 def headers_for(row: asyncpg.Record) -> list[tuple[str, bytes]]:
-    if row["event_id"] is None:
-        # A message that is not an event (the analysts' feed) names its headers in its row.
-        if row["headers"]:
-            return [(k, str(v).encode()) for k, v in json.loads(row["headers"]).items()]
-        return [("event_type", b"DeadLetter")]
+    if row["headers"]:  # a message that is not an event (the analysts' feed) names its headers in its row
+        return [(k, str(v).encode()) for k, v in json.loads(row["headers"]).items()]
+    if row["raw"] is not None:  # a dead letter, or a record for the audit topic (witness.py) which names itself
+        return [("event_type", (json.loads(row["raw"]).get("record") or "DeadLetter").encode())]
     pairs = [("event_type", row["event_type"]), ("schema_version", str(row["schema_version"])),
              ("event_id", str(row["event_id"])), ("correlation_id", str(row["correlation_id"]))]
     if row["causation_id"]:
@@ -60,7 +59,7 @@ def headers_for(row: asyncpg.Record) -> list[tuple[str, bytes]]:
 
 
 def message_value(row: asyncpg.Record) -> bytes:
-    if row["event_id"] is None:
+    if row["raw"] is not None:
         return row["raw"].encode()
     envelope = {
         "event_id": str(row["event_id"]), "event_type": row["event_type"], "schema_version": row["schema_version"],

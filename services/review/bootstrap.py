@@ -23,7 +23,7 @@ from services.review.adapters.api_cases import router as cases_router
 from services.review.adapters.api_units import router as units_router
 from services.review.adapters.api_views import router as views_router
 from services.review.adapters.ports_pg import review_ports
-from services.review.adapters.staff import StaffDirectory
+from services.review.adapters.staff import StaffDirectory, names_on_timeline
 from services.review.adapters.staff import router as staff_router
 from services.review.projections.case_view import make_apply
 from services.review.reactions.when_assessed_note_for_feed import when_assessed_note_for_feed
@@ -68,7 +68,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ReviewSettings()
     own = settings if isinstance(settings, ReviewSettings) else ReviewSettings()  # review's own variables
     plan = load_plan(settings.plan)
-    runtime = Runtime(settings)
+    runtime = Runtime(settings, application_streams=["case-"])
+    runtime.audit_extras.append(names_on_timeline)
 
     # Every append to a case stream also queues the analysts' feed message (usecases/feed.py).
     recorder = FeedingRecorder(lambda: runtime.store, topic=topics.review(), actor=SYSTEM_ACTOR,
