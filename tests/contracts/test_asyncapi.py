@@ -44,7 +44,7 @@ def test_every_message_that_travels_is_on_exactly_one_channel_of_every_topic():
     events = [m for messages in CHANNEL_MESSAGES.values() for m in messages if m in EVENT_TYPES]
     assert sorted(events) == sorted(EVENT_TYPES)  # each event on one topic: its publisher's
     others = {m for messages in CHANNEL_MESSAGES.values() for m in messages} - set(EVENT_TYPES)
-    assert others == {analytics.MESSAGE_TYPE, "PersonalRecord", "DeadLetter"}
+    assert others == {analytics.MESSAGE_TYPE, "PersonalRecord", "DeadLetter", "AuditRecord"}
     addresses = {spec[0]().split(".", 1)[1] for spec in CHANNELS.values()}
     assert addresses == {t.name.split(".", 1)[1] for t in topics.all_topics()}
 
