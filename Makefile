@@ -6,10 +6,13 @@ PY := $(VENV)/bin/python
 
 .PHONY: up down test test-unit browser-deps bench bench-quick bench-deps chaos venv infra-up status demo lock
 
-up: venv infra-up           ## install, start PostgreSQL + Kafka + the four services + the web front end, run the demo season
+up: venv infra-up           ## install, start PostgreSQL + Kafka + the four services + the web front end, run the demo season, its figures
 	infra/stack.sh services-up
 	$(PY) -m zc.demo
 	@$(PY) -m zc.web_addresses
+	@echo "== the analysts' sink starts only now, late on purpose: it catches up from offset 0 of the feed"
+	infra/stack.sh run $(PY) -m zc.cli analytics sink --from-beginning --until-caught-up
+	infra/stack.sh run $(PY) -m zc.cli analytics report
 
 down:                       ## stop what `make up` started (the season clock file is kept)
 	infra/stack.sh down

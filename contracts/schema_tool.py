@@ -15,6 +15,7 @@ import json
 import sys
 from pathlib import Path
 
+from contracts import analytics
 from contracts.envelope import Envelope
 from contracts.registry import EVENT_TYPES
 from contracts.upcasters import UPCASTERS
@@ -25,6 +26,9 @@ SCHEMAS_DIR = Path(__file__).parent / "schemas"
 def current_schemas() -> dict[str, dict]:
     schemas = {f"{name}.v{model.schema_version}": model.model_json_schema() for name, model in EVENT_TYPES.items()}
     schemas["Envelope.v1"] = Envelope.model_json_schema()
+    # The analysts' feed is not an event but a message of its own, versioned the same way.
+    for version, model in analytics.VERSIONS.items():
+        schemas[f"{analytics.MESSAGE_TYPE}.v{version}"] = model.model_json_schema()
     return schemas
 
 
@@ -89,14 +93,18 @@ def check() -> dict[str, list[str]]:
     report = {}
     for name, old in stored.items():
         event_type, version = _split(name)
-        model = EVENT_TYPES.get(event_type)
-        latest = 1 if event_type == "Envelope" else (model.schema_version if model else None)
+        if event_type == analytics.MESSAGE_TYPE:
+            latest, upcast = analytics.CaseChange.schema_version, version in analytics.UPCASTERS
+        else:
+            model = EVENT_TYPES.get(event_type)
+            latest = 1 if event_type == "Envelope" else (model.schema_version if model else None)
+            upcast = (event_type, version) in UPCASTERS
         if latest is None:
             report[name] = ["event type removed"]
         elif version > latest:
             report[name] = [f"the model is at version {latest}, older than this file"]
         elif version < latest:
-            problems = [] if (event_type, version) in UPCASTERS else [f"no upcaster from v{version} to v{version + 1}"]
+            problems = [] if upcast else [f"no upcaster from v{version} to v{version + 1}"]
             if f"{event_type}.v{version + 1}" not in stored and f"{event_type}.v{version + 1}" not in current:
                 problems.append(f"v{version + 1} is missing")
             if problems:

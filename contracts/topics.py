@@ -50,6 +50,11 @@ def notifications(prefix: str | None = None) -> str:
     return f"{_prefix(prefix)}.notify.notifications.v1"
 
 
+def analytics_cases(prefix: str | None = None) -> str:
+    """The analysts' feed (contracts/analytics.py): written by review, read by the analytics principal."""
+    return f"{_prefix(prefix)}.analytics.cases.v1"
+
+
 def dead_letter(prefix: str | None = None) -> str:
     return f"{_prefix(prefix)}.deadletter.v1"
 
@@ -91,10 +96,22 @@ def personal_data_configs() -> dict[str, str]:
             "min.compaction.lag.ms": "0"}
 
 
+def audit(prefix: str | None = None) -> str:
+    """What every service witnesses about its own log (links, signed checkpoints, reads of personal
+    data): one partition, never compacted, kept for ever (plumbing/core/witness.py)."""
+    return f"{_prefix(prefix)}.audit.v1"
+
+
+def audit_spec(prefix: str | None = None) -> TopicSpec:
+    return TopicSpec(audit(prefix), 1, configs={"cleanup.policy": "delete"})
+
+
 def all_topics(prefix: str | None = None) -> list[TopicSpec]:
     n = _partitions()
     history = [TopicSpec(t(prefix), n) for t in (applications, eligibility, review, notifications)]
+    history.append(TopicSpec(analytics_cases(prefix), n))  # kept for ever like the event topics: analysts replay it
     personal = [TopicSpec(t(prefix), n, configs=personal_data_configs()) for t in (personal_data, operators_data)]
     # Dead letters are kept 30 days: they are for operators, not for replay.
-    return history + personal + [TopicSpec(dead_letter(prefix), 1, retention_ms=30 * 24 * 3600 * 1000)]
+    return history + personal + [TopicSpec(dead_letter(prefix), 1, retention_ms=30 * 24 * 3600 * 1000),
+                                 audit_spec(prefix)]
 

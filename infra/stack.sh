@@ -49,6 +49,7 @@ services_up() {
     "$py" -m zc.cli notify contact kq-hr --mobile 13905750012 --file "$ZC_NOTIFY_DEPARTMENT_CONTACTS" >/dev/null
   fi
   export ZC_REVIEW_SWEEP_INTERVAL_SECONDS=${ZC_REVIEW_SWEEP_INTERVAL_SECONDS:-5}  # the demo's clock moves fast
+  export ZC_AUDIT_CHECKPOINT_SECONDS=${ZC_AUDIT_CHECKPOINT_SECONDS:-5}  # the demo ends with a verification
   "$py" -m zc.supervise up  # starts supervisord, or makes a running one start what is not running
 }
 

@@ -7,7 +7,7 @@ Per service (and `store`, the bare event store the plumbing tests and the benchm
 | role | what it is | used by |
 |---|---|---|
 | `zc_<service>_owner` | owns the service's database and tables (SCRAM password) | this set-up step, to migrate |
-| `zc_<service>` | the service's login (SCRAM password): CONNECT on its one database, SELECT/INSERT/UPDATE/DELETE on its tables but only SELECT and INSERT on `events`, SELECT on the migration table; no DDL | the service |
+| `zc_<service>` | the service's login (SCRAM password): CONNECT on its one database, SELECT/INSERT/UPDATE/DELETE on its tables but only SELECT and INSERT on `events`, `audit_checkpoints` and `personal_data_reads`, SELECT on the migration table; no DDL | the service |
 
 `CONNECT` is revoked from PUBLIC on every database made here; only the administrator creates
 databases. Migrations are yoyo-migrations' numbered plain-SQL files: `plumbing/core/migrations/`
@@ -43,6 +43,7 @@ ROLE_SECRETS = RUN / "secrets" / "postgres-roles"
 CREDENTIALS = RUN / "credentials"
 _LOCK = 727500  # one set-up at a time on a server (roles and templates are shared by every session)
 _TEMPLATES_READY: set[str] = set()  # kinds whose template this process migrated already
+APPEND_ONLY = ("events", "audit_checkpoints", "personal_data_reads")  # the login: SELECT and INSERT only
 
 
 def migration_dirs(kind: str) -> list[Path]:
@@ -132,7 +133,7 @@ def _migrate(url: str, kind: str, database: str, password: str) -> None:
 
 
 async def _grant(url: str, kind: str, database: str) -> None:
-    """What the login may do: its tables' rows, only SELECT and INSERT on events, no DDL."""
+    """What the login may do: its tables' rows, only SELECT and INSERT on the append-only ones, no DDL."""
     conn = await asyncpg.connect(with_database(url, database))
     login = f'"{login_role(kind)}"'
     try:
@@ -140,8 +141,11 @@ async def _grant(url: str, kind: str, database: str) -> None:
             await conn.execute(f"GRANT USAGE ON SCHEMA public TO {login}")
             await conn.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {login}")
             await conn.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {login}")
-            await conn.execute(f"REVOKE ALL ON events FROM {login}")
-            await conn.execute(f"GRANT SELECT, INSERT ON events TO {login}")
+            # Append-only tables: what was written (events, signed checkpoints, reads of personal
+            # data) stays written; the login may only add rows and read them.
+            for table in APPEND_ONLY:
+                await conn.execute(f"REVOKE ALL ON {table} FROM {login}")
+                await conn.execute(f"GRANT SELECT, INSERT ON {table} TO {login}")
             yoyo = [r["tablename"] for r in await conn.fetch(
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE '%yoyo%'")]
             for table in yoyo:
@@ -184,6 +188,22 @@ async def database_from_template(kind: str, database: str, *, url: str | None = 
     finally:
         await admin.close()
     return database
+
+
+async def ensure_scratch_database(database: str, *, url: str | None = None) -> None:
+    """An administrator's tool's own database (`zc audit replay-topic`'s scratch copy of a topic):
+    created by the administrator if missing, CONNECT revoked from PUBLIC like every database here."""
+    url = url or database_url()
+    admin = await asyncpg.connect(with_database(url, "postgres"))
+    try:
+        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database):
+            try:
+                await admin.execute(f'CREATE DATABASE "{database}"')
+                await admin.execute(f'REVOKE ALL ON DATABASE "{database}" FROM PUBLIC')
+            except asyncpg.DuplicateDatabaseError:
+                pass  # another process created it meanwhile
+    finally:
+        await admin.close()
 
 
 def service_database(service: str, database: str, *, url: str | None = None) -> dict[str, str]:

@@ -15,9 +15,11 @@ from fastapi import FastAPI
 from contracts import topics
 from plumbing.core.consumer import Handler, IdempotentConsumer, redrive_when_asked
 from plumbing.db import open_pool
+from plumbing.core import witness
 from plumbing.provision import migration_dirs
 from plumbing.core.application import Recorder
-from plumbing.core.eventstore import EventStore
+from plumbing.core.checkpoints import CheckpointSigner
+from plumbing.core.eventstore import EventStore, Witness
 from plumbing.core.periodic import PeriodicJob, PeriodicRunner
 from plumbing.core.unit_of_work import PostgresUnitOfWork
 from plumbing.edges.kafka import build_broker, subscribe
@@ -84,6 +86,11 @@ class Runtime:
     pool: asyncpg.Pool | None = None
     store: EventStore | None = None
     relay: OutboxRelay | None = None
+    signer: CheckpointSigner | None = None
+    # Where this service keeps an application's history: stream id = prefix + application id
+    # (GET /audit/applications/{id}); and what it adds beside the events (plumbing/core/audit.py).
+    application_streams: list[str] = field(default_factory=list)
+    audit_extras: list[Callable] = field(default_factory=list)
     # Extra hooks of a service (e.g. notify's dispatcher), run after start / before stop.
     on_started: list[Callable] = field(default_factory=list)
     on_stopping: list[Callable] = field(default_factory=list)
@@ -117,10 +124,14 @@ class Runtime:
         # No DDL: the set-up step migrated the database; its schema version must be this code's.
         self.pool = await open_pool(s.dsn, migrations=migration_dirs(s.service), dev_mode=s.dev_mode,
                                     min_size=min(2, s.db_pool_size), max_size=s.db_pool_size)
-        self.store = EventStore(self.pool)
+        self.store = EventStore(self.pool, witness=Witness(s.service, topics.audit()))
         self.metrics.time_appends(self.store)
         self.relay = OutboxRelay(s.dsn, s.kafka_bootstrap, batch=s.relay_batch, principal=s.service)
         self.spawn(self.relay.run, f"{s.service}-relay")
+        # A periodic job (a thin loop around `sign_checkpoint`): the signed checkpoints of this log.
+        self.signer = CheckpointSigner(self.pool, s.service, witness.signing_key(s.service, s.dev_mode),
+                                       topics.audit(), s.audit_checkpoint_seconds)
+        self.spawn(self.signer.run, f"{s.service}-audit-checkpoints")
         groups = []
         if self.subscriptions:
             self._broker = build_broker(s.kafka_bootstrap, principal=s.service)
@@ -159,6 +170,8 @@ class Runtime:
             self.periodic_runner.stop()
         if self.relay:
             self.relay.stop()
+        if self.signer:
+            self.signer.stop()
         if self.watch:
             self.watch.stop()
         if self._lag:
@@ -282,6 +295,9 @@ def build_app(runtime: Runtime, *, title: str, description: str = "",
                                 per_principal=runtime.settings.max_in_flight_per_principal)
     # Added last, so outermost: who is calling is known before the in-flight bound and any body byte.
     app.add_middleware(AuthenticateFirst, verify=lambda header: verify(runtime.settings, header))
+    from plumbing.edges.asyncapi_docs import install_asyncapi
+
+    install_asyncapi(app)  # every topic's AsyncAPI document, and its viewer
     return app
 
 

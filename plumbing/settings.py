@@ -33,6 +33,9 @@
 | ZC_WEB_SESSION_DB | infra/.run/web/sessions.sqlite3 | the web's own session store |
 | ZC_WEB_SESSION_MINUTES | 60 | a session ends this long after its last use (and never outlives its role token) |
 | ZC_ACCOUNTS_FILE | identity/accounts.json | operator data: provider subject → account (role, organisation, area, uid, name) |
+| ZC_AUDIT_CHECKPOINT_SECONDS | 60 | how often a service signs a checkpoint of its log (plumbing/core/checkpoints.py) |
+| ZC_AUDIT_SIGNING_KEY | (development key under ZC_DEV_MODE) | base64 of this service's 32-byte Ed25519 seed; its public key goes to auditors (`zc audit keygen`) |
+| ZC_AUDIT_PUBLIC_KEYS | (development keys under ZC_DEV_MODE) | `service=base64,...`: the keys `zc audit verify` checks checkpoints with |
 """
 from __future__ import annotations
 
@@ -114,6 +117,7 @@ class ServiceSettings(BaseSettings):
     # the pool for a second (under load every holder waits for another and none returns its own):
     # tests run services with one connection, where any such wait never ends.
     db_pool_size: int = Field(default=10, gt=0)
+    audit_checkpoint_seconds: float = Field(default=60, gt=0)
 
     @model_validator(mode="after")
     def _only_own_secrets(self) -> ServiceSettings:

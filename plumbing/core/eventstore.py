@@ -6,7 +6,8 @@ Guarantees, and where they come from:
 - idempotent appends: UNIQUE event_id; re-appending events already stored is a no-op;
 - atomic publishing: outbox rows are inserted in the same transaction as the events;
 - gap-free global order: see `read_all` (transaction-id cut-off, no table lock);
-- tamper evidence: each row stores SHA-256(prev_hash || canonical envelope), chained per stream.
+- tamper evidence: each row stores SHA-256(prev_hash || canonical envelope), chained per stream, and
+  (with a `Witness`) queues its link for the audit topic in the same statement (plumbing/core/witness.py).
 """
 from __future__ import annotations
 
@@ -107,10 +108,17 @@ WITH appended AS (
                 $8::text[], $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::text[])
          AS e(event_id, stream_id, stream_version, event_type, schema_version, occurred_at, recorded_at, actor,
               correlation_id, causation_id, payload, prev_hash, hash)
-    RETURNING event_id, stream_version
+    RETURNING event_id, stream_id, stream_version, hash, tx_id::text::bigint AS tx_id, position
+), published AS (
+    INSERT INTO outbox (event_id, topic, key)
+    SELECT event_id, $14::text, $15::text FROM appended WHERE $14::text IS NOT NULL ORDER BY stream_version
 )
-INSERT INTO outbox (event_id, topic, key)
-SELECT event_id, $14::text, $15::text FROM appended WHERE $14::text IS NOT NULL ORDER BY stream_version
+-- The witness (plumbing/core/witness.py `link`): (stream, version, hash, position) to the audit topic.
+INSERT INTO outbox (event_id, topic, key, raw)
+SELECT event_id, $16::text, stream_id,
+       jsonb_build_object('record', 'AuditLink', 'service', $17::text, 'stream_id', stream_id,
+                          'stream_version', stream_version, 'hash', hash, 'tx_id', tx_id, 'position', position)
+FROM appended WHERE $16::text IS NOT NULL ORDER BY stream_version
 """
 
 _COLUMNS = ("position, tx_id::text::bigint AS tx_id, event_id, stream_id, stream_version, event_type, "
@@ -118,10 +126,19 @@ _COLUMNS = ("position, tx_id::text::bigint AS tx_id, event_id, stream_id, stream
             "payload::text AS payload, prev_hash, hash")
 
 
+@dataclass(frozen=True)
+class Witness:
+    """Where each append's link goes: the service's name and the audit topic."""
+
+    service: str
+    topic: str
+
+
 class EventStore:
-    def __init__(self, pool: asyncpg.Pool, clock=lambda: datetime.now(UTC)) -> None:
+    def __init__(self, pool: asyncpg.Pool, clock=lambda: datetime.now(UTC), *, witness: Witness | None = None) -> None:
         self.pool = pool
         self._clock = clock
+        self.witness = witness  # every service's runtime sets it; a bare store (unit of a test) has none
 
     async def append(self, stream_id: str, expected_version: int | None, events: list[NewEvent], *,
                      topic: str | None = None, key: str | None = None,
@@ -190,7 +207,9 @@ class EventStore:
             envelopes.append(env)
             prev_hash = digest
         # One round trip for the events and their outbox rows (the outbox trigger wakes the relay).
-        await conn.execute(_INSERT, *columns, topic, key or stream_id)
+        witness = self.witness
+        await conn.execute(_INSERT, *columns, topic, key or stream_id, witness and witness.topic,
+                           witness and witness.service)
         return envelopes
 
     async def load_stream(self, stream_id: str, conn: asyncpg.Connection | None = None) -> list[Envelope]:
@@ -224,6 +243,14 @@ class EventStore:
                 return False, stored.envelope.stream_version
             prev = stored.hash
         return True, None
+
+
+async def all_stored(db, stream_id: str | None = None) -> list[Stored]:
+    """Every event (or one stream's) as stored, in the global order: what an auditor checks."""
+    where = "WHERE stream_id = $1" if stream_id else ""
+    rows = await db.fetch(f"SELECT {_COLUMNS} FROM events {where} ORDER BY events.tx_id, events.position",
+                          *([stream_id] if stream_id else []))
+    return [_row_to_stored(r) for r in rows]
 
 
 def _conflict(stream_id: str, expected: int | None, actual: int | None) -> ConcurrencyConflict:

@@ -45,8 +45,10 @@ def is_permanent(exc: BaseException) -> bool:
 
 
 def headers_for(row: asyncpg.Record) -> list[tuple[str, bytes]]:
-    if row["event_id"] is None:
-        return [("event_type", b"DeadLetter")]
+    if row["headers"]:  # a message that is not an event (the analysts' feed) names its headers in its row
+        return [(k, str(v).encode()) for k, v in json.loads(row["headers"]).items()]
+    if row["raw"] is not None:  # a dead letter, or a record for the audit topic (witness.py) which names itself
+        return [("event_type", (json.loads(row["raw"]).get("record") or "DeadLetter").encode())]
     pairs = [("event_type", row["event_type"]), ("schema_version", str(row["schema_version"])),
              ("event_id", str(row["event_id"])), ("correlation_id", str(row["correlation_id"]))]
     if row["causation_id"]:
@@ -57,7 +59,7 @@ def headers_for(row: asyncpg.Record) -> list[tuple[str, bytes]]:
 
 
 def message_value(row: asyncpg.Record) -> bytes:
-    if row["event_id"] is None:
+    if row["raw"] is not None:
         return row["raw"].encode()
     envelope = {
         "event_id": str(row["event_id"]), "event_type": row["event_type"], "schema_version": row["schema_version"],
@@ -71,7 +73,7 @@ def message_value(row: asyncpg.Record) -> bytes:
 
 
 _PENDING = """
-SELECT o.id, o.topic, o.key, o.raw::text AS raw, e.event_id, e.event_type, e.schema_version, e.stream_id,
+SELECT o.id, o.topic, o.key, o.raw::text AS raw, o.headers::text AS headers, e.event_id, e.event_type, e.schema_version, e.stream_id,
        e.stream_version, e.occurred_at, e.recorded_at, e.actor::text AS actor, e.correlation_id,
        e.causation_id, e.payload::text AS payload
 FROM outbox o LEFT JOIN events e ON e.event_id = o.event_id

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from contracts.errors import Refused
+from plumbing.edges.asyncapi_docs import PUBLIC_PATHS as ASYNCAPI_PATHS
 from plumbing.edges.problems import refusal
 from plumbing.edges.security import Caller
 from plumbing.logging import get_logger
@@ -24,7 +25,7 @@ SCOPE_KEY = "zc.caller"
 # What answers without a token (ARCHITECTURE "Trust boundaries"): the probes and the API docs;
 # /metrics decides itself (loopback, or its own token).
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json",
-                          "/metrics"})
+                          "/metrics"}) | ASYNCAPI_PATHS  # and the topics' AsyncAPI document with its viewer
 PUBLIC_PREFIX = "/docs-assets/"  # the docs pages' scripts and styles (plumbing/edges/docs.py)
 
 

@@ -16,7 +16,7 @@ from kafka.admin import (ACL, ACLFilter, ACLOperation, ACLPermissionType, ACLRes
                          UserScramCredentialUpsertion)
 
 from contracts import topics
-from plumbing.edges.kafka_security import MECHANISM, SERVICES, TOOL_READER, TOOL_WRITER, ensure_credentials
+from plumbing.edges.kafka_security import AUDITOR, MECHANISM, SERVICES, TOOL_READER, TOOL_WRITER, ensure_credentials
 
 
 def owned_topic(service: str, prefix: str | None = None) -> str:
@@ -64,9 +64,40 @@ def personal_data_acls(service: str, prefix: str | None = None) -> list[ACL]:
     return acls
 
 
+# The analysts' feed: review writes it (contracts/analytics.py); the `analytics` principal (`zc
+# analytics sink`) may read it in its own consumer group and nothing else, not even describe another topic.
+ANALYTICS = "analytics"
+
+
+def analytics_group(prefix: str | None = None) -> str:
+    return f"{topics._prefix(prefix)}-analytics-sink"
+
+
+def analytics_acls(prefix: str | None = None) -> list[ACL]:
+    return (_reads(ANALYTICS, topics.analytics_cases(prefix))
+            + [_acl(ANALYTICS, ACLOperation.READ, ResourceType.GROUP, analytics_group(prefix))])
+
+
+def audit_acls(service: str, prefix: str | None = None) -> list[ACL]:
+    """A service may append to the audit topic and nothing more: no DELETE (records), ALTER or
+    ALTER_CONFIGS (retention, compaction), so what it witnessed stays witnessed."""
+    return _writes(service, topics.audit(prefix))
+
+
+def auditor_acls(prefix: str | None = None) -> list[ACL]:
+    """`zc audit` reads what the services witnessed and the event topics (replays), no personal data."""
+    acls = []
+    for topic in (topics.audit, topics.applications, topics.eligibility, topics.review, topics.notifications):
+        acls += _reads(AUDITOR, topic(prefix))
+    return acls
+
+
 def service_acls(service: str, prefix: str | None = None) -> list[ACL]:
     acls = _writes(service, owned_topic(service, prefix)) + _writes(service, topics.dead_letter(prefix))
+    acls += audit_acls(service, prefix)
     acls += personal_data_acls(service, prefix)
+    if service == "review":
+        acls += _writes(service, topics.analytics_cases(prefix))
     for topic in sorted(consumed_topics(service, prefix)):
         acls += _reads(service, topic)
     acls.append(_acl(service, ACLOperation.READ, ResourceType.GROUP, f"{topics._prefix(prefix)}-{service}-",
@@ -86,7 +117,7 @@ def tool_acls(prefix: str | None = None) -> list[ACL]:
 
 def ensure_principals(admin: KafkaAdminClient, *, tools: bool, prefix: str | None = None) -> None:
     """Create the missing SCRAM users and grant this prefix's ACLs (both idempotent)."""
-    names = SERVICES + (TOOL_WRITER, TOOL_READER)
+    names = SERVICES + (ANALYTICS, TOOL_WRITER, TOOL_READER, AUDITOR)
     passwords = ensure_credentials(names)
     existing = {user for user, info in admin.describe_user_scram_credentials().items() if not info["error"]}
     missing = [UserScramCredentialUpsertion(n, ScramMechanism[MECHANISM.replace("-", "_")], passwords[n])
@@ -95,7 +126,9 @@ def ensure_principals(admin: KafkaAdminClient, *, tools: bool, prefix: str | Non
         failed = {u: e for u, e in admin.alter_user_scram_credentials(missing).items() if e}
         if failed:
             raise RuntimeError(f"could not create Kafka users: {failed}")
-    acls = [acl for service in SERVICES for acl in service_acls(service, prefix)] + (tool_acls(prefix) if tools else [])
+    acls = [acl for service in SERVICES for acl in service_acls(service, prefix)] + analytics_acls(prefix)
+    acls += auditor_acls(prefix)
+    acls += tool_acls(prefix) if tools else []
     result = admin.create_acls(acls)
     if result.get("failed"):
         raise RuntimeError(f"could not create Kafka ACLs: {result['failed']}")

@@ -21,6 +21,7 @@ SERVICES = ("intake", "eligibility", "review", "notify")
 ADMIN = "admin"
 TOOL_WRITER = "tool-writer"  # tests and tools that must write poison or forged records
 TOOL_READER = "tool-reader"  # tests and tools that read topics (groups prefixed "tool-")
+AUDITOR = "auditor"  # `zc audit`: reads the audit topic and the event topics, never personal data
 MECHANISM = "SCRAM-SHA-256"
 _DEFAULT_FILE = Path(__file__).resolve().parents[2] / "infra" / ".run" / "kafka" / "credentials"
 

@@ -60,7 +60,7 @@ CORE_QUERIES = (
     GaugeQuery("zc_outbox_parked", "Outbox rows Kafka refused for good, parked and waiting for an operator (zc outbox)",
                "SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL AND discarded_at IS NULL AND published_at IS NULL"),
     GaugeQuery("zc_dead_letters", "Records this service set aside on the dead-letter topic (queued or sent)",
-               "SELECT count(*) FROM outbox WHERE event_id IS NULL"),
+               "SELECT count(*) FROM outbox WHERE event_id IS NULL AND headers IS NULL AND topic NOT LIKE '%.audit.v1'"),
     GaugeQuery("zc_parked_records", "Consumed records parked after their retries (a bug, an outage), waiting for a fix"
                " and `zc deadletters redrive`, by consumer", "SELECT consumer, count(*) FROM parked_records"
                " WHERE status IN ('parked', 'redrive') GROUP BY consumer", ("consumer",)),

@@ -49,7 +49,7 @@ def reaction_tables(recorder: Recorder, plan: Plan) -> dict[str, Reactions]:
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ServiceSettings(service="eligibility")
     plan = load_plan(settings.plan)  # a wrong plan stops the start-up here, with its message
-    runtime = Runtime(settings)
+    runtime = Runtime(settings, application_streams=["eligibility-"])
 
     recorder = Recorder(lambda: runtime.store, topic=topics.eligibility(), actor=ELIGIBILITY_ACTOR)
     runtime.recorder = recorder

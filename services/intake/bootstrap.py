@@ -41,7 +41,7 @@ def reaction_tables(recorder: Recorder) -> dict[str, Reactions]:
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
     plan = load_plan(settings.plan)
-    runtime = Runtime(settings)
+    runtime = Runtime(settings, application_streams=["application-"])
 
     recorder = Recorder(lambda: runtime.store, topic=topics.applications(), actor=INTAKE_ACTOR)
     # The data keys' vault exists once the service started (it checks the master key then).

@@ -21,8 +21,10 @@ from plumbing.core.unit_of_work import PostgresUnitOfWork
 from plumbing.edges.metrics import GaugeQuery
 from plumbing.logging import get_logger
 from plumbing.core.personal_data import follow
+from plumbing.core.reads import record_read
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.edges.security import Caller, caller
+from services.notify.adapters.audit_deliveries import deliveries_of, persons_of
 from plumbing.edges import pages
 from plumbing.edges.openapi import PAGE_HEADERS, contract
 from services.notify.adapters import answers
@@ -72,7 +74,8 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     plan = load_plan(settings.plan)
     catalogue = load_catalogue(read_catalogue_text(plan.plan_id))  # a broken template stops start-up
     departments = department_contacts(read_department_contacts(settings.notify_department_contacts), plan)
-    runtime = Runtime(settings)
+    runtime = Runtime(settings, application_streams=["notification-"])
+    runtime.audit_extras.append(deliveries_of)
     runtime.metrics.add_query(GaugeQuery(
         "zc_sms_deliveries", "SMS deliveries by status (pending includes those held by quiet hours or rate limits)",
         "SELECT status, count(*) FROM deliveries GROUP BY status", ("status",),
@@ -126,8 +129,9 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
              **contract("readNotifications", answers.Deliveries, headers=PAGE_HEADERS))
     async def status(request: Request, response: Response, application_id: uuid.UUID, _who: Operator,
                      limit: pages.Limit = pages.DEFAULT_LIMIT, cursor: pages.Cursor = None) -> dict:
-        async with runtime.unit_of_work() as uow:
+        async with runtime.unit_of_work() as uow:  # SMS texts and numbers: personal
             answer = await delivery_status(uow, application_id)
+        await record_read(request, "SMS texts", str(application_id), await persons_of(runtime.pool, application_id))
         # An application's deliveries only grow, in the order they were planned: a position is a stable key.
         shown, next_cursor = pages.after(list(enumerate(answer["deliveries"], 1)), cursor, limit, lambda d: d[0])
         answer["deliveries"] = [d for _, d in shown]

@@ -1,6 +1,9 @@
 """Composition root of review: cases from assessments, decisions over HTTP, read models."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from fastapi import FastAPI
 
 from contracts import topics
@@ -9,6 +12,7 @@ from contracts.envelope import SYSTEM_ACTOR
 from contracts.plan import Plan, load_plan
 from plumbing import clock
 from plumbing.core.application import Reactions, Recorder
+from plumbing.edges.auth import DEV_PERSON_REF_SECRET
 from plumbing.core.periodic import PeriodicJob
 from plumbing.core.projection import ProjectionRunner
 from plumbing.core.personal_data import follow
@@ -19,19 +23,42 @@ from services.review.adapters.api_cases import router as cases_router
 from services.review.adapters.api_units import router as units_router
 from services.review.adapters.api_views import router as views_router
 from services.review.adapters.ports_pg import review_ports
-from services.review.adapters.staff import StaffDirectory
+from services.review.adapters.staff import StaffDirectory, names_on_timeline
 from services.review.adapters.staff import router as staff_router
 from services.review.projections.case_view import make_apply
+from services.review.reactions.when_assessed_note_for_feed import when_assessed_note_for_feed
 from services.review.reactions.when_assessed_open_case import when_assessed_open_case, when_withdrawn_close_case
 from services.review.reactions.when_filed_remember_application import when_filed_remember_application
 from services.review.settings import ReviewSettings
+from services.review.usecases.feed import Feed, FeedingRecorder
 from services.review.usecases.sweeping import sweep_overdue
 
 
+DEV_ANALYTICS_KEY = "dev-only-analytics-key"
+
+
+def analytics_key(settings: ServiceSettings) -> str:
+    """ZC_ANALYTICS_KEY_SECRET: review's own key for the feed's pseudonymous keys (never the
+    person_ref key). The development key is public, so only ZC_DEV_MODE accepts it."""
+    key = os.environ.get("ZC_ANALYTICS_KEY_SECRET") or DEV_ANALYTICS_KEY
+    if key == DEV_ANALYTICS_KEY and not settings.dev_mode:
+        raise SystemExit("refusing to start: ZC_ANALYTICS_KEY_SECRET is the development key; set a real one "
+                         "(or ZC_DEV_MODE=1 on a development machine)")
+    # Review does not hold the person_ref key (intake does); refuse it wherever it can be seen, and
+    # review's own operator_ref key: the analytics key must link nothing else.
+    others = {settings.person_ref_secret, os.environ.get("ZC_PERSON_REF_SECRET", ""), DEV_PERSON_REF_SECRET,
+              settings.operator_ref_secret} - {""}
+    if key in others:
+        raise SystemExit("refusing to start: ZC_ANALYTICS_KEY_SECRET must not be the person_ref key or another key")
+    return key
+
+
 def reaction_tables(recorder: Recorder, plan: Plan) -> dict[str, Reactions]:
-    """review's reactions, by the topic each consumer group reads (the tests use this table too)."""
+    """review's reactions, by the topic each consumer group reads (the tests use this table too).
+    The assessment is noted for the analysts' feed before the case opens (same transaction)."""
     return {
-        topics.eligibility(): Reactions(recorder, review_ports).add(when_assessed_open_case(plan)),
+        topics.eligibility(): (Reactions(recorder, review_ports).add(when_assessed_note_for_feed)
+                               .add(when_assessed_open_case(plan))),
         topics.applications(): (Reactions(recorder, review_ports).add(when_withdrawn_close_case(plan))
                                 .add(when_filed_remember_application)),
     }
@@ -41,9 +68,12 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ReviewSettings()
     own = settings if isinstance(settings, ReviewSettings) else ReviewSettings()  # review's own variables
     plan = load_plan(settings.plan)
-    runtime = Runtime(settings)
+    runtime = Runtime(settings, application_streams=["case-"])
+    runtime.audit_extras.append(names_on_timeline)
 
-    recorder = Recorder(lambda: runtime.store, topic=topics.review(), actor=SYSTEM_ACTOR)
+    # Every append to a case stream also queues the analysts' feed message (usecases/feed.py).
+    recorder = FeedingRecorder(lambda: runtime.store, topic=topics.review(), actor=SYSTEM_ACTOR,
+                               feed=Feed(analytics_key(settings), plan))
     runtime.recorder, runtime.ports = recorder, review_ports
     runtime.subscriptions += [Subscription([topic], table.handle, wants=table.wants)
                               for topic, table in reaction_tables(recorder, plan).items()]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from urllib.parse import urlsplit
 
@@ -92,7 +93,37 @@ async def main() -> int:
         exports = await save_exports(client, season)
         reminders = (await get(client, "notify", "/reminders?limit=500") or {}).get("reminders", [])
     report(season, finals, sms, reminders, exports)
-    return 0
+    return await audit(season)
+
+
+async def audit(season: Season) -> int:
+    """What an auditor sees: one applicant's timeline, then every service's log verified against its
+    signed checkpoints and the audit topic (README "Auditing a dispute")."""
+    from zc import audit_cmd, audit_timeline
+
+    person = next((p for p in season.people if p.fix), season.people[0])  # returned, corrected, resubmitted
+    console.rule(f"[bold]审计 / auditing: {person.name}'s application, as `zc audit timeline` shows it")
+    app_id = person.application.application_id
+    parts = await asyncio.to_thread(audit_cmd.fetch_parts, app_id, list(audit_cmd.SERVICES),
+                                    audit_cmd.auditor_token("demo-auditor"))
+    console.print(audit_cmd.timeline_table(app_id, audit_timeline.merge(parts)))
+    keys = audit_cmd.public_keys(None) if os.environ.get("ZC_AUDIT_PUBLIC_KEYS") else dev_keys()
+    services = list(audit_cmd.SERVICES)
+    for _ in range(60):  # the services sign a checkpoint every 5 s under `make up`
+        results = await audit_cmd.verify_services(services, keys, lambda s: audit_cmd.database_of(s, None))
+        if all(summary["checkpoints"] and not found and not summary["pending"] for _s, found, summary in results):
+            break
+        await asyncio.sleep(1)
+    console.rule("[bold]`zc audit verify`: signed checkpoints and the audit topic against each database")
+    audit_cmd.print_results(results)
+    return 1 if any(found for _s, found, _summary in results) else 0
+
+
+def dev_keys() -> dict[str, str]:
+    from plumbing.core import witness
+
+    return {s: witness.public_b64(witness.private_key(witness.dev_seed(s)))
+            for s in ("intake", "eligibility", "review", "notify")}
 
 
 if __name__ == "__main__":

@@ -38,6 +38,9 @@ ALTER TABLE outbox ADD COLUMN IF NOT EXISTS parked_at timestamptz;
 ALTER TABLE outbox ADD COLUMN IF NOT EXISTS park_error text;
 ALTER TABLE outbox ADD COLUMN IF NOT EXISTS discarded_at timestamptz;
 ALTER TABLE outbox ADD COLUMN IF NOT EXISTS discarded_by text;
+-- A row that is neither an event nor a dead letter (the analysts' feed, contracts/analytics.py)
+-- carries its message in `raw` and its Kafka headers here; dead letters have none.
+ALTER TABLE outbox ADD COLUMN IF NOT EXISTS headers jsonb;
 DROP INDEX IF EXISTS outbox_pending;
 CREATE INDEX IF NOT EXISTS outbox_ready ON outbox (id) WHERE published_at IS NULL AND parked_at IS NULL;
 CREATE INDEX IF NOT EXISTS outbox_blocking ON outbox (topic, key, id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+from plumbing.core.reads import record_read
 from fastapi import APIRouter, Header, Path, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -130,6 +131,11 @@ async def history(request: Request, response: Response, application_id: uuid.UUI
                   who: Annotated[Caller, caller(Role.APPLICANT, Role.UNIT, Role.AUDITOR)],
                   limit: pages.Limit = pages.DEFAULT_LIMIT, cursor: pages.Cursor = None) -> dict:
     events = await _owned(request, application_id, who)
+    # The applicant's own file read by the applicant is not a disclosure; anyone else's read is recorded.
+    if who.role is not Role.APPLICANT:
+        async with request.app.state.runtime.unit_of_work() as uow:
+            owner = filing.owner(await filing.history(uow, application_id))
+        await record_read(request, "application file", str(application_id), [owner])  # its own connection
     returned = await request.app.state.runtime.pool.fetchrow(
         "SELECT level, reason, sections::text AS sections FROM open_returns WHERE application_id = $1", application_id)
     response.headers["ETag"] = f'"{events[-1].stream_version}"'

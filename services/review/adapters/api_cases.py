@@ -26,6 +26,7 @@ from plumbing.edges.openapi import ETAG_HEADERS as ETAG, PAGE_HEADERS, contract
 from services.review.adapters import answers
 from services.review.adapters.decision_bodies import BODIES, COMMANDS
 from services.review.adapters.principal import guarded, principal_of, principal_of_caller
+from plumbing.core.reads import record_read
 from services.review.adapters.staff import names as staff_names
 from services.review.domain import commands as c
 from services.review.domain.authorization import PERMISSIONS, authorize
@@ -241,6 +242,7 @@ async def read_case_history(request: Request, response: Response, application_id
     pages.link(request, response, next_cursor)
     async with request.app.state.runtime.pool.acquire() as conn:  # who acted, by name (staff directory)
         named = await staff_names(conn, {e.actor.user for e in shown if e.actor.role not in UNNAMED})
+    await record_read(request, "case page", str(application_id), [case.applicant_ref])
     return {"case": case_json(case, request.app.state.plan),
             "history": [{**e.model_dump(mode="json"), "actor_name": named.get(e.actor.user, "")} for e in shown],
             "next_cursor": next_cursor}

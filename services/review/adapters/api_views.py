@@ -12,12 +12,14 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from contracts.envelope import Role
 from contracts.errors import Forbidden, InvalidInput, NotFound
 from contracts.limits import OPINION_MAX_CHARS, TITLE_MAX_CHARS
 from plumbing import clock
 from plumbing.core.application import receipt
 from plumbing.core.idempotency import request_fingerprint, run_in, scoped
 from plumbing.core.personal_data import lookup
+from plumbing.core.reads import record_read
 from plumbing.edges.openapi import PAGE_HEADERS, contract
 from services.review.adapters import answers, exports, queries
 from plumbing.edges import pages
@@ -47,8 +49,12 @@ async def inbox(request: Request, response: Response, limit: pages.Limit = pages
         after = (datetime.fromisoformat(str(key[0])), uuid.UUID(str(key[1]))) if key else None
     except ValueError:  # a cursor whose key is not a (time, uuid) pair
         raise pages.bad_cursor() from None
-    answer = await queries.inbox(request.app.state.runtime.pool, principal, request.app.state.plan, limit=limit,
-                                 after=after)
+    pool = request.app.state.runtime.pool
+    answer = await queries.inbox(pool, principal, request.app.state.plan, limit=limit, after=after)
+    named = [c["application_id"] for c in answer.get("cases", []) if c.get("applicant_name")]
+    if named and principal.role is not Role.APPLICANT:  # staff shown applicants' names: a recorded read
+        refs = await pool.fetch("SELECT person_ref FROM case_view WHERE application_id = ANY($1::uuid[])", named)
+        await record_read(request, "inbox names", f"{len(named)} cases", [r["person_ref"] for r in refs])
     next_key = answer.pop("next_key")
     answer["next_cursor"] = pages.encode(next_key) if next_key else None
     pages.link(request, response, answer["next_cursor"])
@@ -84,6 +90,7 @@ async def roster_export(request: Request, area: Code | None = Query(None), forma
     cases = await _cases(request, await queries.roster_ids(request.app.state.runtime.pool, area))
     people = await lookup(request.app.state.runtime.pool, [c.summary.person_ref for c in cases])
     rows = roster.roster_rows(cases, plan, area, people)
+    await record_read(request, "roster export", area or "city", [c.summary.person_ref for c in cases])
     return _file(rows, roster.ROSTER_HEADERS, "花名册", format, f"roster-{area or 'city'}")
 
 
@@ -98,6 +105,7 @@ async def notice_export(request: Request, unit_id: Code = Query(), format: str =
     people = await lookup(pool, [c.summary.person_ref for c in cases])
     rows = roster.notice_rows(cases, unit_id, {c.application_id: achievements.get(c.applicant_ref, [])
                                                for c in cases}, people)
+    await record_read(request, "public-notice export", unit_id, [c.summary.person_ref for c in cases])
     return _file(rows, roster.NOTICE_HEADERS, "公示表", format, f"public-notice-{unit_id}")
 
 

@@ -69,3 +69,24 @@ async def erase_staff(request: Request, uid: Annotated[str, Path(min_length=1, m
         raise NotFound("目录中没有该账号", "no such account in the staff directory")
     request.app.state.staff.forget(uid)
     return {"uid": uid, "erased": True, "erased_by": who.uid}
+
+
+async def names_on_timeline(request: Request, application_id) -> dict:
+    """The names of the staff who acted on a case, for the auditor's timeline (`zc audit timeline`),
+    for a caller whose role the permission table lets read a case's history (`read_history`). Only
+    staff roles are named (applicants and services never are); resolving them is a read of personal
+    data, recorded before the answer."""
+    from plumbing.core.reads import record_read
+    from services.review.domain.authorization import PERMISSIONS
+
+    if request.state.caller.role not in PERMISSIONS["read_history"]:  # the permission table says who sees names
+        return {"staff_names": {}}
+    runtime = request.app.state.runtime
+    history = await runtime.store.load_stream(f"case-{application_id}")
+    uids = {e.actor.user for e in history if e.actor.role not in (Role.SYSTEM, Role.APPLICANT) and e.actor.user}
+    if not uids:
+        return {"staff_names": {}}
+    async with runtime.pool.acquire() as conn:
+        named = await names(conn, uids)
+    await record_read(request, "staff names", str(application_id))
+    return {"staff_names": named}

@@ -45,6 +45,15 @@ CREATE TABLE IF NOT EXISTS known_applications (
     revision       integer NOT NULL,
     seen_at        timestamptz NOT NULL DEFAULT now()
 );
+-- What the analysts' feed needs from an application's newest assessment (usecases/feed.py): the
+-- plan it was assessed under and the codes of the rules it fails. Codes only, nothing personal.
+CREATE TABLE IF NOT EXISTS feed_context (
+    application_id uuid PRIMARY KEY,
+    revision       integer NOT NULL,
+    plan_id        text NOT NULL,
+    plan_version   text NOT NULL,
+    failing_rules  text[] NOT NULL
+);
 -- The staff directory: who an account id is (the token issuer's `name` claim), for pages, exports
 -- and the case timeline. Events record only role, organisation and account id; names live here and
 -- are erasable (`POST /staff/{uid}/erasure`): an erased row keeps its account id and nothing else.

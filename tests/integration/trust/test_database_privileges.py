@@ -14,7 +14,7 @@ import pytest
 
 from plumbing.db import SchemaMismatch, check_login, check_schema
 from plumbing.provision import (CREDENTIALS, ROLE_SECRETS, SERVICES, database_from_template, login_role,
-                                migration_dirs, prepare, role_passwords, system_user)
+                                expected_migrations, migration_dirs, prepare, role_passwords, system_user)
 from plumbing.settings import with_database
 from tests.conftest import DATABASE_URL
 from tests.integration_support import db_name, drop_database
@@ -65,6 +65,21 @@ async def test_a_login_may_not_rewrite_its_events_or_change_any_schema(databases
         await conn.close()
 
 
+async def test_every_login_may_only_insert_and_read_the_audit_trail_tables(databases):
+    # Granted, not only guarded by the triggers: the login holds no UPDATE, DELETE or TRUNCATE at all.
+    passwords = role_passwords()
+    for service in SERVICES:
+        role = login_role(service)
+        conn = await asyncpg.connect(**_as(role, databases[service], passwords[role]))
+        try:
+            for table in ("personal_data_reads", "audit_checkpoints"):
+                held = {p for p in ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
+                        if await conn.fetchval("SELECT has_table_privilege(current_user, $1, $2)", table, p)}
+                assert held == {"SELECT", "INSERT"}, (service, table, held)
+        finally:
+            await conn.close()
+
+
 async def test_no_login_without_its_password_not_even_the_administrators(databases):
     for role, database in ((login_role("review"), databases["review"]), ("postgres", "postgres")):
         with pytest.raises((asyncpg.InvalidPasswordError, asyncpg.InvalidAuthorizationSpecificationError,
@@ -110,7 +125,7 @@ async def test_two_set_ups_at_once_migrate_one_database_once():
         conn = await asyncpg.connect(with_database(DATABASE_URL, name))
         try:
             applied = await conn.fetch("SELECT migration_id FROM _yoyo_migration")
-            assert [r["migration_id"] for r in applied] == ["0001_event_store"]
+            assert sorted(r["migration_id"] for r in applied) == expected_migrations(migration_dirs("store"))
         finally:
             await conn.close()
     finally:

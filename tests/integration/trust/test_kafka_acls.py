@@ -96,3 +96,46 @@ async def test_reviews_principal_producing_to_the_applicants_topic_gets_topic_au
         await _write("review", topics.personal_data())
     with pytest.raises(TopicAuthorizationFailedError):
         await _write("intake", topics.operators_data())
+
+
+def _as(principal: str):
+    from kafka.admin import KafkaAdminClient
+
+    return KafkaAdminClient(bootstrap_servers=KAFKA, request_timeout_ms=5000, **client_kwargs(principal))
+
+
+async def test_a_service_appends_to_the_audit_topic_but_cannot_delete_its_records_reconfigure_or_remove_it():
+    from kafka.admin import ConfigResource, ConfigResourceType
+    from kafka.structs import TopicPartition
+
+    from kafka.errors import KafkaError as AdminError
+
+    await _write("intake", topics.audit())
+    admin = _as("intake")
+    try:
+        refused = []
+        for attempt in (lambda: admin.delete_records({TopicPartition(topics.audit(), 0): 1}),
+                        lambda: admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, topics.audit(),
+                                                                    configs={"retention.ms": "1"})],
+                                                    raise_on_unknown=False, incremental=True),
+                        lambda: admin.delete_topics([topics.audit()])):
+            try:
+                result = attempt()
+            except AdminError as exc:
+                refused.append(type(exc).__name__)
+            else:
+                refused.append(_error_in(result))
+        assert refused == ["TopicAuthorizationFailedError"] * 3, refused
+    finally:
+        admin.close()
+    described = _as("admin")
+    try:
+        configs = described.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topics.audit())])
+        assert "retention.ms" in str(configs) and "-1" in str(configs)
+    finally:
+        described.close()
+
+
+def _error_in(result) -> str:
+    """kafka-python returns some refusals inside its response instead of raising: name them."""
+    return "TopicAuthorizationFailedError" if "TopicAuthorizationFailedError" in repr(result) else ""
