@@ -4,6 +4,7 @@ from __future__ import annotations
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.e2e.api import ID_NUMBER, applicant_token
 from zc.supervise import SERVICES
 
 EVERY_SERVICE = {"zc_http_requests", "zc_http_request_seconds", "zc_eventstore_append_seconds", "zc_outbox_pending",
@@ -24,7 +25,10 @@ async def test_every_service_serves_the_operators_figures_in_prometheus_format(s
             return [s.value for s in lag_up.samples] == [1.0]
 
         await eventually(kafka_answers, timeout=120, interval=1)
-        await client.get(f"{supervised.url('intake')}/applications/00000000-0000-0000-0000-000000000000")
+        # with a token: a request without one is refused before routing (authenticate first), so only
+        # an authenticated request reaches the route that the counter names
+        await client.get(f"{supervised.url('intake')}/applications/00000000-0000-0000-0000-000000000000",
+                         headers=applicant_token(ID_NUMBER))
         for service in SERVICES:
             families = await scrape(client, supervised.url(service))
             assert EVERY_SERVICE <= set(families), (service, EVERY_SERVICE - set(families))
@@ -33,7 +37,8 @@ async def test_every_service_serves_the_operators_figures_in_prometheus_format(s
         notify = await scrape(client, supervised.url("notify"))
         review = await scrape(client, supervised.url("review"))
     routes = {(s.labels["route"], s.labels["status"]) for s in intake["zc_http_requests"].samples}
-    assert ("/applications/{application_id}", "401") in routes  # by route template, not by raw path
+    # by route template, not by raw path (another's or an unknown application is hidden: 404)
+    assert ("/applications/{application_id}", "404") in routes, routes
     assert {s.labels["status"] for s in notify["zc_sms_deliveries"].samples} >= {"pending", "sent", "failed"}
     lag = review["zc_consumer_lag"].samples
     assert lag and {"group", "topic", "partition"} <= set(lag[0].labels)
