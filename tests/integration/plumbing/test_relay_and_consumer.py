@@ -14,12 +14,11 @@ from aiokafka import AIOKafkaProducer
 from contracts import topics
 from contracts.errors import Refused
 from plumbing.core.consumer import IdempotentConsumer
-from plumbing.core.eventstore import NewEvent
 from plumbing.edges.kafka import build_broker, subscribe
 from plumbing.edges.kafka_security import TOOL_READER, TOOL_WRITER, client_kwargs
 from plumbing.settings import with_database
 from tests.conftest import DATABASE_URL, KAFKA
-from tests.integration.plumbing.events_for_tests import withdrawn
+from tests.integration.plumbing.events_for_tests import deriving_handler, withdrawn
 from tests.integration_support import create_topic, read_topic
 
 
@@ -75,11 +74,7 @@ async def test_redelivered_event_changes_nothing_the_second_time(database, store
     source = create_topic(f"{topics._prefix()}.redelivery.{uuid.uuid4().hex[:6]}")
     handled = []
 
-    async def handler(conn, envelope):
-        app = uuid.UUID(envelope.payload["application_id"])
-        handled.append(envelope.event_id)
-        await store.append(f"derived-{app}", None, [NewEvent(withdrawn(app).payload, envelope.actor,
-                           envelope.correlation_id, causation_id=envelope.event_id)], topic="out", conn=conn)
+    handler = deriving_handler(store, handled)
 
     consumer = IdempotentConsumer("test-consumer", pool, handler, dead_letter_topic=topics.dead_letter())
     broker = build_broker(KAFKA, TOOL_READER)

@@ -9,12 +9,11 @@ from aiokafka import AIOKafkaProducer
 
 from contracts import topics
 from plumbing.core.consumer import IdempotentConsumer
-from plumbing.core.eventstore import NewEvent
 from plumbing.core.retention import RetentionPolicy, prune
 from plumbing.edges.kafka import build_broker, subscribe
 from plumbing.edges.kafka_security import TOOL_READER, TOOL_WRITER, client_kwargs
 from tests.conftest import KAFKA
-from tests.integration.plumbing.events_for_tests import withdrawn
+from tests.integration.plumbing.events_for_tests import deriving_handler, withdrawn
 from tests.integration_support import create_topic
 
 WEEK = RetentionPolicy()
@@ -56,11 +55,7 @@ async def test_a_replay_from_offset_0_after_pruning_changes_nothing(database, st
     source = create_topic(f"{topics._prefix()}.retention.{uuid.uuid4().hex[:6]}")
     handled = []
 
-    async def handler(conn, envelope):
-        app = uuid.UUID(envelope.payload["application_id"])
-        handled.append(envelope.event_id)
-        await store.append(f"derived-{app}", None, [NewEvent(withdrawn(app).payload, envelope.actor,
-                           envelope.correlation_id, causation_id=envelope.event_id)], topic="out", conn=conn)
+    handler = deriving_handler(store, handled)
 
     app = uuid.uuid4()
     envelope = (await store.append(f"app-{app}", 0, [withdrawn(app)]))[0]
