@@ -52,7 +52,11 @@ class Front:
 
     def __init__(self, service_ports: dict[str, int], accounts_file: Path, run_dir: Path) -> None:
         self.ports = {"idp": free_port(), "tokens": free_port(), "web": free_port()}
-        self.env = {**os.environ, "ZC_DEV_MODE": "1", "ZC_ACCOUNTS_FILE": str(accounts_file),
+        # As `make up` gives them (zc/supervise.py front_programs): no service's key, the person_ref
+        # key least of all (the token service asks intake for a person_ref).
+        own = {k: v for k, v in os.environ.items()
+               if k not in ("ZC_PERSON_REF_SECRET", "ZC_OPERATOR_REF_SECRET", "ZC_PERSONAL_DATA_MASTER_KEY")}
+        self.env = {**own, "ZC_DEV_MODE": "1", "ZC_ACCOUNTS_FILE": str(accounts_file),
                     "ZC_WEB_SESSION_DB": str(run_dir / "sessions.sqlite3"),
                     **{f"ZC_{n.upper()}_PORT": str(p) for n, p in {**service_ports, **self.ports}.items()}}
         self.run_dir, self.procs = run_dir, {}

@@ -70,6 +70,12 @@ class UnitStatus(BaseModel):
     authorised: bool
 
 
+class PersonRefOf(BaseModel):
+    model_config = examples({"person_ref": "9f" * 32})
+
+    person_ref: str
+
+
 class Erased(BaseModel):
     model_config = examples({"person_ref": "9f" * 32, "event_id": EVENT_ID, "erased_by": "city-operator",
                              "requested_by": "ticket 2020-117",
