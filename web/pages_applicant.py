@@ -82,12 +82,26 @@ async def _draft(api) -> dict:
     return (await api.get("intake", "/drafts/mine") or {}).get("draft") or {"step": 1, "fields": {}}
 
 
-async def _step_page(request: Request, session, api, number: int, *, refusal=None, status: int = 200, saved=False):
+async def _door_checks(api, fields: dict, documents: list[dict] | None = None) -> list[dict]:
+    """Intake's door checks on the draft as it stands (nothing is filed): every problem, field by field."""
+    if documents is None:
+        documents = (await api.get("intake", "/documents"))["documents"]
+    body = filing.submit_body(PLAN, fields, documents, fields.get("application_id") or str(uuid.uuid4()),
+                              clock.now().isoformat())
+    return (await api.call("POST", "intake", "/applications/checks", json=body)).json()["problems"]
+
+
+async def _step_page(request: Request, session, api, number: int, *, refusal=None, status: int = 200, saved=False,
+                     checks: list[dict] | None = None):
     steps = filing.steps(PLAN)
     step = steps[max(1, min(number, len(steps))) - 1]
     draft = await _draft(api)
+    if checks is None and step.kind == "documents":  # the uploads are saved one by one: checked on every view
+        checks = filing.checks_of_step(PLAN, await _door_checks(api, draft["fields"]), step.number)
     context = {"title": f"填写申报 · 第{step.number}步 {step.title}", "steps": steps, "step": step,
-               "values": draft["fields"], "refusal": refusal, "saved": saved}
+               "values": draft["fields"], "refusal": refusal, "saved": saved, "checks": checks,
+               "described": {c["control"]: c["id"] for c in checks or [] if c.get("control")},
+               "achievement_checks": " ".join(c["id"] for c in checks or [] if c["field"].startswith("achievements"))}
     if step.kind == "achievements":
         context["archive"] = [e for e in (await api.get("intake", "/archive"))["entries"] if e["status"] == "approved"]
         context["cited"] = {a["entry_id"] for a in draft["fields"].get("achievements", [])}
@@ -124,7 +138,11 @@ async def save_step(request: Request, number: int):
     await api.call("PUT", "intake", "/drafts/mine", json={"step": step.number, "fields": fields})
     if step.kind == "confirm":
         return await _submit(request, session, api, fields)
-    return RedirectResponse(f"/applicant/filing/{step.number + 1}?saved=1", status_code=303)
+    # Saved; now what intake's door says of this step's answers, shown on the step itself.
+    checks = filing.checks_of_step(PLAN, await _door_checks(api, fields), step.number)
+    if checks:
+        return await _step_page(request, session, api, step.number, saved=True, checks=checks)
+    return RedirectResponse(f"/applicant/filing/{step.number + 1}?saved={step.number}", status_code=303)
 
 
 @router.post("/resubmit/{application_id}")
