@@ -2,6 +2,7 @@
 (a draft saved by intake at every step), and the uploads."""
 from __future__ import annotations
 
+import json
 import uuid
 
 from fastapi import APIRouter, Request
@@ -35,6 +36,17 @@ def _decisions(history: list[dict]) -> list[dict]:
     return out
 
 
+def _open_return(returned: dict | None) -> dict | None:
+    """Intake's open return with its modules to fix as a list (intake answers them as JSON text)."""
+    if not returned:
+        return None
+    try:
+        sections = json.loads(returned.get("sections") or "[]")
+    except ValueError:
+        sections = []
+    return {**returned, "sections": [s for s in sections if isinstance(s, dict)] if isinstance(sections, list) else []}
+
+
 @router.get("")
 async def status(request: Request):
     session, api = signed_in(request, Role.APPLICANT)
@@ -46,7 +58,7 @@ async def status(request: Request):
         filed = await api.get("intake", f"/applications/{app_id}") or {}
         sms = await api.get("notify", f"/notifications/{app_id}/mine") or {}
         cases.append({**case, "decisions": _decisions(detail.get("decisions", [])),
-                      "open_return": filed.get("open_return"), "sms": sms.get("deliveries", []),
+                      "open_return": _open_return(filed.get("open_return")), "sms": sms.get("deliveries", []),
                       "paper": (detail.get("case") or {}).get("paper")})
     draft = (await api.get("intake", "/drafts/mine") or {}).get("draft")
     return page(request, session, "applicant_status.html", {"title": "我的申报", "cases": cases, "draft": draft,

@@ -191,8 +191,8 @@ async def test_the_units_remaining_actions_clicked_through_in_the_browser(stack,
         b.sign_out()
         b.sign_in("app2", "pw-app2", "/applicant")
         b.reload_until("/applicant", "申报已被退回修改")
-        text = b.text()
-        assert "请补充继续教育证明" in text and "继续教育：缺2019年度继续教育学时登记证明" in text and "修改后重新提交" in text
+        to_fix = b.driver.find_element(By.CSS_SELECTOR, ".case [role=alert]").text  # the return, above the history
+        assert "请补充继续教育证明" in to_fix and "继续教育：缺2019年度继续教育学时登记证明" in to_fix and "修改后重新提交" in to_fix
         b.check("applicant-returned")
         b.sign_out()
     finally:
