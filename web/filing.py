@@ -163,8 +163,18 @@ STEP_OF_PART = {"applicant": 1, "unit": 2, "specialty": 2, "professional_years":
                 "qualifications": 3, "assessments": 3, "continuing_education": 3, "appointment_letters": 3,
                 "social_insurance": 3, "affiliation": 3, "achievements": 4, "papers": 4, "photo": 5,
                 "photo_ref": 5, "attachments": 5, "self_statement": 6, "pledge_signed_at": 6}
-# A problem whose cause is typed on a later step than its field (the years are checked against the dates).
-STEP_OF_CODE = {"PROFESSIONAL_YEARS_CONTRADICTED": 3}
+# A problem whose cause is typed on a later step than its field (the years are checked against the dates);
+# and eligibility's rules (no field), on the step where what they judge is typed. The rules about
+# uploads are not listed: intake's door names the same missing files on the uploads step.
+STEP_OF_CODE = {"PROFESSIONAL_YEARS_CONTRADICTED": 3, "SPECIALTY_REVIEWABLE": 2, "CE_HOURS": 3, "CE_RECORDS": 3,
+                "ANNUAL_ASSESSMENTS": 3, "APPOINTMENT_LETTERS": 3, "APPOINTMENT_IN_POST": 3, "SOCIAL_INSURANCE": 3,
+                "AFFILIATION": 3, "FRAUD_BAN": 4}
+
+
+def rule_problems(preview: dict) -> list[dict]:
+    """Eligibility's failed rules on the draft (its preview), as problems of the steps they judge."""
+    return [{"field": "", "code": r["code"], "message_zh": r["message_zh"], "message_en": r["message_en"],
+             "source": "eligibility"} for r in preview.get("rules", []) if not r["passed"] and r["code"] in STEP_OF_CODE]
 CONTROLS = {"applicant.name": "name", "applicant.id_number": "id_number", "applicant.phone": "phone",
             "unit.unit_id": "unit_id", "unit.name": "unit_name", "unit.credit_code": "credit_code",
             "unit.area": "unit_area", "unit.kind": "unit_kind", "unit.phone": "unit_phone", "specialty": "specialty",

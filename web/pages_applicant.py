@@ -95,12 +95,16 @@ async def _draft(api) -> dict:
 
 
 async def _door_checks(api, fields: dict, documents: list[dict] | None = None) -> list[dict]:
-    """Intake's door checks on the draft as it stands (nothing is filed): every problem, field by field."""
+    """Intake's door checks on the draft as it stands, field by field, and eligibility's rules it
+    already fails (its preview): nothing is filed, nothing stored; the words are the services'."""
     if documents is None:
         documents = (await api.get("intake", "/documents"))["documents"]
     body = filing.submit_body(PLAN, fields, documents, fields.get("application_id") or str(uuid.uuid4()),
                               clock.now().isoformat())
-    return (await api.call("POST", "intake", "/applications/checks", json=body)).json()["problems"]
+    door = (await api.call("POST", "intake", "/applications/checks", json=body)).json()["problems"]
+    body.pop("applicant")  # eligibility judges the filing, not the person's name or ID number
+    rules = (await api.call("POST", "eligibility", "/assessments/preview", json=body)).json()
+    return door + filing.rule_problems(rules)
 
 
 async def _step_page(request: Request, session, api, number: int, *, refusal=None, status: int = 200, saved=False,

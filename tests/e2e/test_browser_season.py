@@ -142,10 +142,17 @@ async def test_a_season_clicked_through_in_the_browser(stack, front, browser, fi
         b.key_in(field, value)
     for year in PLAN.assessment_years:
         b.choose(f"assessment_{year}", "合格")
+    short = min(PLAN.continuing_education.certificate_years)
     for year in PLAN.continuing_education.record_years:
-        b.key_in(f"ce_{year}_professional", "66")
+        b.key_in(f"ce_{year}_professional", "50" if year == short else "66")  # one year short of hours
         b.key_in(f"ce_{year}_general", "18")
         b.key_in(f"ce_{year}_industry", "12")
+    b.press("save")
+    # Eligibility's hours rule, in its words, on the step where the hours are typed.
+    b.wait_for(lambda: f"{short}年度继续教育专业科目50学时" in b.text(), what="the hours rule inline")
+    assert "CE_HOURS" in b.driver.find_element(By.ID, "checks").text and "/filing/3" in b.driver.current_url
+    b.check("filing-3-checked")
+    b.retype(f"ce_{short}_professional", "66")
     b.press("save")
     b.wait_for(lambda: "/filing/4" in b.driver.current_url, what="step 4")
     b.check("filing-4")

@@ -62,3 +62,26 @@ async def test_a_drafts_problems_are_the_doors_and_a_draft_without_any_is_filed(
 
         unit = await client.post(checks, headers=token(Role.UNIT, org="u-1"), json={})
         assert (unit.status_code, unit.json()["code"]) == (403, "ROLE_NOT_ALLOWED")
+
+
+async def test_eligibility_explains_its_rules_on_a_draft_without_storing_anything(stack):
+    app = with_new_id(normal_applicant())
+    body = submit_body(app, id_number_of(NAME))
+    for key in ("applicant", "photo_base64"):
+        body.pop(key)
+    record = next(r for r in body["continuing_education"] if r["year"] == 2019)  # a certificate year (the plan's)
+    year, record["professional_hours"] = record["year"], 10
+    preview = stack.url("eligibility") + "/assessments/preview"
+    async with httpx.AsyncClient(timeout=30) as client:
+        answer = await client.post(preview, headers=applicant_token(id_number_of(NAME)), json=body)
+        assert answer.status_code == 200, answer.text
+        rules = {r["code"]: r for r in answer.json()["rules"]}
+        assert answer.json()["complete"] and not rules["CE_HOURS"]["passed"]
+        assert f"{year}年度继续教育专业科目10学时" in rules["CE_HOURS"]["message_zh"] and rules["CE_HOURS"]["message_en"]
+        partial = await client.post(preview, headers=applicant_token(id_number_of(NAME)), json={"specialty": "建筑结构"})
+        assert partial.json() == {"complete": False, "outcome": None, "rules": [], "routes": []}
+        stored = await client.get(f"{stack.url('eligibility')}/assessments/{app.application_id}",
+                                  headers=applicant_token(id_number_of(NAME)))
+        assert stored.status_code == 404  # explained, not assessed
+        unit = await client.post(preview, headers=token(Role.UNIT, org="u-1"), json=body)
+        assert (unit.status_code, unit.json()["code"]) == (403, "ROLE_NOT_ALLOWED")

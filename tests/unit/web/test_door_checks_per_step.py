@@ -35,3 +35,12 @@ def test_a_steps_checks_name_the_control_they_describe_and_leave_the_other_steps
     third = filing.checks_of_step(PLAN, problems, 3)
     assert [c["control"] for c in third] == [f"ce_{ce_year}_general", None]  # a year the form has no control for
     assert filing.checks_of_step(PLAN, problems, 4) == []
+
+
+def test_eligibilitys_failed_rules_are_shown_on_the_step_they_judge_and_the_passed_or_unplaced_ones_not():
+    preview = {"complete": True, "rules": [
+        {"code": "CE_HOURS", "passed": False, "message_zh": "2019年度继续教育专业科目50学时，少于60学时", "message_en": "below"},
+        {"code": "ANNUAL_ASSESSMENTS", "passed": True, "message_zh": "符合", "message_en": "ok"},
+        {"code": "CE_CERTIFICATES", "passed": False, "message_zh": "缺证明", "message_en": "missing"}]}
+    problems = filing.rule_problems(preview)
+    assert [(p["code"], filing.step_of(p), p["source"]) for p in problems] == [("CE_HOURS", 3, "eligibility")]
