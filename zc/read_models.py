@@ -19,6 +19,9 @@ from plumbing.core.topic_rebuild import TopicModel
 
 STORE_FED = {
     "review.case_view": ("review", "services.review.projections.case_view:make_apply", ["case_view", "archive_view"]),
+    # written in their events' own transactions; folded again from notify's history
+    "notify.history": ("notify", "services.notify.adapters.history_rebuild:make_apply",
+                       ["reminders", "notification_failures"]),
 }
 
 

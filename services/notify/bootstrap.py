@@ -24,7 +24,7 @@ from plumbing.core.personal_data import follow
 from plumbing.core.reads import record_read
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.edges.security import Caller, caller
-from services.notify.adapters.audit_deliveries import deliveries_of, persons_of
+from services.notify.adapters.audit_deliveries import deliveries_of, persons_of, reminder_persons
 from plumbing.edges import pages
 from plumbing.edges.openapi import PAGE_HEADERS, contract
 from services.notify.adapters import answers
@@ -159,6 +159,9 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
             raise pages.bad_cursor() from None
         async with runtime.unit_of_work() as uow:
             answer = await reminder_status(uow)
+        # The departments' and units' contacts (names in the texts, masked numbers): a look-up of
+        # contact data, recorded before the answer (refused with 503 if it cannot be).
+        await record_read(request, "department contacts", "reminders", await reminder_persons(runtime.pool))
 
         def order(r: dict) -> tuple:  # by deadline, the earliest reminder first (days before, descending)
             return (r["deadline"], -r["days_before"], r["org_id"], r["event_id"])
