@@ -176,6 +176,18 @@ class Returned(Payload):
     sections: list[ReturnedSection] = []
 
 
+class ReturnReceived(Payload):
+    """Internal to intake: it learnt of review's Returned (`return_event_id`) while the filing was at
+    `revision`; the applicant may resubmit until a resubmission answers it. Recorded on the
+    application's stream, so intake's `open_returns` is a fold of its own history."""
+    application_id: uuid.UUID
+    return_event_id: uuid.UUID
+    revision: int
+    level: ReviewLevel
+    reason: str
+    sections: list[ReturnedSection] = []
+
+
 class PublicNoticeStarted(Payload):
     application_id: uuid.UUID
     starts_on: date

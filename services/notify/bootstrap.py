@@ -36,6 +36,8 @@ from services.notify.domain.departments import department_contacts
 from services.notify.domain.references import FILINGS
 from services.notify.domain.templates import Catalogue, load_catalogue
 from services.notify.reactions.when_case_moves_track_waiting import when_case_moves_track_waiting
+from services.notify.reactions.when_contact_named_record_it import when_contact_named_record_it
+from services.notify.domain.recipients import CONTACT_SOURCES
 from services.notify.reactions.when_event_plan_messages import EVENTS, when_event_plan_messages
 from services.notify.reactions.when_filed_remember_application import (
     require_known_application, when_filed_remember_application,
@@ -64,8 +66,10 @@ def reaction_tables(recorder: Recorder, plan: Plan, catalogue: Catalogue) -> lis
     referring = (Reactions(recorder, notify_ports)
                  .add(require_known_application, *dict.fromkeys((*upstream, CaseOpened, CaseMovedTo)))
                  .add(when_case_moves_track_waiting)
+                 .add(when_contact_named_record_it, *(t for t in CONTACT_SOURCES if t not in FILINGS))
                  .add(planning, *upstream))
-    filings = Reactions(recorder, notify_ports).add(when_filed_remember_application).add(planning, *FILINGS)
+    filings = (Reactions(recorder, notify_ports).add(when_filed_remember_application)
+               .add(when_contact_named_record_it, *FILINGS).add(planning, *FILINGS))
     return [((topics.eligibility(), topics.review()), referring), ((topics.applications(),), filings)]
 
 

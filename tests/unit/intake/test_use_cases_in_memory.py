@@ -119,7 +119,7 @@ async def test_a_returned_application_is_resubmitted_once_and_its_return_closed(
     async with uow:
         answer = await filing.resubmit(uow, app, None, applicant(app), NOW, filer(app), plan=PLAN)
     assert answer["revision"] == 2 and await uow.ports.returns.current(app.application_id) is None
-    assert [e.event_type for e in await uow.store.load_stream(stream(app))] == ["ApplicationSubmitted",
+    assert [e.event_type for e in await uow.store.load_stream(stream(app))] == ["ApplicationSubmitted", "ReturnReceived",
                                                                                "ApplicationResubmitted"]
 
 
