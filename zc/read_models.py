@@ -13,7 +13,7 @@ that appends is never run by a rebuild).
 from __future__ import annotations
 
 from contracts import topics
-from plumbing.core.application import Reactions
+from plumbing.core.reactions import Reactions
 from plumbing.core.topic_rebuild import TopicModel
 
 STORE_FED = {
