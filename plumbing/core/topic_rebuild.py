@@ -10,7 +10,10 @@ Chunked transactions (`chunk` records each): one long transaction would hold bac
 readers of the global order (its cut-off waits for the oldest running transaction). The reactions
 get a `Reactions` without a recorder: a reaction that tried to append would fail, not write.
 The swap locks the live tables (the live consumer's next write to them waits), replays what the
-live consumer processed meanwhile, and moves the fresh tables in.
+live consumer processed meanwhile, copies the live rows the model says no topic gives (`keep`:
+notify's departments, operator data from a file), and moves the fresh tables in. A model fed by two
+consumer groups (notify's contacts) names both: their topics are disjoint, so each record still has
+one inbox that says whether it was processed.
 """
 from __future__ import annotations
 
