@@ -13,7 +13,7 @@ from contracts.limits import DOCUMENT_MAX_BYTES
 from contracts.plan import load_plan
 from plumbing import clock
 from web import filing
-from web.app import checked_form, page, signed_in
+from web.pages import checked_form, page, signed_in
 from web.services import ApiRefused
 
 router = APIRouter(prefix="/applicant")

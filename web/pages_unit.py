@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from contracts.envelope import Role
 from web import labels
-from web.app import checked_form, page, signed_in
+from web.pages import checked_form, page, signed_in
 from web.services import ApiRefused
 
 router = APIRouter(prefix="/unit")
