@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from contracts import topics
 from contracts.personal_record import APPLICANT
-from contracts.plan import load_plan
+from contracts.plan import load_plan, plan_registry
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
 from plumbing.core.application import Reactions, Recorder
@@ -53,7 +53,10 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app = build_app(runtime, title="zhicheng intake",
                     description="Applicants file, resubmit and withdraw applications (个人申报).",
                     in_flight=lambda method, path: method == "POST" and path.startswith("/applications"))
+    # `plan`: the plan open for filing (ZC_PLAN), which a new application records; `plans`: every plan
+    # an application may have recorded, which decides a resubmission's deadline.
     app.state.settings, app.state.plan, app.state.recorder = settings, plan, recorder
+    app.state.plans = plan_registry(settings.plan)
 
     async def start_publisher(rt: Runtime) -> None:
         # After the runtime's own check of the development secrets: no master key, no start.

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from contracts import topics
 from contracts.personal_record import APPLICANT, OPERATOR
 from contracts.envelope import SYSTEM_ACTOR
-from contracts.plan import Plan, load_plan
+from contracts.plan import PlanRegistry, load_plan, plan_registry
 from plumbing import clock
 from plumbing.core.application import Reactions, Recorder
 from plumbing.edges.auth import DEV_PERSON_REF_SECRET
@@ -53,13 +53,13 @@ def analytics_key(settings: ServiceSettings) -> str:
     return key
 
 
-def reaction_tables(recorder: Recorder, plan: Plan) -> dict[str, Reactions]:
+def reaction_tables(recorder: Recorder, plans: PlanRegistry) -> dict[str, Reactions]:
     """review's reactions, by the topic each consumer group reads (the tests use this table too).
     The assessment is noted for the analysts' feed before the case opens (same transaction)."""
     return {
         topics.eligibility(): (Reactions(recorder, review_ports).add(when_assessed_note_for_feed)
-                               .add(when_assessed_open_case(plan))),
-        topics.applications(): (Reactions(recorder, review_ports).add(when_withdrawn_close_case(plan))
+                               .add(when_assessed_open_case(plans))),
+        topics.applications(): (Reactions(recorder, review_ports).add(when_withdrawn_close_case(plans))
                                 .add(when_filed_remember_application)),
     }
 
@@ -67,7 +67,9 @@ def reaction_tables(recorder: Recorder, plan: Plan) -> dict[str, Reactions]:
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ReviewSettings()
     own = settings if isinstance(settings, ReviewSettings) else ReviewSettings()  # review's own variables
-    plan = load_plan(settings.plan)
+    # Each case is decided with the plan its application recorded (`plans`); ZC_PLAN (`plan`) only
+    # names the season the dashboard, inbox deadlines and the feed's defaults show.
+    plan, plans = load_plan(settings.plan), plan_registry(settings.plan)
     runtime = Runtime(settings, application_streams=["case-"])
     runtime.audit_extras.append(names_on_timeline)
 
@@ -76,9 +78,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                                feed=Feed(analytics_key(settings), plan))
     runtime.recorder, runtime.ports = recorder, review_ports
     runtime.subscriptions += [Subscription([topic], table.handle, wants=table.wants)
-                              for topic, table in reaction_tables(recorder, plan).items()]
+                              for topic, table in reaction_tables(recorder, plans).items()]
     # ZC_REVIEW_SWEEP_INTERVAL_SECONDS (default 60): how often cases past their stage deadline are closed
-    runtime.periodic.append(PeriodicJob("review-deadline-sweep", lambda uow: sweep_overdue(uow, plan, clock.now()),
+    runtime.periodic.append(PeriodicJob("review-deadline-sweep", lambda uow: sweep_overdue(uow, plans, clock.now()),
                                         every=own.review_sweep_interval_seconds))
 
     async def start_projection(rt: Runtime) -> None:
@@ -101,7 +103,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app = build_app(runtime, title="zhicheng review",
                     description="The review chain: unit → public notice → construction authority → HR bureau → "
                                 "city HR bureau → provincial committee.")
-    app.state.settings, app.state.plan, app.state.recorder = settings, plan, recorder
+    app.state.settings, app.state.plan, app.state.plans, app.state.recorder = settings, plan, plans, recorder
     app.include_router(views_router)
     app.include_router(cases_router)
     app.include_router(units_router)
