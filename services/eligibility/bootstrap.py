@@ -20,6 +20,7 @@ from plumbing.edges.openapi import ETAG_HEADERS, PAGE_HEADERS, contract
 from plumbing.settings import ServiceSettings
 from services.eligibility.reactions.when_application_filed_assess import (
     ELIGIBILITY_ACTOR, when_application_filed_assess)
+from services.eligibility.domain.streams import ASSESSMENT
 from services.eligibility.usecases.assessments import assessments_of
 
 
@@ -50,7 +51,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ServiceSettings(service="eligibility")
     # Every shipped plan (and ZC_PLAN's file): each application is assessed with the plan it records.
     plans = plan_registry(settings.plan)  # a wrong plan file stops the start-up here, with its message
-    runtime = Runtime(settings, application_streams=["eligibility-"])
+    runtime = Runtime(settings, application_streams=[ASSESSMENT])
 
     recorder = Recorder(lambda: runtime.store, topic=topics.eligibility(), actor=ELIGIBILITY_ACTOR)
     runtime.recorder = recorder

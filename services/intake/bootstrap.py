@@ -24,6 +24,7 @@ from services.intake.reactions.when_archive_changes_record_entry import (
     when_archive_entry_added_record_it, when_archive_entry_judged_record_status)
 from services.intake.reactions.when_returned_record_return import when_returned_record_return
 from services.intake.reactions.when_unit_authorized_record_unit import when_unit_authorized_record_unit
+from services.intake.domain.streams import APPLICATION
 from services.intake.settings import IntakeSettings
 from services.intake.usecases.filing import INTAKE_ACTOR
 
@@ -41,7 +42,7 @@ def reaction_tables(recorder: Recorder) -> dict[str, Reactions]:
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
     plan = load_plan(settings.plan)
-    runtime = Runtime(settings, application_streams=["application-"])
+    runtime = Runtime(settings, application_streams=[APPLICATION])
 
     recorder = Recorder(lambda: runtime.store, topic=topics.applications(), actor=INTAKE_ACTOR)
     # The data keys' vault exists once the service started (it checks the master key then).

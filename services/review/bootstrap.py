@@ -29,6 +29,7 @@ from services.review.projections.case_view import make_apply
 from services.review.reactions.when_assessed_note_for_feed import when_assessed_note_for_feed
 from services.review.reactions.when_assessed_open_case import when_assessed_open_case, when_withdrawn_close_case
 from services.review.reactions.when_filed_remember_application import when_filed_remember_application
+from services.review.domain.streams import CASE
 from services.review.settings import ReviewSettings
 from services.review.usecases.feed import Feed, FeedingRecorder
 from services.review.usecases.sweeping import sweep_overdue
@@ -70,7 +71,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     # Each case is decided with the plan its application recorded (`plans`); ZC_PLAN (`plan`) only
     # names the season the dashboard, inbox deadlines and the feed's defaults show.
     plan, plans = load_plan(settings.plan), plan_registry(settings.plan)
-    runtime = Runtime(settings, application_streams=["case-"])
+    runtime = Runtime(settings, application_streams=[CASE])
     runtime.audit_extras.append(names_on_timeline)
 
     # Every append to a case stream also queues the analysts' feed message (usecases/feed.py).

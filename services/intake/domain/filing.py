@@ -11,10 +11,10 @@ from contracts.application import Application
 from contracts.errors import Conflict, InvalidInput
 from contracts.events import ApplicationResubmitted, ApplicationSubmitted, ApplicationWithdrawn, Payload
 from contracts.plan import Plan
+from services.intake.domain.streams import application_stream
 
 
-def stream_of(application_id: uuid.UUID) -> str:
-    return f"application-{application_id}"
+stream_of = application_stream  # the name the use cases know it by (domain/streams.py defines it)
 
 
 @dataclass(frozen=True)

@@ -21,15 +21,11 @@ from services.review.domain.authorization import Principal, authorize
 from services.review.domain.case import Case, NeverOpened
 from services.review.domain.commands import Command
 from services.review.domain.decide import decide
+from services.review.domain.streams import archive_stream, case_stream
 from services.review.domain.transitions import evolve_stream, fold
 
 
-def case_stream(application_id: uuid.UUID) -> str:
-    return f"case-{application_id}"
-
-
-def archive_stream(entry_id: str) -> str:
-    return f"archive-{entry_id}"
+# case_stream, archive_stream: defined once, in domain/streams.py (imported from here too)
 
 
 async def load_case(source: UnitOfWork | Recorder, application_id: uuid.UUID) -> tuple[Case | None, int]:
