@@ -9,7 +9,6 @@ every POST must carry the session's CSRF token; the session cookie is HttpOnly a
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
 import time
 from pathlib import Path
@@ -27,6 +26,7 @@ from plumbing.settings import IdentitySettings, service_url
 from web import labels
 from web.services import ApiRefused, Services
 from web.sessions import SIGN_IN_SECONDS, Session, SessionStore
+from plumbing.settings import ProcessSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
@@ -34,7 +34,7 @@ COOKIE = "zc_session"
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 FORM_MAX_BYTES = 256 * KIB
-ASSETS = Path(os.environ.get("ZC_WEB_ASSETS_DIR") or ROOT / "infra" / ".cache" / "web-assets" / "node_modules")
+ASSETS = Path(ProcessSettings.current().web_assets_dir or ROOT / "infra" / ".cache" / "web-assets" / "node_modules")
 HTMX = ASSETS / "htmx.org" / "dist" / "htmx.min.js"
 
 

@@ -1,7 +1,6 @@
 """Composition root of review: cases from assessments, decisions over HTTP, read models."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -42,13 +41,14 @@ DEV_ANALYTICS_KEY = "dev-only-analytics-key"
 def analytics_key(settings: ServiceSettings) -> str:
     """ZC_ANALYTICS_KEY_SECRET: review's own key for the feed's pseudonymous keys (never the
     person_ref key). The development key is public, so only ZC_DEV_MODE accepts it."""
-    key = os.environ.get("ZC_ANALYTICS_KEY_SECRET") or DEV_ANALYTICS_KEY
+    own = settings if isinstance(settings, ReviewSettings) else ReviewSettings()  # review's own variables
+    key = own.analytics_key_secret or DEV_ANALYTICS_KEY
     if key == DEV_ANALYTICS_KEY and not settings.dev_mode:
         raise SystemExit("refusing to start: ZC_ANALYTICS_KEY_SECRET is the development key; set a real one "
                          "(or ZC_DEV_MODE=1 on a development machine)")
     # Review does not hold the person_ref key (intake does); refuse it wherever it can be seen, and
     # review's own operator_ref key: the analytics key must link nothing else.
-    others = {settings.person_ref_secret, os.environ.get("ZC_PERSON_REF_SECRET", ""), DEV_PERSON_REF_SECRET,
+    others = {settings.person_ref_secret, own.person_ref_secret_as_given, DEV_PERSON_REF_SECRET,
               settings.operator_ref_secret} - {""}
     if key in others:
         raise SystemExit("refusing to start: ZC_ANALYTICS_KEY_SECRET must not be the person_ref key or another key")
