@@ -175,7 +175,7 @@ async def test_the_returns_and_filings_folded_from_intakes_history_are_those_wri
     assert opened.returns.open_returns == uow.ports.returns.open_returns != {}  # the revision it arrived at, too
     assert opened.filings.filings == uow.ports.filings.filings != set()
     async with uow:
-        await filing.resubmit(uow, app, None, applicant(app), NOW, filer(app), plan=PLAN)
+        await filing.resubmit(uow, app, None, applicant(app), NOW, filer(app), plans=plan_registry())
     closed = await folded(uow)
     assert closed.returns.open_returns == uow.ports.returns.open_returns == {}
     assert closed.filings.filings == uow.ports.filings.filings
