@@ -36,10 +36,17 @@
 | ZC_AUDIT_CHECKPOINT_SECONDS | 60 | how often a service signs a checkpoint of its log (plumbing/core/checkpoints.py) |
 | ZC_AUDIT_SIGNING_KEY | (development key under ZC_DEV_MODE) | base64 of this service's 32-byte Ed25519 seed; its public key goes to auditors (`zc audit keygen`) |
 | ZC_AUDIT_PUBLIC_KEYS | (development keys under ZC_DEV_MODE) | `service=base64,...`: the keys `zc audit verify` checks checkpoints with |
+| ZC_CLOCK_FILE / ZC_CLOCK_OFFSET_SECONDS | (none) / 0 | the season clock: a file holding the offset in seconds (`zc clock`), else a fixed offset (ClockSettings) |
+| ZC_KAFKA_CREDENTIALS / ZC_KAFKA_USER / ZC_KAFKA_PASSWORD / ZC_KAFKA_TOOLS | infra/.run/kafka/credentials / (none) / (none) / 0 | the principals' passwords file, this process's own principal, and whether the set-up creates the tools' principals (KafkaLogin) |
+| ZC_TRACE_FILE / ZC_TRACE_CONSOLE | (none) / 0 | spans as JSON lines to a file, or to the console (plumbing/tracing.py) |
+| ZC_AUDIT_TOKEN / ZC_TOKEN | (a development token) | `zc audit`'s and `zc notify`'s bearer tokens |
+| ZC_WATCHDOG_FAILURES / ZC_WATCHDOG_GRACE_SECONDS | 6 / 60 | zc/watchdog.py: failed probes in a row before a restart, and the grace after a start |
+| ZC_BENCH_REPORTS / ZC_WEB_ASSETS_DIR / ZC_IDENTITY_PROVIDER | reports / infra/.cache/web-assets/node_modules / oidc | the bench's output, the web's htmx and axe-core, the web's identity adapter |
 """
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, fields
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -57,18 +64,102 @@ SECRET_HOLDERS = {"person_ref_secret": ("intake", DEV_PERSON_REF_SECRET),
                   "operator_ref_secret": ("review", DEV_OPERATOR_REF_SECRET)}
 
 
+class _ReadAtUse:
+    """Settings read at each use, not once at start-up as ServiceSettings are: a test, the season
+    clock, a script or a tool may set them while the process runs. Each field is the variable
+    `ZC_<FIELD>` of the table above, typed by its default; cheap (a few dictionary lookups), so it
+    may be read on hot paths (the clock). With ServiceSettings, the only readers of the
+    environment (tests/unit/test_one_configuration_channel.py)."""
+
+    @classmethod
+    def current(cls):
+        env, values = os.environ, {}
+        for f in fields(cls):
+            raw = env.get(f"ZC_{f.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            default = f.default
+            values[f.name] = (raw.lower() in ("1", "true", "yes") if isinstance(default, bool)
+                              else type(default)(raw) if isinstance(default, (int, float)) else raw)
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Addresses(_ReadAtUse):
+    """The stack's ports (DATABASE_URL is the one variable without the ZC_ prefix)."""
+    pg_port: int = 55432
+    kafka_bootstrap: str = ""
+    kafka_port: int = 9092
+    intake_port: int = DEFAULT_PORTS["intake"]
+    eligibility_port: int = DEFAULT_PORTS["eligibility"]
+    review_port: int = DEFAULT_PORTS["review"]
+    notify_port: int = DEFAULT_PORTS["notify"]
+    web_port: int = DEFAULT_PORTS["web"]
+    idp_port: int = DEFAULT_PORTS["idp"]
+    tokens_port: int = DEFAULT_PORTS["tokens"]
+
+    @staticmethod
+    def database_url() -> str:
+        return os.environ.get("DATABASE_URL", "")
+
+
+@dataclass(frozen=True)
+class ClockSettings(_ReadAtUse):
+    clock_file: str = ""  # ZC_CLOCK_FILE: the season clock's offset, in seconds, written by `zc clock`
+    clock_offset_seconds: float = 0.0  # ZC_CLOCK_OFFSET_SECONDS: a fixed offset when there is no file
+
+
+@dataclass(frozen=True)
+class KafkaLogin(_ReadAtUse):
+    kafka_credentials: str = ""  # ZC_KAFKA_CREDENTIALS: the principals' passwords file (tools, tests)
+    kafka_user: str = ""  # ZC_KAFKA_USER / ZC_KAFKA_PASSWORD: this process's own principal
+    kafka_password: str = ""
+    kafka_tools: bool = False  # ZC_KAFKA_TOOLS=1: the set-up also creates the tools' principals
+
+
+@dataclass(frozen=True)
+class AuditSettings(_ReadAtUse):
+    audit_signing_key: str = ""  # ZC_AUDIT_SIGNING_KEY (table above)
+    audit_public_keys: str = ""  # ZC_AUDIT_PUBLIC_KEYS (table above)
+    audit_token: str = ""  # ZC_AUDIT_TOKEN: `zc audit`'s auditor token (a development one otherwise)
+    dev_mode: bool = False
+
+
+@dataclass(frozen=True)
+class ProcessSettings(_ReadAtUse):
+    """The rest of what a process or a tool reads: each variable where its reader documents it."""
+    metrics_token: str = ""
+    token_private_key: str = ""  # ZC_TOKEN_PRIVATE_KEY: the development issuer's key (plumbing/edges/dev_issuer.py)
+    token: str = ""  # ZC_TOKEN: a CLI command's bearer token
+    trace_file: str = ""  # ZC_TRACE_FILE / ZC_TRACE_CONSOLE=1: spans as JSON lines (plumbing/tracing.py)
+    trace_console: bool = False
+    retention_outbox_days: float = 7.0
+    retention_idempotency_hours: float = 24.0
+    retention_interval_seconds: float = 3600.0
+    watchdog_failures: int = 6  # ZC_WATCHDOG_*: zc/watchdog.py
+    watchdog_grace_seconds: float = 60.0
+    notify_department_contacts: str = ""  # the operator data file `zc contacts` checks (services/notify/settings.py)
+    notify_rate_windows: str = ""  # passed on to notify by `make up` (services/notify/settings.py)
+    notify_reminder_interval_seconds: str = ""
+    bench_reports: str = ""  # ZC_BENCH_REPORTS: where `zc bench` writes (reports/)
+    web_assets_dir: str = ""  # ZC_WEB_ASSETS_DIR: htmx and axe-core (web/app.py)
+    accounts_file: str = ""  # ZC_ACCOUNTS_FILE (table above)
+    identity_provider: str = "oidc"  # ZC_IDENTITY_PROVIDER: identity/port.py
+
+
 # The one place that turns the port settings into addresses. Every script, the demo, the bench and
 # the tests call these, so a second stack on other ports is never reached by mistake.
 def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or f"postgresql://postgres@127.0.0.1:{os.environ.get('ZC_PG_PORT') or 55432}/postgres"
+    return Addresses.database_url() or f"postgresql://postgres@127.0.0.1:{Addresses.current().pg_port}/postgres"
 
 
 def kafka_bootstrap() -> str:
-    return os.environ.get("ZC_KAFKA_BOOTSTRAP") or f"127.0.0.1:{os.environ.get('ZC_KAFKA_PORT') or 9092}"
+    given = Addresses.current()
+    return given.kafka_bootstrap or f"127.0.0.1:{given.kafka_port}"
 
 
 def service_port(service: str) -> int:
-    return int(os.environ.get(f"ZC_{service.upper()}_PORT") or DEFAULT_PORTS.get(service, 8000))
+    return int(getattr(Addresses.current(), f"{service}_port", 8000))
 
 
 def service_url(service: str) -> str:

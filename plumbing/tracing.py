@@ -14,7 +14,6 @@ id. Exported when configured, else nothing is recorded (the API's no-op tracer):
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
 import threading
 import uuid
@@ -25,6 +24,7 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.trace import NonRecordingSpan, SpanContext, SpanKind, TraceFlags, set_span_in_context
+from plumbing.settings import ProcessSettings
 
 _MASK64 = (1 << 64) - 1
 
@@ -46,9 +46,10 @@ class JsonLinesExporter(SpanExporter):
         return SpanExportResult.SUCCESS
 
 
-def configure(service: str, env=os.environ) -> bool:
+def configure(service: str, given: ProcessSettings | None = None) -> bool:
     """A tracer provider for this process when an exporter is configured. True when tracing is on."""
-    path, console = env.get("ZC_TRACE_FILE"), env.get("ZC_TRACE_CONSOLE") == "1"
+    given = given or ProcessSettings.current()
+    path, console = given.trace_file, given.trace_console
     if not path and not console:
         return False
     provider = TracerProvider(resource=Resource.create({"service.name": f"zhicheng-{service}"}))

@@ -9,7 +9,6 @@ every POST must carry the session's CSRF token; the session cookie is HttpOnly a
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
 import time
 from pathlib import Path
@@ -24,9 +23,10 @@ from identity.port import IdentityPort, IdentityRefused, SignIn, identity_port
 from plumbing.edges.http import BodyLimit
 from plumbing.settings import IdentitySettings, service_url
 from web import labels
-from web.services import ApiRefused
+from plumbing.settings import ProcessSettings
 from web.pages import (COOKIE, CsrfRefused, NeedSignIn, checked_form, home_of, page, session_of, set_cookie,
                        signed_in)
+from web.services import ApiRefused
 from web.sessions import SIGN_IN_SECONDS, SessionStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 FORM_MAX_BYTES = 256 * KIB
-ASSETS = Path(os.environ.get("ZC_WEB_ASSETS_DIR") or ROOT / "infra" / ".cache" / "web-assets" / "node_modules")
+ASSETS = Path(ProcessSettings.current().web_assets_dir or ROOT / "infra" / ".cache" / "web-assets" / "node_modules")
 HTMX = ASSETS / "htmx.org" / "dist" / "htmx.min.js"
 
 

@@ -50,6 +50,7 @@ from services.notify.usecases.planning import replan_for_person
 from services.notify.usecases.recording import NOTIFY_ACTOR
 from services.notify.usecases.reminding import run_reminders, seed_department_contacts
 from services.notify.usecases.status import delivery_status, my_deliveries, reminder_status
+from services.notify.domain.streams import NOTIFICATION
 
 log = get_logger(__name__)
 # SMS texts name people and reasons: only the city HR bureau (the operator) and auditors read them.
@@ -79,7 +80,7 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     plan = load_plan(settings.plan)
     catalogue = load_catalogue(read_catalogue_text(plan.plan_id))  # a broken template stops start-up
     departments = department_contacts(read_department_contacts(settings.notify_department_contacts), plan)
-    runtime = Runtime(settings, application_streams=["notification-"])
+    runtime = Runtime(settings, application_streams=[NOTIFICATION])
     runtime.audit_extras.append(deliveries_of)
     runtime.metrics.add_query(GaugeQuery(
         "zc_sms_deliveries", "SMS deliveries by status (pending includes those held by quiet hours or rate limits)",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,7 @@ from zc.load.lag import LagSampler
 from zc.load.procstat import Sampler, children
 from zc.load.stack import SERVICES, Stack
 from zc.load.verify import verify
+from plumbing.child_env import child_environment
 
 HELD_P99_MS = 2000  # the mark: a rate is held when the first-SMS p99 stays under 2 s
 
@@ -134,7 +134,7 @@ class Season:
     def step(self, i: int, rate: float, sampler: Sampler, lag: LagSampler) -> dict:
         out = Path(tempfile.mkstemp(prefix="zc-load-", suffix=".json")[1])
         ready, go = out.with_suffix(".ready"), out.with_suffix(".go")
-        env = dict(os.environ, **self.stack.env())
+        env = child_environment(self.stack.env())
         drain = self.drain_seconds()
         proc = subprocess.Popen([sys.executable, "-m", "zc.load", "--intake", self.stack.url("intake"),
                                  "--review", self.stack.url("review"), "--rate", str(rate),

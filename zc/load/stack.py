@@ -3,7 +3,6 @@ touches a `make up` stack or a test session on the same PostgreSQL and Kafka."""
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import asyncpg
 from plumbing import clock
 from plumbing.settings import with_database
 from plumbing.edges.kafka_security import ADMIN, client_kwargs  # the bench's own topics and groups: admin's
+from plumbing.child_env import child_environment
 
 SERVICES = ("intake", "eligibility", "review", "notify")
 SEASON_START = "2020-08-10T09:00:00+08:00"  # the plan's deadlines are past: run on the season's clock
@@ -49,15 +49,14 @@ class Stack:
         from plumbing.edges.topics_admin import ensure_topics
         from plumbing.provision import service_database
 
-        os.environ["ZC_TOPIC_PREFIX"] = self.prefix  # ensure_topics names topics from it
-        ensure_topics(self.kafka)
+        ensure_topics(self.kafka, prefix=self.prefix)  # this stack's topics, named by value
         self.logs.mkdir(parents=True, exist_ok=True)
         for name in SERVICES:
-            env = dict(os.environ, **self.env(), ZC_PORT=str(self.ports[name]),
-                       **service_database(name, self.databases[name], url=self.database_url),
-                       ZC_LOG_JSON="true", ZC_CLOCK_OFFSET_SECONDS=str(clock.offset_for(SEASON_START)),
-                       ZC_NOTIFY_RATE_WINDOWS="1:100")  # an applicant's two messages come seconds apart here
-            env.pop("ZC_CLOCK_FILE", None)
+            env = child_environment({**self.env(), "ZC_PORT": str(self.ports[name]),
+                                     **service_database(name, self.databases[name], url=self.database_url),
+                                     "ZC_LOG_JSON": "true", "ZC_CLOCK_OFFSET_SECONDS": str(clock.offset_for(SEASON_START)),
+                                     # an applicant's two messages come seconds apart here
+                                     "ZC_NOTIFY_RATE_WINDOWS": "1:100"}, drop=("ZC_CLOCK_FILE",))
             log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 (the child owns it)
             self.procs[name] = subprocess.Popen([sys.executable, "-m", f"services.{name}"], env=env,
                                                 stdout=log, stderr=subprocess.STDOUT)

@@ -62,7 +62,9 @@ async def _file(request: Request, body: SubmitRequest, key: str | None, who: Cal
             raise Conflict("该申报编号已被使用，请使用新的编号", "this application_id is taken; use a new one",
                            code="APPLICATION_ID_TAKEN")
         filer = filer_of(body, application, state.plan, now)
-        return 201, await use_case(uow, application, photo, _actor(who), now, filer, plan=state.plan)
+        # A first filing records the plan open for filing; a resubmission keeps its recorded plan.
+        plan = {"plan": state.plan} if use_case is filing.submit else {"plans": state.plans}
+        return 201, await use_case(uow, application, photo, _actor(who), now, filer, **plan)
 
     status, answer = await run_in(state.runtime.unit_of_work(), scoped(key, who.key), fingerprint, action)
     return JSONResponse(answer, status_code=status,
