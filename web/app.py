@@ -21,9 +21,8 @@ from fastapi.templating import Jinja2Templates
 from contracts.limits import DOCUMENT_UPLOAD_MAX_BYTES, KIB
 from identity.port import IdentityPort, IdentityRefused, SignIn, identity_port
 from plumbing.edges.http import BodyLimit
-from plumbing.settings import IdentitySettings, service_url
+from plumbing.settings import IdentitySettings, ProcessSettings, service_url
 from web import labels
-from plumbing.settings import ProcessSettings
 from web.pages import (COOKIE, CsrfRefused, NeedSignIn, checked_form, home_of, page, session_of, set_cookie,
                        signed_in)
 from web.services import ApiRefused
