@@ -23,7 +23,7 @@ from services.notify.usecases.recording import NOTIFY_ACTOR
 from services.notify.usecases.reminding import run_reminders, seed_department_contacts
 from services.notify.usecases.status import delivery_status, reminder_status
 from tests.integration.notify.events import case_opened, envelope, filed, moved, unit_authorized
-from tests.integration.notify.planning import CATALOGUE, PLAN
+from tests.integration.notify.planning import PLAN, PLANS
 
 UNIT_REMINDER_DAY = date(2020, 8, 18)  # 3 working days before the unit deadline (20 Aug)
 
@@ -35,7 +35,7 @@ def unit_of_work() -> InMemoryUnitOfWork:
 
 async def consume(uow, *envelopes):
     """As notify's consumers: each envelope through every group's table that wants it, one block each."""
-    tables = [t for _topics, t in reaction_tables(uow.recorder, PLAN, CATALOGUE)]
+    tables = [t for _topics, t in reaction_tables(uow.recorder, PLANS)]
     for e in envelopes:
         async with uow:
             for table in tables:
@@ -78,7 +78,7 @@ async def test_an_event_whose_person_is_not_known_waits_aside_and_is_planned_whe
     assert set(uow.ports.set_aside.waiting) == {"tel-13912345003"} and uow.ports.deliveries.rows == {}
     uow.ports.people.records["tel-13912345003"] = person("tel-13912345003")
     async with uow:
-        await replan_for_person(PLAN, CATALOGUE)(uow, "tel-13912345003")
+        await replan_for_person(PLANS)(uow, "tel-13912345003")
     assert uow.ports.set_aside.waiting == {}
     assert [r.out.template for r in uow.ports.deliveries.rows.values()] == ["passed_unit"]
 
@@ -106,9 +106,9 @@ async def test_the_reminders_job_plans_each_due_reminder_once_with_its_event_and
         await seed_department_contacts(uow, department_contacts(read_department_contacts(), PLAN))
     uow.ports.people.records["tel-13800000005"] = person("tel-13800000005", "李经办")
     await consume(uow, unit_authorized("u-5", "13800000005"), filed(app), case_opened(app, "u-5", phone="13912345005"))
-    [reminder] = await run_reminders(lambda: uow, PLAN, CATALOGUE, UNIT_REMINDER_DAY)
+    [reminder] = await run_reminders(lambda: uow, PLANS, UNIT_REMINDER_DAY)
     assert reminder.org == "u-5" and reminder.waiting_cases == 1
-    assert await run_reminders(lambda: uow, PLAN, CATALOGUE, UNIT_REMINDER_DAY) == []  # once
+    assert await run_reminders(lambda: uow, PLANS, UNIT_REMINDER_DAY) == []  # once
     [approaching] = await events_of(uow, "DeadlineApproaching")
     assert approaching["recipient_org"] == "u-5" and approaching["deadline"] == "2020-08-20"
     [report] = (await reminder_status(uow))["reminders"]
@@ -129,7 +129,7 @@ async def test_the_reminders_and_failures_folded_from_notifys_history_are_those_
     uow.ports.people.records["tel-13912345004"] = None  # a tombstone: that person's pending SMS fail
     async with uow:
         await when_person_erased(uow, "tel-13912345004")
-    assert await run_reminders(lambda: uow, PLAN, CATALOGUE, UNIT_REMINDER_DAY)
+    assert await run_reminders(lambda: uow, PLANS, UNIT_REMINDER_DAY)
     folded = memory_ports()
     await history.apply(folded, await uow.store.read_all(limit=10_000))
     assert folded.reminders.planned == uow.ports.reminders.planned != {}
