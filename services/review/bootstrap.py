@@ -77,7 +77,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     # Every append to a case stream also queues the analysts' feed message (usecases/feed.py).
     recorder = FeedingRecorder(lambda: runtime.store, topic=topics.review(), actor=SYSTEM_ACTOR,
-                               feed=Feed(analytics_key(settings), plan))
+                               feed=Feed(analytics_key(settings), plans))
     runtime.recorder, runtime.ports = recorder, review_ports
     runtime.subscriptions += [Subscription([topic], table.handle, wants=table.wants)
                               for topic, table in reaction_tables(recorder, plans).items()]
