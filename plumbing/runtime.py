@@ -307,8 +307,9 @@ def serve(app: FastAPI, settings: ServiceSettings) -> None:
     from plumbing import tracing
     from plumbing.edges.slow import bounded_protocol
 
-    if tracing.configure(settings.service):  # ZC_TRACE_FILE / ZC_TRACE_CONSOLE (plumbing/tracing.py)
-        log.info("runtime.tracing", file=os.environ.get("ZC_TRACE_FILE"))
+    if tracing.configure(settings.service, settings):  # ZC_TRACE_* (plumbing/tracing.py)
+        log.info("runtime.tracing", file=settings.trace_file or None, console=settings.trace_console,
+                 otlp=settings.trace_otlp_endpoint or None)
 
     # On SIGTERM, requests in flight get 10 s to finish (under supervisord's 20 s before its SIGKILL),
     # then the service stops anyway: without a bound, one hung request kept a stop waiting for ever.
