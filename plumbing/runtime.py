@@ -273,7 +273,10 @@ def build_app(runtime: Runtime, *, title: str, description: str = "",
     from plumbing.edges.json_body import StrictJsonRoute
 
     # The docs pages are served from this package's copies of their assets (plumbing/edges/docs.py).
-    app = FastAPI(title=title, description=description, lifespan=runtime.lifespan(), docs_url=None, redoc_url=None)
+    # FastAPI's own request spans are off: its server span would start a trace of its own for every
+    # request without a traceparent, where ours (plumbing/edges/http.py) is in the correlation id's.
+    app = FastAPI(title=title, description=description, lifespan=runtime.lifespan(), docs_url=None, redoc_url=None,
+                  telemetry={"tracing": False})
     app.router.route_class = StrictJsonRoute  # routes declared on the app itself; routers set their own
     app.state.runtime = runtime
     install_error_handlers(app)
