@@ -193,6 +193,9 @@ class IdentitySettings(BaseSettings):
     web_client_id: str = "zhicheng-web"
     web_session_db: str = "infra/.run/web/sessions.sqlite3"
     web_session_minutes: float = Field(default=60, gt=0)
+    trace_file: str = ""  # ZC_TRACE_FILE / _CONSOLE / _OTLP_ENDPOINT, as for the services (plumbing/tracing.py)
+    trace_console: bool = False
+    trace_otlp_endpoint: str = ""
 
     @property
     def web_url(self) -> str:
