@@ -21,6 +21,7 @@
 | ZC_RETENTION_OUTBOX_DAYS / ZC_RETENTION_IDEMPOTENCY_HOURS / ZC_RETENTION_INTERVAL_SECONDS | 7 / 24 / 3600 | published outbox rows and Idempotency-Keys pruned after that (plumbing/core/retention.py; inbox rows never) |
 | ZC_ACCESS_LOG | true | one `http.access` JSON line per request (method, route, status, duration, ids) |
 | ZC_TRACE_FILE / ZC_TRACE_CONSOLE / ZC_TRACE_OTLP_ENDPOINT | (none) / false / (none) | OpenTelemetry spans as JSON lines to a file, to stdout, or over OTLP/HTTP to a collector's traces URL (plumbing/tracing.py); none set: no spans |
+| ZC_TRACE_SAMPLE_RATIO | 1 | the share of traces recorded, chosen by trace id (the same filings' in every service) |
 | ZC_STALL_AFTER_SECONDS | 120 | /readyz turns red when an outbox row, a parked row or an unprocessed Kafka record is older, or a consumer has not committed for that long while records wait |
 | ZC_REFERENCE_WAIT_SECONDS | 120 | how long a consumed record may wait for what it refers to (plumbing/core/references.py), then it is parked |
 | ZC_STALL_CHECK_SECONDS | 5 | how often the consumers' progress is read from Kafka |
@@ -103,6 +104,7 @@ class ServiceSettings(BaseSettings):
     trace_file: str = ""  # ZC_TRACE_FILE
     trace_console: bool = False  # ZC_TRACE_CONSOLE
     trace_otlp_endpoint: str = ""  # ZC_TRACE_OTLP_ENDPOINT, e.g. http://127.0.0.1:4318/v1/traces
+    trace_sample_ratio: float = Field(default=1.0, ge=0, le=1)  # ZC_TRACE_SAMPLE_RATIO: the share of traces kept
     stall_after_seconds: float = Field(default=120, gt=0)
     stall_check_seconds: float = Field(default=5, gt=0)
     http_body_max_bytes: int | None = Field(default=None, gt=0)
@@ -196,6 +198,7 @@ class IdentitySettings(BaseSettings):
     trace_file: str = ""  # ZC_TRACE_FILE / _CONSOLE / _OTLP_ENDPOINT, as for the services (plumbing/tracing.py)
     trace_console: bool = False
     trace_otlp_endpoint: str = ""
+    trace_sample_ratio: float = Field(default=1.0, ge=0, le=1)
 
     @property
     def web_url(self) -> str:

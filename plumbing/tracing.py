@@ -18,6 +18,7 @@ no-op tracer) and nothing is instrumented:
 | ZC_TRACE_FILE | append each finished span as one JSON line to this file |
 | ZC_TRACE_CONSOLE | `true`: each finished span as one JSON line on stdout |
 | ZC_TRACE_OTLP_ENDPOINT | an OTLP/HTTP collector's traces URL (`http://host:4318/v1/traces`): spans sent there as protobuf |
+| ZC_TRACE_SAMPLE_RATIO | 1: the share of traces recorded (by trace id: every service keeps the same ones) |
 """
 from __future__ import annotations
 
@@ -59,17 +60,53 @@ class JsonLinesExporter(SpanExporter):
 
 
 class NoOrphanQueries(Sampler):
-    """Root spans are kept, except a database call's: the relay's polls, the projection runner's reads
-    and the probes' checks run outside any request or event, and a trace each would bury the filings'."""
+    """Root spans are kept (as `then` decides), except a database call's: the relay's polls, the
+    projection runner's reads and the probes' checks run outside any request or event, and a trace
+    each would bury the filings'."""
+
+    def __init__(self, then: Sampler | None = None) -> None:
+        self.then = then
 
     def should_sample(self, parent_context, trace_id, name, kind=None, attributes=None, links=None,
                       trace_state=None) -> SamplingResult:
         if attributes and ("db.system" in attributes or "db.system.name" in attributes):
             return SamplingResult(Decision.DROP)
+        if self.then is not None:
+            return self.then.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
         return SamplingResult(Decision.RECORD_AND_SAMPLE, attributes)
 
     def get_description(self) -> str:
         return "NoOrphanQueries"
+
+
+class ByTraceId(Sampler):
+    """Keep `ratio` of the traces, by the top 48 bits of the trace id. The SDK's TraceIdRatioBased reads
+    the low 64, which in a UUID4 (our correlation ids) always start with the variant bits 10: below a
+    ratio of one half it would keep no trace at all. The top 48 bits are random in a UUID4 and in a
+    W3C trace id alike."""
+
+    _TOP = 1 << 48
+
+    def __init__(self, ratio: float) -> None:
+        self.ratio, self.bound = ratio, round(ratio * self._TOP)
+
+    def should_sample(self, parent_context, trace_id, name, kind=None, attributes=None, links=None,
+                      trace_state=None) -> SamplingResult:
+        if (trace_id >> 80) < self.bound:
+            return SamplingResult(Decision.RECORD_AND_SAMPLE, attributes)
+        return SamplingResult(Decision.DROP)
+
+    def get_description(self) -> str:
+        return f"ByTraceId{{{self.ratio}}}"
+
+
+def sampler(ratio: float = 1.0) -> Sampler:
+    """Which traces are recorded: `ratio` of them, chosen by trace id, so the four processes keep or
+    drop the same filings' traces. Every span of ours continues a remote parent (the correlation id's
+    trace, plumbing/core/causes.py), so the ratio decides there too; a local parent's choice is inherited."""
+    by_trace = ByTraceId(ratio)
+    return ParentBased(root=NoOrphanQueries(by_trace), remote_parent_sampled=by_trace,
+                       remote_parent_not_sampled=by_trace)
 
 
 def exporters(settings) -> list[SpanExporter]:
@@ -96,7 +133,7 @@ def configure(service: str, settings) -> bool:
     from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
     provider = TracerProvider(resource=Resource.create({"service.name": f"zhicheng-{service}"}),
-                              sampler=ParentBased(root=NoOrphanQueries()))
+                              sampler=sampler(settings.trace_sample_ratio))
     for exporter in chosen:
         provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=EXPORT_DELAY_MILLIS))
     trace.set_tracer_provider(provider)

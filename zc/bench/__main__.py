@@ -24,12 +24,14 @@ def main() -> Path:
     parser.add_argument("--section", choices=("all", "season", "parts"), default="all")
     parser.add_argument("--quick", action="store_true", help="tiny amounts: proves the instrument, not the speed")
     parser.add_argument("--tracing", action="store_true", help="the season's services export spans to files")
+    parser.add_argument("--trace-sample", type=float, default=1.0, help="with --tracing: the share of traces kept")
     parser.add_argument("--access-log", choices=("on", "off"), default="on", help="the services' access log lines")
     args = parser.parse_args()
     configure("bench", level=logging.WARNING)
     logging.getLogger("kafka").setLevel(logging.ERROR)  # the lag sampler's client is chatty under load
     config = configs.quick() if args.quick else configs.Config()
-    config = dataclasses.replace(config, tracing=args.tracing, access_log=args.access_log == "on")
+    config = dataclasses.replace(config, tracing=args.tracing, trace_sample=args.trace_sample,
+                                 access_log=args.access_log == "on")
     sections = ["season", "parts"] if args.section == "all" else [args.section]
     machine = asyncio.run(describe(config.database_url))
     kafka, postmaster = kafka_pid(configs.ROOT), asyncio.run(postmaster_pid(config.database_url))

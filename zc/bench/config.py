@@ -40,6 +40,7 @@ class Config:
     # What the services observe during the season (`--tracing`, `--access-log`): the mark is the
     # season with tracing and access logs on within 10 % of the season without either.
     tracing: bool = False
+    trace_sample: float = 1.0  # the share of traces recorded when tracing (ZC_TRACE_SAMPLE_RATIO)
     access_log: bool = True
 
 

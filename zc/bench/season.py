@@ -67,7 +67,7 @@ class Season:
     def __init__(self, config: Config, kafka_pid: int | None, postmaster: int | None) -> None:
         self.c = config
         self.stack = Stack(uuid.uuid4().hex[:6], config.database_url, config.kafka, config.reports / "season-logs",
-                           traced=config.tracing, access_log=config.access_log)
+                           traced=config.tracing, access_log=config.access_log, trace_sample=config.trace_sample)
         self.kafka_pid, self.postmaster = kafka_pid, postmaster
         self.load_pid: list[int] = []
 
@@ -118,7 +118,7 @@ class Season:
         return {"steps": steps, "best_held_rate": max((s["rate"] for s in held), default=None),
                 "best_kept_up_rate": max((s["rate"] for s in steps if s["kept_up"]), default=None),
                 "step_seconds": self.c.step_seconds, "not_run": not_run, "phases": phases.spent,
-                "tracing": self.c.tracing, "access_log": self.c.access_log, "spans": self._spans_written()}
+                "tracing": self.c.tracing, "trace_sample": self.c.trace_sample, "access_log": self.c.access_log, "spans": self._spans_written()}
 
     def _spans_written(self) -> int:
         return sum(sum(1 for _ in self.stack.spans(n).open(encoding="utf-8")) for n in SERVICES

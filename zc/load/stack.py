@@ -29,11 +29,11 @@ def free_port() -> int:
 
 class Stack:
     def __init__(self, run: str, database_url: str, kafka: str, logs: Path, *, traced: bool = False,
-                 access_log: bool = True) -> None:
+                 access_log: bool = True, trace_sample: float = 1.0) -> None:
         self.run, self.database_url, self.kafka, self.logs = run, database_url, kafka, logs
         # What the services observe (the bench compares both): spans of each service to a file of its
         # own beside its log (plumbing/tracing.py), and the one-line-a-request access log.
-        self.traced, self.access_log = traced, access_log
+        self.traced, self.access_log, self.trace_sample = traced, access_log, trace_sample
         self.prefix = f"zcb{run}"
         self.ports = {name: free_port() for name in SERVICES}
         self.databases = {name: f"zcb_{run}_{name}" for name in SERVICES}
@@ -65,10 +65,11 @@ class Stack:
                        ZC_LOG_JSON="true", ZC_CLOCK_OFFSET_SECONDS=str(clock.offset_for(SEASON_START)),
                        ZC_NOTIFY_RATE_WINDOWS="1:100",  # an applicant's two messages come seconds apart here
                        ZC_ACCESS_LOG="true" if self.access_log else "false")
-            for variable in ("ZC_CLOCK_FILE", "ZC_TRACE_FILE", "ZC_TRACE_CONSOLE", "ZC_TRACE_OTLP_ENDPOINT"):
+            for variable in ("ZC_CLOCK_FILE", "ZC_TRACE_FILE", "ZC_TRACE_CONSOLE", "ZC_TRACE_OTLP_ENDPOINT",
+                             "ZC_TRACE_SAMPLE_RATIO"):
                 env.pop(variable, None)
             if self.traced:
-                env["ZC_TRACE_FILE"] = str(self.spans(name))
+                env.update(ZC_TRACE_FILE=str(self.spans(name)), ZC_TRACE_SAMPLE_RATIO=str(self.trace_sample))
             log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 (the child owns it)
             self.procs[name] = subprocess.Popen([sys.executable, "-m", f"services.{name}"], env=env,
                                                 stdout=log, stderr=subprocess.STDOUT)

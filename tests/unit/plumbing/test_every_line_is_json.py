@@ -59,7 +59,8 @@ TRACED = textwrap.dedent("""
     configure("test", json=True)
     from opentelemetry import trace
     from plumbing import tracing
-    tracing.configure("test", SimpleNamespace(trace_file=sys.argv[1], trace_console=False, trace_otlp_endpoint=""))
+    tracing.configure("test", SimpleNamespace(trace_file=sys.argv[1], trace_console=False, trace_otlp_endpoint="",
+                                       trace_sample_ratio=1.0))
 
     from fastapi import FastAPI
     from fastapi.testclient import TestClient

@@ -9,16 +9,16 @@ from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExport
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.sdk.trace.sampling import ParentBased
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import NonRecordingSpan, SpanContext, SpanKind, TraceFlags, set_span_in_context
 
-from plumbing.tracing import JsonLinesExporter, NoOrphanQueries, exporters, parent_span_id, traceparent
+from plumbing.tracing import JsonLinesExporter, exporters, parent_span_id, sampler, traceparent
 
 TRACE = uuid.UUID("4bf92f35-77b3-4da6-a3ce-929d0e0e4736")
 
 
 def _settings(**given):
-    return SimpleNamespace(**{"trace_file": "", "trace_console": False, "trace_otlp_endpoint": "", **given})
+    return SimpleNamespace(**{"trace_file": "", "trace_console": False, "trace_otlp_endpoint": "",
+                              "trace_sample_ratio": 1.0, **given})
 
 
 def test_no_exporter_is_chosen_unless_one_is_configured_and_each_configured_one_is():
@@ -41,7 +41,7 @@ def test_a_traceparent_gives_its_span_id_only_within_the_same_trace():
 
 def test_a_query_outside_traced_work_starts_no_trace_and_one_inside_a_span_is_kept():
     spans = InMemorySpanExporter()
-    provider = TracerProvider(sampler=ParentBased(root=NoOrphanQueries()))
+    provider = TracerProvider(sampler=sampler())
     provider.add_span_processor(SimpleSpanProcessor(spans))
     tracer = provider.get_tracer("t")
     with tracer.start_as_current_span("SELECT", kind=SpanKind.CLIENT, attributes={"db.system": "postgresql"}):
@@ -50,3 +50,25 @@ def test_a_query_outside_traced_work_starts_no_trace_and_one_inside_a_span_is_ke
         with tracer.start_as_current_span("INSERT", kind=SpanKind.CLIENT, attributes={"db.system.name": "postgresql"}):
             pass
     assert [s.name for s in spans.get_finished_spans()] == ["INSERT", "consume X"]
+
+
+def _recorded(ratio: float, trace_ids: list[int]) -> list[int]:
+    """The traces a process with `ratio` records, each span continuing its trace as ours do."""
+    spans = InMemorySpanExporter()
+    provider = TracerProvider(sampler=sampler(ratio))
+    provider.add_span_processor(SimpleSpanProcessor(spans))
+    for trace_id in trace_ids:
+        parent = SpanContext(trace_id=trace_id, span_id=1, is_remote=True, trace_flags=TraceFlags(TraceFlags.SAMPLED))
+        with provider.get_tracer("t").start_as_current_span("consume X", context=set_span_in_context(
+                NonRecordingSpan(parent)), kind=SpanKind.CONSUMER):
+            pass
+    return sorted(s.context.trace_id for s in spans.get_finished_spans())
+
+
+def test_a_sample_ratio_keeps_that_share_of_traces_and_every_process_keeps_the_same_ones():
+    trace_ids = [uuid.uuid4().int for _ in range(400)]
+    assert _recorded(1.0, trace_ids) == sorted(trace_ids)
+    assert _recorded(0.0, trace_ids) == []
+    kept = _recorded(0.25, trace_ids)
+    assert 40 <= len(kept) <= 160
+    assert _recorded(0.25, trace_ids) == kept  # another process, the same filings' traces
