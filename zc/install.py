@@ -129,6 +129,19 @@ def ensure_runtime() -> Path:
         os.umask(old)
 
 
+def _ensure_venv_module(python: Path) -> None:
+    """Debian splits `venv`'s pip bootstrap into python3.11-venv: installed when missing (as root,
+    as infra/postgres/postgres.sh installs PostgreSQL), so a fresh machine needs nothing by hand."""
+    if subprocess.run([str(python), "-c", "import ensurepip, venv"], capture_output=True).returncode == 0:
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get") and str(python).startswith("/usr/bin/"):
+        print("[install] installing Debian's python3.11-venv", file=sys.stderr)
+        with open("/tmp/zc-apt-python-venv.log", "w") as log:
+            subprocess.run(["apt-get", "update", "-q"], stdout=log, stderr=log)
+            subprocess.run(["apt-get", "install", "-y", "-q", "python3.11-venv"], stdout=log, stderr=log,
+                           env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+
+
 def _ensure_runtime_locked() -> Path:
     python = system_python()
     locks, sources = lock_key(python), source_key()
@@ -136,6 +149,7 @@ def _ensure_runtime_locked() -> Path:
     if _read(_stamp("locks")) != locks:
         print(f"[install] making the runtime virtualenv in {venv} from {python} (requirements.lock)", file=sys.stderr)
         shutil.rmtree(venv, ignore_errors=True)
+        _ensure_venv_module(python)
         done = subprocess.run([str(python), "-m", "venv", str(venv)], capture_output=True, text=True)
         if done.returncode:
             raise RuntimeUnavailable(f"{python} -m venv failed ({done.stderr.strip()[-300:]}): on Debian install "
