@@ -50,8 +50,8 @@ def test_the_installed_wheel_runs_every_service_from_outside_the_source_tree(tmp
     # would point back into it), and the checkout is not on the path.
     assert all(_outside(f) and os.path.realpath(f).startswith(str(runtime_dir())) for f in probe["files"]), probe["files"]
     assert all(_outside(p) for p in probe["path"] if p), probe["path"]
-    assert '"editable": true' not in probe["direct_url"].replace(" ", "").replace('":', '": ')
-    assert "archive_info" in probe["direct_url"]  # installed from the built wheel file
+    origin = json.loads(probe["direct_url"])  # PEP 610: how pip installed it
+    assert "archive_info" in origin and "dir_info" not in origin  # from the built wheel file, not editable
     with running(InstalledStack(python, tmp_path)) as stack:
         for service in SERVICES:
             with urllib.request.urlopen(stack.url(service) + "/readyz", timeout=5) as answer:
