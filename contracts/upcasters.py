@@ -84,6 +84,11 @@ def person_erased_v1_to_v2(payload: dict) -> dict:
     return {**payload, "requested_by": {"role": "", "uid": ""}}
 
 
+def deadline_approaching_v2_to_v3(payload: dict) -> dict:
+    """v2 did not say which reminder (days before) nor the day it was planned: read as absent."""
+    return dict(payload)
+
+
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("ApplicationSubmitted", 1): filing_v1_to_v2,
     ("ApplicationResubmitted", 1): filing_v1_to_v2,
@@ -98,4 +103,5 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("UnitAuthorized", 1): unit_authorized_v1_to_v2,
     ("DeadlineApproaching", 1): deadline_approaching_v1_to_v2,
     ("PersonErased", 1): person_erased_v1_to_v2,
+    ("DeadlineApproaching", 2): deadline_approaching_v2_to_v3,
 }
