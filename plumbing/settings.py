@@ -15,7 +15,7 @@
 | ZC_INTAKE_PORT ... ZC_NOTIFY_PORT | 8001 / 8002 / 8003 / 8004 | each service's port, read by the stack, the demo and the CLI |
 | ZC_METRICS_TOKEN | (none) | lets a non-loopback scraper read /metrics with `Authorization: Bearer <token>` |
 | ZC_TOKEN_PUBLIC_KEY | the development public key | the issuer's Ed25519 public key (PEM, or a PEM file's path): role tokens are verified with it; no service holds the private key |
-| ZC_PERSON_REF_SECRET | intake only: dev-only-person-ref-key | HMAC key turning ID numbers into person_ref; any other service refuses to start holding it |
+| ZC_PERSON_REF_SECRET | intake only: dev-only-person-ref-key | HMAC key turning ID numbers into person_ref; any other service, the web, the token service and the provider refuse to start holding it (outside ZC_DEV_MODE) |
 | ZC_OPERATOR_REF_SECRET | review only: dev-only-operator-ref-key | HMAC key turning a unit operator into operator_ref; any other service refuses to start holding it |
 | ZC_LOG_JSON | auto (JSON unless on a terminal) | log format |
 | ZC_RETENTION_OUTBOX_DAYS / ZC_RETENTION_IDEMPOTENCY_HOURS / ZC_RETENTION_INTERVAL_SECONDS | 7 / 24 / 3600 | published outbox rows and Idempotency-Keys pruned after that (plumbing/core/retention.py; inbox rows never) |
@@ -179,7 +179,6 @@ class IdentitySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ZC_", extra="ignore")
 
     dev_mode: bool = False
-    person_ref_secret: str = "dev-only-person-ref-key"
     jwt_audience: str = "zhicheng"
     web_port: int = Field(default_factory=lambda: service_port("web"))
     idp_port: int = Field(default_factory=lambda: service_port("idp"))
@@ -188,6 +187,21 @@ class IdentitySettings(BaseSettings):
     web_client_id: str = "zhicheng-web"
     web_session_db: str = "infra/.run/web/sessions.sqlite3"
     web_session_minutes: float = Field(default=60, gt=0)
+
+    @property
+    def foreign_secrets(self) -> list[str]:
+        """The services' keys found in this front-end process's environment: none of them is the
+        front end's to hold (the person_ref key is intake's alone; the token service asks intake)."""
+        return [f"ZC_{name.upper()}" for name in SECRET_HOLDERS if os.environ.get(f"ZC_{name.upper()}")] + \
+            (["ZC_PERSONAL_DATA_MASTER_KEY"] if os.environ.get("ZC_PERSONAL_DATA_MASTER_KEY") else [])
+
+    def refuse_foreign_secrets(self, process: str) -> list[str]:
+        """Outside development a front-end process given a service's key refuses to start (as a
+        service given another's does, plumbing/runtime.py); in development the key is ignored and named."""
+        if (found := self.foreign_secrets) and not self.dev_mode:
+            raise SystemExit(f"refusing to start: {process} must not hold {', '.join(found)} "
+                             "(each key is given only to the service that uses it)")
+        return found
 
     @property
     def web_url(self) -> str:

@@ -241,6 +241,7 @@ def main() -> None:
     import uvicorn
 
     settings = IdentitySettings()
+    settings.refuse_foreign_secrets("the web front end")  # it calls the services; it holds none of their keys
     app = create_app(settings)
     uvicorn.run(app, host="127.0.0.1", port=settings.web_port, log_level="warning", access_log=False)
 

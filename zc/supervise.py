@@ -238,7 +238,10 @@ def local_stack() -> Supervisor:
 def front_programs(shared: dict[str, str]) -> list[Program]:
     """The web front end and its identity processes; they find each other and the services by port."""
     ports = {f"ZC_{name.upper()}_PORT": str(service_port(name)) for name in (*SERVICES, *FRONT)}
-    env = {**shared, **ports, "ZC_WEB_SESSION_DB": str(ROOT / "infra" / ".run" / "web" / "sessions.sqlite3")}
+    # No service's key: the token service asks intake for a person_ref instead of holding its key.
+    keys = {f"ZC_{secret.upper()}" for secret in SECRET_HOLDERS} | {"ZC_PERSONAL_DATA_MASTER_KEY"}
+    env = {**{k: v for k, v in shared.items() if k not in keys}, **ports,
+           "ZC_WEB_SESSION_DB": str(ROOT / "infra" / ".run" / "web" / "sessions.sqlite3")}
     return [Program(name, [sys.executable, *args], env, service_port(name)) for name, args in FRONT.items()]
 
 

@@ -21,6 +21,7 @@ from plumbing.edges.openapi import ETAG_HEADERS, PAGE_HEADERS, contract
 from plumbing.settings import ServiceSettings
 from services.eligibility.reactions.when_application_filed_assess import (
     ELIGIBILITY_ACTOR, when_application_filed_assess)
+from services.eligibility.adapters.preview import router as preview_router
 from services.eligibility.usecases.assessments import assessments_of
 
 
@@ -58,6 +59,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                               for topic, table in reaction_tables(recorder, plan).items()]
     app = build_app(runtime, title="zhicheng eligibility",
                     description="Checks every rule of the plan and explains each decision (中文/English).")
+    app.state.plan = plan
+    app.include_router(preview_router)
 
     @app.get("/assessments/{application_id}", tags=["eligibility"], summary="Every assessment of the application",
              **contract("readAssessments", Assessments, fails=(404,), headers={**ETAG_HEADERS, **PAGE_HEADERS}))

@@ -49,7 +49,7 @@ async def _keep_photo(uow: Uow, application: Application, photo: bytes | None) -
                                   application.photo.sha256 if application.photo else None)
 
 
-async def _cited_from_archive(uow: Uow, application: Application) -> Application:
+async def cited_from_archive(uow: Uow, application: Application) -> Application:
     """Refuse citations of entries the unit has not approved; take their facts from the archive."""
     archive = await uow.ports.archive.cited([c.entry_id for c in application.achievements])
     if problems := citation_problems(application, archive):
@@ -71,7 +71,7 @@ async def submit(uow: Uow, application: Application, photo: bytes | None, actor:
                  filer: Filer | None = None, *, plan: Plan) -> dict:
     require_filing_open(now, plan)
     await require_unit_known(uow, application)
-    application = await _cited_from_archive(uow, application)
+    application = await cited_from_archive(uow, application)
     state, version = await load_filing(uow, application.application_id)
     payloads = await _personal(uow, filer, filing.decide_submit(state, application))
     await _keep_photo(uow, application, photo)
@@ -82,7 +82,7 @@ async def submit(uow: Uow, application: Application, photo: bytes | None, actor:
 
 async def resubmit(uow: Uow, application: Application, photo: bytes | None, actor: Actor, now: datetime,
                    filer: Filer | None = None, *, plan: Plan) -> dict:
-    application = await _cited_from_archive(uow, application)
+    application = await cited_from_archive(uow, application)
     state, version = await load_filing(uow, application.application_id)
     returned = await uow.ports.returns.current(application.application_id)
     if returned:
