@@ -269,7 +269,10 @@ def build_app(runtime: Runtime, *, title: str, description: str = "",
     from plumbing.edges.json_body import StrictJsonRoute
 
     # The docs pages are served from this package's copies of their assets (plumbing/edges/docs.py).
-    app = FastAPI(title=title, description=description, lifespan=runtime.lifespan(), docs_url=None, redoc_url=None)
+    # FastAPI's own request spans are off: its server span would start a trace of its own for every
+    # request without a traceparent, where ours (plumbing/edges/http.py) is in the correlation id's.
+    app = FastAPI(title=title, description=description, lifespan=runtime.lifespan(), docs_url=None, redoc_url=None,
+                  telemetry={"tracing": False})
     app.router.route_class = StrictJsonRoute  # routes declared on the app itself; routers set their own
     app.state.runtime = runtime
     install_error_handlers(app)
@@ -303,8 +306,9 @@ def serve(app: FastAPI, settings: ServiceSettings) -> None:
     from plumbing import tracing
     from plumbing.edges.slow import bounded_protocol
 
-    if tracing.configure(settings.service):  # ZC_TRACE_FILE / ZC_TRACE_CONSOLE (plumbing/tracing.py)
-        log.info("runtime.tracing", file=ProcessSettings.current().trace_file)
+    if tracing.configure(settings.service, settings):  # ZC_TRACE_* (plumbing/tracing.py)
+        log.info("runtime.tracing", file=settings.trace_file or None, console=settings.trace_console,
+                 otlp=settings.trace_otlp_endpoint or None)
 
     # On SIGTERM, requests in flight get 10 s to finish (under supervisord's 20 s before its SIGKILL),
     # then the service stops anyway: without a bound, one hung request kept a stop waiting for ever.

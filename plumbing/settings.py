@@ -20,6 +20,8 @@
 | ZC_LOG_JSON | auto (JSON unless on a terminal) | log format |
 | ZC_RETENTION_OUTBOX_DAYS / ZC_RETENTION_IDEMPOTENCY_HOURS / ZC_RETENTION_INTERVAL_SECONDS | 7 / 24 / 3600 | published outbox rows and Idempotency-Keys pruned after that (plumbing/core/retention.py; inbox rows never) |
 | ZC_ACCESS_LOG | true | one `http.access` JSON line per request (method, route, status, duration, ids) |
+| ZC_TRACE_FILE / ZC_TRACE_CONSOLE / ZC_TRACE_OTLP_ENDPOINT | (none) / false / (none) | OpenTelemetry spans as JSON lines to a file, to stdout, or over OTLP/HTTP to a collector's traces URL (plumbing/tracing.py); none set: no spans |
+| ZC_TRACE_SAMPLE_RATIO | 1 | the share of traces recorded, chosen by trace id (the same filings' in every service) |
 | ZC_STALL_AFTER_SECONDS | 120 | /readyz turns red when an outbox row, a parked row or an unprocessed Kafka record is older, or a consumer has not committed for that long while records wait |
 | ZC_REFERENCE_WAIT_SECONDS | 120 | how long a consumed record may wait for what it refers to (plumbing/core/references.py), then it is parked |
 | ZC_STALL_CHECK_SECONDS | 5 | how often the consumers' progress is read from Kafka |
@@ -131,8 +133,8 @@ class ProcessSettings(_ReadAtUse):
     metrics_token: str = ""
     token_private_key: str = ""  # ZC_TOKEN_PRIVATE_KEY: the development issuer's key (plumbing/edges/dev_issuer.py)
     token: str = ""  # ZC_TOKEN: a CLI command's bearer token
-    trace_file: str = ""  # ZC_TRACE_FILE / ZC_TRACE_CONSOLE=1: spans as JSON lines (plumbing/tracing.py)
-    trace_console: bool = False
+    stack_dir: str = ""  # ZC_STACK_DIR: where the services' system users find their runtime and credentials (plumbing/provision.py)
+    runtime_python: str = ""  # ZC_RUNTIME_PYTHON: the interpreter the runtime installation is made from (zc/install.py)
     retention_outbox_days: float = 7.0
     retention_idempotency_hours: float = 24.0
     retention_interval_seconds: float = 3600.0
@@ -189,6 +191,11 @@ class ServiceSettings(BaseSettings):
     reference_wait_seconds: float = Field(default=120, gt=0)  # ZC_REFERENCE_WAIT_SECONDS (plumbing/core/references.py)
     log_json: bool | None = None
     access_log: bool = True  # ZC_ACCESS_LOG: one JSON line per HTTP request (plumbing/edges/http.py)
+    # Where spans go (plumbing/tracing.py); with none of them tracing is off and nothing is instrumented.
+    trace_file: str = ""  # ZC_TRACE_FILE
+    trace_console: bool = False  # ZC_TRACE_CONSOLE
+    trace_otlp_endpoint: str = ""  # ZC_TRACE_OTLP_ENDPOINT, e.g. http://127.0.0.1:4318/v1/traces
+    trace_sample_ratio: float = Field(default=1.0, ge=0, le=1)  # ZC_TRACE_SAMPLE_RATIO: the share of traces kept
     stall_after_seconds: float = Field(default=120, gt=0)
     stall_check_seconds: float = Field(default=5, gt=0)
     http_body_max_bytes: int | None = Field(default=None, gt=0)
@@ -278,6 +285,10 @@ class IdentitySettings(BaseSettings):
     web_client_id: str = "zhicheng-web"
     web_session_db: str = "infra/.run/web/sessions.sqlite3"
     web_session_minutes: float = Field(default=60, gt=0)
+    trace_file: str = ""  # ZC_TRACE_FILE / _CONSOLE / _OTLP_ENDPOINT, as for the services (plumbing/tracing.py)
+    trace_console: bool = False
+    trace_otlp_endpoint: str = ""
+    trace_sample_ratio: float = Field(default=1.0, ge=0, le=1)
 
     @property
     def foreign_secrets(self) -> list[str]:

@@ -187,10 +187,17 @@ def create_app(settings: IdentitySettings | None = None, *, identity: IdentityPo
 def main() -> None:
     import uvicorn
 
+    from plumbing import tracing
+    from plumbing.logging import configure
+
     settings = IdentitySettings()
+    configure("web")  # JSON lines, uvicorn's included (log_config=None below)
     settings.refuse_foreign_secrets("the web front end")  # it calls the services; it holds none of their keys
+    # With an exporter configured: FastAPI's own request spans, and the httpx calls to the services
+    # carry their traceparent, so a page's request and the filing it makes are one trace.
+    tracing.configure("web", settings)
     app = create_app(settings)
-    uvicorn.run(app, host="127.0.0.1", port=settings.web_port, log_level="warning", access_log=False)
+    uvicorn.run(app, host="127.0.0.1", port=settings.web_port, log_level="warning", access_log=False, log_config=None)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,11 @@ class Config:
     relay_backlog: int = 500_000  # the relay must not run dry within its windows (12,700/s × 30 s quiet)
     kafka_records: int = 300_000  # ProducerPerformance's least records a run (runs are sized to run_seconds)
     quick: bool = False
+    # What the services observe during the season (`--tracing`, `--access-log`): the mark is the
+    # season with tracing and access logs on within 10 % of the season without either.
+    tracing: bool = False
+    trace_sample: float = 1.0  # the share of traces recorded when tracing (ZC_TRACE_SAMPLE_RATIO)
+    access_log: bool = True
 
 
 def quick() -> Config:

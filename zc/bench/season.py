@@ -66,7 +66,8 @@ def await_generator(proc: subprocess.Popen, out: Path, seconds: float) -> str | 
 class Season:
     def __init__(self, config: Config, kafka_pid: int | None, postmaster: int | None) -> None:
         self.c = config
-        self.stack = Stack(uuid.uuid4().hex[:6], config.database_url, config.kafka, config.reports / "season-logs")
+        self.stack = Stack(uuid.uuid4().hex[:6], config.database_url, config.kafka, config.reports / "season-logs",
+                           traced=config.tracing, access_log=config.access_log, trace_sample=config.trace_sample)
         self.kafka_pid, self.postmaster = kafka_pid, postmaster
         self.load_pid: list[int] = []
 
@@ -116,7 +117,12 @@ class Season:
         held = [s for s in steps if s["held"]]
         return {"steps": steps, "best_held_rate": max((s["rate"] for s in held), default=None),
                 "best_kept_up_rate": max((s["rate"] for s in steps if s["kept_up"]), default=None),
-                "step_seconds": self.c.step_seconds, "not_run": not_run, "phases": phases.spent}
+                "step_seconds": self.c.step_seconds, "not_run": not_run, "phases": phases.spent,
+                "tracing": self.c.tracing, "trace_sample": self.c.trace_sample, "access_log": self.c.access_log, "spans": self._spans_written()}
+
+    def _spans_written(self) -> int:
+        return sum(sum(1 for _ in self.stack.spans(n).open(encoding="utf-8")) for n in SERVICES
+                   if self.stack.spans(n).exists())
 
     def expected_seconds(self, steps: list[dict], rate: float) -> float:
         """The next step's length: the last set-up scaled to the new rate (the filings to prepare), and

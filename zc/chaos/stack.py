@@ -43,8 +43,10 @@ class ChaosStack:
                   "ZC_SMS_API_KEY": SMS_KEY, "ZC_SMS_TIMEOUT_SECONDS": "2", "ZC_SMS_MAX_ATTEMPTS": "3",
                   "ZC_SMS_BACKOFF_BASE": "0.2", "ZC_SMS_BACKOFF_CAP": "2", "ZC_NOTIFY_MAX_ROUNDS": "20"}
         inherited = child_environment(keep=lambda k: k in ("ZC_TOKEN_PUBLIC_KEY", "ZC_PERSON_REF_SECRET"))
+        # As `make up` runs them: each as its own system user, from the runtime installation (as root).
         programs = [service_program(s, self.ports[s], {**shared, **inherited,
-                                                       **service_database(s, self.databases[s], url=self.server_url)})
+                                                       **service_database(s, self.databases[s], url=self.server_url)},
+                                    own_user=True)
                     for s in SERVICES]
         programs.append(Program("sms", [sys.executable, "-m", "tests.fake_sms_provider",
                                         "--port", str(self.ports["sms"]), "--api-key", SMS_KEY]))

@@ -42,6 +42,7 @@ import asyncpg
 from plumbing.core.unit_of_work import UnitOfWork
 from plumbing.logging import get_logger
 from plumbing.loops import keep_running, nap
+from plumbing.tracing import span
 from services.notify.adapters.gateway_http import GatewayResult
 from services.notify.domain import rate_limit
 from services.notify.domain.compose import Outgoing
@@ -126,7 +127,9 @@ class Dispatcher:
         if not decision.allowed:
             return await self._reschedule(row, decision.next_at, "rate limited")
         try:
-            result = await self.gateway.send(row["to_e164"], row["text"], row["dedup_key"])
+            # In the filing's trace (plumbing/tracing.py): the gateway's HTTP call is a span inside it.
+            with span("notify.send", row["correlation_id"], template=row["template"]):
+                result = await self.gateway.send(row["to_e164"], row["text"], row["dedup_key"])
         except (OSError, asyncpg.PostgresError):
             raise
         except Exception as exc:  # noqa: BLE001 - a faulty gateway costs this message a round, not the loop
