@@ -33,12 +33,12 @@ def units(store):
     return lambda: PostgresUnitOfWork(store.pool, recorder_for(store), notify_ports)
 
 
-async def consume(store, *envelopes: Envelope, personal: bool = True) -> None:
+async def consume(store, *envelopes: Envelope, personal: bool = True, plans=PLANS) -> None:
     """As notify's consumers would, with the bootstrap's own reaction table: the applicant's
     personal record first (from the personal-data topic, unless `personal` is False), then the
     event. Each application counts as filed (its filing is the other consumer group's), under the
     plan the event records, else the first plan."""
-    tables = [table for _topics, table in reaction_tables(recorder_for(store), PLANS)]
+    tables = [table for _topics, table in reaction_tables(recorder_for(store), plans)]
     async with store.pool.acquire() as conn, conn.transaction():
         for e in envelopes:
             if personal and (record := personal_record(e)):
