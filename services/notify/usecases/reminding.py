@@ -17,6 +17,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from contracts.events import ReviewLevel
+from contracts.plan import Plan
 from contracts.review_chain import CHAIN
 from plumbing.core.causes import Cause
 from plumbing.core.unit_of_work import UnitOfWork
@@ -59,20 +60,25 @@ def _by_plan(rows: list[Counted]) -> dict[tuple[str, str], list[Counted]]:
     return plans
 
 
-def _day(when: date, plan) -> date:
+def _day(when: date, plan: Plan) -> date:
     return when.astimezone(ZoneInfo(plan.timezone)).date() if isinstance(when, datetime) else when
 
 
 async def run_reminders(uow: Callable[[], Uow], plans: Plans, now: date) -> list[Reminder]:
     """A periodic job: plans the reminders due today (`now`: a season day, or a moment read as a day
-    in each plan's timezone), each in its
-    own unit of work, with the deadlines of the plan the waiting cases were filed under; returns
-    those planned by this run (not earlier ones). Two plans sharing a deadline share its reminder (its
-    id is recipient, deadline, days before): the first plan's cases are counted in it."""
+    in each plan's timezone), each in its own unit of work, with the deadlines of the plan the
+    waiting cases were filed under; returns those planned by this run (not earlier ones). Two plans
+    sharing a deadline share its reminder (its id is recipient, deadline, days before): the first
+    plan's cases are counted in it. Cases of a plan notify does not ship are left out (logged): one
+    such plan never stops the others' reminders."""
     async with uow() as u:
         counted = _by_plan(await u.ports.waiting.counts())
     planned = []
     for (plan_id, version), rows in sorted(counted.items()):
+        if (plan_id, version) not in plans.registry:
+            log.warning("notify.reminders_plan_unknown", plan_id=plan_id, plan_version=version,
+                        waiting_cases=sum(r.cases for r in rows))
+            continue
         plan = plans.registry.get(plan_id, version)
         today = _day(now, plan)
         for reminder in due_reminders(plan_deadlines(plan), plan.reminder_working_days_before, today, aggregate(rows)):
@@ -81,7 +87,7 @@ async def run_reminders(uow: Callable[[], Uow], plans: Plans, now: date) -> list
     return planned
 
 
-async def _plan_reminder(uow: Callable[[], Uow], plans: Plans, plan, reminder: Reminder, today: date) -> bool:
+async def _plan_reminder(uow: Callable[[], Uow], plans: Plans, plan: Plan, reminder: Reminder, today: date) -> bool:
     async with uow() as u:
         if not await u.ports.reminders.claim(reminder, today):
             return False

@@ -201,3 +201,12 @@ async def test_each_waiting_case_is_reminded_by_the_deadline_of_the_plan_its_fil
     assert (early.org, early.deadline, early.waiting_cases) == ("u-22", date(2020, 8, 10), 1)
     [late] = await run_reminders(lambda: uow, plans, UNIT_REMINDER_DAY)  # the revised deadline has passed
     assert (late.org, late.deadline) == ("u-21", date(2020, 8, 20))
+
+
+async def test_cases_of_a_plan_notify_does_not_ship_never_stop_the_other_plans_reminders():
+    uow, first, stray = unit_of_work(), uuid.uuid4(), uuid.uuid4()
+    await consume_with(uow, plans_with_other(), filed(first), case_opened(first, "u-31", phone="13912345031"))
+    uow.ports.known.plans[stray] = ("zj-nowhere", "9")  # e.g. remembered before its plan file was withdrawn
+    uow.ports.waiting.cases[stray] = (ReviewLevel.UNIT.value, "u-32")
+    [reminder] = await run_reminders(lambda: uow, plans_with_other(), UNIT_REMINDER_DAY)
+    assert reminder.org == "u-31"
