@@ -4,6 +4,7 @@ screenshot (reports/browser/), runs axe-core (from npm, injected) for WCAG 2.1 A
 console: any Content-Security-Policy violation fails the test."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -91,6 +92,19 @@ class Front:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@contextlib.contextmanager
+def front_for(service_ports: dict[str, int], accounts: list[dict], run_dir: Path):
+    """The front processes for a test module, signing in `accounts` (the provider's account file)."""
+    accounts_file = run_dir / "accounts.json"
+    accounts_file.write_text(json.dumps({"accounts": accounts}, ensure_ascii=False), encoding="utf-8")
+    front = Front(service_ports, accounts_file, run_dir)
+    front.start()
+    try:
+        yield front
+    finally:
+        front.stop()
 
 
 class Browser:

@@ -5,7 +5,6 @@ Each step asserts what the next person sees. Every page: a screenshot kept, no W
 violation (axe-core), no Content-Security-Policy violation in the console."""
 from __future__ import annotations
 
-import json
 
 import httpx
 import pytest
@@ -14,7 +13,7 @@ from selenium.webdriver.common.keys import Keys
 
 from contracts.plan import load_plan
 from tests.e2e.api import id_number_of, with_authorised_unit
-from tests.e2e.browser import Browser, Front, csp_violations
+from tests.e2e.browser import Browser, csp_violations, front_for
 from tests.fixtures.builders import UNIT_CODE, normal_applicant
 from tests.fixtures.builders import change_in
 from tests.fixtures.photos import photo_bytes
@@ -36,13 +35,8 @@ def _pdf(text: str) -> bytes:
 
 @pytest.fixture(scope="module")
 def front(stack, tmp_path_factory):
-    run = tmp_path_factory.mktemp("front")
-    accounts = run / "accounts.json"
-    accounts.write_text(json.dumps({"accounts": ACCOUNTS}, ensure_ascii=False), encoding="utf-8")
-    f = Front(stack.ports, accounts, run)
-    f.start()
-    yield f
-    f.stop()
+    with front_for(stack.ports, ACCOUNTS, tmp_path_factory.mktemp("front")) as f:
+        yield f
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import json
 import time
 
 import httpx
@@ -23,7 +22,7 @@ from selenium.webdriver.common.keys import Keys
 from contracts.envelope import Role
 from tests.e2e.api import (applicant_token, filed_by, id_number_of, submit_body, token, with_approved_archive,
                            with_authorised_unit, with_new_id)
-from tests.e2e.browser import Browser, Front
+from tests.e2e.browser import Browser, front_for
 from tests.fixtures.builders import change_in, normal_applicant
 
 UNIT, UNIT_NAME = "u-sx-web-b", "绍兴网页批量测试公司"
@@ -38,13 +37,8 @@ ACCOUNTS = [
 
 @pytest.fixture(scope="module")
 def front(stack, tmp_path_factory):
-    run = tmp_path_factory.mktemp("front-unit")
-    accounts = run / "accounts.json"
-    accounts.write_text(json.dumps({"accounts": ACCOUNTS}, ensure_ascii=False), encoding="utf-8")
-    f = Front(stack.ports, accounts, run)
-    f.start()
-    yield f
-    f.stop()
+    with front_for(stack.ports, ACCOUNTS, tmp_path_factory.mktemp("front-unit")) as f:
+        yield f
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ carries the person_ref intake computes, so the applicant's own reads find their 
 person's token of any role gets a person_ref from that door."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,7 +15,7 @@ from identity.port import OidcIdentity, SignIn
 from plumbing.edges.auth import DEV_TOKEN_PUBLIC_KEY, issue_service_token, verify_token
 from plumbing.edges.dev_issuer import DEV_TOKEN_PRIVATE_KEY
 from tests.e2e.api import PERSON_SECRET, applicant_token, id_number_of, token
-from tests.e2e.browser import Front
+from tests.e2e.browser import Front, front_for
 from contracts.personal_data import person_ref
 
 NAME = "令牌申报人"
@@ -28,13 +27,8 @@ ACCOUNTS = [{"subject": "tok-applicant", "username": "tok", "password": "pw-tok"
 
 @pytest.fixture(scope="module")
 def front(stack, tmp_path_factory):
-    run = tmp_path_factory.mktemp("front-tokens")
-    accounts = run / "accounts.json"
-    accounts.write_text(json.dumps({"accounts": ACCOUNTS}, ensure_ascii=False), encoding="utf-8")
-    f = Front(stack.ports, accounts, run)
-    f.start()
-    yield f
-    f.stop()
+    with front_for(stack.ports, ACCOUNTS, tmp_path_factory.mktemp("front-tokens")) as f:
+        yield f
 
 
 async def _sign_in(front: Front, username: str, password: str) -> httpx.Response:
