@@ -115,7 +115,7 @@ def create_app(api_key: str | None = None, per_phone_per_minute: int = 10) -> Fa
         undeliverable = c.undeliverable_next > 0
         c.undeliverable_next -= 1 if undeliverable else 0
         state.deliveries.append({
-            "key": body.OutId, "phone": body.PhoneNumbers, "sign": body.SignName, "template": body.TemplateCode,
+            "key": body.OutId, "phone": body.PhoneNumbers, "to": body.PhoneNumbers, "sign": body.SignName, "template": body.TemplateCode,
             "params": params, "biz_id": biz_id, "accepted_at": now,
             "status": FAILED if undeliverable else DELIVERED, "err_code": "MOBILE_NOT_ON_SERVICE" if undeliverable else "DELIVERED"})
         # Sent before any injected fault: a slow or lost answer still means the SMS went out, which is
