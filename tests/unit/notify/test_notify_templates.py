@@ -119,3 +119,18 @@ def test_every_shipped_template_has_a_code_and_the_file_says_texts_and_codes_are
     assert all(SHIPPED.code_of(t) != t and SHIPPED.code_of(t) for t in SHIPPED.templates)
     with pytest.raises(TemplateError):
         load_catalogue(minimal({"t": {"code": " ", "text": "{name}"}}))
+
+
+def test_the_operators_file_of_template_codes_replaces_the_shipped_placeholders(tmp_path):
+    import json
+
+    from services.notify.bootstrap import with_template_codes
+
+    codes = tmp_path / "codes.json"
+    codes.write_text(json.dumps({"passed_unit": "SMS_463215879"}))
+    catalogue = with_template_codes(SHIPPED, str(codes))
+    assert catalogue.code_of("passed_unit") == "SMS_463215879"
+    assert catalogue.code_of("not_passed") == SHIPPED.code_of("not_passed")  # the others stay
+    codes.write_text(json.dumps({"no_such_template": "SMS_1"}))
+    with pytest.raises(SystemExit):
+        with_template_codes(SHIPPED, str(codes))
