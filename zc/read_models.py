@@ -14,7 +14,7 @@ topic; its truth is the application stream, `zc audit state`).
 from __future__ import annotations
 
 from contracts import topics
-from plumbing.core.application import Reactions
+from plumbing.core.reactions import Reactions
 from plumbing.core.topic_rebuild import TopicModel
 
 STORE_FED = {

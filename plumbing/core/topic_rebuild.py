@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from plumbing.core.application import Reactions
+from plumbing.core.reactions import Reactions
 from plumbing.core.decoding import decode_envelope
 from plumbing.core.rebuild import Progress, _create_fresh, _swap_in, scratch_schema
 

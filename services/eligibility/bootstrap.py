@@ -11,7 +11,8 @@ from contracts import topics
 from contracts.envelope import Role
 from contracts.events import ApplicationSummary
 from contracts.plan import Plan, load_plan
-from plumbing.core.application import Reactions, Recorder
+from plumbing.core.application import Recorder
+from plumbing.core.reactions import Reactions
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.edges.security import Caller, caller
 from plumbing.edges.answers import Event, examples, EVENT_EXAMPLE

@@ -9,7 +9,8 @@ from contracts.personal_record import APPLICANT
 from contracts.plan import load_plan
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
-from plumbing.core.application import Reactions, Recorder
+from plumbing.core.application import Recorder
+from plumbing.core.reactions import Reactions
 from services.intake.adapters.api import router
 from services.intake.adapters.api_persons import router as persons_router
 from services.intake.adapters.documents import router as documents_router

@@ -19,7 +19,8 @@ from contracts.events import CaseMovedTo, CaseOpened
 from contracts.plan import Plan, load_plan
 from contracts.envelope import Role
 from plumbing import clock
-from plumbing.core.application import Reactions, Recorder
+from plumbing.core.application import Recorder
+from plumbing.core.reactions import Reactions
 from plumbing.core.periodic import PeriodicJob
 from plumbing.core.unit_of_work import PostgresUnitOfWork
 from plumbing.edges.metrics import GaugeQuery

@@ -11,7 +11,8 @@ from contracts.personal_record import APPLICANT, OPERATOR
 from contracts.envelope import SYSTEM_ACTOR
 from contracts.plan import Plan, load_plan
 from plumbing import clock
-from plumbing.core.application import Reactions, Recorder
+from plumbing.core.application import Recorder
+from plumbing.core.reactions import Reactions
 from plumbing.edges.auth import DEV_PERSON_REF_SECRET
 from plumbing.core.periodic import PeriodicJob
 from plumbing.core.projection import ProjectionRunner

@@ -18,7 +18,8 @@ from contracts import topics
 from contracts.envelope import SYSTEM_ACTOR
 from contracts.events import ApplicationWithdrawn, UnitRejected
 from plumbing.core import deadletters
-from plumbing.core.application import Append, Context, Reactions, Recorder
+from plumbing.core.application import Append, Context, Recorder
+from plumbing.core.reactions import Reactions
 from plumbing.core.consumer import IdempotentConsumer, redrive_when_asked
 from plumbing.edges.kafka import build_broker, subscribe
 from plumbing.edges.kafka_security import TOOL_READER, TOOL_WRITER, client_kwargs

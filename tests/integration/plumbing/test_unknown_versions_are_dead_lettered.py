@@ -5,7 +5,8 @@ import uuid
 
 from contracts.envelope import SYSTEM_ACTOR
 from contracts.events import ApplicationWithdrawn, UnitRejected
-from plumbing.core.application import Append, Context, Reactions, Recorder
+from plumbing.core.application import Append, Context, Recorder
+from plumbing.core.reactions import Reactions
 from plumbing.core.consumer import IdempotentConsumer, Record
 from tests.integration.plumbing.events_for_tests import withdrawn
 

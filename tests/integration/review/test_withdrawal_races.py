@@ -8,7 +8,7 @@ from contracts.envelope import Actor, Envelope, Role
 from contracts.errors import Conflict
 from contracts.events import ApplicationSubmitted, ApplicationWithdrawn
 from contracts.plan import load_plan
-from plumbing.core.application import Reactions
+from plumbing.core.reactions import Reactions
 from services.eligibility.domain.assess import assess
 from plumbing.core.references import ReferenceNotYetKnown
 from services.review.adapters.ports_pg import review_ports

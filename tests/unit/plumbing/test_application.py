@@ -7,7 +7,8 @@ import pytest
 from contracts.envelope import SYSTEM_ACTOR, Envelope
 from contracts.events import ApplicationWithdrawn, Payload, UnitApproved, UnitRejected
 from contracts.registry import UnknownEventVersion
-from plumbing.core.application import Append, Context, Reactions, Recorder, Repository
+from plumbing.core.application import Append, Context, Recorder, Repository
+from plumbing.core.reactions import Reactions
 from plumbing.core.causes import Cause, caused_by
 from plumbing.core.consumer import is_bad_data
 from plumbing.core.memory_store import InMemoryEventStore
