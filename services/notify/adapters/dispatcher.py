@@ -100,7 +100,6 @@ class Dispatcher:
             await lock_conn.execute("SELECT pg_advisory_lock($1)", DISPATCH_LOCK)
             await lock_conn.add_listener("deliveries", lambda *_: self._wake.set())
             try:
-                await self.recover_interrupted()
                 while not self._stop.is_set():
                     # Still holding the lock? If its connection died (a database restart), another
                     # dispatcher may hold it now: leave and wait for it again rather than both send.
@@ -116,8 +115,9 @@ class Dispatcher:
                 await lock_conn.execute("SELECT pg_advisory_unlock($1)", DISPATCH_LOCK)
 
     async def recover_interrupted(self) -> int:
-        """Tries left `sending` by a dispatcher that died mid-request (we hold the lock now, so none
-        is in flight): whether they went out is the platform's to say, so they are checked."""
+        """Tries left `sending` by a dispatcher that died mid-request, or by a try whose outcome could
+        not be written (the database went away): between two rounds none of ours is in flight, and
+        with the lock nobody else's, so whether they went out is the platform's to say: checked."""
         done = await self.pool.execute("UPDATE deliveries SET status = 'checking', next_attempt_at = $1,"
                                        " last_error = 'interrupted while sending: checking with the platform'"
                                        " WHERE status = 'sending'", self.clock())
@@ -126,6 +126,7 @@ class Dispatcher:
         return count
 
     async def dispatch_due(self, limit: int = 50) -> int:
+        await self.recover_interrupted()
         now = self.clock()
         checks = await self.pool.fetch("SELECT * FROM deliveries WHERE status = 'checking' AND next_attempt_at <= $1"
                                        " ORDER BY seq LIMIT $2", now, limit)
