@@ -74,12 +74,13 @@ def _refuse(code: str, message: str, status: int = 200) -> JSONResponse:
 
 async def _drop_connection(request: Request) -> None:
     """Close the TCP connection without answering: the client sees the answer lost (uvicorn's
-    protocol object is the receive callable's owner)."""
+    protocol object is the receive callable's owner). The answer written after it goes nowhere
+    (uvicorn drops writes to a disconnected cycle), and no task is left waiting at shutdown."""
     transport = getattr(getattr(request.receive, "__self__", None), "transport", None)
     if transport is None:
         raise RuntimeError("cannot reach the connection to drop it")
     transport.abort()
-    await asyncio.sleep(3600)
+    await asyncio.sleep(0)
 
 
 def create_app(api_key: str | None = None, per_phone_per_minute: int = 10) -> FastAPI:

@@ -225,6 +225,10 @@ async def test_a_send_not_listed_within_the_bound_is_unknown_alerts_and_only_zc_
     seen = provider.messages()
     assert seen["requests"] == 2 and seen["count_per_key"] == {seen["messages"][0]["key"]: 2}  # once more, once
     assert sent["provider_message_id"] == seen["messages"][1]["biz_id"] and await unknown_gauge(notify) == 0
+    shown = subprocess.run([sys.executable, "-m", "zc.cli", "notify", "status", str(app_id), "--url", notify.url],
+                           capture_output=True, text=True, encoding="utf-8", timeout=60)
+    line = next(row for row in shown.stdout.splitlines() if "passed_unit" in row)
+    assert "│ sent" in line and f"message id {sent['provider_message_id']}" in line
     again = zc_sms_resend(notify, unknown["notification_id"])
     assert again.returncode == 1 and "only an unknown one" in again.stderr  # a sent one is not resent
     assert provider.messages()["requests"] == 2
