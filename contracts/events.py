@@ -176,6 +176,18 @@ class Returned(Payload):
     sections: list[ReturnedSection] = []
 
 
+class ReturnReceived(Payload):
+    """Internal to intake: it learnt of review's Returned (`return_event_id`) while the filing was at
+    `revision`; the applicant may resubmit until a resubmission answers it. Recorded on the
+    application's stream, so intake's `open_returns` is a fold of its own history."""
+    application_id: uuid.UUID
+    return_event_id: uuid.UUID
+    revision: int
+    level: ReviewLevel
+    reason: str
+    sections: list[ReturnedSection] = []
+
+
 class PublicNoticeStarted(Payload):
     application_id: uuid.UUID
     starts_on: date
@@ -257,11 +269,16 @@ class UnitAuthorized(Payload):
 class DeadlineApproaching(Payload):
     # v2: the recipient is its organisation only; notify looks its number up from operator data
     # (services/notify/templates/department_contacts.json) when it writes the SMS.
-    schema_version: ClassVar[int] = 2
+    # v3: the reminder's own facts, so notify's `reminders` read model is a fold of its history:
+    # which reminder it is (working days before the deadline) and the season day it was planned.
+    # Absent (None) in v2 events: read from the event id and the recorded time instead.
+    schema_version: ClassVar[int] = 3
     recipient_org: str
     deadline: date
     waiting_cases: int
     level: ReviewLevel
+    days_before: int | None = None
+    planned_on: date | None = None
 
 
 # --- notify -------------------------------------------------------------------------------

@@ -78,6 +78,11 @@ def deadline_approaching_v1_to_v2(payload: dict) -> dict:
     return _without(payload, ("recipient_phone",))
 
 
+def deadline_approaching_v2_to_v3(payload: dict) -> dict:
+    """v2 did not say which reminder (days before) nor the day it was planned: read as absent."""
+    return dict(payload)
+
+
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("ApplicationSubmitted", 1): filing_v1_to_v2,
     ("ApplicationResubmitted", 1): filing_v1_to_v2,
@@ -91,4 +96,5 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("NotificationSent", 1): notification_sent_v1_to_v2,
     ("UnitAuthorized", 1): unit_authorized_v1_to_v2,
     ("DeadlineApproaching", 1): deadline_approaching_v1_to_v2,
+    ("DeadlineApproaching", 2): deadline_approaching_v2_to_v3,
 }

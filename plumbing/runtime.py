@@ -18,7 +18,7 @@ from plumbing.db import open_pool
 from plumbing.core import witness
 from plumbing.provision import migration_dirs
 from plumbing.core.application import Recorder
-from plumbing.core.checkpoints import CheckpointSigner
+from plumbing.core.checkpoints import ISOLATION as CHECKPOINT_ISOLATION, checkpoint_job
 from plumbing.core.eventstore import EventStore, Witness
 from plumbing.core.periodic import PeriodicJob, PeriodicRunner
 from plumbing.core.unit_of_work import PostgresUnitOfWork
@@ -86,7 +86,6 @@ class Runtime:
     pool: asyncpg.Pool | None = None
     store: EventStore | None = None
     relay: OutboxRelay | None = None
-    signer: CheckpointSigner | None = None
     # Where this service keeps an application's history: stream id = prefix + application id
     # (GET /audit/applications/{id}); and what it adds beside the events (plumbing/core/audit.py).
     application_streams: list[str] = field(default_factory=list)
@@ -111,9 +110,9 @@ class Runtime:
     def __post_init__(self) -> None:
         self.metrics = Metrics(self.settings.service)
 
-    def unit_of_work(self) -> PostgresUnitOfWork:
-        """A new unit of work of this service (one transaction when entered)."""
-        return PostgresUnitOfWork(self.pool, self.recorder, self.ports)
+    def unit_of_work(self, *, isolation: str | None = None) -> PostgresUnitOfWork:
+        """A new unit of work of this service (one transaction when entered, in `isolation` if given)."""
+        return PostgresUnitOfWork(self.pool, self.recorder, self.ports, isolation=isolation)
 
     async def start(self) -> None:
         s = self.settings
@@ -128,10 +127,6 @@ class Runtime:
         self.metrics.time_appends(self.store)
         self.relay = OutboxRelay(s.dsn, s.kafka_bootstrap, batch=s.relay_batch, principal=s.service)
         self.spawn(self.relay.run, f"{s.service}-relay")
-        # A periodic job (a thin loop around `sign_checkpoint`): the signed checkpoints of this log.
-        self.signer = CheckpointSigner(self.pool, s.service, witness.signing_key(s.service, s.dev_mode),
-                                       topics.audit(), s.audit_checkpoint_seconds)
-        self.spawn(self.signer.run, f"{s.service}-audit-checkpoints")
         groups = []
         if self.subscriptions:
             self._broker = build_broker(s.kafka_bootstrap, principal=s.service)
@@ -153,6 +148,10 @@ class Runtime:
             policy = RetentionPolicy.from_env()
             self.periodic.append(PeriodicJob("retention", lambda _uow: prune(self.pool, policy),
                                              every=float(os.environ.get("ZC_RETENTION_INTERVAL_SECONDS") or 3600)))
+        if not any(job.name == "audit-checkpoint" for job in self.periodic):  # the signed checkpoints of this log
+            self.periodic.append(PeriodicJob(
+                "audit-checkpoint", checkpoint_job(s.service, witness.signing_key(s.service, s.dev_mode), topics.audit()),
+                every=s.audit_checkpoint_seconds, isolation=CHECKPOINT_ISOLATION))
         for hook in self.on_started:
             await hook(self)
         if self.periodic:  # after the hooks: a job may read what one of them seeded
@@ -170,8 +169,6 @@ class Runtime:
             self.periodic_runner.stop()
         if self.relay:
             self.relay.stop()
-        if self.signer:
-            self.signer.stop()
         if self.watch:
             self.watch.stop()
         if self._lag:

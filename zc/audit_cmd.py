@@ -148,6 +148,16 @@ def fetch_parts(application_id: uuid.UUID, services: list[str], token: str) -> l
                 raise _fail(f"{service} 拒绝或无法回答（{answer.status_code}）",
                             f"{service} answered {answer.status_code}: {answer.text[:200]}")
             parts.append(answer.json())
+        # Staff acting in any service's part are named from review's directory (review's own part
+        # names its case's staff already); each resolution is a read review records.
+        if unnamed := audit_timeline.unnamed_staff(parts):
+            answer = client.get(f"{service_url('review')}/audit/staff-names",
+                                params={"application_id": str(application_id), "uid": sorted(unnamed)[:100]})
+            if answer.status_code != 200:
+                raise _fail(f"review 无法解析人员姓名（{answer.status_code}）",
+                            f"review could not name the staff: {answer.status_code}: {answer.text[:200]}")
+            parts.append({"service": "review", "application_id": str(application_id), "events": [],
+                          "staff_names": answer.json()["staff_names"]})
     return parts
 
 

@@ -66,6 +66,18 @@ def rows_of(part: dict) -> list[Row]:
     return rows
 
 
+STAFF_UNNAMED = ("system", "applicant")  # services and applicants are never in the staff directory
+
+
+def unnamed_staff(parts: list[dict]) -> set[str]:
+    """Account ids of people (not services, not applicants) acting in any part's events whose names
+    no part gave yet: review resolves them from its directory (`GET /audit/staff-names`)."""
+    named = {uid for part in parts for uid in part.get("staff_names", {})}
+    return {uid for part in parts for e in part.get("events", [])
+            if (uid := e.get("actor", {}).get("user")) and e["actor"].get("role") not in STAFF_UNNAMED
+            and uid not in named}
+
+
 def merge(parts: list[dict]) -> list[Row]:
     """Causes first, then recorded time (a topological order with recorded time as the tie-break)."""
     rows = [r for part in parts for r in rows_of(part)]

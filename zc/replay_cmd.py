@@ -34,7 +34,7 @@ def _fail(zh: str, en: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def replay(projection: str = typer.Argument(..., help="e.g. review.case_view, intake.open_returns"),
+def replay(projection: str = typer.Argument(..., help="e.g. review.case_view, intake.history, notify.contacts"),
            service: str | None = typer.Option(None, help="the service owning it (default: the name's prefix)"),
            dsn: str | None = typer.Option(None, help="the service database's URL (default zc_<service>)"),
            chunk: int = typer.Option(500, min=1, max=10_000, help="events (records) per transaction")) -> None:

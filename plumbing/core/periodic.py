@@ -6,12 +6,15 @@ start and then every `every` seconds, one service instance at a time: it holds a
 lock (per service) on a connection of its own, outside the pool (like the relay: the pool's few
 connections are for the units of work, and a holder must never wait for a second one), so a
 second instance waits. A
-job that fails is logged and tried again at its next time; it never ends the runner. It replaced
+job that needs another isolation than READ COMMITTED names it (`isolation="repeatable_read"`: the
+audit checkpoint, whose reads must share one snapshot); its factory's units of work open their
+transactions in it, the others' in the default. A job that fails is logged and tried again at its next time; it never ends the runner. It replaced
 notify's reminder scheduler and review's deadline sweeper, which were the same loop written twice.
 """
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 import zlib
 from collections.abc import Awaitable, Callable
@@ -33,6 +36,7 @@ class PeriodicJob:
     name: str
     run: Job  # receives the unit-of-work factory
     every: float
+    isolation: str | None = None  # e.g. "repeatable_read"; None: the database's default (read committed)
     runs: int = 0
     last_result: Any = None
     _due: float = field(default=0.0, repr=False)  # monotonic time of its next run (0: at once)
@@ -44,7 +48,8 @@ def lock_id(service: str) -> int:
 
 
 class PeriodicRunner:
-    def __init__(self, dsn: str, uow: Callable[[], Any], jobs: list[PeriodicJob], *, service: str) -> None:
+    def __init__(self, dsn: str, uow: Callable[..., Any], jobs: list[PeriodicJob], *, service: str) -> None:
+        """`uow()` makes a unit of work; `uow(isolation=...)` one in that isolation (for jobs that name one)."""
         self.dsn, self.uow, self.jobs, self.lock = dsn, uow, jobs, lock_id(service)
         self.holding = False  # this instance holds the lock (runs the jobs)
         self._stop = asyncio.Event()
@@ -54,8 +59,9 @@ class PeriodicRunner:
 
     async def tick(self, job: PeriodicJob) -> Any:
         """Run one job now; its failure is logged, never raised."""
+        factory = self.uow if job.isolation is None else functools.partial(self.uow, isolation=job.isolation)
         try:
-            job.last_result = await job.run(self.uow)
+            job.last_result = await job.run(factory)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             log.warning("periodic.failed", job=job.name, error=repr(exc))
             job.last_result = None

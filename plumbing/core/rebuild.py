@@ -37,9 +37,25 @@ async def _create_fresh(conn, schema: str, tables: list[str]) -> dict[str, list[
     indexes = {}
     for table in tables:
         await conn.execute(f"CREATE TABLE {schema}.{table} (LIKE public.{table} INCLUDING ALL)")
+        # A serial column's copied default still names the live table's sequence, which goes when the
+        # live table is dropped: the fresh table gets a sequence of its own (same name, its schema).
+        for column, sequence in await _serials(conn, "public", table):
+            name = sequence.split(".", 1)[1]
+            await conn.execute(f"CREATE SEQUENCE {schema}.{name} OWNED BY {schema}.{table}.{column}")
+            await conn.execute(f"ALTER TABLE {schema}.{table} ALTER COLUMN {column}"
+                               f" SET DEFAULT nextval('{schema}.{name}'::regclass)")
         indexes[table] = [(r["indexname"], r["indexdef"]) for r in await conn.fetch(
             "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1", table)]
     return indexes
+
+
+async def _serials(conn, schema: str, table: str) -> list[tuple[str, str]]:
+    """(column, schema-qualified sequence) of each serial column of the table."""
+    rows = await conn.fetch(
+        "SELECT a.attname, pg_get_serial_sequence(quote_ident($1) || '.' || quote_ident($2), a.attname) AS seq"
+        " FROM pg_attribute a WHERE a.attrelid = (quote_ident($1) || '.' || quote_ident($2))::regclass"
+        " AND a.attnum > 0 AND NOT a.attisdropped", schema, table)
+    return [(r["attname"], r["seq"]) for r in rows if r["seq"]]
 
 
 async def _apply_chunks(store: EventStore, apply: Apply, schema: str, after: Position, upto: Position | None,
@@ -61,7 +77,7 @@ async def _apply_chunks(store: EventStore, apply: Apply, schema: str, after: Pos
 
 
 async def _privileges(conn, table: str) -> tuple[str, list[tuple[str, str]]]:
-    """The live table's owner and its grants to others (grantee, privilege), e.g. ('"zc_review"', 'SELECT')."""
+    """The live table's (or sequence's) owner and its grants to others (grantee, privilege), e.g. ('"zc_review"', 'SELECT')."""
     owner = await conn.fetchval("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = $1::regclass",
                                 f"public.{table}")
     rows = await conn.fetch(
@@ -81,6 +97,8 @@ async def _swap_in(conn, schema: str, tables: list[str], indexes: dict[str, list
     await conn.execute("SET LOCAL search_path TO public")
     for table in tables:
         owner, grants = await _privileges(conn, table)
+        sequence_grants = {seq: (await _privileges(conn, seq.split(".", 1)[1]))[1]
+                           for _column, seq in await _serials(conn, "public", table)}
         await conn.execute(f"DROP TABLE public.{table}")
         await conn.execute(f"ALTER TABLE {schema}.{table} SET SCHEMA public")
         # The fresh table was made by whoever runs the rebuild (the administrator): it takes the live
@@ -88,6 +106,9 @@ async def _swap_in(conn, schema: str, tables: list[str], indexes: dict[str, list
         await conn.execute(f'ALTER TABLE public.{table} OWNER TO "{owner}"')
         for grantee, privilege in grants:
             await conn.execute(f"GRANT {privilege} ON public.{table} TO {grantee}")
+        for seq, seq_grants in sequence_grants.items():  # moved with its table, owned with it
+            for grantee, privilege in seq_grants:
+                await conn.execute(f"GRANT {privilege} ON SEQUENCE {seq} TO {grantee}")
         moved = {_body(r["indexdef"]): r["indexname"] for r in await conn.fetch(
             "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1", table)}
         for original, definition in indexes[table]:  # the names the service's schema file knows
@@ -109,8 +130,12 @@ async def rebuild(store: EventStore, name: str, apply: Apply, tables: list[str],
         await conn.execute(f"LOCK TABLE {', '.join('public.' + t for t in tables)} IN ACCESS EXCLUSIVE MODE")
         live = await conn.fetchrow("SELECT tx_id::text::bigint AS tx_id, position FROM checkpoints WHERE name = $1"
                                    " FOR UPDATE", name)
-        live_at = Position(live["tx_id"], live["position"]) if live else Position()
-        if live_at > position:  # the live runner went on meanwhile: the fresh tables catch up to it
+        if live is None:  # no runner: written in its events' own transactions (which now wait for
+            # the lock, or fail and are retried once their table is replaced): catch up to everything committed
+            position, done = await _apply_chunks(store, apply, schema, position, None, chunk, done, total,
+                                                 progress, conn)
+        elif (live_at := Position(live["tx_id"], live["position"])) > position:
+            # the live runner went on meanwhile: the fresh tables catch up to it
             position, done = await _apply_chunks(store, apply, schema, position, live_at, chunk, done, total,
                                                  progress, conn)
         await _swap_in(conn, schema, tables, indexes)

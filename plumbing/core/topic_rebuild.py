@@ -10,12 +10,15 @@ Chunked transactions (`chunk` records each): one long transaction would hold bac
 readers of the global order (its cut-off waits for the oldest running transaction). The reactions
 get a `Reactions` without a recorder: a reaction that tried to append would fail, not write.
 The swap locks the live tables (the live consumer's next write to them waits), replays what the
-live consumer processed meanwhile, and moves the fresh tables in.
+live consumer processed meanwhile, copies the live rows the model says no topic gives (`keep`:
+notify's departments, operator data from a file), and moves the fresh tables in. A model fed by two
+consumer groups (notify's contacts) names both: their topics are disjoint, so each record still has
+one inbox that says whether it was processed.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
@@ -27,17 +30,27 @@ from plumbing.core.rebuild import Progress, _create_fresh, _swap_in, scratch_sch
 
 @dataclass
 class TopicModel:
-    name: str                # e.g. intake.open_returns
-    consumer: str            # the live consumer whose inbox says what was processed, e.g. intake-0
+    name: str                # e.g. notify.waiting_cases
+    # the live consumer(s) whose inbox says what was processed, e.g. "notify-0"; several when the
+    # model is fed by more than one consumer group (each reads topics of its own)
+    consumer: str | tuple[str, ...]
     topics: Callable[[], list[str]]
     reactions: Callable[[object], Reactions]  # given a read-only EventStore
     tables: list[str]
+    # rows of the live table that no topic gives (table -> SQL condition), copied over at the swap:
+    # operator data seeded from a file (notify's departments), not a fact of any topic
+    keep: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def consumers(self) -> list[str]:
+        return [self.consumer] if isinstance(self.consumer, str) else list(self.consumer)
 
 
-async def _live(conn, consumer: str) -> tuple[dict[tuple[str, int], int], set]:
-    rows = await conn.fetch("SELECT topic, kafka_partition, max(kafka_offset) AS upto FROM inbox WHERE consumer = $1"
-                            " GROUP BY topic, kafka_partition", consumer)
-    ids = await conn.fetch("SELECT event_id FROM inbox WHERE consumer = $1 AND status = 'processed'", consumer)
+async def _live(conn, consumers: list[str]) -> tuple[dict[tuple[str, int], int], set]:
+    rows = await conn.fetch("SELECT topic, kafka_partition, max(kafka_offset) AS upto FROM inbox"
+                            " WHERE consumer = ANY($1::text[]) GROUP BY topic, kafka_partition", consumers)
+    ids = await conn.fetch("SELECT event_id FROM inbox WHERE consumer = ANY($1::text[]) AND status = 'processed'",
+                           consumers)
     return {(r["topic"], r["kafka_partition"]): r["upto"] for r in rows}, {r["event_id"] for r in ids}
 
 
@@ -90,7 +103,7 @@ async def rebuild_from_topics(store, model: TopicModel, bootstrap: str, client: 
     pool, schema = store.pool, scratch_schema(model.name)
     async with pool.acquire() as conn:
         indexes = await _create_fresh(conn, schema, model.tables)
-        upto, processed = await _live(conn, model.consumer)
+        upto, processed = await _live(conn, model.consumers)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None,
                                 auto_offset_reset="earliest", **client)  # never "latest" in a race with the seek
     await consumer.start()
@@ -104,8 +117,11 @@ async def rebuild_from_topics(store, model: TopicModel, bootstrap: str, client: 
         await replay.until(upto, processed, pool, progress=progress, total=total)
         async with pool.acquire() as conn, conn.transaction():
             await conn.execute(f"LOCK TABLE {', '.join('public.' + t for t in model.tables)} IN ACCESS EXCLUSIVE MODE")
-            upto, processed = await _live(conn, model.consumer)
+            upto, processed = await _live(conn, model.consumers)
             await replay.until(upto, processed, pool, conn, progress, total)
+            for table, condition in model.keep.items():
+                await conn.execute(f"INSERT INTO {schema}.{table} SELECT * FROM public.{table} WHERE {condition}"
+                                   " ON CONFLICT DO NOTHING")
             await _swap_in(conn, schema, model.tables, indexes)
     finally:
         await consumer.stop()

@@ -88,8 +88,9 @@ class PostgresUnitOfWork(UnitOfWork[P]):
     transaction's owner commits or rolls back."""
 
     def __init__(self, pool, recorder: Recorder, ports: Callable[[Any], P] = lambda _conn: None, *,
-                 conn=None) -> None:
-        self.pool, self.recorder, self._ports = pool, recorder, ports
+                 conn=None, isolation: str | None = None) -> None:
+        """`isolation`: the transaction's (e.g. "repeatable_read"), None for the database's default."""
+        self.pool, self.recorder, self._ports, self.isolation = pool, recorder, ports, isolation
         self.conn, self._joined = conn, conn is not None
         self._acquired = self._tx = None
         if self._joined:  # usable at once: its owner's transaction is already open
@@ -103,7 +104,7 @@ class PostgresUnitOfWork(UnitOfWork[P]):
             return self
         self._acquired = self.pool.acquire()
         self.conn = await self._acquired.__aenter__()
-        self._tx = self.conn.transaction()
+        self._tx = self.conn.transaction(isolation=self.isolation)
         try:
             await self._tx.start()
         except BaseException:

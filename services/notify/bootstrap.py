@@ -29,7 +29,7 @@ from plumbing.core.personal_data import follow
 from plumbing.core.reads import record_read
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.edges.security import Caller, caller
-from services.notify.adapters.audit_deliveries import deliveries_of, persons_of
+from services.notify.adapters.audit_deliveries import deliveries_of, persons_of, reminder_persons
 from plumbing.edges import pages
 from plumbing.edges.openapi import PAGE_HEADERS, contract
 from services.notify.adapters import answers
@@ -41,6 +41,8 @@ from services.notify.domain.departments import department_contacts
 from services.notify.domain.references import FILINGS
 from services.notify.domain.templates import Catalogue, load_catalogue
 from services.notify.reactions.when_case_moves_track_waiting import when_case_moves_track_waiting
+from services.notify.reactions.when_contact_named_record_it import when_contact_named_record_it
+from services.notify.domain.recipients import CONTACT_SOURCES
 from services.notify.reactions.when_event_plan_messages import EVENTS, when_event_plan_messages
 from services.notify.reactions.when_filed_remember_application import (
     require_known_application, when_filed_remember_application,
@@ -74,8 +76,10 @@ def reaction_tables(recorder: Recorder, plan: Plan, catalogue: Catalogue) -> lis
     referring = (Reactions(recorder, notify_ports)
                  .add(require_known_application, *dict.fromkeys((*upstream, CaseOpened, CaseMovedTo)))
                  .add(when_case_moves_track_waiting)
+                 .add(when_contact_named_record_it, *(t for t in CONTACT_SOURCES if t not in FILINGS))
                  .add(planning, *upstream))
-    filings = Reactions(recorder, notify_ports).add(when_filed_remember_application).add(planning, *FILINGS)
+    filings = (Reactions(recorder, notify_ports).add(when_filed_remember_application)
+               .add(when_contact_named_record_it, *FILINGS).add(planning, *FILINGS))
     return [((topics.eligibility(), topics.review()), referring), ((topics.applications(),), filings)]
 
 
@@ -185,6 +189,9 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
             raise pages.bad_cursor() from None
         async with runtime.unit_of_work() as uow:
             answer = await reminder_status(uow)
+        # The departments' and units' contacts (names in the texts, masked numbers): a look-up of
+        # contact data, recorded before the answer (refused with 503 if it cannot be).
+        await record_read(request, "department contacts", "reminders", await reminder_persons(runtime.pool))
 
         def order(r: dict) -> tuple:  # by deadline, the earliest reminder first (days before, descending)
             return (r["deadline"], -r["days_before"], r["org_id"], r["event_id"])

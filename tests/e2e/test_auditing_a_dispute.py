@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 
 import asyncpg
 import httpx
@@ -24,9 +25,23 @@ OPINION = "材料真实完整，同意推荐"
 
 
 @pytest.fixture(scope="module")
-def audit_stack():
+def audit_stack(tmp_path_factory):
+    """A stack of its own, set up like `make up`'s: a season clock the demo can move (a file), the
+    sweep and the reminders run often, and the demo operator's duty mobile for the kq-hr bureau."""
+    from plumbing import clock
+    from tests.e2e.conftest import SEASON_START
+    from zc.contacts_cmd import SHIPPED
+
+    folder = tmp_path_factory.mktemp("audit-stack")
+    clock_file, contacts = folder / "season-clock", folder / "department-contacts.json"
+    clock.set_season_time(clock_file, SEASON_START)
+    departments = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    departments["kq-hr"] = {**departments.get("kq-hr", {}), "sms_mobile": "13905750012"}
+    contacts.write_text(json.dumps(departments, ensure_ascii=False), encoding="utf-8")
     s = Stack(tag="au")
-    s.env["ZC_AUDIT_CHECKPOINT_SECONDS"] = "1"
+    s.env.update(ZC_AUDIT_CHECKPOINT_SECONDS="1", ZC_CLOCK_FILE=str(clock_file), ZC_REVIEW_SWEEP_INTERVAL_SECONDS="2",
+                 ZC_NOTIFY_REMINDER_INTERVAL_SECONDS="2", ZC_NOTIFY_DEPARTMENT_CONTACTS=str(contacts))
+    s.clock_file = clock_file
     with running(s) as started:
         yield started
 
@@ -139,6 +154,29 @@ def test_only_an_auditor_may_read_a_services_part_of_the_timeline(audit_stack, d
     assert httpx.get(url, headers=token(Role.AUDITOR, user="a1")).status_code == 200
 
 
+def test_staff_acting_in_any_services_part_are_named_from_reviews_directory_each_resolution_a_recorded_read(
+        as_auditor, disputed):
+    """`zc audit timeline` asks review for the names of staff it finds acting in intake's,
+    eligibility's or notify's part (GET /audit/staff-names): auditors only, staff only, recorded."""
+    from plumbing.edges.dev_issuer import bearer
+
+    rows = json.loads(zc_audit("timeline", str(disputed.application_id), "--json").output)["timeline"]
+    reviewer = next(r for r in rows if r["what"] == "UnitApproved")["who"]["user"]
+    applicant = next(r for r in rows if r["what"] == "ApplicationSubmitted")["who"]["user"]
+    url = f"{as_auditor.url('review')}/audit/staff-names"
+    query = {"application_id": str(disputed.application_id), "uid": [reviewer, applicant, "acct-nobody"]}
+    account = f"acct-names-{uuid.uuid4().hex[:8]}"
+    answer = httpx.get(url, params=query, headers=bearer(Role.AUDITOR, uid=account), timeout=30)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["staff_names"] == {reviewer: "reviewer"}  # applicants and strangers are never named
+    assert [(r["service"], r["what"], r["subject"]) for r in reads_json(as_auditor, "--by", account)] == [
+        ("review", "staff names", str(disputed.application_id))]
+    unit = token(Role.UNIT, org=disputed.unit.unit_id, area=disputed.unit.area)
+    assert httpx.get(url, params=query, headers=unit, timeout=30).status_code == 403
+    assert httpx.get(url, params={**query, "uid": ["a b"]}, headers=bearer(Role.AUDITOR, uid=account),
+                     timeout=30).status_code == 422
+
+
 def test_every_services_log_verifies_against_its_signed_checkpoints_and_the_audit_topic(as_auditor, disputed):
     for service in SERVICES:
         for _ in range(60):  # the first checkpoint is signed a second after start, then each second
@@ -222,6 +260,35 @@ def test_the_read_log_is_append_only_and_a_read_it_cannot_record_is_refused(as_a
         asyncio.run(review_db("ALTER TABLE personal_data_reads DROP CONSTRAINT e2e_full"))
 
 
+def test_the_departments_contact_look_up_is_a_recorded_read_and_refused_when_it_cannot_be_recorded(
+        as_auditor, disputed):
+    """GET /reminders shows whom each reminder went to (the departments' and units' names in the
+    texts, their masked numbers): recorded before the answer, like every read of personal data."""
+    from plumbing.edges.dev_issuer import bearer
+
+    account = f"acct-contacts-{uuid.uuid4().hex[:8]}"
+    auditor = bearer(Role.AUDITOR, uid=account)
+    shown = httpx.get(f"{as_auditor.url('notify')}/reminders", headers=auditor, timeout=30)
+    assert shown.status_code == 200, shown.text
+    assert [(r["service"], r["what"], r["subject"], r["route"]) for r in reads_json(as_auditor, "--by", account)] == [
+        ("notify", "department contacts", "reminders", "/reminders")]
+
+    async def notify_db(sql: str):
+        conn = await asyncpg.connect(with_database(DATABASE_URL, as_auditor.databases["notify"]))
+        try:
+            return await conn.execute(sql)
+        finally:
+            await conn.close()
+    asyncio.run(notify_db("ALTER TABLE personal_data_reads ADD CONSTRAINT e2e_full CHECK (false) NOT VALID"))
+    try:
+        refused = httpx.get(f"{as_auditor.url('notify')}/reminders", headers=auditor, timeout=30)
+        assert refused.status_code == 503 and refused.json()["code"] == "READ_NOT_RECORDED"
+        assert "reminders" not in refused.json()
+    finally:
+        asyncio.run(notify_db("ALTER TABLE personal_data_reads DROP CONSTRAINT e2e_full"))
+    assert len(reads_json(as_auditor, "--by", account)) == 1  # the refused read left no row
+
+
 async def _counts(stack) -> dict:
     """What a rebuild must not change: events, outbox rows (published or not), SMS planned."""
     counts = {}
@@ -249,75 +316,135 @@ def _quiet_counts(stack) -> dict:
     raise AssertionError("the stack never went quiet")
 
 
-async def _rows(stack, table: str, key: str) -> list[dict]:
-    conn = await asyncpg.connect(with_database(DATABASE_URL, stack.databases["review"]))
-    try:
-        return [dict(r) for r in await conn.fetch(f"SELECT * FROM {table} ORDER BY {key}")]
-    finally:
-        await conn.close()
+@pytest.fixture(scope="module")
+def demo_season(audit_stack, disputed):
+    """The season `make up` runs (zc/demo/season.py, the same code): four units authorised, eight
+    applicants, every story the demo tells (passed, returned and resubmitted, ineligible, an objection,
+    interviews passed and failed, the fee, a unit's and a department's deadline reminders, a case
+    closed overdue by the sweep, a late decision refused), with its clock moves; and before it one
+    application returned by its unit and never corrected, so an open return is in intake's
+    `open_returns` at the end (the demo's only return is answered)."""
+    from tests.e2e.season import named
+    from tests.fixtures.builders import normal_applicant
+    from tests.e2e.api import filer
+    from zc.demo import client as demo_client
+    from zc.demo import season as demo
 
+    async def left_returned(client: httpx.AsyncClient) -> None:
+        app = named(normal_applicant(), "退回未改")
+        _name, id_number = filer(app)
+        unit = token(Role.UNIT, org=app.unit.unit_id, area=app.unit.area)
 
-def test_a_read_model_rebuilt_from_history_is_the_live_one_row_for_row_and_nothing_else_changes(
-        as_auditor, disputed):
-    before = {t: asyncio.run(_rows(as_auditor, t, k)) for t, k in (("case_view", "application_id"),
-                                                                     ("archive_view", "entry_id"))}
-    counted = _quiet_counts(as_auditor)
-    rebuilt = zc_audit_replay(as_auditor)
-    assert rebuilt.exit_code == 0, rebuilt.output
-    assert "rebuilt and swapped in" in rebuilt.output
-    after = {t: asyncio.run(_rows(as_auditor, t, k)) for t, k in (("case_view", "application_id"),
-                                                                    ("archive_view", "entry_id"))}
-    assert after == before and before["case_view"] and before["archive_view"]  # every column (none excluded)
-    assert asyncio.run(_counts(as_auditor)) == counted
-    # The live projection goes on writing the swapped-in table.
-    unit = token(Role.UNIT, org=disputed.unit.unit_id, area=disputed.unit.area)
-    started = httpx.post(f"{as_auditor.url('review')}/cases/{disputed.application_id}/public-notice-start",
-                         json={"starts_on": "2020-08-10"}, headers=unit, timeout=30)
-    assert started.status_code == 200, started.text
+        async def eventually(probe, timeout=60):
+            return await demo_client.until(probe, timeout=timeout, what="the open return")
+        app = await with_approved_archive(client, audit_stack, app, id_number, eventually)
+        filed = await client.post(f"{audit_stack.url('intake')}/applications", json=submit_body(app, id_number),
+                                  headers=applicant_token(id_number))
+        assert filed.status_code == 201, filed.text
+        await eventually(lambda: get_json(client, f"{audit_stack.url('review')}/cases/{app.application_id}", unit))
+        returned = await client.post(f"{audit_stack.url('review')}/cases/{app.application_id}/return", headers=unit,
+                                     json={"reason": "请补充业绩证明材料", "sections": [
+                                         {"section": "papers", "reason": "论文检索证明缺失"}]})
+        assert returned.status_code == 200, returned.text
 
-    async def stage_in_view():
-        for _ in range(100):
-            rows = await _rows(as_auditor, "case_view", "application_id")
-            if any(r["stage"] == "public_notice" for r in rows):
-                return True
-            await asyncio.sleep(0.3)
-        return False
-    assert asyncio.run(stage_in_view())
+        async def open_return():
+            found = await get_json(client, f"{audit_stack.url('intake')}/applications/{app.application_id}",
+                                   applicant_token(id_number))
+            return bool(found and found.get("open_return"))
+        await eventually(open_return)
+
+    async def run() -> demo.Season:
+        async with httpx.AsyncClient(timeout=30) as client:
+            await left_returned(client)
+            season = demo.Season(client, lambda _said: None)
+            await season.run()
+            return season
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name in SERVICES:
+            patch.setenv(f"ZC_{name.upper()}_PORT", str(audit_stack.ports[name]))
+        patch.setattr(demo_client, "CLOCK_FILE", audit_stack.clock_file)
+        return asyncio.run(run())
 
 
 def zc_audit_replay(stack, name: str = "review.case_view"):
     return CliRunner().invoke(zc, ["replay", name, "--dsn", with_database(DATABASE_URL, stack.databases[name.split(".")[0]])])
 
 
-# Columns that say when this process applied a record (DEFAULT now()), not what the history says:
-# a rebuild applies the records again today.
+# Columns not compared, and why. A rebuild applies the records again today, so a column that says
+# when this process applied a record (DEFAULT now()) differs; a serial column (the order rows were
+# written in) is compared by rank, since a fresh table numbers its rows from 1 in the same order.
 WHEN_APPLIED = {"authorised_units": {"authorised_at"}, "waiting_cases": {"updated_at"},
-                "known_applications": {"filed_at", "seen_at"}}
+                "known_applications": {"filed_at", "seen_at"}, "reminders": {"created_at"}}
+BY_RANK = {"notification_failures": "seq"}
+# Tables a demo season may leave empty, and why the comparison still means something there.
+MAY_BE_EMPTY = {
+    "notification_failures": "every recipient of the demo can take an SMS; the fold is the same code as reminders'",
+    "waiting_cases": "the season ends with every case decided or closed by the sweep: nobody waits, and the rebuild "
+                     "must have removed each case as it left; the rows of waiting cases are compared before the "
+                     "season (test_while_a_case_waits_...)",
+}
 
 
-async def _model(stack, name: str) -> list[dict]:
-    from zc.read_models import TOPIC_FED
-
-    service, table = name.split(".")[0], TOPIC_FED[name].tables[0]
+async def _table(stack, service: str, table: str) -> list[dict]:
     conn = await asyncpg.connect(with_database(DATABASE_URL, stack.databases[service]))
     try:
-        rows = [dict(r) for r in await conn.fetch(f"SELECT * FROM {table}")]
+        order = f" ORDER BY {BY_RANK[table]}" if table in BY_RANK else ""
+        rows = [dict(r) for r in await conn.fetch(f"SELECT * FROM {table}{order}")]
     finally:
         await conn.close()
-    return sorted(({k: v for k, v in r.items() if k not in WHEN_APPLIED.get(table, ())} for r in rows), key=repr)
+    shown = []
+    for rank, row in enumerate(rows):
+        if table in BY_RANK:
+            row[BY_RANK[table]] = rank
+        shown.append({k: v for k, v in row.items() if k not in WHEN_APPLIED.get(table, ())})
+    return sorted(shown, key=repr) if table not in BY_RANK else shown
 
 
-def test_every_topic_fed_read_model_replayed_from_offset_zero_is_the_live_one_row_for_row(as_auditor, disputed):
-    from zc.read_models import TOPIC_FED
+def _tables_of(name: str) -> list[str]:
+    from zc.read_models import STORE_FED, TOPIC_FED
+
+    return STORE_FED[name][2] if name in STORE_FED else TOPIC_FED[name].tables
+
+
+def test_while_a_case_waits_its_reviewer_rebuilt_from_the_topics_is_the_live_one_row_for_row(as_auditor, disputed):
+    live = asyncio.run(_table(as_auditor, "notify", "waiting_cases"))
+    assert any(r["application_id"] == disputed.application_id for r in live)
+    rebuilt = zc_audit_replay(as_auditor, "notify.waiting_cases")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert asyncio.run(_table(as_auditor, "notify", "waiting_cases")) == live
+
+
+def test_every_read_model_rebuilt_after_the_demo_season_is_the_live_one_row_for_row_and_nothing_else_changes(
+        as_auditor, demo_season):
+    from zc.read_models import known
 
     counted = _quiet_counts(as_auditor)
-    for name in TOPIC_FED:
-        live = asyncio.run(_model(as_auditor, name))
+    for name in known():
+        service = name.split(".")[0]
+        live = {t: asyncio.run(_table(as_auditor, service, t)) for t in _tables_of(name)}
         rebuilt = zc_audit_replay(as_auditor, name)
         assert rebuilt.exit_code == 0, (name, rebuilt.output)
-        assert asyncio.run(_model(as_auditor, name)) == live, name
-        assert live, f"{name} is empty: the comparison would prove nothing"
-    assert asyncio.run(_counts(as_auditor)) == counted
+        assert "rebuilt and swapped in" in rebuilt.output
+        for table, rows in live.items():
+            assert asyncio.run(_table(as_auditor, service, table)) == rows, f"{name}: {table}"
+            assert rows or table in MAY_BE_EMPTY, f"{name}: {table} is empty, the comparison would prove nothing"
+    assert asyncio.run(_counts(as_auditor)) == counted  # nothing appended, published or planned
+    # The live service goes on writing the swapped-in tables (review's projection, here).
+    entry_id = f"ach-{uuid.uuid4().hex[:12]}"
+    person = next(iter(demo_season.people))
+    added = httpx.post(f"{as_auditor.url('review')}/archive", headers=applicant_token(person.id_number), timeout=30,
+                       json={"entry_id": entry_id, "unit_id": person.application.unit.unit_id, "title": "补充业绩",
+                             "achieved_on": "2019-06-01"})
+    assert added.status_code == 201, added.text
+
+    async def entry_in_view():
+        for _ in range(100):
+            if any(r["entry_id"] == entry_id for r in await _table(as_auditor, "review", "archive_view")):
+                return True
+            await asyncio.sleep(0.3)
+        return False
+    assert asyncio.run(entry_in_view())
 
 
 def test_an_auditor_copies_a_topic_from_offset_zero_into_a_scratch_database(as_auditor, disputed):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from contracts.events import ReturnedSection, ReviewLevel, Sealed
+from contracts.events import ReturnedSection, ReturnReceived, ReviewLevel, Sealed
 from contracts.personal_record import PersonalRecord
 from services.intake.domain.citations import ArchiveRecord
 
@@ -23,6 +23,11 @@ class ReturnOpen:
     level: ReviewLevel
     reason: str
     sections: tuple[ReturnedSection, ...] = ()
+
+    @classmethod
+    def of(cls, received: ReturnReceived) -> ReturnOpen:
+        return cls(received.application_id, received.return_event_id, received.revision, received.level,
+                   received.reason, tuple(received.sections))
 
 
 class Archive(Protocol):

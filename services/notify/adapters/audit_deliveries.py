@@ -22,3 +22,11 @@ async def persons_of(pool, application_id: uuid.UUID) -> list[str]:
     rows = await pool.fetch("SELECT DISTINCT person_ref FROM deliveries WHERE application_id = $1 AND person_ref <> ''",
                             application_id)
     return [r["person_ref"] for r in rows]
+
+
+async def reminder_persons(pool) -> list[str]:
+    """Whose numbers and names the reminders list shows (for the read log): the person_ref of each
+    reminder delivery (a unit's authorised operator); departments are organisations, not persons."""
+    rows = await pool.fetch("SELECT DISTINCT d.person_ref FROM reminders r JOIN deliveries d"
+                            " ON d.caused_by_event_id = r.event_id WHERE d.person_ref <> ''")
+    return [r["person_ref"] for r in rows]

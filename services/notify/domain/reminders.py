@@ -58,9 +58,21 @@ class Reminder:
     def event_id(self) -> uuid.UUID:
         return uuid.uuid5(REMINDER_NAMESPACE, f"{self.org}|{self.deadline.isoformat()}|{self.days_before}")
 
-    def payload(self) -> DeadlineApproaching:
+    def payload(self, planned_on: date | None = None) -> DeadlineApproaching:
         return DeadlineApproaching(recipient_org=self.org, deadline=self.deadline, waiting_cases=self.waiting_cases,
-                                   level=self.level)
+                                   level=self.level, days_before=self.days_before, planned_on=planned_on)
+
+
+def reminder_of(event_id: uuid.UUID, event: DeadlineApproaching, recorded_on: date) -> Reminder | None:
+    """The reminder a recorded DeadlineApproaching was (for rebuilding notify's `reminders`): v3 says
+    which one; a v2 event is matched by its id (derived from org, deadline and days before, see
+    `Reminder.event_id`) and dated by the day it was recorded. None: an id no reminder has."""
+    candidates = [event.days_before] if event.days_before is not None else range(0, 61)
+    for days in candidates:
+        reminder = Reminder(event.recipient_org, event.level, event.deadline, days, event.waiting_cases)
+        if reminder.event_id == event_id:
+            return reminder
+    return None
 
 
 def plan_deadlines(plan: Plan) -> list[Deadline]:

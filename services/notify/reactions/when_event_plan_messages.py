@@ -14,5 +14,6 @@ EVENTS = tuple(dict.fromkeys(CONTACT_SOURCES + ROUTED))  # the types this reacti
 
 def when_event_plan_messages(plan: Plan, catalogue: Catalogue) -> React:
     async def react(event, ctx: Context) -> None:
-        await plan_messages(ctx.uow, plan, catalogue, event, ctx.envelope)
+        # the directory rows the event names were written just before, by when_contact_named_record_it
+        await plan_messages(ctx.uow, plan, catalogue, event, ctx.envelope, update_directory=False)
     return react

@@ -59,7 +59,7 @@ async def run_reminders(uow: Callable[[], Uow], plan: Plan, catalogue: Catalogue
         async with uow() as u:
             if not await u.ports.reminders.claim(reminder, today):
                 continue
-            payload = reminder.payload()  # a story of its own: the reminder's id is its correlation id
+            payload = reminder.payload(today)  # a story of its own: the reminder's id is its correlation id
             [envelope] = await u.save(f"reminder-{reminder.org}", [payload], key=reminder.org,
                                       cause=Cause(reminder.event_id), event_ids=[reminder.event_id])
             await plan_messages(u, plan, catalogue, payload, envelope)

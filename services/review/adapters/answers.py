@@ -111,6 +111,15 @@ class StaffErased(BaseModel):
     erased_by: str
 
 
+class StaffNames(BaseModel):
+    """Display names from the staff directory, by account id (an erased one shows its id)."""
+
+    model_config = examples({"application_id": APPLICATION_ID, "staff_names": {"acct-7f3a": "人事经办人"}})
+
+    application_id: str
+    staff_names: dict[str, str]
+
+
 class Dashboard(BaseModel):
     model_config = examples({"today": "2020-08-20", "total": 12, "by_area": {"yuecheng": 12},
                              "by_specialty": {"建筑设计": 12}, "by_category": {"standard": 12},

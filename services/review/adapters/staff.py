@@ -8,17 +8,19 @@ Applicants are not staff: their names are intake's sealed personal data, never s
 """
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 import asyncpg
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from contracts.envelope import Role
 from contracts.errors import NotFound
 from plumbing.edges.json_body import StrictJsonRoute
 from plumbing.edges.openapi import contract
 from plumbing.edges.security import Caller
-from services.review.adapters.answers import StaffErased
+from plumbing.edges.security import caller
+from services.review.adapters.answers import StaffErased, StaffNames
 from services.review.adapters.principal import guarded
 
 router = APIRouter(tags=["staff"], route_class=StrictJsonRoute)
@@ -90,3 +92,35 @@ async def names_on_timeline(request: Request, application_id) -> dict:
         named = await names(conn, uids)
     await record_read(request, "staff names", str(application_id))
     return {"staff_names": named}
+
+
+_UID = r"^[A-Za-z0-9._:@-]{1,200}$"
+
+
+@router.get("/audit/staff-names", summary="Names of staff who acted in other services' parts of an application's "
+            "history (for `zc audit timeline`)", **contract("auditStaffNames", StaffNames))
+async def staff_names_for_timeline(
+        request: Request, application_id: uuid.UUID,
+        _auditor: Annotated[Caller, caller(Role.AUDITOR)],
+        uid: Annotated[list[str], Query(min_length=1, max_length=100)]) -> dict:
+    """The directory's names of account ids an auditor found acting in intake's, eligibility's or
+    notify's part of the application's history (no service asks another: the auditor's tool asks
+    review, whose directory it is). Only for a caller whose role the permission table lets read a
+    case's history, and only staff are in the directory (applicants and services never are); the
+    resolution is a read of personal data, recorded before the answer (503 if it cannot be)."""
+    import re
+
+    from contracts.errors import InvalidInput
+    from plumbing.core.reads import record_read
+    from services.review.domain.authorization import PERMISSIONS
+
+    if any(not re.match(_UID, u) for u in uid):
+        raise InvalidInput("账号格式不正确", "an account id is malformed", code="BAD_ACCOUNT_ID")
+    if request.state.caller.role not in PERMISSIONS["read_history"]:
+        return {"application_id": str(application_id), "staff_names": {}}
+    async with request.app.state.runtime.pool.acquire() as conn:
+        rows = await conn.fetch("SELECT uid FROM staff_directory WHERE uid = ANY($1::text[])", sorted(set(uid)))
+        named = await names(conn, {r["uid"] for r in rows})
+    if named:
+        await record_read(request, "staff names", str(application_id))
+    return {"application_id": str(application_id), "staff_names": named}

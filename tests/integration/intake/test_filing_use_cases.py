@@ -94,7 +94,7 @@ async def test_only_a_returned_application_can_be_resubmitted_and_then_only_once
     with pytest.raises(Conflict):
         await resubmit()
     types = [e.event_type for e in await recorder.store.load_stream(f"application-{app.application_id}")]
-    assert types == ["ApplicationSubmitted", "ApplicationResubmitted"]
+    assert types == ["ApplicationSubmitted", "ReturnReceived", "ApplicationResubmitted"]
 
 
 async def test_a_filing_after_the_unit_deadline_is_refused_and_stores_nothing(recorder, consume):

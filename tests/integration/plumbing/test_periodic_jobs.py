@@ -58,3 +58,40 @@ async def test_a_job_that_fails_is_logged_and_runs_again_while_the_other_jobs_go
     await _until(lambda: calls["failing"] >= 3 and calls["fine"] >= 3)
     runner.stop()
     await asyncio.wait_for(task, 10)
+
+
+async def test_a_job_runs_in_the_isolation_it_names_and_the_checkpoint_job_refuses_any_other(database):
+    import uuid
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from plumbing.core.checkpoints import ISOLATION, checkpoint_job
+    from plumbing.core.unit_of_work import PostgresUnitOfWork
+
+    from plumbing.core.eventstore import EventStore
+    from tests.integration.plumbing.events_for_tests import withdrawn
+
+    name, pool = database
+    await EventStore(pool).append(f"app-{uuid.uuid4()}", None, [withdrawn(uuid.uuid4(), 0)])  # something to sign
+    seen: dict[str, str] = {}
+
+    def isolation_of(job_name: str):
+        async def job(uow):
+            async with uow() as u:
+                seen[job_name] = await u.conn.fetchval("SHOW transaction_isolation")
+        return job
+
+    signer = checkpoint_job(f"svc{uuid.uuid4().hex[:8]}", Ed25519PrivateKey.generate(), "zc.audit.unused")
+    jobs = [PeriodicJob("plain", isolation_of("plain"), every=60),
+            PeriodicJob("snapshot", isolation_of("snapshot"), every=60, isolation=ISOLATION),
+            PeriodicJob("checkpoint-misregistered", signer, every=60),
+            PeriodicJob("checkpoint", signer, every=60, isolation=ISOLATION)]
+    runner = PeriodicRunner(with_database(DATABASE_URL, name), lambda **kw: PostgresUnitOfWork(pool, None, **kw), jobs,
+                            service="periodic-isolation")
+    for job in jobs[:3]:
+        await runner.tick(job)
+    assert seen == {"plain": "read committed", "snapshot": "repeatable read"}
+    assert jobs[2].runs == 1 and jobs[2].last_result is None  # refused: nothing signed, nothing queued
+    assert await pool.fetchval("SELECT count(*) FROM audit_checkpoints") == 0
+    signed = await runner.tick(jobs[3])
+    assert signed and signed["seq"] == 1 and await pool.fetchval("SELECT count(*) FROM audit_checkpoints") == 1

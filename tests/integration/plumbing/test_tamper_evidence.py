@@ -12,7 +12,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from contracts import topics
 from plumbing.core.audit_verify import _chains, database_clock, read_audit_topic, verify_database
-from plumbing.core.checkpoints import sign_checkpoint
+from plumbing.core.checkpoints import ISOLATION, checkpoint_job
+from plumbing.core.periodic import PeriodicJob, PeriodicRunner
+from plumbing.core.unit_of_work import PostgresUnitOfWork
 from plumbing.core.eventstore import EventStore, GENESIS_HASH, Witness, all_stored, chain_hash
 from plumbing.core.relay import OutboxRelay
 from plumbing.edges.kafka_security import AUDITOR, TOOL_WRITER, client_kwargs
@@ -35,7 +37,11 @@ class Log:
         await self.store.append(stream, None, [withdrawn(uuid.uuid4(), i) for i in range(n)])
 
     async def checkpoint(self) -> dict:
-        return await sign_checkpoint(self.store.pool, self.service, self.key, topics.audit())
+        """One run of the service's checkpoint job, as its periodic-job runner runs it."""
+        runner = PeriodicRunner(self.dsn, lambda **kw: PostgresUnitOfWork(self.store.pool, None, **kw), [],
+                                service=self.service)
+        return await runner.tick(PeriodicJob("audit-checkpoint", checkpoint_job(self.service, self.key, topics.audit()),
+                                             every=60, isolation=ISOLATION))
 
     async def publish(self) -> None:
         relay = OutboxRelay(self.dsn, KAFKA, idle_wait=0.2, principal=TOOL_WRITER)

@@ -44,3 +44,23 @@ def test_every_row_is_shown_once_and_never_before_its_cause(seconds, data):
     assert sorted(r.id for r in rows) == sorted(e["event_id"] for e in events)
     place = {r.id: i for i, r in enumerate(rows)}
     assert all(place[c] < place[r.id] for r in rows for c in r.causes if c in place)
+
+
+def test_staff_acting_in_any_services_part_are_asked_of_reviews_directory_and_named_on_their_rows():
+    from zc.audit_timeline import unnamed_staff
+
+    def by(service: str, role: str, user: str) -> dict:
+        return {**_event(service, "2026-01-01T00:00:01+00:00", what=f"{service}-{role}"),
+                "actor": {"role": role, "organisation": "o", "user": user}}
+    intake_staff, notify_staff = by("intake", "city_hr_bureau", "acct-city"), by("notify", "hr_bureau", "acct-hr")
+    parts = [{"service": "intake", "events": [intake_staff, by("intake", "applicant", "acct-applicant")]},
+             {"service": "eligibility", "events": [by("eligibility", "system", "system")]},
+             {"service": "notify", "events": [notify_staff]},
+             {"service": "review", "events": [by("review", "unit", "acct-unit")], "staff_names": {"acct-unit": "经办人"}}]
+    assert unnamed_staff(parts) == {"acct-city", "acct-hr"}  # never applicants or services; review's own are named
+    parts.append({"service": "review", "events": [], "staff_names": {"acct-city": "专技处", "acct-hr": "acct-hr"}})
+    assert unnamed_staff(parts) == set()
+    named = {r.what: r.who.get("name") for r in merge(parts)}
+    assert named["intake-city_hr_bureau"] == "专技处" and named["review-unit"] == "经办人"
+    assert named["notify-hr_bureau"] is None  # an erased name shows as its account id: no name beside it
+    assert named["intake-applicant"] is None and named["eligibility-system"] is None

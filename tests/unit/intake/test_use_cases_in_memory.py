@@ -119,7 +119,7 @@ async def test_a_returned_application_is_resubmitted_once_and_its_return_closed(
     async with uow:
         answer = await filing.resubmit(uow, app, None, applicant(app), NOW, filer(app), plan=PLAN)
     assert answer["revision"] == 2 and await uow.ports.returns.current(app.application_id) is None
-    assert [e.event_type for e in await uow.store.load_stream(stream(app))] == ["ApplicationSubmitted",
+    assert [e.event_type for e in await uow.store.load_stream(stream(app))] == ["ApplicationSubmitted", "ReturnReceived",
                                                                                "ApplicationResubmitted"]
 
 
@@ -154,3 +154,28 @@ async def test_an_erasure_deletes_key_photos_and_queued_record_and_records_perso
     with pytest.raises(NotFound):
         async with uow:
             await erasure.erase(uow, "ab" * 32, OPERATOR, "本人申请", NOW)
+
+
+async def test_the_returns_and_filings_folded_from_intakes_history_are_those_written_live():
+    from types import SimpleNamespace
+
+    from services.intake.adapters.ports_memory import memory_ports
+    from services.intake.projections import history
+
+    async def folded(uow) -> object:
+        ports = memory_ports()
+        await history.apply(ports, [SimpleNamespace(envelope=e) for e in await uow.store.load_stream(stream(app))])
+        return ports
+
+    uow, app = unit_of_work(), normal_applicant()
+    await consume(uow, *authorised_and_approved(app))
+    await submit(uow, app)
+    await consume(uow, review_event(Returned(application_id=app.application_id, level=ReviewLevel.UNIT, reason="补材料")))
+    opened = await folded(uow)
+    assert opened.returns.open_returns == uow.ports.returns.open_returns != {}  # the revision it arrived at, too
+    assert opened.filings.filings == uow.ports.filings.filings != set()
+    async with uow:
+        await filing.resubmit(uow, app, None, applicant(app), NOW, filer(app), plan=PLAN)
+    closed = await folded(uow)
+    assert closed.returns.open_returns == uow.ports.returns.open_returns == {}
+    assert closed.filings.filings == uow.ports.filings.filings

@@ -72,3 +72,19 @@ def test_a_deadline_after_a_holiday_reminds_before_the_holiday(plan):
 def test_departments_are_reminded_of_the_city_deadline(plan):
     reminders = due_reminders(plan_deadlines(plan), plan.reminder_working_days_before, date(2020, 9, 18), WAITING)
     assert [(r.org, r.deadline, r.days_before) for r in reminders] == [("yc-hr", date(2020, 9, 19), 1)]
+
+
+def test_a_recorded_reminder_is_read_back_from_its_event_whether_it_says_which_one_or_only_its_id_does():
+    import uuid
+    from datetime import date
+
+    from contracts.events import ReviewLevel
+    from services.notify.domain.reminders import Reminder, reminder_of
+
+    reminder = Reminder("u-sy-szjs", ReviewLevel.UNIT, date(2020, 8, 20), 3, 2)
+    v3 = reminder.payload(date(2020, 8, 17))
+    assert v3.days_before == 3 and v3.planned_on == date(2020, 8, 17)
+    assert reminder_of(reminder.event_id, v3, date(2020, 8, 18)) == reminder
+    v2 = v3.model_copy(update={"days_before": None, "planned_on": None})  # as an older event reads
+    assert reminder_of(reminder.event_id, v2, date(2020, 8, 17)) == reminder  # its id says which reminder
+    assert reminder_of(uuid.uuid4(), v2, date(2020, 8, 17)) is None

@@ -143,3 +143,24 @@ async def test_only_an_unknown_delivery_is_sent_again_by_the_operator_and_who_is
     assert answer == {"notification_id": str(row.out.notification_id), "status": "pending", "resent_by": "officer-7"}
     [row] = uow.ports.deliveries.rows.values()
     assert (row.status, row.resent_by) == ("pending", "officer-7")
+
+
+async def test_the_reminders_and_failures_folded_from_notifys_history_are_those_written_live():
+    from services.notify.projections import history
+
+    uow, app, erased = unit_of_work(), uuid.uuid4(), uuid.uuid4()
+    async with uow:
+        await seed_department_contacts(uow, department_contacts(read_department_contacts(), PLAN))
+    uow.ports.people.records["tel-13800000005"] = person("tel-13800000005", "李经办")
+    uow.ports.people.records["tel-13912345004"] = person("tel-13912345004")
+    await consume(uow, unit_authorized("u-5", "13800000005"), filed(app), case_opened(app, "u-5", phone="13912345005"),
+                  filed(erased), case_opened(erased, "u-5", phone="13912345004"),
+                  envelope(UnitApproved(application_id=erased, opinion="同意"), f"case-{erased}", 2))
+    uow.ports.people.records["tel-13912345004"] = None  # a tombstone: that person's pending SMS fail
+    async with uow:
+        await when_person_erased(uow, "tel-13912345004")
+    assert await run_reminders(lambda: uow, PLAN, CATALOGUE, UNIT_REMINDER_DAY)
+    folded = memory_ports()
+    await history.apply(folded, await uow.store.read_all(limit=10_000))
+    assert folded.reminders.planned == uow.ports.reminders.planned != {}
+    assert folded.failures.failed == uow.ports.failures.failed != {}
