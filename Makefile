@@ -28,8 +28,9 @@ test-unit: venv             ## pure tests only: no PostgreSQL, no Kafka
 	$(PY) -m pytest -q tests/unit tests/contracts
 
 SECTION ?= all
+BENCH_ARGS ?=                # e.g. "--tracing" (spans to files) or "--access-log off" (python -m zc.bench --help)
 bench: venv bench-deps infra-up  ## the season and the parts beside their peers (SECTION=season|parts), reports/
-	infra/stack.sh run $(PY) -m zc.bench --section $(SECTION)
+	infra/stack.sh run $(PY) -m zc.bench --section $(SECTION) $(BENCH_ARGS)
 
 bench-quick: venv bench-deps infra-up  ## every figure from tiny amounts, under a minute: the instrument works
 	infra/stack.sh run $(PY) -m zc.bench --quick

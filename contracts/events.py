@@ -49,14 +49,18 @@ class Sealed(Payload):
 
 class ApplicationSubmitted(Payload):
     # v2: the applicant is person_ref only; personal fields sealed. v3: the unit carries no phone.
-    schema_version: ClassVar[int] = 3
+    # v4: the plan's version (with application.plan_id: the plan every service decides this
+    # application with, contracts/plan.py PlanRegistry); v3 is upcast to the one plan there was.
+    schema_version: ClassVar[int] = 4
     application: Application
+    plan_version: str
     sealed: Sealed | None = None
 
 
 class ApplicationResubmitted(Payload):
-    schema_version: ClassVar[int] = 3  # as ApplicationSubmitted
+    schema_version: ClassVar[int] = 4  # as ApplicationSubmitted; the plan stays the first filing's
     application: Application  # revision > 1
+    plan_version: str
     return_event_id: uuid.UUID | None = None  # the Returned it answers
     sealed: Sealed | None = None
 
@@ -134,9 +138,12 @@ class Acting(Payload):
 
 class CaseOpened(Payload):
     # v2: `acting` (v1 is upcast: the unit level); v3: `route_used` (v2 is upcast: None, the declared
-    # route stands, as it did then) and a pseudonymous summary. See upcasters.py.
-    schema_version: ClassVar[int] = 3
+    # route stands, as it did then) and a pseudonymous summary; v4: the plan the application was filed
+    # under (from its assessment), which decides the case's chain and deadlines. See upcasters.py.
+    schema_version: ClassVar[int] = 4
     application_id: uuid.UUID
+    plan_id: str
+    plan_version: str
     revision: int
     outcome: Outcome
     summary: ApplicationSummary

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from contracts.errors import Refused
+
 PLANS_DIR = Path(__file__).parent / "plans"
 DEFAULT_PLAN = "shaoxing-2020"
 
@@ -153,3 +155,57 @@ def load_plan(name_or_path: str = DEFAULT_PLAN) -> Plan:
     if not path.suffix:
         path = PLANS_DIR / f"{name_or_path}.json"
     return load_plan_file(path)
+
+
+# --- the plans an application may cite -------------------------------------------------------
+
+
+class UnknownPlan(Refused):
+    """An event cites a plan (id, version) this service does not ship: bad data, like an unknown
+    event version. The consumer dead-letters it (visible, never silently skipped); shipping the
+    plan file is the fix."""
+
+    code = "UNKNOWN_PLAN"
+
+
+class PlanRegistry:
+    """Every plan a service can decide with, by (plan_id, version). An application records the plan
+    it was filed under in its first event; every later decision looks that plan up here, never
+    takes "the plan of the season" from a setting."""
+
+    def __init__(self, plans: list[Plan]) -> None:
+        self._plans: dict[tuple[str, str], Plan] = {}
+        for plan in plans:
+            if (key := (plan.plan_id, plan.version)) in self._plans:
+                raise PlanError(f"plan {plan.plan_id} version {plan.version} is defined twice")
+            self._plans[key] = plan
+
+    def get(self, plan_id: str, version: str) -> Plan:
+        try:
+            return self._plans[(plan_id, str(version))]
+        except KeyError:
+            raise UnknownPlan(f"未知的评审计划{plan_id}（版本{version}）",
+                              f"plan {plan_id} version {version} is not among this service's plans",
+                              details={"plan_id": plan_id, "plan_version": version}) from None
+
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        return key in self._plans
+
+    def __iter__(self):
+        return iter(self._plans.values())
+
+
+def plan_files(plans_dir: Path = PLANS_DIR) -> list[Path]:
+    return sorted(plans_dir.glob("*.json"))
+
+
+@lru_cache(maxsize=8)
+def plan_registry(*also: str) -> PlanRegistry:
+    """The shipped plans (every file of contracts/plans), and `also` (plan names or paths, e.g. the
+    plan a service was started with when it is a file elsewhere); one plan named twice counts once."""
+    plans = {(p.plan_id, p.version): p for p in map(load_plan_file, plan_files())}
+    for name in also:
+        extra = load_plan(name)
+        if plans.setdefault((extra.plan_id, extra.version), extra) != extra:
+            raise PlanError(f"{name}: plan {extra.plan_id} version {extra.version} differs from the shipped one")
+    return PlanRegistry(list(plans.values()))

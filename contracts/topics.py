@@ -10,8 +10,9 @@ application land on one partition and keep their order.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
+
+from contracts.settings import TopicSettings
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,11 @@ class TopicSpec:
 
 def _prefix(prefix: str | None = None) -> str:
     """`prefix` when given, else this process's own (the stack it belongs to)."""
-    return prefix or os.environ.get("ZC_TOPIC_PREFIX", "zc")
+    return prefix or TopicSettings.current().prefix
 
 
 def _partitions() -> int:
-    return int(os.environ.get("ZC_TOPIC_PARTITIONS", "6"))
+    return TopicSettings.current().partitions
 
 
 def applications(prefix: str | None = None) -> str:
@@ -89,10 +90,10 @@ PERSONAL_DATA_DELETE_RETENTION_MS = 86_400_000
 
 def personal_data_configs() -> dict[str, str]:
     # Tests shrink the segment (ZC_PERSONAL_DATA_SEGMENT_MS) to watch compaction happen.
-    segment_ms = os.environ.get("ZC_PERSONAL_DATA_SEGMENT_MS", str(PERSONAL_DATA_SEGMENT_MS))
+    given = TopicSettings.current()
+    segment_ms = given.personal_data_segment_ms or str(PERSONAL_DATA_SEGMENT_MS)
     return {"cleanup.policy": "compact", "segment.ms": segment_ms, "min.cleanable.dirty.ratio": "0.01",
-            "delete.retention.ms": os.environ.get("ZC_PERSONAL_DATA_DELETE_RETENTION_MS",
-                                                  str(PERSONAL_DATA_DELETE_RETENTION_MS)),
+            "delete.retention.ms": given.personal_data_delete_retention_ms or str(PERSONAL_DATA_DELETE_RETENTION_MS),
             "min.compaction.lag.ms": "0"}
 
 

@@ -39,6 +39,23 @@ def filing_v2_to_v3(payload: dict) -> dict:
     return {**payload, "application": {**application, "unit": _without(application.get("unit", {}), ("phone",))}}
 
 
+# The one plan that existed before events recorded their plan's version (ApplicationSubmitted /
+# ApplicationResubmitted v4, CaseOpened v4): contracts/plans/shaoxing-2020.json. Every older
+# application was filed, assessed and reviewed under it. Named here, never read from a setting or a
+# file, so that a later plan (or a changed default) can never re-interpret history.
+FIRST_PLAN_ID, FIRST_PLAN_VERSION = "zj-sx-2020-zgj", "2020.1"
+
+
+def filing_v3_to_v4(payload: dict) -> dict:
+    """v3 did not record the plan's version: it was the first plan's (FIRST_PLAN_VERSION)."""
+    return {**payload, "plan_version": FIRST_PLAN_VERSION}
+
+
+def case_opened_v3_to_v4(payload: dict) -> dict:
+    """v3 did not record the case's plan: every case before v4 was the first plan's."""
+    return {**payload, "plan_id": FIRST_PLAN_ID, "plan_version": FIRST_PLAN_VERSION}
+
+
 def with_pseudonymous_summary(payload: dict) -> dict:
     """v1 summaries named the applicant (name, phone, masked ID number): dropped."""
     return {**payload, "summary": _without(payload["summary"], SUMMARY_PERSONAL_FIELDS)}
@@ -88,11 +105,14 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("ApplicationResubmitted", 1): filing_v1_to_v2,
     ("ApplicationSubmitted", 2): filing_v2_to_v3,
     ("ApplicationResubmitted", 2): filing_v2_to_v3,
+    ("ApplicationSubmitted", 3): filing_v3_to_v4,
+    ("ApplicationResubmitted", 3): filing_v3_to_v4,
     # v1's summary had no 公示表 facts (they default to empty) and named the person (dropped).
     ("EligibilityAssessed", 1): with_pseudonymous_summary,
     ("DepartmentApproved", 1): department_approved_v1_to_v2,
     ("CaseOpened", 1): case_opened_v1_to_v2,
     ("CaseOpened", 2): case_opened_v2_to_v3,
+    ("CaseOpened", 3): case_opened_v3_to_v4,
     ("NotificationSent", 1): notification_sent_v1_to_v2,
     ("UnitAuthorized", 1): unit_authorized_v1_to_v2,
     ("DeadlineApproaching", 1): deadline_approaching_v1_to_v2,

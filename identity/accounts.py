@@ -6,11 +6,11 @@ never kept in a token in the clear). The file is read at start; `ZC_ACCOUNTS_FIL
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from contracts.envelope import Role
+from plumbing.settings import ProcessSettings
 
 DEFAULT_FILE = Path(__file__).with_name("accounts.json")
 
@@ -30,7 +30,7 @@ class Account:
 
 def load_accounts(path: str | Path | None = None) -> dict[str, Account]:
     """Accounts by subject."""
-    raw = json.loads(Path(path or os.environ.get("ZC_ACCOUNTS_FILE") or DEFAULT_FILE).read_text(encoding="utf-8"))
+    raw = json.loads(Path(path or ProcessSettings.current().accounts_file or DEFAULT_FILE).read_text(encoding="utf-8"))
     accounts = [Account(**{**a, "role": Role(a["role"])}) for a in raw["accounts"]]
     if any(a.role is Role.SYSTEM for a in accounts):
         raise ValueError("no account carries the system role")

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import secrets
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlencode
 
 import httpx
+from plumbing.settings import ProcessSettings
 
 
 class IdentityRefused(Exception):
@@ -69,7 +69,7 @@ class OidcIdentity:
 
 
 def identity_port(issuer: str, client_id: str, redirect_uri: str) -> IdentityPort:
-    kind = os.environ.get("ZC_IDENTITY_PROVIDER", "oidc")
+    kind = ProcessSettings.current().identity_provider
     if kind == "oidc":
         return OidcIdentity(issuer, client_id, redirect_uri)
     raise SystemExit(f"ZC_IDENTITY_PROVIDER={kind!r}: no such identity adapter (oidc)")

@@ -6,6 +6,12 @@ sign-in), its subject is looked up in the accounts file (operator data), and a r
 through `plumbing.edges.auth.issue_token`, the function `zc token` uses (EdDSA with the issuer's
 private key, ZC_TOKEN_PRIVATE_KEY), so the services verify it with their public key. The private key
 is held here and in no other process of the front end (the web holds none: import-linter).
+
+An applicant's token carries their `person_ref`, the keyed hash of their ID number that only intake
+can compute (only intake holds ZC_PERSON_REF_SECRET; this process refuses to start with it outside
+development). So the token service asks intake: `POST /persons/refs` with the account's ID number
+(operator data in the accounts file), authenticated by a service token it signs for itself
+(plumbing/edges/auth.py `issue_service_token`), which no person's token can stand in for.
 """
 from __future__ import annotations
 
@@ -19,9 +25,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.envelope import Role
-from contracts.personal_data import person_ref
 from identity.accounts import Account, load_accounts
-from plumbing.edges.auth import issue_token
+from plumbing.edges.auth import issue_service_token, issue_token
 
 LEEWAY_SECONDS = 30
 ROLE_TOKEN_HOURS = 8  # a working day; the web's session never outlives it
@@ -65,8 +70,27 @@ def verify_id_token(id_token: str, key, *, issuer: str, audience: str, nonce: st
     return claims
 
 
-def issue(account: Account, *, private_key: str, person_ref_secret: str, audience: str) -> dict:
-    ref = person_ref(account.id_number, person_ref_secret) if account.role is Role.APPLICANT and account.id_number else ""
+class PersonRefs:
+    """Intake's answer to "which person_ref is this ID number", asked with a service token."""
+
+    def __init__(self, intake_url: str, private_key: str, audience: str, http: httpx.Client | None = None) -> None:
+        self.url, self.private_key, self.audience = intake_url + "/persons/refs", private_key, audience
+        self.http = http or httpx.Client(timeout=10)
+
+    def of(self, id_number: str) -> str:
+        token = issue_service_token(self.private_key, "tokens", audience=self.audience)
+        try:
+            answer = self.http.post(self.url, json={"id_number": id_number}, headers={"Authorization": f"Bearer {token}"})
+        except httpx.HTTPError:
+            raise Refusal("INTAKE_UNAVAILABLE", "申报服务暂不可用，请稍后再登录", "intake did not answer; sign in later") from None
+        if answer.status_code != 200:
+            raise Refusal("PERSON_REF_REFUSED", "无法核验该账号的身份证号码，请联系平台管理员",
+                          f"intake refused the account's ID number ({answer.status_code})")
+        return answer.json()["person_ref"]
+
+
+def issue(account: Account, *, private_key: str, refs: PersonRefs, audience: str) -> dict:
+    ref = refs.of(account.id_number) if account.role is Role.APPLICANT and account.id_number else ""
     token = issue_token(private_key, role=account.role, name=account.name, uid=account.uid, org=account.org,
                         area=account.area, person_ref=ref, hours=ROLE_TOKEN_HOURS, audience=audience)
     return {"access_token": token, "token_type": "Bearer", "expires_in": ROLE_TOKEN_HOURS * 3600,
@@ -80,7 +104,7 @@ class TokenRequest(BaseModel):
     nonce: str = Field(min_length=1, max_length=200)
 
 
-def create_app(*, issuer: str, client_id: str, private_key: str, person_ref_secret: str, audience: str,
+def create_app(*, issuer: str, client_id: str, private_key: str, audience: str, refs: PersonRefs,
                accounts: dict[str, Account] | None = None, keys: ProviderKeys | None = None) -> FastAPI:
     accounts = accounts if accounts is not None else load_accounts()
     keys = keys or ProviderKeys(f"{issuer}/jwks")
@@ -101,7 +125,11 @@ def create_app(*, issuer: str, client_id: str, private_key: str, person_ref_secr
         except Refusal as refused:
             return JSONResponse({"code": refused.code, "message_zh": refused.zh, "message_en": refused.en},
                                 status_code=401)
-        return issue(account, private_key=private_key, person_ref_secret=person_ref_secret, audience=audience)
+        try:
+            return issue(account, private_key=private_key, refs=refs, audience=audience)
+        except Refusal as refused:  # intake did not say who the applicant is: no token
+            return JSONResponse({"code": refused.code, "message_zh": refused.zh, "message_en": refused.en},
+                                status_code=503)
 
     @app.get("/readyz")
     def ready() -> dict:
@@ -113,16 +141,18 @@ def create_app(*, issuer: str, client_id: str, private_key: str, person_ref_secr
 def main() -> None:
     import uvicorn
 
-    from plumbing.edges.auth import DEV_PERSON_REF_SECRET
     from plumbing.edges.dev_issuer import DEV_TOKEN_PRIVATE_KEY, issuer_key
-    from plumbing.settings import IdentitySettings
+    from plumbing.settings import IdentitySettings, service_url
 
     s = IdentitySettings()
+    ignored = s.refuse_foreign_secrets("the token service")
+    if ignored:
+        print(f"[tokens] development: ignoring {', '.join(ignored)} (only intake holds it)", flush=True)
     key = issuer_key()
-    if (key == DEV_TOKEN_PRIVATE_KEY or s.person_ref_secret == DEV_PERSON_REF_SECRET) and not s.dev_mode:
-        raise SystemExit("refusing to start with the development keys (set ZC_TOKEN_PRIVATE_KEY, ZC_PERSON_REF_SECRET)")
-    app = create_app(issuer=s.idp_url, client_id=s.web_client_id, private_key=key,
-                     person_ref_secret=s.person_ref_secret, audience=s.jwt_audience)
+    if key == DEV_TOKEN_PRIVATE_KEY and not s.dev_mode:
+        raise SystemExit("refusing to start with the development key (set ZC_TOKEN_PRIVATE_KEY)")
+    app = create_app(issuer=s.idp_url, client_id=s.web_client_id, private_key=key, audience=s.jwt_audience,
+                     refs=PersonRefs(service_url("intake"), key, s.jwt_audience))
     uvicorn.run(app, host="127.0.0.1", port=s.tokens_port, log_level="warning", access_log=False)
 
 

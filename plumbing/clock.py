@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from plumbing.settings import ClockSettings
 
 _cache: dict[str, tuple[float, float]] = {}
 
@@ -32,10 +33,10 @@ def _from_file(path: str) -> float | None:
 
 
 def offset() -> timedelta:
-    path = os.environ.get("ZC_CLOCK_FILE")
-    seconds = _from_file(path) if path else None
+    given = ClockSettings.current()
+    seconds = _from_file(given.clock_file) if given.clock_file else None
     if seconds is None:
-        seconds = float(os.environ.get("ZC_CLOCK_OFFSET_SECONDS", "0") or 0)
+        seconds = given.clock_offset_seconds
     return timedelta(seconds=seconds)
 
 

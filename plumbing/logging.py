@@ -1,5 +1,6 @@
 """structlog set-up shared by every service: JSON lines (unless on a terminal), the bound
-correlation id on every line, and no full resident ID or phone number ever written."""
+correlation id on every line (and the current span's trace and span ids when tracing is on), and
+no full resident ID or phone number ever written."""
 from __future__ import annotations
 
 import logging
@@ -8,6 +9,7 @@ import sys
 import structlog
 
 from contracts.personal_data import redact
+from plumbing.tracing import current_ids
 
 
 
@@ -18,11 +20,19 @@ def _redact_values(_, __, event_dict: dict) -> dict:
     return event_dict
 
 
+def _span_ids(_, __, event_dict: dict) -> dict:
+    """The current span's trace_id and span_id (plumbing/tracing.py), when one is recording: a line
+    written inside a request or a consumed event names the span it belongs to."""
+    event_dict.update(current_ids())
+    return event_dict
+
+
 def configure(service: str, *, json: bool | None = None, level: int = logging.INFO) -> None:
     use_json = (not sys.stderr.isatty()) if json is None else json
     renderer = structlog.processors.JSONRenderer(ensure_ascii=False) if use_json else structlog.dev.ConsoleRenderer()
     shared = [
         structlog.contextvars.merge_contextvars,
+        _span_ids,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]

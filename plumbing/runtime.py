@@ -3,7 +3,6 @@ and stopped with its FastAPI app. Each service's bootstrap.py says what goes in 
 from __future__ import annotations
 
 import asyncio
-import os
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from plumbing.core.relay import OutboxRelay
 from plumbing.core.retention import RetentionPolicy, prune
 from plumbing.stall import ConsumerWatch, Group, NotReady, outbox_reasons
 from plumbing.workers import Worker
-from plumbing.settings import ServiceSettings
+from plumbing.settings import ProcessSettings, ServiceSettings
 
 log = get_logger(__name__)
 
@@ -55,7 +54,7 @@ def refuse_dev_secrets(s: ServiceSettings) -> list[str]:
         raise SystemExit(f"refusing to start: {', '.join(weak)} is the development secret; set a real one "
                          "(or ZC_DEV_MODE=1 on a development machine)")
     if short := short_secrets(ZC_PERSON_REF_SECRET=s.person_ref_secret, ZC_OPERATOR_REF_SECRET=s.operator_ref_secret,
-                              ZC_METRICS_TOKEN=os.environ.get("ZC_METRICS_TOKEN", "")):
+                              ZC_METRICS_TOKEN=ProcessSettings.current().metrics_token):
         raise SystemExit(f"refusing to start: {', '.join(short)} shorter than 32 bytes")
     return []
 
@@ -147,7 +146,7 @@ class Runtime:
         if not any(job.name == "retention" for job in self.periodic):  # published outbox rows, old keys
             policy = RetentionPolicy.from_env()
             self.periodic.append(PeriodicJob("retention", lambda _uow: prune(self.pool, policy),
-                                             every=float(os.environ.get("ZC_RETENTION_INTERVAL_SECONDS") or 3600)))
+                                             every=ProcessSettings.current().retention_interval_seconds))
         if not any(job.name == "audit-checkpoint" for job in self.periodic):  # the signed checkpoints of this log
             self.periodic.append(PeriodicJob(
                 "audit-checkpoint", checkpoint_job(s.service, witness.signing_key(s.service, s.dev_mode), topics.audit()),
@@ -270,7 +269,10 @@ def build_app(runtime: Runtime, *, title: str, description: str = "",
     from plumbing.edges.json_body import StrictJsonRoute
 
     # The docs pages are served from this package's copies of their assets (plumbing/edges/docs.py).
-    app = FastAPI(title=title, description=description, lifespan=runtime.lifespan(), docs_url=None, redoc_url=None)
+    # FastAPI's own request spans are off: its server span would start a trace of its own for every
+    # request without a traceparent, where ours (plumbing/edges/http.py) is in the correlation id's.
+    app = FastAPI(title=title, description=description, lifespan=runtime.lifespan(), docs_url=None, redoc_url=None,
+                  telemetry={"tracing": False})
     app.router.route_class = StrictJsonRoute  # routes declared on the app itself; routers set their own
     app.state.runtime = runtime
     install_error_handlers(app)
@@ -304,8 +306,9 @@ def serve(app: FastAPI, settings: ServiceSettings) -> None:
     from plumbing import tracing
     from plumbing.edges.slow import bounded_protocol
 
-    if tracing.configure(settings.service):  # ZC_TRACE_FILE / ZC_TRACE_CONSOLE (plumbing/tracing.py)
-        log.info("runtime.tracing", file=os.environ.get("ZC_TRACE_FILE"))
+    if tracing.configure(settings.service, settings):  # ZC_TRACE_* (plumbing/tracing.py)
+        log.info("runtime.tracing", file=settings.trace_file or None, console=settings.trace_console,
+                 otlp=settings.trace_otlp_endpoint or None)
 
     # On SIGTERM, requests in flight get 10 s to finish (under supervisord's 20 s before its SIGKILL),
     # then the service stops anyway: without a bound, one hung request kept a stop waiting for ever.

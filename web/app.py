@@ -9,7 +9,6 @@ every POST must carry the session's CSRF token; the session cookie is HttpOnly a
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
 import time
 from pathlib import Path
@@ -19,27 +18,23 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from contracts.envelope import Role
 from contracts.limits import DOCUMENT_UPLOAD_MAX_BYTES, KIB
 from identity.port import IdentityPort, IdentityRefused, SignIn, identity_port
 from plumbing.edges.http import BodyLimit
-from plumbing.settings import IdentitySettings, service_url
+from plumbing.settings import IdentitySettings, ProcessSettings, service_url
 from web import labels
-from web.services import ApiRefused, Services
-from web.sessions import SIGN_IN_SECONDS, Session, SessionStore
+from web.pages import (COOKIE, CsrfRefused, NeedSignIn, checked_form, home_of, page, session_of, set_cookie,
+                       signed_in)
+from web.services import ApiRefused
+from web.sessions import SIGN_IN_SECONDS, SessionStore
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
-COOKIE = "zc_session"
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 FORM_MAX_BYTES = 256 * KIB
-ASSETS = Path(os.environ.get("ZC_WEB_ASSETS_DIR") or ROOT / "infra" / ".cache" / "web-assets" / "node_modules")
+ASSETS = Path(ProcessSettings.current().web_assets_dir or ROOT / "infra" / ".cache" / "web-assets" / "node_modules")
 HTMX = ASSETS / "htmx.org" / "dist" / "htmx.min.js"
-
-
-class CsrfRefused(Exception):
-    pass
 
 
 def create_app(settings: IdentitySettings | None = None, *, identity: IdentityPort | None = None,
@@ -189,60 +184,20 @@ def create_app(settings: IdentitySettings | None = None, *, identity: IdentityPo
     return app
 
 
-def set_cookie(response: Response, session: Session) -> None:
-    # A browser-session cookie: when the session ends is the server's to say (idle time, the role
-    # token's end, sign-out), not the browser's.
-    response.set_cookie(COOKIE, session.id, httponly=True, samesite="lax", path="/")
-
-
-def session_of(request: Request) -> Session | None:
-    if not hasattr(request.state, "session"):
-        request.state.session = request.app.state.store.get(request.cookies.get(COOKIE))
-    return request.state.session
-
-
-def home_of(session: Session) -> str:
-    role = session.data["account"]["role"]
-    return {"applicant": "/applicant", "unit": "/unit"}.get(role, "/other")
-
-
-async def checked_form(request: Request, session: Session | None, *, max_part_size: int = 64 * KIB):
-    """The POSTed form, once its CSRF token (field `csrf` or header X-CSRF-Token) is the session's."""
-    form = await request.form(max_files=2, max_fields=400, max_part_size=max_part_size)
-    sent = request.headers.get("X-CSRF-Token") or form.get("csrf") or ""
-    if session is None or not isinstance(sent, str) or not secrets.compare_digest(sent, session.csrf):
-        raise CsrfRefused()
-    return form
-
-
-def page(request: Request, session: Session | None, template: str, context: dict, status: int = 200) -> HTMLResponse:
-    account = session.data.get("account") if session and session.signed_in else None
-    return request.app.state.templates.TemplateResponse(
-        request, template, {"session": session, "account": account, "csrf": session.csrf if session else "",
-                            **context}, status_code=status)
-
-
-def signed_in(request: Request, *roles: Role) -> tuple[Session, Services]:
-    """The session and an API client with its token, or a redirect to sign in (raised)."""
-    session = session_of(request)
-    if session is None or not session.signed_in:
-        raise NeedSignIn()
-    if roles and session.data["account"]["role"] not in {r.value for r in roles}:
-        raise ApiRefused(403, {"code": "ROLE_NOT_ALLOWED", "message_zh": "当前账号无权访问此页面",
-                               "message_en": "this account may not open this page"})
-    return session, Services(request.app.state.http, request.app.state.urls, session.data["token"])
-
-
-class NeedSignIn(Exception):
-    pass
-
-
 def main() -> None:
     import uvicorn
 
+    from plumbing import tracing
+    from plumbing.logging import configure
+
     settings = IdentitySettings()
+    configure("web")  # JSON lines, uvicorn's included (log_config=None below)
+    settings.refuse_foreign_secrets("the web front end")  # it calls the services; it holds none of their keys
+    # With an exporter configured: FastAPI's own request spans, and the httpx calls to the services
+    # carry their traceparent, so a page's request and the filing it makes are one trace.
+    tracing.configure("web", settings)
     app = create_app(settings)
-    uvicorn.run(app, host="127.0.0.1", port=settings.web_port, log_level="warning", access_log=False)
+    uvicorn.run(app, host="127.0.0.1", port=settings.web_port, log_level="warning", access_log=False, log_config=None)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,11 @@
 """The filing form in steps, and the intake request it becomes. Which years, specialties and areas
-the form asks for comes from the plan; whether the answers are acceptable is intake's to say (its
-door checks are shown inline, field by field, on the last step)."""
+the form asks for comes from the plan; whether the answers are acceptable is intake's to say: at every
+step's save the draft goes to intake's door checks (`POST /applications/checks`) and the problems of
+that step's fields are shown inline in intake's words. This module only says where a field the API
+names lives on the form (which step, which control): presentation, no rule."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from contracts.plan import Plan
@@ -153,3 +156,61 @@ def fields_from_application(plan: Plan, application: dict) -> dict:
         fields |= {"paper_title": papers[0].get("title", ""), "paper_journal": papers[0].get("journal", ""),
                    "paper_date": papers[0].get("published_on") or ""}
     return fields
+
+
+# Where each part of the filing is typed: the API's field path (its first segment) → the form's step.
+STEP_OF_PART = {"applicant": 1, "unit": 2, "specialty": 2, "professional_years": 2, "category": 2, "route": 2,
+                "qualifications": 3, "assessments": 3, "continuing_education": 3, "appointment_letters": 3,
+                "social_insurance": 3, "affiliation": 3, "achievements": 4, "papers": 4, "photo": 5,
+                "photo_ref": 5, "attachments": 5, "self_statement": 6, "pledge_signed_at": 6}
+# A problem whose cause is typed on a later step than its field (the years are checked against the dates);
+# and eligibility's rules (no field), on the step where what they judge is typed. The rules about
+# uploads are not listed: intake's door names the same missing files on the uploads step.
+STEP_OF_CODE = {"PROFESSIONAL_YEARS_CONTRADICTED": 3, "SPECIALTY_REVIEWABLE": 2, "CE_HOURS": 3, "CE_RECORDS": 3,
+                "ANNUAL_ASSESSMENTS": 3, "APPOINTMENT_LETTERS": 3, "APPOINTMENT_IN_POST": 3, "SOCIAL_INSURANCE": 3,
+                "AFFILIATION": 3, "FRAUD_BAN": 4}
+
+
+def rule_problems(preview: dict) -> list[dict]:
+    """Eligibility's failed rules on the draft (its preview), as problems of the steps they judge."""
+    return [{"field": "", "code": r["code"], "message_zh": r["message_zh"], "message_en": r["message_en"],
+             "source": "eligibility"} for r in preview.get("rules", []) if not r["passed"] and r["code"] in STEP_OF_CODE]
+CONTROLS = {"applicant.name": "name", "applicant.id_number": "id_number", "applicant.phone": "phone",
+            "unit.unit_id": "unit_id", "unit.name": "unit_name", "unit.credit_code": "credit_code",
+            "unit.area": "unit_area", "unit.kind": "unit_kind", "unit.phone": "unit_phone", "specialty": "specialty",
+            "professional_years": "professional_years", "qualifications.senior_qualified_on": "senior_qualified_on",
+            "qualifications.senior_appointed_on": "senior_appointed_on",
+            "qualifications.engineer_appointed_on": "engineer_appointed_on",
+            "appointment_letters.0.title": "letter_title", "appointment_letters.0.start": "letter_start",
+            "social_insurance.in_city_since": "si_since", "papers.0.title": "paper_title",
+            "papers.0.journal": "paper_journal", "papers.0.published_on": "paper_date",
+            "self_statement": "self_statement", "pledge_signed_at": "pledge"}
+
+
+def _part(field: str) -> str:
+    return re.split(r"[.\[]", field, maxsplit=1)[0]
+
+
+def step_of(problem: dict) -> int:
+    """The step whose answers a problem is about (the last step for one about the whole filing)."""
+    return STEP_OF_CODE.get(problem.get("code", "")) or STEP_OF_PART.get(_part(problem.get("field", "")), 6)
+
+
+def control_of(plan: Plan, field: str) -> str | None:
+    """The form control a problem's field is typed in, if it is one control."""
+    if field in CONTROLS:
+        return CONTROLS[field]
+    if m := re.fullmatch(r"assessments\.(\d+)\.result", field):
+        years = plan.assessment_years
+        return f"assessment_{years[int(m[1])]}" if int(m[1]) < len(years) else None
+    if m := re.fullmatch(r"continuing_education\.(\d+)\.(professional|general_public|industry_public)_hours", field):
+        years = plan.continuing_education.record_years
+        kind = {"professional": "professional", "general_public": "general", "industry_public": "industry"}[m[2]]
+        return f"ce_{years[int(m[1])]}_{kind}" if int(m[1]) < len(years) else None
+    return None
+
+
+def checks_of_step(plan: Plan, problems: list[dict], number: int) -> list[dict]:
+    """The door's problems that apply to this step, each with an id and the control it describes."""
+    shown = [p for p in problems if step_of(p) == number]
+    return [{**p, "id": f"check-{i}", "control": control_of(plan, p.get("field", ""))} for i, p in enumerate(shown, 1)]

@@ -2,6 +2,7 @@
 (a draft saved by intake at every step), and the uploads."""
 from __future__ import annotations
 
+import json
 import uuid
 
 from fastapi import APIRouter, Request
@@ -12,7 +13,7 @@ from contracts.limits import DOCUMENT_MAX_BYTES
 from contracts.plan import load_plan
 from plumbing import clock
 from web import filing
-from web.app import checked_form, page, signed_in
+from web.pages import checked_form, page, signed_in
 from web.services import ApiRefused
 
 router = APIRouter(prefix="/applicant")
@@ -35,6 +36,17 @@ def _decisions(history: list[dict]) -> list[dict]:
     return out
 
 
+def _open_return(returned: dict | None) -> dict | None:
+    """Intake's open return with its modules to fix as a list (intake answers them as JSON text)."""
+    if not returned:
+        return None
+    try:
+        sections = json.loads(returned.get("sections") or "[]")
+    except ValueError:
+        sections = []
+    return {**returned, "sections": [s for s in sections if isinstance(s, dict)] if isinstance(sections, list) else []}
+
+
 @router.get("")
 async def status(request: Request):
     session, api = signed_in(request, Role.APPLICANT)
@@ -46,7 +58,7 @@ async def status(request: Request):
         filed = await api.get("intake", f"/applications/{app_id}") or {}
         sms = await api.get("notify", f"/notifications/{app_id}/mine") or {}
         cases.append({**case, "decisions": _decisions(detail.get("decisions", [])),
-                      "open_return": filed.get("open_return"), "sms": sms.get("deliveries", []),
+                      "open_return": _open_return(filed.get("open_return")), "sms": sms.get("deliveries", []),
                       "paper": (detail.get("case") or {}).get("paper")})
     draft = (await api.get("intake", "/drafts/mine") or {}).get("draft")
     return page(request, session, "applicant_status.html", {"title": "我的申报", "cases": cases, "draft": draft,
@@ -82,12 +94,30 @@ async def _draft(api) -> dict:
     return (await api.get("intake", "/drafts/mine") or {}).get("draft") or {"step": 1, "fields": {}}
 
 
-async def _step_page(request: Request, session, api, number: int, *, refusal=None, status: int = 200, saved=False):
+async def _door_checks(api, fields: dict, documents: list[dict] | None = None) -> list[dict]:
+    """Intake's door checks on the draft as it stands, field by field, and eligibility's rules it
+    already fails (its preview): nothing is filed, nothing stored; the words are the services'."""
+    if documents is None:
+        documents = (await api.get("intake", "/documents"))["documents"]
+    body = filing.submit_body(PLAN, fields, documents, fields.get("application_id") or str(uuid.uuid4()),
+                              clock.now().isoformat())
+    door = (await api.call("POST", "intake", "/applications/checks", json=body)).json()["problems"]
+    body.pop("applicant")  # eligibility judges the filing, not the person's name or ID number
+    rules = (await api.call("POST", "eligibility", "/assessments/preview", json=body)).json()
+    return door + filing.rule_problems(rules)
+
+
+async def _step_page(request: Request, session, api, number: int, *, refusal=None, status: int = 200, saved=False,
+                     checks: list[dict] | None = None):
     steps = filing.steps(PLAN)
     step = steps[max(1, min(number, len(steps))) - 1]
     draft = await _draft(api)
+    if checks is None and step.kind == "documents":  # the uploads are saved one by one: checked on every view
+        checks = filing.checks_of_step(PLAN, await _door_checks(api, draft["fields"]), step.number)
     context = {"title": f"填写申报 · 第{step.number}步 {step.title}", "steps": steps, "step": step,
-               "values": draft["fields"], "refusal": refusal, "saved": saved}
+               "values": draft["fields"], "refusal": refusal, "saved": saved, "checks": checks,
+               "described": {c["control"]: c["id"] for c in checks or [] if c.get("control")},
+               "achievement_checks": " ".join(c["id"] for c in checks or [] if c["field"].startswith("achievements"))}
     if step.kind == "achievements":
         context["archive"] = [e for e in (await api.get("intake", "/archive"))["entries"] if e["status"] == "approved"]
         context["cited"] = {a["entry_id"] for a in draft["fields"].get("achievements", [])}
@@ -124,7 +154,11 @@ async def save_step(request: Request, number: int):
     await api.call("PUT", "intake", "/drafts/mine", json={"step": step.number, "fields": fields})
     if step.kind == "confirm":
         return await _submit(request, session, api, fields)
-    return RedirectResponse(f"/applicant/filing/{step.number + 1}?saved=1", status_code=303)
+    # Saved; now what intake's door says of this step's answers, shown on the step itself.
+    checks = filing.checks_of_step(PLAN, await _door_checks(api, fields), step.number)
+    if checks:
+        return await _step_page(request, session, api, step.number, saved=True, checks=checks)
+    return RedirectResponse(f"/applicant/filing/{step.number + 1}?saved={step.number}", status_code=303)
 
 
 @router.post("/resubmit/{application_id}")

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from contracts.envelope import Role
 from web import labels
-from web.app import checked_form, page, signed_in
+from web.pages import checked_form, page, signed_in
 from web.services import ApiRefused
 
 router = APIRouter(prefix="/unit")
@@ -45,8 +45,13 @@ async def _inbox_context(request: Request, api) -> dict:
     chosen = _filtered(inbox["cases"], stage, q)
     pages = max(1, math.ceil(len(chosen) / PAGE_SIZE))
     number = min(number, pages)
+    shown = chosen[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
+    # Each case's version as read now: a batch decision names it per case, so a case another officer
+    # moved on since this page was shown is refused (412) instead of decided on what was not seen.
+    for case in shown:
+        case["version"] = ((await api.get("review", f"/cases/{case['application_id']}") or {}).get("case") or {}).get("version")
     return {"counts": Counter(c["stage"] for c in inbox["cases"]), "total": len(inbox["cases"]),
-            "cases": chosen[(number - 1) * PAGE_SIZE: number * PAGE_SIZE], "matching": len(chosen),
+            "cases": shown, "matching": len(chosen),
             "page_number": number, "pages": pages, "stage": stage, "q": q, "deadline": inbox.get("deadline"),
             "waiting_entries": len(inbox.get("archive_entries_waiting", [])),
             "stages": [(code, labels.stage(code)) for code in labels.STAGES]}
@@ -70,9 +75,16 @@ async def batch(request: Request):
     if decision not in DECISIONS or not ids:
         raise ApiRefused(422, {"code": "NOTHING_CHOSEN", "message_zh": "请选择申报和审查决定",
                                "message_en": "choose cases and a decision"})
-    fields = DECISIONS[decision]({k: str(v) for k, v in form.items()})
-    answer = await api.post("review", "/cases/batch", {"decision": decision,
-                                                        "items": [{"application_id": i, "fields": fields} for i in ids]})
+    fields = DECISIONS[decision]({k: str(v).strip() for k, v in form.items()})
+    items = []
+    for i in ids:
+        version = str(form.get(f"version-{i}", ""))
+        items.append({"application_id": i, "fields": fields,
+                      **({"expected_version": int(version)} if version.isdigit() else {})})
+    answer = await api.post("review", "/cases/batch", {"decision": decision, "items": items})
+    names = {c["application_id"]: c.get("applicant_name") for c in (await api.get("review", "/inbox"))["cases"]}
+    for result in answer.get("results", []):
+        result["applicant_name"] = names.get(result["application_id"], "")
     context = await _inbox_context(request, api)
     return page(request, session, "unit_inbox.html", {"title": "待办申报", **context, "batch": answer})
 

@@ -12,7 +12,6 @@ import asyncio
 import base64
 import getpass
 import json
-import os
 import secrets
 import uuid
 from pathlib import Path
@@ -30,6 +29,7 @@ from plumbing.core.audit_verify import Finding, database_clock, read_audit_topic
 from plumbing.edges.kafka_security import AUDITOR, client_kwargs
 from plumbing.settings import ServiceSettings, kafka_bootstrap, service_url, with_database
 from zc import audit_timeline
+from plumbing.settings import AuditSettings
 
 app = typer.Typer(help="审计 / auditing: verify the logs, timelines, state at a moment", no_args_is_help=True)
 SERVICES = ("intake", "eligibility", "review", "notify")
@@ -43,9 +43,10 @@ def _fail(zh: str, en: str, code: int = 2) -> typer.Exit:
 def public_keys(keys_file: Path | None) -> dict[str, str]:
     if keys_file:
         return witness.parse_public_keys(keys_file.read_text())
-    if text := os.environ.get("ZC_AUDIT_PUBLIC_KEYS"):
+    given = AuditSettings.current()
+    if text := given.audit_public_keys:
         return witness.parse_public_keys(text)
-    if os.environ.get("ZC_DEV_MODE") == "1":
+    if given.dev_mode:
         return {s: witness.public_b64(witness.private_key(witness.dev_seed(s))) for s in SERVICES}
     raise _fail("未配置审计公钥（ZC_AUDIT_PUBLIC_KEYS 或 --keys）",
                 "no public keys configured (ZC_AUDIT_PUBLIC_KEYS or --keys FILE)")
@@ -131,7 +132,7 @@ def keygen() -> None:
 def auditor_token(account: str) -> str:
     """The caller's own auditor token (ZC_AUDIT_TOKEN, from the platform's login), or one from the
     local issuer (ZC_TOKEN_PRIVATE_KEY, else the development key) for account `account`."""
-    if token := os.environ.get("ZC_AUDIT_TOKEN"):
+    if token := AuditSettings.current().audit_token:
         return token
     from plumbing.edges.dev_issuer import dev_token
 

@@ -19,6 +19,8 @@ from contracts.registry import decode
 from services.intake.domain import filing
 from services.review.domain.case import Case, Stage
 from services.review.domain.transitions import evolve_stream
+from services.intake.domain.streams import APPLICATION
+from services.review.domain.streams import CASE
 
 DECISIONS_SKIPPED = {"CaseOpened", "CaseMovedTo"}  # what opened or moved the case, not a decision
 
@@ -61,11 +63,11 @@ def _deadline(case: Case | None, plan: Plan | None) -> dict | None:
 def state_at(parts: list[dict], at: datetime, plans_dir: Path = PLANS_DIR) -> dict:
     """What was true at `at` (aware datetime, season time)."""
     envelopes = _until(parts, at)
-    filed = _fold(envelopes, "application-", filing.evolve)
-    case = _fold(envelopes, "case-", evolve_stream)
+    filed = _fold(envelopes, APPLICATION, filing.evolve)
+    case = _fold(envelopes, CASE, evolve_stream)
     assessed = [decode(e) for e in envelopes if e.event_type == "EligibilityAssessed"]
     plan = plan_for(assessed[-1].plan_id, assessed[-1].plan_version, plans_dir) if assessed else None
-    decisions = [e for e in envelopes if e.stream_id.startswith("case-") and e.event_type not in DECISIONS_SKIPPED]
+    decisions = [e for e in envelopes if e.stream_id.startswith(CASE) and e.event_type not in DECISIONS_SKIPPED]
     sent = [e for e in envelopes if e.event_type in ("NotificationSent", "NotificationFailed")]
     last = envelopes[-1] if envelopes else None
     return {

@@ -11,7 +11,6 @@ place to write, the command refuses. Exit codes: 0 done, 2 bad input or no opera
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import typer
@@ -19,6 +18,7 @@ import typer
 from contracts.personal_data import mainland_mobile, mask_phone
 from contracts.plan import load_plan
 from contracts.review_chain import org_names
+from plumbing.settings import ProcessSettings
 
 SHIPPED = Path(__file__).resolve().parents[1] / "services" / "notify" / "templates" / "department_contacts.json"
 
@@ -27,12 +27,12 @@ SOURCE_TREE = Path(__file__).resolve().parents[1]
 
 
 def contacts_file(path: str | None) -> Path:
-    return Path(path or os.environ.get("ZC_NOTIFY_DEPARTMENT_CONTACTS") or SHIPPED)
+    return Path(path or ProcessSettings.current().notify_department_contacts or SHIPPED)
 
 
 def operator_file(path: str | None) -> Path:
     """Where `zc notify contact` may write: the operator's file, never the project's own files."""
-    given = path or os.environ.get("ZC_NOTIFY_DEPARTMENT_CONTACTS")
+    given = path or ProcessSettings.current().notify_department_contacts
     if not given:
         raise _fail("请用 --file 或 ZC_NOTIFY_DEPARTMENT_CONTACTS 指定运维数据文件（不写入项目自带的文件）",
                     "say where the operator's data lives (--file or ZC_NOTIFY_DEPARTMENT_CONTACTS); the shipped "

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from plumbing.settings import service_url
 from zc.contacts_cmd import list_contacts, set_contact
+from plumbing.settings import ProcessSettings
 
 app = typer.Typer(help="短信通知 / 12333 notifications", no_args_is_help=True)
 app.command("contact")(set_contact)
@@ -69,7 +70,7 @@ def _auditor() -> dict:
     from contracts.envelope import Role
     from plumbing.edges.dev_issuer import dev_token
 
-    token = os.environ.get("ZC_TOKEN") or dev_token(Role.AUDITOR, name="zc-notify")
+    token = ProcessSettings.current().token or dev_token(Role.AUDITOR, name="zc-notify")
     return {"Authorization": f"Bearer {token}"}
 
 

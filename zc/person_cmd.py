@@ -9,14 +9,14 @@ Exit codes: 0 erased, 1 no such person, 2 refused, unreachable or bad input.
 from __future__ import annotations
 
 import json
-import os
 import re
 
 import httpx
 import typer
+from plumbing.settings import service_url
 
 app = typer.Typer(help="个人信息 / a person's personal data", no_args_is_help=True)
-DEFAULT_URL = f"http://127.0.0.1:{os.environ.get('ZC_INTAKE_PORT', '8001')}"
+DEFAULT_URL = service_url("intake")
 
 
 def _fail(zh: str, en: str, code: int = 2) -> typer.Exit:

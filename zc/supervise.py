@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plumbing.settings import SECRET_HOLDERS, database_url, kafka_bootstrap, service_port
+from plumbing.child_env import child_environment
+from plumbing.settings import ProcessSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -100,7 +102,7 @@ class Supervisor:
             return
         # The children inherit supervisord's environment: never the administrator's database password
         # file, nor the Kafka file holding every principal's password (each service gets its own).
-        env = {k: v for k, v in os.environ.items() if k not in ("PGPASSFILE", "ZC_KAFKA_CREDENTIALS")}
+        env = child_environment(drop=("PGPASSFILE", "ZC_KAFKA_CREDENTIALS"))
         subprocess.run([str(BIN / "supervisord"), "-c", str(self.conf)], check=True, cwd=ROOT, env=env)
         deadline = time.monotonic() + 20
         while not (self.socket.exists() and self.supervisord_pid()):
@@ -214,10 +216,10 @@ def local_stack() -> Supervisor:
     """What `make up` runs: the four services on ZC_<SERVICE>_PORT, against this stack's servers."""
     shared = {"DATABASE_URL": database_url(), "ZC_KAFKA_BOOTSTRAP": kafka_bootstrap(),
               # The season's messages arrive within seconds here (see services/notify/settings.py).
-              "ZC_NOTIFY_RATE_WINDOWS": os.environ.get("ZC_NOTIFY_RATE_WINDOWS", "1:100"),
-              "ZC_NOTIFY_REMINDER_INTERVAL_SECONDS": os.environ.get("ZC_NOTIFY_REMINDER_INTERVAL_SECONDS", "5")}
-    shared |= {k: v for k, v in os.environ.items()
-               if k.startswith("ZC_") and k not in shared and not k.endswith("_PORT") and k != "ZC_KAFKA_CREDENTIALS"}
+              "ZC_NOTIFY_RATE_WINDOWS": ProcessSettings.current().notify_rate_windows or "1:100",
+              "ZC_NOTIFY_REMINDER_INTERVAL_SECONDS": ProcessSettings.current().notify_reminder_interval_seconds or "5"}
+    shared |= child_environment(keep=lambda k: k.startswith("ZC_") and k not in shared and not k.endswith("_PORT")
+                                and k != "ZC_KAFKA_CREDENTIALS")
     programs = [service_program(s, service_port(s), shared, own_user=True) for s in SERVICES]
     programs += front_programs(shared)
     return Supervisor(ROOT / "infra" / ".run" / "services", programs)
@@ -226,7 +228,10 @@ def local_stack() -> Supervisor:
 def front_programs(shared: dict[str, str]) -> list[Program]:
     """The web front end and its identity processes; they find each other and the services by port."""
     ports = {f"ZC_{name.upper()}_PORT": str(service_port(name)) for name in (*SERVICES, *FRONT)}
-    env = {**shared, **ports, "ZC_WEB_SESSION_DB": str(ROOT / "infra" / ".run" / "web" / "sessions.sqlite3")}
+    # No service's key: the token service asks intake for a person_ref instead of holding its key.
+    keys = {f"ZC_{secret.upper()}" for secret in SECRET_HOLDERS} | {"ZC_PERSONAL_DATA_MASTER_KEY"}
+    env = {**{k: v for k, v in shared.items() if k not in keys}, **ports,
+           "ZC_WEB_SESSION_DB": str(ROOT / "infra" / ".run" / "web" / "sessions.sqlite3")}
     return [Program(name, [sys.executable, *args], env, service_port(name)) for name, args in FRONT.items()]
 
 

@@ -12,13 +12,14 @@ Every action is a line on stderr (the listener's log in the stack's folder).
 """
 from __future__ import annotations
 
-import os
 import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
 
 from supervisor import childutils
+from plumbing.child_env import child_environment
+from plumbing.settings import ProcessSettings
 
 TICK = "TICK_5"
 
@@ -64,9 +65,9 @@ def say(text: str) -> None:
 def main(argv: list[str]) -> int:
     """argv: name=port pairs of the programs to watch."""
     targets = dict((pair.split("=", 1)[0], int(pair.split("=", 1)[1])) for pair in argv)
-    watch = Watch(int(os.environ.get("ZC_WATCHDOG_FAILURES", "6")),
-                  float(os.environ.get("ZC_WATCHDOG_GRACE_SECONDS", "60")))
-    rpc = childutils.getRPCInterface(os.environ)
+    given = ProcessSettings.current()
+    watch = Watch(given.watchdog_failures, given.watchdog_grace_seconds)
+    rpc = childutils.getRPCInterface(child_environment())  # supervisord's address, as it gave it to us
     say(f"watching {', '.join(f'{n}:{p}' for n, p in targets.items())}; {watch.failures_allowed} failed "
         f"probes in a row restart a process")
     while True:

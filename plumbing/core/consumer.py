@@ -37,7 +37,7 @@ from contracts.errors import Refused
 from contracts.registry import UnknownEventType, UnknownEventVersion
 from plumbing.core.decoding import BadRecord, decode_envelope, describe, short_error
 from plumbing.core.eventstore import ConcurrencyConflict
-from plumbing.tracing import span
+from plumbing.tracing import header_span_id, span
 from opentelemetry.trace import SpanKind
 from plumbing.core.references import DEFAULT_WAIT_SECONDS, still_waiting
 from plumbing.logging import get_logger
@@ -68,6 +68,7 @@ class Record:
     offset: int
     key: bytes | None
     value: bytes | None  # None: a tombstone
+    headers: tuple[tuple[str, bytes], ...] = ()  # the record's Kafka headers (its traceparent)
 
 
 @dataclass
@@ -127,8 +128,10 @@ class IdempotentConsumer:
                 result.parked += 1
                 return
             try:
-                # The event's trace (its correlation id) goes on here, under the event that caused it.
-                with span(f"consume {envelope.event_type}", envelope.correlation_id, parent_id=envelope.event_id,
+                # The event's trace (its correlation id) goes on here, under the relay's producer span
+                # that sent it (the record's traceparent), or the event itself for a record without one.
+                parent = header_span_id(record.headers, envelope.correlation_id) or envelope.event_id
+                with span(f"consume {envelope.event_type}", envelope.correlation_id, parent_id=parent,
                           kind=SpanKind.CONSUMER, consumer=self.name, topic=record.topic, event_id=envelope.event_id):
                     async with conn.transaction():  # savepoint: a failed record leaves no trace
                         await self.handler(conn, envelope)

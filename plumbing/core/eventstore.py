@@ -23,6 +23,7 @@ from contracts.envelope import Actor, Envelope
 from contracts.errors import Conflict, TooLarge
 from contracts.limits import EVENT_MAX_BYTES
 from contracts.events import Payload
+from plumbing.tracing import current_traceparent
 
 GENESIS_HASH = "0" * 64
 
@@ -110,8 +111,8 @@ WITH appended AS (
               correlation_id, causation_id, payload, prev_hash, hash)
     RETURNING event_id, stream_id, stream_version, hash, tx_id::text::bigint AS tx_id, position
 ), published AS (
-    INSERT INTO outbox (event_id, topic, key)
-    SELECT event_id, $14::text, $15::text FROM appended WHERE $14::text IS NOT NULL ORDER BY stream_version
+    INSERT INTO outbox (event_id, topic, key, traceparent)
+    SELECT event_id, $14::text, $15::text, $18::text FROM appended WHERE $14::text IS NOT NULL ORDER BY stream_version
 )
 -- The witness (plumbing/core/witness.py `link`): (stream, version, hash, position) to the audit topic.
 INSERT INTO outbox (event_id, topic, key, raw)
@@ -208,8 +209,9 @@ class EventStore:
             prev_hash = digest
         # One round trip for the events and their outbox rows (the outbox trigger wakes the relay).
         witness = self.witness
+        # The span appending them (plumbing/tracing.py), for the relay's producer span to continue.
         await conn.execute(_INSERT, *columns, topic, key or stream_id, witness and witness.topic,
-                           witness and witness.service)
+                           witness and witness.service, current_traceparent(events[0].correlation_id))
         return envelopes
 
     async def load_stream(self, stream_id: str, conn: asyncpg.Connection | None = None) -> list[Envelope]:

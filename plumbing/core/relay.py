@@ -24,7 +24,9 @@ from aiokafka import errors as kafka_errors
 from aiokafka.errors import KafkaError
 
 from contracts.limits import DEAD_LETTER_ERROR_CHARS, KAFKA_PRODUCER_MAX_REQUEST_BYTES
-from plumbing.tracing import traceparent
+from opentelemetry.trace import SpanKind
+
+from plumbing.tracing import parent_span_id, span, traceparent
 from plumbing.edges.kafka_security import client_kwargs
 from plumbing.logging import get_logger
 from plumbing.loops import keep_running, nap
@@ -44,7 +46,7 @@ def is_permanent(exc: BaseException) -> bool:
     return isinstance(exc, PERMANENT) or getattr(exc, "errno", None) == INVALID_RECORD
 
 
-def headers_for(row: asyncpg.Record) -> list[tuple[str, bytes]]:
+def headers_for(row: asyncpg.Record, producer_span_id: int | None = None) -> list[tuple[str, bytes]]:
     if row["headers"]:  # a message that is not an event (the analysts' feed) names its headers in its row
         return [(k, str(v).encode()) for k, v in json.loads(row["headers"]).items()]
     if row["raw"] is not None:  # a dead letter, or a record for the audit topic (witness.py) which names itself
@@ -53,8 +55,9 @@ def headers_for(row: asyncpg.Record) -> list[tuple[str, bytes]]:
              ("event_id", str(row["event_id"])), ("correlation_id", str(row["correlation_id"]))]
     if row["causation_id"]:
         pairs.append(("causation_id", str(row["causation_id"])))
-    # W3C trace context for tools that follow Kafka headers: the event's trace is its correlation id.
-    pairs.append(("traceparent", traceparent(row["correlation_id"], row["event_id"])))
+    # W3C trace context: the event's trace is its correlation id; its parent, the producer span that
+    # sent it (plumbing/tracing.py), or the event itself when tracing is off (consumers accept both).
+    pairs.append(("traceparent", traceparent(row["correlation_id"], producer_span_id or row["event_id"])))
     return [(k, v.encode()) for k, v in pairs]
 
 
@@ -73,7 +76,7 @@ def message_value(row: asyncpg.Record) -> bytes:
 
 
 _PENDING = """
-SELECT o.id, o.topic, o.key, o.raw::text AS raw, o.headers::text AS headers, e.event_id, e.event_type, e.schema_version, e.stream_id,
+SELECT o.id, o.topic, o.key, o.raw::text AS raw, o.headers::text AS headers, o.traceparent, e.event_id, e.event_type, e.schema_version, e.stream_id,
        e.stream_version, e.occurred_at, e.recorded_at, e.actor::text AS actor, e.correlation_id,
        e.causation_id, e.payload::text AS payload
 FROM outbox o LEFT JOIN events e ON e.event_id = o.event_id
@@ -83,6 +86,24 @@ WHERE o.published_at IS NULL AND o.parked_at IS NULL
                     AND p.topic = o.topic AND p.key = o.key AND p.id < o.id)
 ORDER BY o.id LIMIT $1
 """
+
+
+async def _send(producer: AIOKafkaProducer, row: asyncpg.Record) -> asyncio.Future:
+    """Hand one row to the producer; an event's record in a producer span of its trace, child of the
+    span that appended it (stored with its outbox row), whose id the record's traceparent carries.
+    Written here: aiokafka has no OpenTelemetry instrumentation. The span covers the hand-over to the
+    producer's batch; the broker's acknowledgement is awaited for the whole batch after."""
+    if row["event_id"] is None or row["raw"] is not None or row["headers"]:
+        return await producer.send(row["topic"], message_value(row), key=row["key"].encode(), headers=headers_for(row))
+    with span(f"publish {row['topic']}", row["correlation_id"], kind=SpanKind.PRODUCER,
+              parent_id=parent_span_id(row["traceparent"], row["correlation_id"]),
+              **{"messaging.system": "kafka", "messaging.destination.name": row["topic"],
+                 "messaging.operation.type": "send", "event_type": row["event_type"],
+                 "event_id": row["event_id"]}) as producing:
+        context = producing.get_span_context()
+        own = context.span_id if producing.is_recording() else None
+        return await producer.send(row["topic"], message_value(row), key=row["key"].encode(),
+                                   headers=headers_for(row, own))
 
 
 class OutboxRelay:
@@ -160,8 +181,7 @@ class OutboxRelay:
         sent, refused = [], None
         for row in rows:
             try:
-                sent.append(await producer.send(row["topic"], message_value(row), key=row["key"].encode(),
-                                                headers=headers_for(row)))
+                sent.append(await _send(producer, row))
             except PERMANENT as exc:
                 refused = (row, exc)
                 break
@@ -179,8 +199,7 @@ class OutboxRelay:
 
     async def _send_alone(self, conn: asyncpg.Connection, producer: AIOKafkaProducer, row: asyncpg.Record) -> None:
         try:
-            await (await producer.send(row["topic"], message_value(row), key=row["key"].encode(),
-                                       headers=headers_for(row)))
+            await (await _send(producer, row))
         except KafkaError as exc:
             if not is_permanent(exc):
                 raise

@@ -14,13 +14,13 @@ periodic-job runner (plumbing/core/periodic.py), every ZC_RETENTION_INTERVAL_SEC
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import timedelta
 
 import asyncpg
 
 from plumbing.logging import get_logger
+from plumbing.settings import ProcessSettings
 
 log = get_logger(__name__)
 BATCH = 5000
@@ -32,9 +32,10 @@ class RetentionPolicy:
     idempotency: timedelta = timedelta(hours=24)
 
     @classmethod
-    def from_env(cls, env=os.environ) -> RetentionPolicy:
-        return cls(outbox=timedelta(days=float(env.get("ZC_RETENTION_OUTBOX_DAYS") or 7)),
-                   idempotency=timedelta(hours=float(env.get("ZC_RETENTION_IDEMPOTENCY_HOURS") or 24)))
+    def from_env(cls, given: ProcessSettings | None = None) -> RetentionPolicy:
+        given = given or ProcessSettings.current()
+        return cls(outbox=timedelta(days=given.retention_outbox_days),
+                   idempotency=timedelta(hours=given.retention_idempotency_hours))
 
 
 async def _in_batches(pool: asyncpg.Pool, sql: str, older_than: timedelta) -> int:

@@ -16,12 +16,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from plumbing.settings import AuditSettings
 
 GENESIS = "0" * 64
 LINK = "AuditLink"
@@ -119,7 +119,7 @@ def public_key(b64: str) -> Ed25519PublicKey:
 
 
 def signing_key(service: str, dev_mode: bool) -> Ed25519PrivateKey:
-    seed = os.environ.get("ZC_AUDIT_SIGNING_KEY")
+    seed = AuditSettings.current().audit_signing_key
     if seed:
         return private_key(seed)
     if not dev_mode:

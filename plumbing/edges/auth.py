@@ -10,7 +10,14 @@ What a token must carry to be accepted (ARCHITECTURE.md "Trust boundaries"): `su
 `uid` (the same opaque account id: what events record as the actor), `role`, `iat`, `exp` at most
 MAX_HOURS after `iat` and after now, `aud` = this platform's audience, and `nbf` (if present) in the
 past. `name` (a display name) is optional and goes only to the staff directory, never into an event.
-`system` is never a person's role: no HTTP route accepts it, and `issue_token` refuses to sign it.
+`system` is never a person's role: `issue_token` refuses to sign it and `verify_token` refuses it.
+
+A *service token* (`issue_service_token`) is how one of the platform's own processes calls a route
+meant for it alone: today only the token service, asking intake for an applicant's `person_ref`
+(intake alone holds that key). It is signed with the same issuer key (only the token service holds
+it), lives at most SERVICE_TOKEN_SECONDS, names the service in `svc`, and carries an audience of its
+own (`<audience>/service`), so a person's token is never one and a service token is never a
+person's: each verifier refuses the other's audience.
 """
 from __future__ import annotations
 
@@ -74,6 +81,46 @@ def issue_token(private_key: str, *, role: Role | str, name: str = "", uid: str 
               "person_ref": person_ref, "iat": issued, "nbf": issued, "exp": issued + timedelta(hours=hours),
               "aud": audience}
     return jwt.encode(claims, key_text(private_key), algorithm=ALGORITHM)
+
+
+SERVICE_TOKEN_SECONDS = 120
+SERVICES_WITH_TOKENS = frozenset({"tokens"})  # the processes a service token may name
+
+
+def service_audience(audience: str = AUDIENCE) -> str:
+    return f"{audience}/service"
+
+
+def issue_service_token(private_key: str, service: str, *, audience: str = AUDIENCE, seconds: int = 60,
+                        now: datetime | None = None) -> str:
+    """A short-lived token naming one of the platform's own processes (`svc`), for the routes it alone calls."""
+    if service not in SERVICES_WITH_TOKENS:
+        raise ValueError(f"no service token for {service!r}")
+    if not 0 < seconds <= SERVICE_TOKEN_SECONDS:
+        raise ValueError(f"a service token lives at most {SERVICE_TOKEN_SECONDS} seconds")
+    issued = now or datetime.now(UTC)
+    claims = {"svc": service, "sub": f"service:{service}", "iat": issued, "nbf": issued,
+              "exp": issued + timedelta(seconds=seconds), "aud": service_audience(audience)}
+    return jwt.encode(claims, key_text(private_key), algorithm=ALGORITHM)
+
+
+def verify_service_token(public_key: str, authorization: str | None, *, audience: str = AUDIENCE,
+                         now: datetime | None = None) -> str:
+    """The service a `Bearer <jwt>` service token names, or Unauthenticated (401)."""
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise Unauthenticated("请先登录（缺少访问令牌）", "missing bearer token")
+    try:
+        claims = jwt.decode(authorization.split(" ", 1)[1].strip(), key_text(public_key), algorithms=[ALGORITHM],
+                            audience=service_audience(audience), leeway=LEEWAY_SECONDS,
+                            options={"require": ["exp", "iat", "sub", "svc", "aud"]})
+        issued, expires, service = float(claims["iat"]), float(claims["exp"]), claims["svc"]
+    except (jwt.PyJWTError, KeyError, ValueError, TypeError):
+        raise _invalid() from None
+    moment = (now or datetime.now(UTC)).timestamp()
+    if service not in SERVICES_WITH_TOKENS or expires - issued > SERVICE_TOKEN_SECONDS + LEEWAY_SECONDS \
+            or issued > moment + LEEWAY_SECONDS or claims["sub"] != f"service:{service}":
+        raise _invalid()
+    return service
 
 
 def _invalid() -> Unauthenticated:

@@ -7,10 +7,10 @@ so services refuse its public half unless ZC_DEV_MODE=1.
 """
 from __future__ import annotations
 
-import os
 
 from contracts.envelope import Role
 from plumbing.edges.auth import issue_token
+from plumbing.settings import ProcessSettings
 
 DEV_TOKEN_PRIVATE_KEY = """-----BEGIN PRIVATE KEY-----
 MC4CAQAwBQYDK2VwBCIEIGastl/S9KJAuJxYc1pmxBxzyqeqCeQKQMjgZa9Ep0jz
@@ -19,7 +19,7 @@ MC4CAQAwBQYDK2VwBCIEIGastl/S9KJAuJxYc1pmxBxzyqeqCeQKQMjgZa9Ep0jz
 
 
 def issuer_key() -> str:
-    return os.environ.get("ZC_TOKEN_PRIVATE_KEY") or DEV_TOKEN_PRIVATE_KEY
+    return ProcessSettings.current().token_private_key or DEV_TOKEN_PRIVATE_KEY
 
 
 def dev_token(role: Role | str, **claims) -> str:

@@ -17,7 +17,7 @@ from plumbing.edges.answers import Health, Readiness
 from plumbing.edges.openapi import contract
 from plumbing.edges.problems import problem, refusal
 from plumbing.logging import get_logger
-from plumbing.tracing import span
+from plumbing.tracing import header_span_id, span
 from opentelemetry.trace import SpanKind
 from plumbing.stall import NotReady
 
@@ -37,7 +37,9 @@ def install_correlation(app: FastAPI, *, access_log: bool = True) -> None:
         with caused_by(from_request(request.headers)) as cause, \
                 structlog.contextvars.bound_contextvars(path=request.url.path):
             try:
+                # A caller's traceparent in the same trace is the parent (the web front end, a client's span).
                 with span(f"{request.method} {request.url.path}", cause.correlation_id, kind=SpanKind.SERVER,
+                          parent_id=header_span_id(request.headers, cause.correlation_id),
                           **{"http.request.method": request.method, "url.path": request.url.path}) as server:
                     response = await call_next(request)
                     route = getattr(request.scope.get("route"), "path", None)

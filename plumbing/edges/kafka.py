@@ -73,7 +73,7 @@ def subscribe(broker: KafkaBroker, consumer: IdempotentConsumer, topics: list[st
                        parser=raw_parser, decoder=raw_decoder)
     async def handle(message=Context("message")) -> None:
         raw = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
-        records = [Record(r.topic, r.partition, r.offset, r.key, r.value) for r in raw]
+        records = [Record(r.topic, r.partition, r.offset, r.key, r.value, tuple(r.headers or ())) for r in raw]
         try:
             result = await consumer.process(records)
         except ReferenceNotYetKnown as exc:

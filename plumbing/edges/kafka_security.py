@@ -13,9 +13,9 @@ refuses it.
 """
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
+from plumbing.settings import KafkaLogin
 
 SERVICES = ("intake", "eligibility", "review", "notify")
 ADMIN = "admin"
@@ -27,7 +27,7 @@ _DEFAULT_FILE = Path(__file__).resolve().parents[2] / "infra" / ".run" / "kafka"
 
 
 def credentials_file() -> Path:
-    return Path(os.environ.get("ZC_KAFKA_CREDENTIALS") or _DEFAULT_FILE)
+    return Path(KafkaLogin.current().kafka_credentials or _DEFAULT_FILE)
 
 
 def read_credentials(path: Path | None = None) -> dict[str, str]:
@@ -54,11 +54,12 @@ def ensure_credentials(names: tuple[str, ...], path: Path | None = None) -> dict
 
 
 def _login(principal: str | None) -> tuple[str, str] | None:
-    own = os.environ.get("ZC_KAFKA_USER")
+    given = KafkaLogin.current()
+    own = given.kafka_user
     user = principal or own
     if not user:
         return None
-    password = os.environ.get("ZC_KAFKA_PASSWORD") if user == own else None
+    password = given.kafka_password if user == own else None
     password = password or read_credentials().get(user)
     return (user, password) if password else None
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import hmac
 import ipaddress
-import os
 import time
 from dataclasses import dataclass, field
 
@@ -33,6 +32,7 @@ from prometheus_client.core import GaugeMetricFamily
 from plumbing.edges.openapi import contract
 from plumbing.edges.problems import problem
 from plumbing.logging import get_logger
+from plumbing.settings import ProcessSettings
 
 log = get_logger(__name__)
 METRICS_EXAMPLE = ("# HELP zc_outbox_pending Outbox rows not yet published to Kafka (parked rows excluded)\n"
@@ -163,7 +163,7 @@ def _loopback(request: Request) -> bool:
 def may_read_metrics(request: Request) -> bool:
     if _loopback(request):
         return True
-    token = os.environ.get("ZC_METRICS_TOKEN", "")
+    token = ProcessSettings.current().metrics_token
     given = request.headers.get("authorization", "")
     return bool(token) and hmac.compare_digest(given, f"Bearer {token}")
 

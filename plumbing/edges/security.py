@@ -16,7 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from contracts.envelope import Role
 from contracts.errors import Forbidden
-from plumbing.edges.auth import verify_token
+from plumbing.edges.auth import Unauthenticated, service_audience, verify_service_token, verify_token
 
 PERSON_ROLES = frozenset(r for r in Role if r is not Role.SYSTEM)
 _bearer = HTTPBearer(auto_error=False, description="A person's role token (JWT EdDSA, `zc token` locally)")
@@ -40,8 +40,15 @@ class Caller:
 def verify(settings, authorization: str | None) -> Caller:
     """The one verification of a request's `Authorization` header (plumbing/edges/auth.py's), used
     by the authenticate-first middleware and by every route's dependency: Unauthenticated (401) or
-    who is calling."""
-    claims = verify_token(settings.token_public_key, authorization, audience=settings.jwt_audience)
+    who is calling. A service token (its own audience) is one of the platform's processes: the
+    caller has the `system` role, which only `service_caller` routes admit."""
+    try:
+        claims = verify_token(settings.token_public_key, authorization, audience=settings.jwt_audience)
+    except Unauthenticated:
+        if not _names_audience(authorization, service_audience(settings.jwt_audience)):
+            raise
+        service = verify_service_token(settings.token_public_key, authorization, audience=settings.jwt_audience)
+        return Caller(role=Role.SYSTEM, org=service, uid=f"service:{service}")
     return Caller(role=claims["role"], org=str(claims.get("org") or ""), area=str(claims.get("area") or ""),
                   uid=claims["uid"], name=str(claims.get("name") or ""),
                   person_ref=str(claims.get("person_ref") or ""))
@@ -66,6 +73,37 @@ def caller(*roles: Role):
 
     # The roles travel as the bearer requirement's scopes, so OpenAPI lists them on every operation.
     return Security(verified_caller, scopes=sorted(r.value for r in allowed))
+
+
+def _names_audience(authorization: str | None, audience: str) -> bool:
+    """Whether the (unverified) token claims this audience: which verifier should judge it."""
+    import jwt
+
+    try:
+        token = (authorization or "").split(" ", 1)[1].strip()
+        claimed = jwt.decode(token, options={"verify_signature": False}).get("aud")
+    except (IndexError, jwt.PyJWTError):
+        return False
+    return claimed == audience or (isinstance(claimed, list) and audience in claimed)
+
+
+def service_caller(service: str):
+    """The dependency of a route that one of the platform's own processes alone may call (a
+    service token naming `service`); every person's token is refused there with 403
+    ROLE_NOT_ALLOWED, like any role a route does not admit. OpenAPI's `x-roles`: `system`."""
+
+    async def verified_service(request: Request,
+                               credentials: HTTPAuthorizationCredentials | None = Security(_bearer)) -> Caller:
+        header = f"Bearer {credentials.credentials}" if credentials else None
+        who = verify(request.app.state.runtime.settings, header)
+        request.app.state.rate_limiter.check(who.key)
+        if who.role is not Role.SYSTEM or who.org != service:
+            raise Forbidden(f"“{who.role.value}”角色无权访问此接口", f"role {who.role.value} may not call this route",
+                            code="ROLE_NOT_ALLOWED")
+        request.state.caller = who
+        return who
+
+    return Security(verified_service, scopes=[Role.SYSTEM.value])
 
 
 def install_roles_in_openapi(app: FastAPI) -> None:

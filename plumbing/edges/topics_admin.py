@@ -39,10 +39,9 @@ def ensure_topics(bootstrap: str, *, tools: bool = True, prefix: str | None = No
 
 
 if __name__ == "__main__":
-    import os
     import sys
 
-    from plumbing.settings import kafka_bootstrap
+    from plumbing.settings import KafkaLogin, kafka_bootstrap
 
-    names = ensure_topics(kafka_bootstrap(), tools=os.environ.get("ZC_KAFKA_TOOLS") == "1")
+    names = ensure_topics(kafka_bootstrap(), tools=KafkaLogin.current().kafka_tools)
     print(f"[topics] created {len(names)}: {', '.join(names) or '-'}; users and ACLs in place", file=sys.stderr)

@@ -10,7 +10,7 @@ from pydantic import RootModel
 from contracts import topics
 from contracts.envelope import Role
 from contracts.events import ApplicationSummary
-from contracts.plan import Plan, load_plan
+from contracts.plan import PlanRegistry, load_plan, plan_registry
 from plumbing.core.application import Recorder
 from plumbing.core.reactions import Reactions
 from plumbing.runtime import Runtime, Subscription, build_app
@@ -21,6 +21,8 @@ from plumbing.edges.openapi import ETAG_HEADERS, PAGE_HEADERS, contract
 from plumbing.settings import ServiceSettings
 from services.eligibility.reactions.when_application_filed_assess import (
     ELIGIBILITY_ACTOR, when_application_filed_assess)
+from services.eligibility.adapters.preview import router as preview_router
+from services.eligibility.domain.streams import ASSESSMENT
 from services.eligibility.usecases.assessments import assessments_of
 
 
@@ -42,22 +44,26 @@ def may_read(who: Caller, summary: ApplicationSummary) -> bool:
             }.get(who.role, lambda: who.role in (Role.CITY_HR_BUREAU, Role.AUDITOR))()
 
 
-def reaction_tables(recorder: Recorder, plan: Plan) -> dict[str, Reactions]:
+def reaction_tables(recorder: Recorder, plans: PlanRegistry) -> dict[str, Reactions]:
     """eligibility's reactions, by the topic its consumer group reads (the tests use this table too)."""
-    return {topics.applications(): Reactions(recorder).add(when_application_filed_assess(plan))}
+    return {topics.applications(): Reactions(recorder).add(when_application_filed_assess(plans))}
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ServiceSettings(service="eligibility")
-    plan = load_plan(settings.plan)  # a wrong plan stops the start-up here, with its message
-    runtime = Runtime(settings, application_streams=["eligibility-"])
+    # Every shipped plan (and ZC_PLAN's file): each application is assessed with the plan it records.
+    plans = plan_registry(settings.plan)  # a wrong plan file stops the start-up here, with its message
+    plan = load_plan(settings.plan)  # the plan open for filing: a draft's preview (adapters/preview.py) is checked by it
+    runtime = Runtime(settings, application_streams=[ASSESSMENT])
 
     recorder = Recorder(lambda: runtime.store, topic=topics.eligibility(), actor=ELIGIBILITY_ACTOR)
     runtime.recorder = recorder
     runtime.subscriptions += [Subscription([topic], table.handle, wants=table.wants)
-                              for topic, table in reaction_tables(recorder, plan).items()]
+                              for topic, table in reaction_tables(recorder, plans).items()]
     app = build_app(runtime, title="zhicheng eligibility",
                     description="Checks every rule of the plan and explains each decision (中文/English).")
+    app.state.plan = plan
+    app.include_router(preview_router)
 
     @app.get("/assessments/{application_id}", tags=["eligibility"], summary="Every assessment of the application",
              **contract("readAssessments", Assessments, fails=(404,), headers={**ETAG_HEADERS, **PAGE_HEADERS}))

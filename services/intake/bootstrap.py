@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from contracts import topics
 from contracts.personal_record import APPLICANT
-from contracts.plan import load_plan
+from contracts.plan import load_plan, plan_registry
 from plumbing.runtime import Runtime, Subscription, build_app
 from plumbing.settings import ServiceSettings
 from plumbing.core.application import Recorder
@@ -25,6 +25,7 @@ from services.intake.reactions.when_archive_changes_record_entry import (
     when_archive_entry_added_record_it, when_archive_entry_judged_record_status)
 from services.intake.reactions.when_returned_record_return import when_returned_record_return
 from services.intake.reactions.when_unit_authorized_record_unit import when_unit_authorized_record_unit
+from services.intake.domain.streams import APPLICATION
 from services.intake.settings import IntakeSettings
 from services.intake.usecases.filing import INTAKE_ACTOR
 
@@ -42,7 +43,7 @@ def reaction_tables(recorder: Recorder) -> dict[str, Reactions]:
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
     plan = load_plan(settings.plan)
-    runtime = Runtime(settings, application_streams=["application-"])
+    runtime = Runtime(settings, application_streams=[APPLICATION])
 
     recorder = Recorder(lambda: runtime.store, topic=topics.applications(), actor=INTAKE_ACTOR)
     # The data keys' vault exists once the service started (it checks the master key then).
@@ -54,7 +55,10 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app = build_app(runtime, title="zhicheng intake",
                     description="Applicants file, resubmit and withdraw applications (个人申报).",
                     in_flight=lambda method, path: method == "POST" and path.startswith("/applications"))
+    # `plan`: the plan open for filing (ZC_PLAN), which a new application records; `plans`: every plan
+    # an application may have recorded, which decides a resubmission's deadline.
     app.state.settings, app.state.plan, app.state.recorder = settings, plan, recorder
+    app.state.plans = plan_registry(settings.plan)
 
     async def start_publisher(rt: Runtime) -> None:
         # After the runtime's own check of the development secrets: no master key, no start.

@@ -57,6 +57,7 @@ from services.notify.usecases.resending import resend
 from services.notify.usecases.status import delivery_status, my_deliveries, reminder_status
 from plumbing.core.idempotency import request_fingerprint, run_in, scoped
 from fastapi.responses import JSONResponse
+from services.notify.domain.streams import NOTIFICATION
 
 log = get_logger(__name__)
 # SMS texts name people and reasons: only the city HR bureau (the operator) and auditors read them.
@@ -89,7 +90,7 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     catalogue = load_catalogue(read_catalogue_text(plan.plan_id))  # a broken template stops start-up
     catalogue = with_template_codes(catalogue, settings.sms_template_codes)
     departments = department_contacts(read_department_contacts(settings.notify_department_contacts), plan)
-    runtime = Runtime(settings, application_streams=["notification-"])
+    runtime = Runtime(settings, application_streams=[NOTIFICATION])
     runtime.audit_extras.append(deliveries_of)
     runtime.metrics.add_query(GaugeQuery(
         "zc_sms_deliveries", "SMS deliveries by status (pending includes those held by quiet hours or rate limits)",

@@ -15,9 +15,10 @@ SUMMARY = {"applicant_name": "张三", "applicant_phone": "13812345678", "id_num
 V1 = {"application_id": str(uuid.uuid4()), "revision": 1, "outcome": "eligible", "summary": SUMMARY}
 
 
-def test_a_stored_v1_case_opened_reads_as_v3_saying_who_acts_first_and_no_route_used():
+def test_a_stored_v1_case_opened_reads_as_v4_saying_who_acts_first_no_route_used_and_the_first_plan():
     opened = decode_payload("CaseOpened", 1, V1)
-    assert isinstance(opened, CaseOpened) and CaseOpened.schema_version == 3
+    assert isinstance(opened, CaseOpened) and CaseOpened.schema_version == 4
+    assert (opened.plan_id, opened.plan_version) == ("zj-sx-2020-zgj", "2020.1")
     assert (opened.acting.level, opened.acting.org_id) == (ReviewLevel.UNIT, "keqiao-talent-center")
     assert opened.route_used is None  # the declared route stands for history before v3
 
@@ -28,7 +29,7 @@ def test_a_v2_payload_is_read_with_its_acting_and_a_v3_payload_as_it_is():
     assert decode_payload("CaseOpened", 3, {**v2, "route_used": "skill_talent"}).route_used == "skill_talent"
 
 
-@pytest.mark.parametrize("version", [0, -1, 4, 999])
+@pytest.mark.parametrize("version", [0, -1, 5, 999])
 def test_a_version_the_reader_does_not_know_is_refused_as_bad_data(version):
     with pytest.raises(UnknownEventVersion) as refused:
         decode_payload("CaseOpened", version, V1)
@@ -74,12 +75,12 @@ def test_a_stored_v1_department_approval_reads_with_no_paper_to_bring():
 
 
 def test_writing_a_new_version_adds_a_file_beside_the_old_one_and_keeps_it(monkeypatch, tmp_path):
-    for path in schema_tool.SCHEMAS_DIR.glob("CaseOpened.v[12].json"):
+    for path in schema_tool.SCHEMAS_DIR.glob("CaseOpened.v[123].json"):
         (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr(schema_tool, "SCHEMAS_DIR", tmp_path)
     monkeypatch.setattr(schema_tool, "check", lambda: {})
     schema_tool.write()
-    assert all((tmp_path / f"CaseOpened.v{n}.json").exists() for n in (1, 2, 3))
+    assert all((tmp_path / f"CaseOpened.v{n}.json").exists() for n in (1, 2, 3, 4))
 
 
 PERSONAL = ("张三", "13812345678", "330602********1234", "1965-03-12")

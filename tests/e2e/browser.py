@@ -52,7 +52,11 @@ class Front:
 
     def __init__(self, service_ports: dict[str, int], accounts_file: Path, run_dir: Path) -> None:
         self.ports = {"idp": free_port(), "tokens": free_port(), "web": free_port()}
-        self.env = {**os.environ, "ZC_DEV_MODE": "1", "ZC_ACCOUNTS_FILE": str(accounts_file),
+        # As `make up` gives them (zc/supervise.py front_programs): no service's key, the person_ref
+        # key least of all (the token service asks intake for a person_ref).
+        own = {k: v for k, v in os.environ.items()
+               if k not in ("ZC_PERSON_REF_SECRET", "ZC_OPERATOR_REF_SECRET", "ZC_PERSONAL_DATA_MASTER_KEY")}
+        self.env = {**own, "ZC_DEV_MODE": "1", "ZC_ACCOUNTS_FILE": str(accounts_file),
                     "ZC_WEB_SESSION_DB": str(run_dir / "sessions.sqlite3"),
                     **{f"ZC_{n.upper()}_PORT": str(p) for n, p in {**service_ports, **self.ports}.items()}}
         self.run_dir, self.procs = run_dir, {}
@@ -90,8 +94,12 @@ class Front:
 
 
 class Browser:
-    def __init__(self, web: str) -> None:
+    def __init__(self, web: str, series: str = "") -> None:
+        """`series`: the screenshots' name prefix, so two browser tests keep each other's pictures."""
+        self.downloads = SHOTS / f"downloads{('-' + series.strip('-')) if series else ''}"
         options = webdriver.ChromeOptions()
+        options.add_experimental_option("prefs", {"download.default_directory": str(self.downloads),
+                                                  "download.prompt_for_download": False})
         options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
         for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,900",
                     "--lang=zh-CN", "--disable-gpu"):
@@ -99,9 +107,10 @@ class Browser:
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         self.driver = webdriver.Chrome(service=Service(executable_path=chromedriver()), options=options)
         self.driver.set_page_load_timeout(30)
-        self.web, self.shots, self.axe = web, 0, AXE.read_text(encoding="utf-8")
+        self.web, self.shots, self.series, self.axe = web, 0, series, AXE.read_text(encoding="utf-8")
         SHOTS.mkdir(parents=True, exist_ok=True)
-        for old in SHOTS.glob("*.png"):  # this run's pictures only
+        self.downloads.mkdir(parents=True, exist_ok=True)
+        for old in [*SHOTS.glob(f"{series}[0-9][0-9]-*.png"), *self.downloads.iterdir()]:  # this run's files only
             old.unlink()
 
     def quit(self) -> None:
@@ -111,7 +120,7 @@ class Browser:
     def check(self, name: str) -> None:
         """Screenshot, axe-core (WCAG 2.1 A/AA) and the console's CSP report of the page shown now."""
         self.shots += 1
-        self.driver.save_screenshot(str(SHOTS / f"{self.shots:02d}-{name}.png"))
+        self.driver.save_screenshot(str(SHOTS / f"{self.series}{self.shots:02d}-{name}.png"))
         self.driver.execute_script(self.axe)
         result = self.driver.execute_async_script(
             "const done = arguments[arguments.length - 1];"
@@ -149,6 +158,13 @@ class Browser:
         for _ in range(values.index(value)):
             self.keys(Keys.ARROW_DOWN)
         assert self.active().get_attribute("value") == value
+
+    def retype(self, element_id: str, text: str) -> None:
+        """Replace what a field holds, as a keyboard would (select all, type over it)."""
+        self.tab_to(element_id)
+        ActionChains(self.driver).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).send_keys(Keys.BACKSPACE).perform()
+        self.keys(text)
+        assert self.active().get_attribute("value") == text
 
     def press(self, element_id: str, key: str = Keys.ENTER) -> None:
         self.tab_to(element_id)

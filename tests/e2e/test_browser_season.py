@@ -110,10 +110,21 @@ async def test_a_season_clicked_through_in_the_browser(stack, front, browser, fi
     b.go("/applicant/filing/1")
     b.check("filing-1")
     b.key_in("name", NAME)
-    b.key_in("id_number", id_number_of(NAME))
+    mine = id_number_of(NAME)
+    b.key_in("id_number", mine[:-1] + ("1" if mine[-1] != "1" else "2"))  # a mistyped check digit
     b.key_in("phone", "13800138123")
     b.press("save")
+    # Saved as a draft, and intake's door check of this step shown on it, in intake's words, tied to the field.
+    b.wait_for(lambda: "身份证号码校验位不正确" in b.text(), what="the ID number's door check inline")
+    field = b.driver.find_element(By.ID, "id_number")
+    check = b.driver.find_element(By.ID, field.get_attribute("aria-describedby").split()[-1])
+    assert field.get_attribute("aria-invalid") == "true" and "ID_NUMBER_CHECKSUM" in check.text
+    assert "/filing/1" in b.driver.current_url and "本步已保存为草稿" in b.text()
+    b.check("filing-1-checked")
+    b.retype("id_number", mine)
+    b.press("save")
     b.wait_for(lambda: "/filing/2" in b.driver.current_url, what="step 2")
+    assert "申报前检查未发现问题" in b.text()
     b.check("filing-2")
     b.key_in("unit_id", UNIT)
     b.key_in("unit_name", "绍兴网页测试建筑公司")
@@ -131,16 +142,27 @@ async def test_a_season_clicked_through_in_the_browser(stack, front, browser, fi
         b.key_in(field, value)
     for year in PLAN.assessment_years:
         b.choose(f"assessment_{year}", "合格")
+    short = min(PLAN.continuing_education.certificate_years)
     for year in PLAN.continuing_education.record_years:
-        b.key_in(f"ce_{year}_professional", "66")
+        b.key_in(f"ce_{year}_professional", "50" if year == short else "66")  # one year short of hours
         b.key_in(f"ce_{year}_general", "18")
         b.key_in(f"ce_{year}_industry", "12")
     b.press("save")
+    # Eligibility's hours rule, in its words, on the step where the hours are typed.
+    b.wait_for(lambda: f"{short}年度继续教育专业科目50学时" in b.text(), what="the hours rule inline")
+    assert "CE_HOURS" in b.driver.find_element(By.ID, "checks").text and "/filing/3" in b.driver.current_url
+    b.check("filing-3-checked")
+    b.retype(f"ce_{short}_professional", "66")
+    b.press("save")
     b.wait_for(lambda: "/filing/4" in b.driver.current_url, what="step 4")
     b.check("filing-4")
+    b.press("save")  # nothing cited yet: the door's achievement check, inline
+    b.wait_for(lambda: "请至少选择一项代表性业绩" in b.text(), what="the achievements' door check inline")
+    assert "/filing/4" in b.driver.current_url
     b.press("ach-1", Keys.SPACE)
     b.press("save")
     b.wait_for(lambda: "/filing/5" in b.driver.current_url, what="step 5")
+    assert "未上传证件照" in b.text() and "未上传聘书" in b.text()  # the uploads step's checks, before any upload
     # A PNG offered as the photo is refused, in the API's words, inline.
     b.tab_to("file-1")
     b.active().send_keys(str(files / "not-a-photo.png"))
@@ -154,6 +176,7 @@ async def test_a_season_clicked_through_in_the_browser(stack, front, browser, fi
         b.wait_for(lambda: b.driver.find_elements(By.CSS_SELECTOR, "table tbody tr")
                    and "尚未上传" not in b.text() and len(b.driver.find_elements(By.CSS_SELECTOR, "table tbody tr")) >= index,
                    what=f"upload {name} listed")
+    assert "未上传" not in b.driver.find_element(By.ID, "checks").text and "本步未发现问题" in b.text()
     b.check("filing-5")
     b.press("next")
     b.wait_for(lambda: "/filing/6" in b.driver.current_url, what="step 6")

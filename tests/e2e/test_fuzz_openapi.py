@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from schemathesis import GenerationMode
 
 from contracts.envelope import Role
-from plumbing.edges.dev_issuer import dev_token
+from plumbing.edges.auth import issue_service_token
+from plumbing.edges.dev_issuer import dev_token, issuer_key
 from services.intake.domain.validation import person_ref
 from tests.e2e.api import applicant_token, submit_body, token, with_new_id
 from tests.fixtures.builders import ID_NUMBER, normal_applicant
@@ -30,6 +31,8 @@ WORKERS = 3
 
 def _token(role: str, operation: str) -> dict:
     # A subject per operation: the fuzz is many callers, so rate limits do not hide the handlers.
+    if role == Role.SYSTEM:  # a route for the token service alone: its service token
+        return {"Authorization": f"Bearer {issue_service_token(issuer_key(), 'tokens')}"}
     ref = person_ref(ID_NUMBER, "dev-only-person-ref-key") if role == Role.APPLICANT else ""
     token = dev_token(role, org="u-sx-jzsj", area="city", name=f"fuzz {operation}", person_ref=ref)
     return {"Authorization": f"Bearer {token}"}

@@ -11,7 +11,8 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
                                                status_code_conformance)
 
 from contracts.envelope import Role
-from plumbing.edges.dev_issuer import dev_token
+from plumbing.edges.auth import issue_service_token
+from plumbing.edges.dev_issuer import dev_token, issuer_key
 from services.intake.domain.validation import person_ref
 from tests.fixtures.builders import ID_NUMBER
 
@@ -23,6 +24,8 @@ def _headers(raw: dict, name: str) -> dict:
     if not raw.get("x-roles"):
         return {}
     role = raw["x-roles"][0]
+    if role == Role.SYSTEM:  # a route for the token service alone: its service token
+        return {"Authorization": f"Bearer {issue_service_token(issuer_key(), 'tokens')}"}
     ref = person_ref(ID_NUMBER, "dev-only-person-ref-key") if role == Role.APPLICANT else ""
     token = dev_token(role, org="u-sx-jzsj", area="city", name=f"conformance {name}", person_ref=ref)
     return {"Authorization": f"Bearer {token}"}

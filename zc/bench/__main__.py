@@ -1,9 +1,12 @@
-"""`python -m zc.bench [--section season|parts|all] [--quick]`: run, write reports/bench-*.md (+ .json,
-PNG plots), print the table. `make bench`, `make bench SECTION=parts`, `make bench-quick`."""
+"""`python -m zc.bench [--section season|parts|all] [--quick] [--tracing] [--access-log on|off]`: run, write
+reports/bench-*.md (+ .json, PNG plots), print the table. `make bench`, `make bench SECTION=parts`,
+`make bench-quick`; `make bench SECTION=season BENCH_ARGS="--tracing"` runs the season with every service's
+spans written to a file (and access logs on, the default), `BENCH_ARGS="--access-log off"` without either."""
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import time
 from pathlib import Path
@@ -20,10 +23,15 @@ def main() -> Path:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--section", choices=("all", "season", "parts"), default="all")
     parser.add_argument("--quick", action="store_true", help="tiny amounts: proves the instrument, not the speed")
+    parser.add_argument("--tracing", action="store_true", help="the season's services export spans to files")
+    parser.add_argument("--trace-sample", type=float, default=1.0, help="with --tracing: the share of traces kept")
+    parser.add_argument("--access-log", choices=("on", "off"), default="on", help="the services' access log lines")
     args = parser.parse_args()
     configure("bench", level=logging.WARNING)
     logging.getLogger("kafka").setLevel(logging.ERROR)  # the lag sampler's client is chatty under load
     config = configs.quick() if args.quick else configs.Config()
+    config = dataclasses.replace(config, tracing=args.tracing, trace_sample=args.trace_sample,
+                                 access_log=args.access_log == "on")
     sections = ["season", "parts"] if args.section == "all" else [args.section]
     machine = asyncio.run(describe(config.database_url))
     kafka, postmaster = kafka_pid(configs.ROOT), asyncio.run(postmaster_pid(config.database_url))

@@ -1,11 +1,11 @@
 """How long and how much: the full benchmark, and the short form `make bench-quick` runs in tests."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from plumbing.settings import database_url, kafka_bootstrap
+from plumbing.settings import ProcessSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 class Config:
     database_url: str = field(default_factory=database_url)  # DATABASE_URL, or ZC_PG_PORT's server
     kafka: str = field(default_factory=kafka_bootstrap)  # ZC_KAFKA_BOOTSTRAP, or ZC_KAFKA_PORT's broker
-    reports: Path = field(default_factory=lambda: Path(os.environ.get("ZC_BENCH_REPORTS", ROOT / "reports")))
+    reports: Path = field(default_factory=lambda: Path(ProcessSettings.current().bench_reports or ROOT / "reports"))
     # section 1: rising filing rates, each held `step_seconds`; the climb ends at the first rate not kept
     # up with, or the first whose step would overrun the budget. Chosen for this 2-core machine, where
     # the four services, PostgreSQL, Kafka and the load generator share the cores: ~10 filings/s used
@@ -37,6 +37,11 @@ class Config:
     relay_backlog: int = 500_000  # the relay must not run dry within its windows (12,700/s × 30 s quiet)
     kafka_records: int = 300_000  # ProducerPerformance's least records a run (runs are sized to run_seconds)
     quick: bool = False
+    # What the services observe during the season (`--tracing`, `--access-log`): the issue's mark is the
+    # season with tracing and access logs on within 10 % of the season without either.
+    tracing: bool = False
+    trace_sample: float = 1.0  # the share of traces recorded when tracing (ZC_TRACE_SAMPLE_RATIO)
+    access_log: bool = True
 
 
 def quick() -> Config:

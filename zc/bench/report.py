@@ -133,6 +133,8 @@ def markdown(results: dict, machine: dict, plots: list[str]) -> str:
                   "A rate is kept up with when every filing was accepted and reached its expected stage with each "
                   "expected SMS exactly once; it is held when, besides, the first-SMS p99 stayed under 2 s. The "
                   "rates rise until one is not kept up with (or its step would overrun the section's budget).", "",
+                  f"The services ran with tracing {'on (' + format(season.get('trace_sample', 1.0), 'g') + ' of the traces, every span to a file, ' + format(season.get('spans', 0), ',') + ' spans)' if season.get('tracing') else 'off'}"
+                  f" and access logs {'on' if season.get('access_log', True) else 'off'}.", "",
                   "| offered /s | accepted /s | events /s | first SMS p50 / p95 / p99 ms | HTTP p99 ms | lag max |"
                   " as expected | duplicate SMS | kept up | held | untimed set-up s |",
                   "|---|---|---|---|---|---|---|---|---|---|---|"]

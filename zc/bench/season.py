@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,7 @@ from zc.load.lag import LagSampler
 from zc.load.procstat import Sampler, children
 from zc.load.stack import SERVICES, Stack
 from zc.load.verify import verify
+from plumbing.child_env import child_environment
 
 HELD_P99_MS = 2000  # the issue's mark: a rate is held when the first-SMS p99 stays under 2 s
 
@@ -66,7 +66,8 @@ def await_generator(proc: subprocess.Popen, out: Path, seconds: float) -> str | 
 class Season:
     def __init__(self, config: Config, kafka_pid: int | None, postmaster: int | None) -> None:
         self.c = config
-        self.stack = Stack(uuid.uuid4().hex[:6], config.database_url, config.kafka, config.reports / "season-logs")
+        self.stack = Stack(uuid.uuid4().hex[:6], config.database_url, config.kafka, config.reports / "season-logs",
+                           traced=config.tracing, access_log=config.access_log, trace_sample=config.trace_sample)
         self.kafka_pid, self.postmaster = kafka_pid, postmaster
         self.load_pid: list[int] = []
 
@@ -116,7 +117,12 @@ class Season:
         held = [s for s in steps if s["held"]]
         return {"steps": steps, "best_held_rate": max((s["rate"] for s in held), default=None),
                 "best_kept_up_rate": max((s["rate"] for s in steps if s["kept_up"]), default=None),
-                "step_seconds": self.c.step_seconds, "not_run": not_run, "phases": phases.spent}
+                "step_seconds": self.c.step_seconds, "not_run": not_run, "phases": phases.spent,
+                "tracing": self.c.tracing, "trace_sample": self.c.trace_sample, "access_log": self.c.access_log, "spans": self._spans_written()}
+
+    def _spans_written(self) -> int:
+        return sum(sum(1 for _ in self.stack.spans(n).open(encoding="utf-8")) for n in SERVICES
+                   if self.stack.spans(n).exists())
 
     def expected_seconds(self, steps: list[dict], rate: float) -> float:
         """The next step's length: the last set-up scaled to the new rate (the filings to prepare), and
@@ -134,7 +140,7 @@ class Season:
     def step(self, i: int, rate: float, sampler: Sampler, lag: LagSampler) -> dict:
         out = Path(tempfile.mkstemp(prefix="zc-load-", suffix=".json")[1])
         ready, go = out.with_suffix(".ready"), out.with_suffix(".go")
-        env = dict(os.environ, **self.stack.env())
+        env = child_environment(self.stack.env())
         drain = self.drain_seconds()
         proc = subprocess.Popen([sys.executable, "-m", "zc.load", "--intake", self.stack.url("intake"),
                                  "--review", self.stack.url("review"), "--rate", str(rate),

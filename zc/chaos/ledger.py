@@ -19,6 +19,10 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from zc.load.people import Fate
+from services.eligibility.domain.streams import ASSESSMENT
+from services.intake.domain.streams import APPLICATION
+from services.notify.domain.streams import NOTIFICATION
+from services.review.domain.streams import CASE
 
 PENDING_GAUGES = ("zc_outbox_pending", "zc_outbox_parked", "zc_consumer_lag")
 
@@ -76,7 +80,7 @@ async def read(dsn_of, expected: dict[str, Fate]) -> Verdict:
     found = {app: Found() for app in ids}
     events = ("SELECT substr(stream_id, length($2) + 1), event_type, count(*) FROM events"
               " WHERE stream_id = ANY(SELECT $2 || x FROM unnest($1::text[]) x) GROUP BY 1, 2")
-    for service, prefix in (("intake", "application-"), ("eligibility", "eligibility-"), ("review", "case-")):
+    for service, prefix in (("intake", APPLICATION), ("eligibility", ASSESSMENT), ("review", CASE)):
         for app, event_type, n in await _rows(dsn_of(service), events, ids, prefix):
             found[app].events[event_type] += n
     for app, template, status, n in await _rows(
@@ -85,9 +89,9 @@ async def read(dsn_of, expected: dict[str, Fate]) -> Verdict:
         found[app].planned[template] += n
         found[app].sent[template] += n if status == "sent" else 0
     for app, template, n in await _rows(
-            dsn_of("notify"), "SELECT substr(stream_id, 14), payload->>'template', count(*) FROM events"
+            dsn_of("notify"), "SELECT substr(stream_id, length($2) + 1), payload->>'template', count(*) FROM events"
             " WHERE event_type = 'NotificationSent' AND stream_id = ANY("
-            "SELECT 'notification-' || x FROM unnest($1::text[]) x) GROUP BY 1, 2", ids):
+            "SELECT $2 || x FROM unnest($1::text[]) x) GROUP BY 1, 2", ids, NOTIFICATION):
         found[app].notified[template] += n
     for app, stage, revision in await _rows(
             dsn_of("review"), "SELECT application_id::text, stage, revision FROM case_view"

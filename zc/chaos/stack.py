@@ -3,7 +3,6 @@ free ports, with databases and topics named for this run (so a `make up` stack i
 against the PostgreSQL and Kafka of this worktree, which chaos may restart."""
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -19,6 +18,7 @@ from plumbing.settings import database_url, kafka_bootstrap, with_database
 from plumbing.edges.topics_admin import ensure_topics
 from plumbing.provision import service_database
 from zc.supervise import ROOT, SERVICES, Program, Supervisor, service_program
+from plumbing.child_env import child_environment
 
 SEASON_START = "2020-08-10T09:00:00+08:00"  # the 2020 plan's deadlines are in the past: its own clock
 SMS_KEY = "chaos-provider-key"
@@ -44,7 +44,7 @@ class ChaosStack:
                   "ZC_SMS_BACKOFF_BASE": "0.2", "ZC_SMS_BACKOFF_CAP": "2", "ZC_NOTIFY_MAX_ROUNDS": "20",
                   # the faults list a message at most 5 s late: a minute's bound leaves none unknown
                   "ZC_SMS_CHECK_INTERVAL_SECONDS": "1", "ZC_SMS_CHECK_BOUND_SECONDS": "60"}
-        inherited = {k: v for k, v in os.environ.items() if k in ("ZC_TOKEN_PUBLIC_KEY", "ZC_PERSON_REF_SECRET")}
+        inherited = child_environment(keep=lambda k: k in ("ZC_TOKEN_PUBLIC_KEY", "ZC_PERSON_REF_SECRET"))
         programs = [service_program(s, self.ports[s], {**shared, **inherited,
                                                        **service_database(s, self.databases[s], url=self.server_url)})
                     for s in SERVICES]
@@ -83,7 +83,7 @@ class ChaosStack:
 def infra(component: str, action: str) -> None:
     """Stop or start this worktree's PostgreSQL or Kafka through the same scripts `make up` uses."""
     script = {"postgres": "infra/postgres/postgres.sh", "kafka": "infra/kafka/kafka.sh"}[component]
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # our own cluster, not an external one
+    env = child_environment(drop=("DATABASE_URL",))  # our own cluster, not an external one
     done = subprocess.run([str(ROOT / script), action], cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(f"{script} {action} failed ({done.returncode}): {done.stderr.strip()[-500:]}")
@@ -92,7 +92,7 @@ def infra(component: str, action: str) -> None:
 def owns(component: str) -> bool:
     """True when the server chaos talks to is the one this worktree's script runs (so it may restart it)."""
     script = {"postgres": "infra/postgres/postgres.sh", "kafka": "infra/kafka/kafka.sh"}[component]
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env = child_environment(drop=("DATABASE_URL",))
     out = subprocess.run([str(ROOT / script), "status"], cwd=ROOT, env=env, capture_output=True, text=True).stdout
     if "running" not in out:
         return False

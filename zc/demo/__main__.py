@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from urllib.parse import urlsplit
 
@@ -13,6 +12,7 @@ from rich.table import Table
 from plumbing.settings import database_url, kafka_bootstrap
 from zc.demo.client import ROOT, get, travel, until, url
 from zc.demo.season import CITY, Season, unit_auth
+from plumbing.settings import AuditSettings
 
 console = Console(width=None if sys.stdout.isatty() else 150)
 STAGE_ZH = {"forwarded": "已报送省评委会", "closed_rejected": "审查不通过", "closed_interview_failed": "面试未通过",
@@ -107,7 +107,7 @@ async def audit(season: Season) -> int:
     parts = await asyncio.to_thread(audit_cmd.fetch_parts, app_id, list(audit_cmd.SERVICES),
                                     audit_cmd.auditor_token("demo-auditor"))
     console.print(audit_cmd.timeline_table(app_id, audit_timeline.merge(parts)))
-    keys = audit_cmd.public_keys(None) if os.environ.get("ZC_AUDIT_PUBLIC_KEYS") else dev_keys()
+    keys = audit_cmd.public_keys(None) if AuditSettings.current().audit_public_keys else dev_keys()
     services = list(audit_cmd.SERVICES)
     for _ in range(60):  # the services sign a checkpoint every 5 s under `make up`
         results = await audit_cmd.verify_services(services, keys, lambda s: audit_cmd.database_of(s, None))

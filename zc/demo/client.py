@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import os
 from pathlib import Path
 
 import httpx
@@ -14,6 +13,7 @@ from plumbing.edges.dev_issuer import dev_token
 from plumbing.settings import ServiceSettings, service_url
 from services.intake.domain.identity import person_ref
 from zc.sample_photo import photo_bytes
+from plumbing.settings import ClockSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = ServiceSettings(service="intake")  # the person_ref key: the issuer puts person_ref in tokens
@@ -31,7 +31,7 @@ def auth(role: Role, org: str = "", area: str = "", user: str = "demo", id_numbe
 
 
 PHOTO = base64.b64encode(photo_bytes()).decode()
-CLOCK_FILE = Path(os.environ.get("ZC_CLOCK_FILE", ROOT / "infra/.run/services/season-clock"))
+CLOCK_FILE = Path(ClockSettings.current().clock_file or ROOT / "infra/.run/services/season-clock")
 
 
 def travel(season_time: str) -> bool:

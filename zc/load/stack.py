@@ -3,7 +3,6 @@ touches a `make up` stack or a test session on the same PostgreSQL and Kafka."""
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import asyncpg
 from plumbing import clock
 from plumbing.settings import with_database
 from plumbing.edges.kafka_security import ADMIN, client_kwargs  # the bench's own topics and groups: admin's
+from plumbing.child_env import child_environment
 
 SERVICES = ("intake", "eligibility", "review", "notify")
 SEASON_START = "2020-08-10T09:00:00+08:00"  # the plan's deadlines are past: run on the season's clock
@@ -28,12 +28,19 @@ def free_port() -> int:
 
 
 class Stack:
-    def __init__(self, run: str, database_url: str, kafka: str, logs: Path) -> None:
+    def __init__(self, run: str, database_url: str, kafka: str, logs: Path, *, traced: bool = False,
+                 access_log: bool = True, trace_sample: float = 1.0) -> None:
         self.run, self.database_url, self.kafka, self.logs = run, database_url, kafka, logs
+        # What the services observe (the bench compares both): spans of each service to a file of its
+        # own beside its log (plumbing/tracing.py), and the one-line-a-request access log.
+        self.traced, self.access_log, self.trace_sample = traced, access_log, trace_sample
         self.prefix = f"zcb{run}"
         self.ports = {name: free_port() for name in SERVICES}
         self.databases = {name: f"zcb_{run}_{name}" for name in SERVICES}
         self.procs: dict[str, subprocess.Popen] = {}
+
+    def spans(self, service: str) -> Path:
+        return self.logs / f"{service}-{self.run}-spans.jsonl"
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
@@ -49,15 +56,19 @@ class Stack:
         from plumbing.edges.topics_admin import ensure_topics
         from plumbing.provision import service_database
 
-        os.environ["ZC_TOPIC_PREFIX"] = self.prefix  # ensure_topics names topics from it
-        ensure_topics(self.kafka)
+        ensure_topics(self.kafka, prefix=self.prefix)  # this stack's topics, named by value
         self.logs.mkdir(parents=True, exist_ok=True)
         for name in SERVICES:
-            env = dict(os.environ, **self.env(), ZC_PORT=str(self.ports[name]),
-                       **service_database(name, self.databases[name], url=self.database_url),
-                       ZC_LOG_JSON="true", ZC_CLOCK_OFFSET_SECONDS=str(clock.offset_for(SEASON_START)),
-                       ZC_NOTIFY_RATE_WINDOWS="1:100")  # an applicant's two messages come seconds apart here
-            env.pop("ZC_CLOCK_FILE", None)
+            traced = {"ZC_TRACE_FILE": str(self.spans(name)),
+                      "ZC_TRACE_SAMPLE_RATIO": str(self.trace_sample)} if self.traced else {}
+            env = child_environment({**self.env(), "ZC_PORT": str(self.ports[name]),
+                                     **service_database(name, self.databases[name], url=self.database_url),
+                                     "ZC_LOG_JSON": "true", "ZC_CLOCK_OFFSET_SECONDS": str(clock.offset_for(SEASON_START)),
+                                     # an applicant's two messages come seconds apart here
+                                     "ZC_NOTIFY_RATE_WINDOWS": "1:100",
+                                     "ZC_ACCESS_LOG": "true" if self.access_log else "false", **traced},
+                                    drop=("ZC_CLOCK_FILE", "ZC_TRACE_FILE", "ZC_TRACE_CONSOLE",
+                                          "ZC_TRACE_OTLP_ENDPOINT", "ZC_TRACE_SAMPLE_RATIO"))
             log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 (the child owns it)
             self.procs[name] = subprocess.Popen([sys.executable, "-m", f"services.{name}"], env=env,
                                                 stdout=log, stderr=subprocess.STDOUT)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+ASSESSMENT = "eligibility-"
+
 
 def assessment_stream(application_id: uuid.UUID | str) -> str:
-    return f"eligibility-{application_id}"
+    return f"{ASSESSMENT}{application_id}"

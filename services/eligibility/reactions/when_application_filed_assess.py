@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from contracts.envelope import SYSTEM_ACTOR, Actor, Role
 from contracts.events import ApplicationResubmitted, ApplicationSubmitted
-from contracts.plan import Plan
+from contracts.plan import PlanRegistry
 from plumbing.core.application import Append, Context, React
 from plumbing.logging import get_logger
 from services.eligibility.domain.assess import assess
@@ -15,9 +15,10 @@ ELIGIBILITY_ACTOR = Actor(role=Role.SYSTEM, organisation="eligibility", user=SYS
 stream_of = assessment_stream  # the name other modules knew it by
 
 
-def when_application_filed_assess(plan: Plan) -> React:
+def when_application_filed_assess(plans: PlanRegistry) -> React:
+    """Assessed with the plan the filing records (an unknown one is refused: UnknownPlan, bad data)."""
     async def react(filed: ApplicationSubmitted | ApplicationResubmitted, _ctx: Context) -> Append:
-        assessment = assess(filed.application, plan)
+        assessment = assess(filed.application, plans.get(filed.application.plan_id, filed.plan_version))
         log.info("eligibility.assessed", outcome=assessment.outcome, revision=assessment.revision,
                  failing=[r.code for r in assessment.rules if not r.passed])
         return Append(stream_of(assessment.application_id), [assessment], key=str(assessment.application_id))

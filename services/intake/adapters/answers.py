@@ -70,6 +70,31 @@ class UnitStatus(BaseModel):
     authorised: bool
 
 
+class DoorProblem(BaseModel):
+    field: str
+    code: str
+    message_zh: str
+    message_en: str
+
+
+class DoorChecks(BaseModel):
+    """What the door would say of this filing now: every problem, or none (`fileable`)."""
+
+    model_config = examples({"problems": [{"field": "applicant.id_number", "code": "ID_NUMBER_CHECKSUM",
+                                           "message_zh": "身份证号码校验位不正确",
+                                           "message_en": "resident ID number check digit is wrong"}],
+                             "fileable": False})
+
+    problems: list[DoorProblem]
+    fileable: bool
+
+
+class PersonRefOf(BaseModel):
+    model_config = examples({"person_ref": "9f" * 32})
+
+    person_ref: str
+
+
 class Erased(BaseModel):
     model_config = examples({"person_ref": "9f" * 32, "event_id": EVENT_ID, "erased_by": "city-operator",
                              "requested_by": "ticket 2020-117",

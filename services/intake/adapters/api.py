@@ -3,23 +3,28 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from plumbing.core.reads import record_read
-from fastapi import APIRouter, Header, Path, Request, Response
+from typing import Any
+
+from fastapi import APIRouter, Body, Header, Path, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
 from contracts.envelope import Actor, Role
-from contracts.errors import Conflict, Forbidden, InvalidInput, NotFound
+from contracts.errors import Conflict, Forbidden, InvalidInput, NotFound, Refused
 from plumbing import clock
 from plumbing.core.idempotency import request_fingerprint, run_in, scoped
 from plumbing.edges import pages
-from plumbing.edges.inputs import Code
+from plumbing.edges.inputs import Code, FreeForm
 from plumbing.edges.security import Caller, caller
 from plumbing.edges.openapi import ETAG_HEADERS as ETAG, PAGE_HEADERS as PAGE, contract
 from services.intake.adapters import answers
 from plumbing.edges.json_body import StrictJsonRoute
 from services.intake.adapters.requests import SubmitRequest, WithdrawRequest
 from services.intake.domain import validation
+from services.intake.domain.deadlines import require_filing_open
 from services.intake.usecases import filing
 from services.intake.adapters.prepare import filer_of, prepare
 from services.intake.adapters import documents
@@ -57,7 +62,9 @@ async def _file(request: Request, body: SubmitRequest, key: str | None, who: Cal
             raise Conflict("该申报编号已被使用，请使用新的编号", "this application_id is taken; use a new one",
                            code="APPLICATION_ID_TAKEN")
         filer = filer_of(body, application, state.plan, now)
-        return 201, await use_case(uow, application, photo, _actor(who), now, filer, plan=state.plan)
+        # A first filing records the plan open for filing; a resubmission keeps its recorded plan.
+        plan = {"plan": state.plan} if use_case is filing.submit else {"plans": state.plans}
+        return 201, await use_case(uow, application, photo, _actor(who), now, filer, **plan)
 
     status, answer = await run_in(state.runtime.unit_of_work(), scoped(key, who.key), fingerprint, action)
     return JSONResponse(answer, status_code=status,
@@ -85,6 +92,102 @@ async def _uploads_cited(request: Request, body: SubmitRequest, who: Caller) -> 
 async def submit(request: Request, body: SubmitRequest, who: ApplicantCaller, key: IdemKey = None):
     _named_applicant(request, who, body.applicant.id_number)
     return await _file(request, body, key, who, filing.submit)
+
+
+@router.post("/applications/checks", summary="Check a draft filing at the door without filing it (申报前检查)",
+             **contract("checkDraftFiling", answers.DoorChecks))
+async def check_draft(request: Request, who: ApplicantCaller,
+                      body: Annotated[dict[str, FreeForm], Body(max_length=60)]) -> dict:
+    """The door's checks on a filing as far as it is filled in (the web runs them at every step of its
+    form): the same problems, codes and words a filing would be refused with, each naming its field,
+    all at once; nothing is stored. A part that does not parse yet is reported as such, and the checks
+    that need only their own part (ID number, credit code, the unit's authorisation, the photo) still run."""
+    problems: list[dict] = []
+    try:
+        parsed: SubmitRequest | None = SubmitRequest.model_validate(body)
+    except ValidationError as exc:
+        parsed = None
+        problems += [{"field": ".".join(map(str, e["loc"])), "code": "SCHEMA_" + e["type"].upper(),
+                      "message_zh": f"字段格式不正确：{e['msg']}", "message_en": e["msg"]} for e in exc.errors()]
+    problems += await _part_problems(request, who, body)
+    if parsed is not None:
+        problems += await _filing_problems(request, who, parsed)
+    unique = list({(p.get("field", ""), p.get("code", "")): p for p in problems}.values())
+    return {"problems": unique, "fileable": not unique}
+
+
+def _problems_of(refused: Refused) -> list[dict]:
+    listed = [d for d in refused.details if isinstance(d, dict)] if isinstance(refused.details, list) else []
+    if listed and all("message_zh" in d for d in listed):
+        return [{k: d.get(k, "") for k in ("field", "code", "message_zh", "message_en")} for d in listed]
+    return [{"field": listed[0].get("field", "") if listed else "", "code": refused.code,
+             "message_zh": refused.message_zh, "message_en": refused.message_en}]
+
+
+async def _part_problems(request: Request, who: Caller, body: dict) -> list[dict]:
+    """The checks a part of the filing answers on its own, before the whole parses."""
+    state = request.app.state
+    today = clock.now().astimezone(ZoneInfo(state.plan.timezone)).date()
+    applicant = body.get("applicant") if isinstance(body.get("applicant"), dict) else {}
+    unit = body.get("unit") if isinstance(body.get("unit"), dict) else {}
+    found: list[validation.Problem] = []
+    if isinstance(id_number := applicant.get("id_number"), str) and id_number.strip():
+        found += (id_problems := validation.id_number_problems(id_number, today))
+        if not id_problems:
+            try:
+                _named_applicant(request, who, id_number)
+            except Forbidden as refused:
+                found.append(validation.Problem("applicant.id_number", "APPLICANT_MISMATCH", refused.message_zh,
+                                                refused.message_en))
+    if isinstance(code := unit.get("credit_code"), str) and code.strip():
+        found += validation.credit_code_problems(code)
+    problems = [p.as_dict() for p in found]
+    if isinstance(unit_id := unit.get("unit_id"), str) and unit_id.strip() and not (
+            unit.get("kind") == "private_enterprise" and unit.get("personnel_files_at_talent_center")):
+        async with state.runtime.unit_of_work() as uow:
+            if not await uow.ports.units.is_authorised(unit_id.strip()):
+                problems.append({"field": "unit.unit_id", "code": "UNIT_NOT_AUTHORIZED",
+                                 "message_zh": f"单位“{unit.get('name') or unit_id}”尚未在平台提交授权委托证明并通过审核，暂不能以该单位申报",
+                                 "message_en": f"unit {unit_id} has no approved authorization (授权委托证明) yet"})
+    return problems
+
+
+async def _filing_problems(request: Request, who: Caller, body: SubmitRequest) -> list[dict]:
+    """Every check a filing meets, run without filing: the door's (photo rules, pledge, statement,
+    ID, credit code, attachments, fields), the uploads cited, the archive's approvals, the window."""
+    state = request.app.state
+    now = clock.now()
+    problems: list[dict] = []
+    try:
+        uploaded = await _uploads_cited(request, body, who)
+    except InvalidInput as refused:
+        problems += _problems_of(refused)
+        uploaded = None
+    try:
+        application, _photo = prepare(body, state.plan, person_ref_secret=state.settings.person_ref_secret, now=now,
+                                      uploaded_photo=uploaded)
+    except Refused as refused:
+        problems += _problems_of(refused)
+        try:  # parsed without the door's checks, so the archive's approvals are still checked
+            application, _photo = prepare(body, state.plan, person_ref_secret=state.settings.person_ref_secret,
+                                          now=now, uploaded_photo=uploaded, door=False)
+        except Refused:
+            application = None
+    async with state.runtime.unit_of_work() as uow:
+        try:
+            require_filing_open(now, state.plan)
+        except Refused as refused:
+            problems += _problems_of(refused)
+        if application is not None:
+            try:
+                await filing.require_unit_known(uow, application)
+            except Refused as refused:
+                problems += _problems_of(refused) if refused.code != "UNIT_NOT_AUTHORIZED" else []  # reported above
+            try:
+                await filing.cited_from_archive(uow, application)
+            except Refused as refused:
+                problems += _problems_of(refused)
+    return problems
 
 
 @router.post("/applications/{application_id}/resubmissions",

@@ -8,12 +8,13 @@ import uuid
 from dataclasses import dataclass, replace
 
 from contracts.application import Application
-from contracts.errors import Conflict
+from contracts.errors import Conflict, InvalidInput
 from contracts.events import ApplicationResubmitted, ApplicationSubmitted, ApplicationWithdrawn, Payload
+from contracts.plan import Plan
+from services.intake.domain.streams import application_stream
 
 
-def stream_of(application_id: uuid.UUID) -> str:
-    return f"application-{application_id}"
+stream_of = application_stream  # the name the use cases know it by (domain/streams.py defines it)
 
 
 @dataclass(frozen=True)
@@ -22,12 +23,16 @@ class Filing:
     person_ref: str
     revision: int
     withdrawn: bool = False
+    # The plan the application was filed under (its first event): every revision keeps it.
+    plan_id: str = ""
+    plan_version: str = ""
 
 
 def evolve(filing: Filing | None, event: Payload) -> Filing | None:
     match event:
         case ApplicationSubmitted(application=app):
-            return Filing(app.application_id, app.applicant.person_ref, app.revision)
+            return Filing(app.application_id, app.applicant.person_ref, app.revision,
+                          plan_id=app.plan_id, plan_version=event.plan_version)
         case ApplicationResubmitted(application=app):
             return replace(filing, revision=app.revision)
         case ApplicationWithdrawn():
@@ -35,11 +40,16 @@ def evolve(filing: Filing | None, event: Payload) -> Filing | None:
     return filing
 
 
-def decide_submit(filing: Filing | None, application: Application) -> list[Payload]:
+def decide_submit(filing: Filing | None, application: Application, plan: Plan) -> list[Payload]:
+    """`plan`: the plan open for filing, which the application names and its first event records."""
     if filing is not None:
         raise Conflict("该申报已提交，请勿重复提交", "this application was already submitted",
                        code="ALREADY_SUBMITTED")
-    return [ApplicationSubmitted(application=application)]
+    if application.plan_id != plan.plan_id:
+        raise InvalidInput(f"评审计划{application.plan_id}不在受理期内，当前受理的是{plan.plan_id}",
+                           f"plan {application.plan_id} is not open for filing; {plan.plan_id} is",
+                           code="PLAN_NOT_OPEN")
+    return [ApplicationSubmitted(application=application, plan_version=plan.version)]
 
 
 @dataclass(frozen=True)
@@ -61,8 +71,10 @@ def decide_resubmit(filing: Filing | None, open_return: OpenReturn | None, appli
     if application.applicant.person_ref != filing.person_ref:
         raise Conflict("重新提交的申报人与原申报不一致", "a resubmission must be by the same applicant",
                        code="APPLICANT_MISMATCH")
-    revised = application.model_copy(update={"revision": filing.revision + 1})
-    return [ApplicationResubmitted(application=revised, return_event_id=open_return.return_event_id)]
+    # The plan stays the one the first filing recorded, whatever plan is open for filing now.
+    revised = application.model_copy(update={"revision": filing.revision + 1, "plan_id": filing.plan_id})
+    return [ApplicationResubmitted(application=revised, plan_version=filing.plan_version,
+                                   return_event_id=open_return.return_event_id)]
 
 
 def decide_withdraw(filing: Filing | None, reason: str) -> list[Payload]:

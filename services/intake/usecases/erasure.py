@@ -12,11 +12,10 @@ from contracts.envelope import Actor
 from contracts.errors import NotFound
 from contracts.events import PersonErased
 from plumbing.core.unit_of_work import UnitOfWork
+from services.intake.domain.streams import person_stream
 from services.intake.usecases.ports import IntakePorts
 
 
-def person_stream(person_ref: str) -> str:
-    return f"person-{person_ref}"
 
 
 async def erase(uow: UnitOfWork[IntakePorts], person_ref: str, actor: Actor, requested_by: str, now: datetime) -> dict:

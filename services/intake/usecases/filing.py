@@ -8,7 +8,7 @@ from datetime import datetime
 from contracts.application import Application
 from contracts.envelope import SYSTEM_ACTOR, Actor, Role
 from contracts.errors import InvalidInput
-from contracts.plan import Plan
+from contracts.plan import Plan, PlanRegistry
 from plumbing.core.unit_of_work import UnitOfWork
 from services.intake.domain import filing
 from services.intake.domain.citations import citation_problems, with_archive_facts
@@ -49,7 +49,7 @@ async def _keep_photo(uow: Uow, application: Application, photo: bytes | None) -
                                   application.photo.sha256 if application.photo else None)
 
 
-async def _cited_from_archive(uow: Uow, application: Application) -> Application:
+async def cited_from_archive(uow: Uow, application: Application) -> Application:
     """Refuse citations of entries the unit has not approved; take their facts from the archive."""
     archive = await uow.ports.archive.cited([c.entry_id for c in application.achievements])
     if problems := citation_problems(application, archive):
@@ -71,9 +71,9 @@ async def submit(uow: Uow, application: Application, photo: bytes | None, actor:
                  filer: Filer | None = None, *, plan: Plan) -> dict:
     require_filing_open(now, plan)
     await require_unit_known(uow, application)
-    application = await _cited_from_archive(uow, application)
+    application = await cited_from_archive(uow, application)
     state, version = await load_filing(uow, application.application_id)
-    payloads = await _personal(uow, filer, filing.decide_submit(state, application))
+    payloads = await _personal(uow, filer, filing.decide_submit(state, application, plan))
     await _keep_photo(uow, application, photo)
     ids = await _save(uow, application.application_id, version, payloads, actor, now)
     return {"application_id": str(application.application_id), "revision": application.revision,
@@ -81,12 +81,14 @@ async def submit(uow: Uow, application: Application, photo: bytes | None, actor:
 
 
 async def resubmit(uow: Uow, application: Application, photo: bytes | None, actor: Actor, now: datetime,
-                   filer: Filer | None = None, *, plan: Plan) -> dict:
-    application = await _cited_from_archive(uow, application)
+                   filer: Filer | None = None, *, plans: PlanRegistry) -> dict:
+    """`plans`: the resubmission's deadline is the one of the plan the application recorded."""
+    application = await cited_from_archive(uow, application)
     state, version = await load_filing(uow, application.application_id)
     returned = await uow.ports.returns.current(application.application_id)
-    if returned:
-        require_resubmission_open(now, plan, returned.level, application.unit.area)
+    if returned and state is not None:
+        require_resubmission_open(now, plans.get(state.plan_id, state.plan_version), returned.level,
+                                  application.unit.area)
     open_return = OpenReturn(returned.return_event_id, returned.revision) if returned else None
     payloads = await _personal(uow, filer, filing.decide_resubmit(state, open_return, application))
     await _keep_photo(uow, application, photo)

@@ -43,6 +43,7 @@ import asyncpg
 from plumbing.core.unit_of_work import UnitOfWork
 from plumbing.logging import get_logger
 from plumbing.loops import keep_running, nap
+from plumbing.tracing import span
 from services.notify.domain import rate_limit
 from services.notify.domain.compose import Outgoing
 from services.notify.domain.provider import GatewayResult, SmsRequest, Verdict, send_dates, settle
@@ -164,7 +165,9 @@ class Dispatcher:
                                    " WHERE dedup_key = $1 AND status = 'pending'", row["dedup_key"], now) == "UPDATE 0":
             return  # settled meanwhile (an erasure)
         try:
-            result = await self.gateway.send(self._request(row))
+            # In the filing's trace (plumbing/tracing.py): the gateway's HTTP call is a span inside it.
+            with span("notify.send", row["correlation_id"], template=row["template"]):
+                result = await self.gateway.send(self._request(row))
         except (OSError, asyncpg.PostgresError):
             raise  # the row stays `sending`: checked when the dispatcher starts again
         except Exception as exc:  # noqa: BLE001 - a faulty gateway costs this message a check, not the loop

@@ -10,12 +10,13 @@ from contracts.envelope import Actor, Role
 from contracts.events import NotificationFailed, NotificationSent
 from plumbing.core.causes import Cause
 from plumbing.core.unit_of_work import UnitOfWork
+from services.notify.domain.streams import notification_stream
 
 NOTIFY_ACTOR = Actor(role=Role.SYSTEM, organisation="notify", user="12333")
 
 
 def stream_of(outcome: NotificationSent | NotificationFailed) -> str:
-    return f"notification-{outcome.application_id or outcome.notification_id}"
+    return notification_stream(outcome.application_id or outcome.notification_id)
 
 
 async def append_outcome(uow: UnitOfWork, outcome: NotificationSent | NotificationFailed,

@@ -23,6 +23,7 @@ from services.notify.domain.reminders import Reminder, Waiting, due_reminders, p
 from services.notify.domain.templates import Catalogue
 from services.notify.usecases.planning import plan_messages, save_contact
 from services.notify.usecases.ports import Counted, NotifyPorts
+from services.notify.domain.streams import reminder_stream
 
 Uow = UnitOfWork[NotifyPorts]
 
@@ -60,7 +61,7 @@ async def run_reminders(uow: Callable[[], Uow], plan: Plan, catalogue: Catalogue
             if not await u.ports.reminders.claim(reminder, today):
                 continue
             payload = reminder.payload(today)  # a story of its own: the reminder's id is its correlation id
-            [envelope] = await u.save(f"reminder-{reminder.org}", [payload], key=reminder.org,
+            [envelope] = await u.save(reminder_stream(reminder.org), [payload], key=reminder.org,
                                       cause=Cause(reminder.event_id), event_ids=[reminder.event_id])
             await plan_messages(u, plan, catalogue, payload, envelope)
         planned.append(reminder)

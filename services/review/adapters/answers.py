@@ -6,6 +6,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from plumbing.edges.answers import APPLICATION_ID, EVENT_EXAMPLE, EVENT_ID, Event, Receipt, examples
+from services.review.domain.streams import case_stream
 
 RECEIPT = {"event_id": EVENT_ID, "event_type": "UnitApproved", "stream_version": 3}
 CASE = {"application_id": APPLICATION_ID, "revision": 1, "outcome": "eligible", "stage": "awaiting_notice",
@@ -70,7 +71,7 @@ class CaseRecord(BaseModel):
     """The case and its history as stored, oldest first (paged: `Link: rel="next"`)."""
 
     model_config = examples({"case": CASE, "history": [{**EVENT_EXAMPLE, "event_type": "CaseOpened",
-                                                         "stream_id": f"case-{APPLICATION_ID}"}]})
+                                                         "stream_id": case_stream(APPLICATION_ID)}]})
 
     case: CaseView
     history: list[Event]

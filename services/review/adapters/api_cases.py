@@ -30,7 +30,7 @@ from plumbing.core.reads import record_read
 from services.review.adapters.staff import names as staff_names
 from services.review.domain import commands as c
 from services.review.domain.authorization import PERMISSIONS, authorize
-from services.review.usecases.cases import case_stream, load_case, require_case, take_decision
+from services.review.usecases.cases import case_stream, load_case, plan_of, require_case, take_decision
 from services.review.adapters.views import case_json, decisions_seen_by_anyone
 
 log = get_logger(__name__)
@@ -95,7 +95,7 @@ async def _decide(request: Request, name: str, application_id: uuid.UUID, body, 
             authorize(principal, action, None)  # the role first: 403 whether or not the case exists
         try:
             stored, case = await take_decision(
-                uow, state.plan, application_id, action,
+                uow, state.plans, application_id, action,
                 lambda: build_command(name, application_id, body, principal.actor()),
                 principal=principal, now=clock.now(), expected_version=expected)
         except Forbidden as refused:
@@ -118,7 +118,7 @@ async def _decide_one(request: Request, decision: str, application_id: uuid.UUID
 
     async def action(uow):
         events, case = await _decide(request, decision, application_id, body, uow, expected)
-        return 200, {"events": events, "case": case_json(case, request.app.state.plan)}
+        return 200, {"events": events, "case": case_json(case, plan_of(case, request.app.state.plans))}
 
     fingerprint = request_fingerprint("review.decide", decision, str(application_id),
                                       body.model_dump(mode="json") if body else {})
@@ -224,7 +224,7 @@ async def read_case(request: Request, response: Response, application_id: uuid.U
     authorize_visible(principal_of(request), "read", case)
     history = await recorder.store.load_stream(case_stream(application_id))
     response.headers["ETag"] = f'"{case.version}"'  # what If-Match names to decide on this version
-    return {"case": case_json(case, request.app.state.plan, objection_texts=False),
+    return {"case": case_json(case, plan_of(case, request.app.state.plans), objection_texts=False),
             "decisions": decisions_seen_by_anyone(history)}
 
 
@@ -243,6 +243,6 @@ async def read_case_history(request: Request, response: Response, application_id
     async with request.app.state.runtime.pool.acquire() as conn:  # who acted, by name (staff directory)
         named = await staff_names(conn, {e.actor.user for e in shown if e.actor.role not in UNNAMED})
     await record_read(request, "case page", str(application_id), [case.applicant_ref])
-    return {"case": case_json(case, request.app.state.plan),
+    return {"case": case_json(case, plan_of(case, request.app.state.plans)),
             "history": [{**e.model_dump(mode="json"), "actor_name": named.get(e.actor.user, "")} for e in shown],
             "next_cursor": next_cursor}

@@ -20,6 +20,7 @@ from services.review.adapters.answers import UnitAuthorized
 from services.review.adapters.principal import guarded, principal_of, principal_of_caller
 from services.review.domain.unit_authorization import AuthorizeUnit
 from services.review.usecases.units import authorize_unit
+from services.review.domain.streams import unit_stream
 
 log = get_logger(__name__)
 router = APIRouter(tags=["units"], route_class=StrictJsonRoute)
@@ -56,4 +57,4 @@ async def approve_authorization(request: Request, unit_id: Annotated[Code, Path(
                                   fingerprint, action)
     log.info("review.unit_authorized", unit_id=unit_id, org=principal.org)
     return JSONResponse(answer, status_code=status,
-                        headers={"Location": f"/audit/streams/unit-{quote(unit_id, safe='')}"} if status == 201 else None)
+                        headers={"Location": f"/audit/streams/{unit_stream(quote(unit_id, safe=''))}"} if status == 201 else None)

@@ -31,6 +31,7 @@ from services.review.domain.archive import AddArchiveEntry, ReviewArchiveEntry
 from services.review.domain.authorization import authorize
 from services.review.domain.case import Scope
 from services.review.usecases.cases import execute_archive, load_case, load_entry
+from services.review.domain.streams import archive_stream
 
 router = APIRouter(tags=["views"], route_class=StrictJsonRoute)
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
@@ -135,7 +136,7 @@ async def add_entry(request: Request, body: NewEntry, key: IdemKey = None) -> JS
         return 201, {"entry_id": body.entry_id, "events": events}
 
     return await _once(request, key, request_fingerprint("review.archive.add", body.model_dump(mode="json")), action,
-                       location=f"/audit/streams/archive-{quote(body.entry_id, safe='')}")
+                       location=f"/audit/streams/{archive_stream(quote(body.entry_id, safe=''))}")
 
 
 async def _once(request: Request, key: str | None, fingerprint: str, action, location: str | None = None) -> JSONResponse:

@@ -22,6 +22,7 @@ from plumbing.edges.security import Caller
 from plumbing.edges.security import caller
 from services.review.adapters.answers import StaffErased, StaffNames
 from services.review.adapters.principal import guarded
+from services.review.domain.streams import case_stream
 
 router = APIRouter(tags=["staff"], route_class=StrictJsonRoute)
 ERASED = "（姓名已删除）(name erased)"
@@ -84,7 +85,7 @@ async def names_on_timeline(request: Request, application_id) -> dict:
     if request.state.caller.role not in PERMISSIONS["read_history"]:  # the permission table says who sees names
         return {"staff_names": {}}
     runtime = request.app.state.runtime
-    history = await runtime.store.load_stream(f"case-{application_id}")
+    history = await runtime.store.load_stream(case_stream(application_id))
     uids = {e.actor.user for e in history if e.actor.role not in (Role.SYSTEM, Role.APPLICANT) and e.actor.user}
     if not uids:
         return {"staff_names": {}}

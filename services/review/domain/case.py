@@ -92,6 +92,9 @@ class Case:
     fee_requested: int | None = None  # amount in yuan
     fee_due_by: datetime | None = None
     fee_paid: bool = False
+    # The plan the application was filed under (CaseOpened v4): its chain and deadlines decide the case.
+    plan_id: str = ""
+    plan_version: str = ""
 
     @property
     def level(self) -> ReviewLevel | None:

@@ -30,7 +30,8 @@ def open_case(case: Case | None, cmd: OpenCase, now, plan: Plan) -> list[Payload
     plan.receiving_unit(cmd.summary.unit_area)  # an area outside the plan cannot be routed
     opened = CaseOpened(application_id=cmd.application_id, revision=cmd.revision,
                         outcome=cmd.outcome, summary=cmd.summary, acting=first_acting(cmd.summary),
-                        route_used=cmd.route_used, checks=department_checks(cmd.rules))
+                        route_used=cmd.route_used, checks=department_checks(cmd.rules),
+                        plan_id=plan.plan_id, plan_version=plan.version)
     if case is None:
         return [opened]
     if case.last_return is not None:  # a correction goes back to the level that returned it

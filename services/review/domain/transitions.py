@@ -28,7 +28,7 @@ def _opened(case: Case | None, e: ev.CaseOpened) -> Case:
     interview = e.outcome == ev.Outcome.ELIGIBLE_INTERVIEW_REQUIRED or route in INTERVIEW_ROUTES
     if case is None:
         return Case(e.application_id, e.revision, e.outcome, e.summary, interview_required=interview,
-                    route_used=e.route_used, checks=tuple(e.checks))
+                    route_used=e.route_used, checks=tuple(e.checks), plan_id=e.plan_id, plan_version=e.plan_version)
     # A resubmission goes back to the level that returned it (contracts/deadlines.py says why).
     # Returned by the unit (also during its notice): the unit reviews again and the notice runs
     # again (the content changed). Returned by a department or the city: the unit's pass and its

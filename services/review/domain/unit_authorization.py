@@ -18,6 +18,7 @@ from contracts.events import Payload, UnitAuthorized
 from contracts.personal_data import mainland_mobile
 from contracts.personal_record import PersonalRecord
 from services.review.domain.guards import require_text
+from services.review.domain import streams
 
 _UNIT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -78,5 +79,4 @@ def evolve_authorization(current: UnitAuthorized | None, event: Payload) -> Unit
     return event if isinstance(event, UnitAuthorized) else current
 
 
-def unit_stream(unit_id: str) -> str:
-    return f"unit-{unit_id}"
+unit_stream = streams.unit_stream  # defined once, in domain/streams.py

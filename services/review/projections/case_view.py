@@ -12,6 +12,7 @@ from plumbing.core.eventstore import EventStore, Stored
 from services.review.domain import archive as archive_domain
 from services.review.domain.case import NeverOpened
 from services.review.domain.transitions import evolve_stream
+from services.review.domain.streams import ARCHIVE, CASE
 
 _UPSERT_CASE = """
 INSERT INTO case_view (application_id, stream_version, revision, stage, level, outcome, applicant_name, person_ref,
@@ -38,11 +39,11 @@ def make_apply(store: EventStore):
             last[stored.envelope.stream_id] = stored
         for stream_id, stored in last.items():
             upto = stored.envelope.stream_version
-            if stream_id.startswith("case-"):
+            if stream_id.startswith(CASE):
                 case, _ = await cases.get(stream_id, conn, upto=upto)
                 if not isinstance(case, NeverOpened):  # never opened: nothing for reviewers to see
                     await _case_row(conn, case, stored)
-            elif stream_id.startswith("archive-"):
+            elif stream_id.startswith(ARCHIVE):
                 await _archive_row(conn, (await entries.get(stream_id, conn, upto=upto))[0])
     return apply
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from contracts.envelope import Envelope
 from contracts.errors import Conflict, NotFound, PreconditionFailed
-from contracts.plan import Plan
+from contracts.plan import Plan, PlanRegistry
 from plumbing.core.application import Recorder
 from plumbing.core.unit_of_work import UnitOfWork
 from services.review.domain import archive as archive_domain
@@ -21,15 +21,11 @@ from services.review.domain.authorization import Principal, authorize
 from services.review.domain.case import Case, NeverOpened
 from services.review.domain.commands import Command
 from services.review.domain.decide import decide
+from services.review.domain.streams import archive_stream, case_stream
 from services.review.domain.transitions import evolve_stream, fold
 
 
-def case_stream(application_id: uuid.UUID) -> str:
-    return f"case-{application_id}"
-
-
-def archive_stream(entry_id: str) -> str:
-    return f"archive-{entry_id}"
+# case_stream, archive_stream: defined once, in domain/streams.py (imported from here too)
 
 
 async def load_case(source: UnitOfWork | Recorder, application_id: uuid.UUID) -> tuple[Case | None, int]:
@@ -51,12 +47,17 @@ async def require_case(source: UnitOfWork | Recorder, application_id: uuid.UUID)
     return case, version
 
 
+def plan_of(case: Case, plans: PlanRegistry) -> Plan:
+    """The plan the case's application was filed under (UnknownPlan if this service lacks it)."""
+    return plans.get(case.plan_id, case.plan_version)
+
+
 def decided(case: Case | None, command: Command, plan: Plan, now: datetime) -> list:
     """What the domain decides, and who must act after it."""
     return with_next_actor(case, decide(case, command, now=now, plan=plan), plan)
 
 
-async def take_decision(uow: UnitOfWork, plan: Plan, application_id: uuid.UUID, action: str,
+async def take_decision(uow: UnitOfWork, plans: PlanRegistry, application_id: uuid.UUID, action: str,
                         command: Callable[[], Command], *, principal: Principal,
                         now: datetime, expected_version: int | None = None) -> tuple[list[Envelope], Case]:
     """A reviewer's decision: the case is loaded and authorised once, before the body is read (so a
@@ -70,7 +71,7 @@ async def take_decision(uow: UnitOfWork, plan: Plan, application_id: uuid.UUID, 
                                  f"the case is at version {version}, not {expected_version}; read it again",
                                  details={"expected_version": expected_version, "current_version": version})
     cmd = command()
-    payloads = decided(case, cmd, plan, now)
+    payloads = decided(case, cmd, plan_of(case, plans), now)
     stored = await uow.save(case_stream(application_id), payloads, key=str(application_id),
                             expected_version=version, actor=cmd.actor, occurred_at=now)
     return stored, fold(payloads, case)

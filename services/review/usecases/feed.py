@@ -24,9 +24,10 @@ from contracts.registry import decode_payload
 from plumbing.core.application import Recorder
 from services.review.domain.analytics import outcome_of
 from services.review.domain.case import LEVEL_OF_STAGE, Case
+from services.review.domain.streams import CASE
 from services.review.domain.transitions import evolve_stream
 
-CASE_PREFIX = "case-"
+CASE_PREFIX = CASE  # domain/streams.py
 
 
 def pseudonym(secret: str, kind: str, value: str) -> str:

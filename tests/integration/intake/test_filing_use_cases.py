@@ -10,7 +10,7 @@ from contracts.envelope import SYSTEM_ACTOR, Actor, Envelope, Role
 from contracts.errors import Conflict, InvalidInput
 from contracts.events import (ArchiveEntryAdded, ArchiveEntryApproved, Payload, Returned, ReviewLevel,
                               UnitAuthorized)
-from contracts.plan import load_plan
+from contracts.plan import load_plan, plan_registry
 from plumbing.core.causes import Cause, caused_by
 from plumbing.core.consumer import is_bad_data
 from plumbing.core.references import PhantomReference
@@ -84,7 +84,7 @@ async def test_only_a_returned_application_can_be_resubmitted_and_then_only_once
 
     async def resubmit():
         async with unit_of_work(recorder) as uow:
-            return await filing.resubmit(uow, app, None, applicant(app), NOW, plan=PLAN)
+            return await filing.resubmit(uow, app, None, applicant(app), NOW, plans=plan_registry())
 
     with pytest.raises(Conflict) as not_returned:
         await resubmit()
@@ -120,7 +120,7 @@ async def test_a_correction_is_accepted_until_the_deadline_of_the_level_that_ret
 
     async def resubmit(now):
         async with unit_of_work(recorder) as uow:
-            return await filing.resubmit(uow, app, None, applicant(app), now, plan=PLAN)
+            return await filing.resubmit(uow, app, None, applicant(app), now, plans=plan_registry())
 
     with pytest.raises(Conflict) as refused:
         await resubmit(late)

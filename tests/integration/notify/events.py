@@ -15,6 +15,7 @@ from contracts.events import (
 from contracts.application import Application
 from contracts.personal_record import APPLICANT, OPERATOR, PersonalRecord, record_key
 from contracts.review_chain import unit_org
+from contracts.upcasters import FIRST_PLAN_ID, FIRST_PLAN_VERSION
 
 UNIT_MOBILE = "13800000000"
 
@@ -55,13 +56,15 @@ def filed(app_id: uuid.UUID, person_ref: str = "", unit_id: str = "u-filed") -> 
     application = _FILING["application"]
     application = {**application, "application_id": str(app_id), "applicant": {"person_ref": person_ref or "ab" * 32},
                    "unit": {**application["unit"], "unit_id": unit_id, "phone": None}}
-    return envelope(ApplicationSubmitted(application=Application.model_validate(application)), f"application-{app_id}")
+    return envelope(ApplicationSubmitted(application=Application.model_validate(application),
+                                         plan_version=FIRST_PLAN_VERSION), f"application-{app_id}")
 
 
 def case_opened(app_id: uuid.UUID, unit_id: str, **kwargs) -> Envelope:
     s = summary(unit_id, **kwargs)
     return envelope(CaseOpened(application_id=app_id, revision=1, outcome=Outcome.ELIGIBLE, summary=s,
-                               acting=Acting(level=ReviewLevel.UNIT, org_id=unit_org(s)), route_used=Route.NORMAL),
+                               acting=Acting(level=ReviewLevel.UNIT, org_id=unit_org(s)), route_used=Route.NORMAL,
+                               plan_id=FIRST_PLAN_ID, plan_version=FIRST_PLAN_VERSION),
                     f"case-{app_id}")
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from contracts import events as ev
 from contracts.envelope import SYSTEM_ACTOR
-from contracts.plan import load_plan
+from contracts.plan import load_plan, plan_registry
 from plumbing.core.projection import ProjectionRunner
 from plumbing.core.unit_of_work import PostgresUnitOfWork
 from services.review.adapters.ports_pg import review_ports
@@ -46,15 +46,15 @@ async def test_the_sweep_closes_each_overdue_case_once_and_leaves_cases_in_time_
     projection = ProjectionRunner("review.case_view", store, make_apply(store))
 
     await projection.catch_up()
-    assert await sweep_overdue(lambda: PostgresUnitOfWork(store.pool, recorder, review_ports), PLAN, datetime(2020, 8, 20, 23, tzinfo=SH)) == []
+    assert await sweep_overdue(lambda: PostgresUnitOfWork(store.pool, recorder, review_ports), plan_registry(), datetime(2020, 8, 20, 23, tzinfo=SH)) == []
     late = datetime(2020, 8, 21, 0, 30, tzinfo=SH)
-    assert sorted(await sweep_overdue(lambda: PostgresUnitOfWork(store.pool, recorder, review_ports), PLAN, late)) == sorted([at_unit, at_department])
+    assert sorted(await sweep_overdue(lambda: PostgresUnitOfWork(store.pool, recorder, review_ports), plan_registry(), late)) == sorted([at_unit, at_department])
 
     for app_id in (at_unit, at_department):
         stream = await store.load_stream(case_stream(app_id))
         assert [e.event_type for e in stream[-3:]] == ["ClosedOverdue", "CaseClosed", "CaseMovedTo"]
         assert stream[-3].payload["reason"] == "逾期未审核" and stream[-3].payload["deadline"] == "2020-08-20"
     await projection.catch_up()
-    assert await sweep_overdue(lambda: PostgresUnitOfWork(store.pool, recorder, review_ports), PLAN, late) == []  # once
+    assert await sweep_overdue(lambda: PostgresUnitOfWork(store.pool, recorder, review_ports), plan_registry(), late) == []  # once
     rows = await store.pool.fetch("SELECT stage FROM case_view")
     assert {r["stage"] for r in rows} == {"closed_overdue"}

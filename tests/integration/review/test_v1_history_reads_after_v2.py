@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from contracts import topics
 from contracts.envelope import SYSTEM_ACTOR, Actor, Role
+from contracts.plan import plan_registry
 from contracts.events import ApplicationSummary, Outcome, Payload, ReturnedSection, UnitApproved
 from plumbing.core.application import Recorder
 from plumbing.core.eventstore import NewEvent
@@ -41,11 +42,12 @@ async def test_a_v1_history_reads_decides_and_projects_beside_new_v2_events(stor
 
     case, version = await load_case(recorder, app)
     assert (case.stage, version, case.revision) == (Stage.AWAITING_NOTICE, 2, 1)
+    assert (case.plan_id, case.plan_version) == (PLAN.plan_id, PLAN.version)  # history's one plan (upcasters.py)
 
     principal = Principal(Role.UNIT, "unit-yc-1", "yuecheng", "li")
     returned = lambda: c.ReturnForRevision(unit, app, "补材料", (ReturnedSection(section="papers", reason="缺页"),))
     async with PostgresUnitOfWork(recorder.store.pool, recorder, review_ports) as uow:
-        saved, after = await take_decision(uow, PLAN, app, "return", returned, principal=principal, now=NOW)
+        saved, after = await take_decision(uow, plan_registry(), app, "return", returned, principal=principal, now=NOW)
     assert [e.event_type for e in saved] == ["Returned", "CaseMovedTo"] and after.stage is Stage.RETURNED
     assert saved[1].payload["acting"] is None
 
@@ -54,7 +56,7 @@ async def test_a_v1_history_reads_decides_and_projects_beside_new_v2_events(stor
 
     stream = await store.load_stream(f"case-{app}")
     assert [(e.event_type, e.schema_version) for e in stream] == [
-        ("CaseOpened", 1), ("UnitApproved", 1), ("Returned", 1), ("CaseMovedTo", 1), ("CaseOpened", 3)]
+        ("CaseOpened", 1), ("UnitApproved", 1), ("Returned", 1), ("CaseMovedTo", 1), ("CaseOpened", 4)]
     assert stream[-1].payload["acting"] == {"level": "unit", "org_id": "unit-yc-1"}
     case, version = await load_case(recorder, app)
     assert (case.stage, case.revision, version) == (Stage.AT_UNIT, 2, 5)

@@ -7,7 +7,7 @@ import pytest
 from contracts.envelope import Actor, Envelope, Role
 from contracts.errors import Conflict
 from contracts.events import ApplicationSubmitted, ApplicationWithdrawn
-from contracts.plan import load_plan
+from contracts.plan import load_plan, plan_registry
 from plumbing.core.reactions import Reactions
 from services.eligibility.domain.assess import assess
 from plumbing.core.references import ReferenceNotYetKnown
@@ -38,7 +38,7 @@ def _withdrawn(app_id: uuid.UUID, reason: str = "个人原因") -> Envelope:
 
 async def _handle(recorder, reaction, envelope):
     """As review's consumer does: the reaction table, in one transaction."""
-    reactions = Reactions(recorder, review_ports).add(reaction(PLAN))
+    reactions = Reactions(recorder, review_ports).add(reaction(plan_registry()))
     async with recorder.store.pool.acquire() as conn, conn.transaction():
         await reactions.handle(conn, envelope)
 
@@ -47,7 +47,7 @@ async def _filed(recorder, app_id: uuid.UUID) -> None:
     app = normal_applicant().model_copy(update={"application_id": app_id})
     reactions = Reactions(recorder, review_ports).add(when_filed_remember_application)
     async with recorder.store.pool.acquire() as conn, conn.transaction():
-        await reactions.handle(conn, _envelope(ApplicationSubmitted(application=app), "ApplicationSubmitted"))
+        await reactions.handle(conn, _envelope(ApplicationSubmitted(application=app, plan_version=PLAN.version), "ApplicationSubmitted"))
 
 
 async def test_a_withdrawal_that_arrives_before_the_assessment_keeps_the_case_from_ever_opening(recorder):

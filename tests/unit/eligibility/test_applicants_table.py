@@ -6,10 +6,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from contracts.application import Application, Route
 from services.eligibility.domain import RULES, assess, failing_codes
 from tests.fixtures.builders import PLAN
+from zc.cli import app as cli
 
 ROOT = Path(__file__).resolve().parents[3]
 TABLE = json.loads((ROOT / "tests/fixtures/applicants.json").read_text(encoding="utf-8"))
@@ -34,12 +36,30 @@ def test_each_applicant_gets_the_expected_outcome_and_failing_rules(row):
         row["expected_outcome"], row["expected_failing_codes"]), row["description"]
 
 
+def _printed_outcome(row: dict, exit_code: int, stdout: str) -> None:
+    assert exit_code == EXIT[row["expected_outcome"]]
+    printed = json.loads(stdout)
+    assert printed["outcome"] == row["expected_outcome"]
+    assert sorted(r["code"] for r in printed["rules"] if not r["passed"]) == row["expected_failing_codes"]
+
+
 @pytest.mark.parametrize("row", TABLE, ids=[row["name"] for row in TABLE])
 def test_each_applicant_through_the_cli_exits_with_its_outcome(row, tmp_path):
+    """The `zc eligibility check` command itself, in this process (a process per applicant cost
+    most of the unit tier); the installed command runs as its own process below."""
+    path = tmp_path / "application.json"
+    path.write_text(json.dumps(row["application"], ensure_ascii=False), encoding="utf-8")
+    done = CliRunner().invoke(cli, ["eligibility", "check", str(path)])
+    _printed_outcome(row, done.exit_code, done.stdout)
+
+
+FIRST_OF_EACH_OUTCOME = list({row["expected_outcome"]: row for row in reversed(TABLE)}.values())
+
+
+@pytest.mark.parametrize("row", FIRST_OF_EACH_OUTCOME, ids=[row["expected_outcome"] for row in FIRST_OF_EACH_OUTCOME])
+def test_the_installed_zc_command_exits_with_the_outcome_of_an_applicant_of_each_outcome(row, tmp_path):
     path = tmp_path / "application.json"
     path.write_text(json.dumps(row["application"], ensure_ascii=False), encoding="utf-8")
     done = subprocess.run([str(ZC), "eligibility", "check", str(path)], capture_output=True, timeout=60)
     assert done.returncode == EXIT[row["expected_outcome"]], done.stderr.decode()
-    printed = json.loads(done.stdout.decode("utf-8"))
-    assert printed["outcome"] == row["expected_outcome"]
-    assert sorted(r["code"] for r in printed["rules"] if not r["passed"]) == row["expected_failing_codes"]
+    _printed_outcome(row, done.returncode, done.stdout.decode("utf-8"))

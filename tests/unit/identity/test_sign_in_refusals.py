@@ -3,6 +3,7 @@ an ASGI app driven in-process. What must be refused is refused: a wrong PKCE ver
 twice, a nonce that is not the sign-in's, an expired ID token."""
 from __future__ import annotations
 
+import json
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,13 +16,24 @@ from contracts.personal_data import person_ref
 from identity.accounts import Account
 from identity.port import SignIn
 from identity.provider import create_app as provider_app
-from identity.tokens import ProviderKeys, Refusal, create_app as tokens_app, verify_id_token
-from plumbing.edges.auth import DEV_PERSON_REF_SECRET, DEV_TOKEN_PUBLIC_KEY, verify_token
+from identity.tokens import PersonRefs, ProviderKeys, Refusal, create_app as tokens_app, verify_id_token
+from plumbing.edges.auth import DEV_PERSON_REF_SECRET, DEV_TOKEN_PUBLIC_KEY, verify_service_token, verify_token
 from plumbing.edges.dev_issuer import DEV_TOKEN_PRIVATE_KEY
 
 ISSUER, CLIENT, REDIRECT = "http://idp.test", "zhicheng-web", "http://web.test/auth/callback"
 ACCOUNTS = {"s-1": Account("s-1", "wang", "pw", "acc-1", "王建国", Role.APPLICANT, id_number="330602196503121234"),
             "s-2": Account("s-2", "unit", "pw2", "acc-2", "李人事", Role.UNIT, org="u-1", area="city")}
+
+
+def _intake_refs() -> PersonRefs:
+    """Intake's /persons/refs as a stand-in (the real one: tests/e2e/test_token_service_without_the_key.py):
+    it answers only the token service's own service token."""
+    def answer(request: httpx.Request) -> httpx.Response:
+        assert verify_service_token(DEV_TOKEN_PUBLIC_KEY, request.headers["Authorization"]) == "tokens"
+        return httpx.Response(200, json={"person_ref": person_ref(json.loads(request.content)["id_number"],
+                                                                  DEV_PERSON_REF_SECRET)})
+    return PersonRefs("http://intake.test", DEV_TOKEN_PRIVATE_KEY, "zhicheng",
+                      http=httpx.Client(transport=httpx.MockTransport(answer)))
 
 
 @pytest.fixture
@@ -83,7 +95,7 @@ async def _tokens_for(provider, id_token: str, nonce: str) -> httpx.Response:
     keys = ProviderKeys(f"{ISSUER}/jwks", {k["kid"]: jwt.PyJWK(k, algorithm="EdDSA").key
                                             for k in provider.state.provider.jwks()["keys"]}, time.monotonic())
     app = tokens_app(issuer=ISSUER, client_id=CLIENT, private_key=DEV_TOKEN_PRIVATE_KEY,
-                     person_ref_secret=DEV_PERSON_REF_SECRET, audience="zhicheng", accounts=ACCOUNTS, keys=keys)
+                     refs=_intake_refs(), audience="zhicheng", accounts=ACCOUNTS, keys=keys)
     async with _client(app, "http://tokens.test") as tokens:
         return await tokens.post("/tokens", json={"id_token": id_token, "nonce": nonce})
 
@@ -108,7 +120,7 @@ async def test_a_subject_without_an_account_gets_no_role_token(provider):
     keys = ProviderKeys(f"{ISSUER}/jwks", {k["kid"]: jwt.PyJWK(k, algorithm="EdDSA").key
                                             for k in provider.state.provider.jwks()["keys"]}, time.monotonic())
     app = tokens_app(issuer=ISSUER, client_id=CLIENT, private_key=DEV_TOKEN_PRIVATE_KEY,
-                     person_ref_secret=DEV_PERSON_REF_SECRET, audience="zhicheng", accounts=provider_accounts, keys=keys)
+                     refs=_intake_refs(), audience="zhicheng", accounts=provider_accounts, keys=keys)
     async with _client(app, "http://tokens.test") as tokens:
         answer = await tokens.post("/tokens", json={"id_token": id_token, "nonce": flow.nonce})
     assert answer.status_code == 401 and answer.json()["code"] == "NO_ACCOUNT"

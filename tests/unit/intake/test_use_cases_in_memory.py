@@ -10,7 +10,7 @@ from contracts.envelope import SYSTEM_ACTOR, Actor, Envelope, Role
 from contracts.errors import Conflict, InvalidInput, NotFound
 from contracts.events import (ArchiveEntryAdded, ArchiveEntryApproved, Payload, Returned, ReviewLevel,
                               UnitAuthorized)
-from contracts.plan import load_plan
+from contracts.plan import load_plan, plan_registry
 from plumbing.core.application import Recorder
 from plumbing.core.memory_store import InMemoryEventStore
 from plumbing.core.references import PhantomReference
@@ -113,11 +113,11 @@ async def test_a_returned_application_is_resubmitted_once_and_its_return_closed(
     await submit(uow, app)
     with pytest.raises(Conflict):  # nothing returned
         async with uow:
-            await filing.resubmit(uow, app, None, applicant(app), NOW, filer(app), plan=PLAN)
+            await filing.resubmit(uow, app, None, applicant(app), NOW, filer(app), plans=plan_registry())
     await consume(uow, review_event(Returned(application_id=app.application_id, level=ReviewLevel.UNIT, reason="补材料")))
     assert (await uow.ports.returns.current(app.application_id)).reason == "补材料"
     async with uow:
-        answer = await filing.resubmit(uow, app, None, applicant(app), NOW, filer(app), plan=PLAN)
+        answer = await filing.resubmit(uow, app, None, applicant(app), NOW, filer(app), plans=plan_registry())
     assert answer["revision"] == 2 and await uow.ports.returns.current(app.application_id) is None
     assert [e.event_type for e in await uow.store.load_stream(stream(app))] == ["ApplicationSubmitted", "ReturnReceived",
                                                                                "ApplicationResubmitted"]
@@ -175,7 +175,7 @@ async def test_the_returns_and_filings_folded_from_intakes_history_are_those_wri
     assert opened.returns.open_returns == uow.ports.returns.open_returns != {}  # the revision it arrived at, too
     assert opened.filings.filings == uow.ports.filings.filings != set()
     async with uow:
-        await filing.resubmit(uow, app, None, applicant(app), NOW, filer(app), plan=PLAN)
+        await filing.resubmit(uow, app, None, applicant(app), NOW, filer(app), plans=plan_registry())
     closed = await folded(uow)
     assert closed.returns.open_returns == uow.ports.returns.open_returns == {}
     assert closed.filings.filings == uow.ports.filings.filings

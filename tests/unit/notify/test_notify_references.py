@@ -29,7 +29,7 @@ def test_an_event_about_no_application_refers_to_none(event_type):
 
 def test_a_filing_refers_to_nothing_it_is_what_gets_referred_to():
     row = json.loads((Path(__file__).resolve().parents[2] / "fixtures/applicants.json").read_text(encoding="utf-8"))[0]
-    filing = ApplicationSubmitted(application=Application.model_validate(row["application"]))
+    filing = ApplicationSubmitted(application=Application.model_validate(row["application"]), plan_version="2020.1")
     assert referred_application(filing) is None
 
 

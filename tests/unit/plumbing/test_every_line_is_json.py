@@ -50,3 +50,44 @@ def test_framework_lines_access_lines_and_a_500_are_json_with_the_request_ids():
     access = events["http.access"]
     assert (access["status"], access["route"], access["method"]) == (500, "/boom", "GET")
     assert access["correlation_id"] == failure["correlation_id"]
+
+
+TRACED = textwrap.dedent("""
+    import logging, sys
+    from types import SimpleNamespace
+    from plumbing.logging import configure, get_logger
+    configure("test", json=True)
+    from opentelemetry import trace
+    from plumbing import tracing
+    tracing.configure("test", SimpleNamespace(trace_file=sys.argv[1], trace_console=False, trace_otlp_endpoint="",
+                                       trace_sample_ratio=1.0))
+
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+    from plumbing.edges.http import install_correlation
+    get_logger("t").info("before.any.request")
+    app = FastAPI(telemetry={"tracing": False})
+    install_correlation(app)
+
+    @app.get("/inside")
+    async def inside():
+        get_logger("t").info("handler.says")
+        logging.getLogger("uvicorn.error").warning("framework says %s", "hi")
+        return {}
+
+    TestClient(app).get("/inside", headers={"X-Correlation-Id": "7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d"})
+    trace.get_tracer_provider().force_flush()
+""")
+
+
+def test_with_tracing_on_a_line_written_inside_a_request_names_its_trace_and_its_span(tmp_path):
+    spans_file = tmp_path / "spans.jsonl"
+    done = subprocess.run([sys.executable, "-c", TRACED, str(spans_file)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    records = {r["event"]: r for r in (json.loads(line) for line in done.stderr.splitlines() if line.strip())}
+    [server] = [json.loads(line) for line in spans_file.read_text().splitlines()
+                if json.loads(line)["kind"] == "SpanKind.SERVER"]
+    for event in ("handler.says", "framework says hi"):  # ours, and a framework's through the standard library
+        assert records[event]["trace_id"] == "7d1c2b3a4e5f4a6b8c7d9e0f1a2b3c4d"
+        assert "0x" + records[event]["span_id"] == server["context"]["span_id"]
+    assert "span_id" not in records["before.any.request"]

@@ -9,7 +9,7 @@ from contracts import topics
 from contracts.envelope import SYSTEM_ACTOR, Actor, Envelope, Role
 from contracts.errors import Conflict, Forbidden
 from contracts.events import ApplicationSubmitted, ApplicationWithdrawn, Outcome
-from contracts.plan import load_plan
+from contracts.plan import UnknownPlan, load_plan
 from plumbing.core.application import Recorder
 from plumbing.core.memory_store import InMemoryEventStore
 from plumbing.core.references import ReferenceNotYetKnown
@@ -26,9 +26,11 @@ from services.review.usecases.ports import OpenCase
 from services.review.usecases.sweeping import sweep_overdue
 from services.review.usecases.units import authorize_unit
 from tests.fixtures.builders import normal_applicant
+from tests.fixtures.plans import REVISED_VERSION, both_versions, revised_plan
 from tests.unit.review.builders import SH
 
 PLAN = load_plan()
+PLANS = both_versions()  # the shipped plan and a test-only second version of it
 NOW = datetime(2020, 8, 10, 1, tzinfo=UTC)
 CITY = Actor(role=Role.CITY_HR_BUREAU, organisation="sx-city-hr", user="chen")
 
@@ -48,7 +50,7 @@ def application(app_id: uuid.UUID, revision: int = 1):
 
 
 async def consume(uow, *envelopes):
-    tables = list(reaction_tables(uow.recorder, PLAN).values())
+    tables = list(reaction_tables(uow.recorder, PLANS).values())
     for e in envelopes:
         async with uow:
             for table in tables:
@@ -65,14 +67,14 @@ async def test_an_assessment_opens_a_case_only_once_its_application_is_known():
     with pytest.raises(ReferenceNotYetKnown):
         await consume(uow, assessed)
     assert await events(uow, app_id) == []
-    await consume(uow, envelope(ApplicationSubmitted(application=application(app_id)), app_id), assessed, assessed)
+    await consume(uow, envelope(ApplicationSubmitted(application=application(app_id), plan_version=PLAN.version), app_id), assessed, assessed)
     assert await uow.ports.known.knows(app_id)
     assert await events(uow, app_id) == ["CaseOpened"]  # the redelivery changed nothing
 
 
 async def test_a_withdrawal_before_the_assessment_keeps_the_case_from_ever_opening():
     uow, app_id = unit_of_work(), uuid.uuid4()
-    await consume(uow, envelope(ApplicationSubmitted(application=application(app_id)), app_id),
+    await consume(uow, envelope(ApplicationSubmitted(application=application(app_id), plan_version=PLAN.version), app_id),
                   envelope(ApplicationWithdrawn(application_id=app_id, reason="个人原因"), app_id),
                   envelope(assess(application(app_id), PLAN), app_id))
     assert await events(uow, app_id) == ["CaseClosed"]
@@ -82,17 +84,17 @@ async def test_a_withdrawal_before_the_assessment_keeps_the_case_from_ever_openi
 
 async def test_a_decision_is_authorised_then_saved_with_the_expected_version():
     uow, app_id = unit_of_work(), uuid.uuid4()
-    await consume(uow, envelope(ApplicationSubmitted(application=application(app_id)), app_id),
+    await consume(uow, envelope(ApplicationSubmitted(application=application(app_id), plan_version=PLAN.version), app_id),
                   envelope(assess(application(app_id), PLAN), app_id))
     case, _ = await load_case(uow, app_id)
     unit = Principal(role=Role.UNIT, org=case.summary.unit_id, area=case.summary.unit_area, user="u")
     outsider = Principal(role=Role.UNIT, org="another-unit", area=case.summary.unit_area, user="x")
     with pytest.raises(Forbidden):
         async with uow:
-            await take_decision(uow, PLAN, app_id, "unit_pass", lambda: c.UnitPass(outsider.actor(), app_id, "同意"),
+            await take_decision(uow, PLANS, app_id, "unit_pass", lambda: c.UnitPass(outsider.actor(), app_id, "同意"),
                                 principal=outsider, now=datetime(2020, 8, 11, 10, tzinfo=SH))
     async with uow:
-        saved, after = await take_decision(uow, PLAN, app_id, "unit_pass", lambda: c.UnitPass(unit.actor(), app_id, "同意"),
+        saved, after = await take_decision(uow, PLANS, app_id, "unit_pass", lambda: c.UnitPass(unit.actor(), app_id, "同意"),
                                            principal=unit, now=datetime(2020, 8, 11, 10, tzinfo=SH))
     assert [e.event_type for e in saved][0] == "UnitApproved" and after.stage.value != "at_unit"
 
@@ -100,14 +102,36 @@ async def test_a_decision_is_authorised_then_saved_with_the_expected_version():
 async def test_the_sweep_closes_what_the_case_index_shows_overdue_once_and_leaves_cases_in_time():
     uow, late, in_time = unit_of_work(), uuid.uuid4(), uuid.uuid4()
     for app_id in (late, in_time):
-        await consume(uow, envelope(ApplicationSubmitted(application=application(app_id)), app_id),
+        await consume(uow, envelope(ApplicationSubmitted(application=application(app_id), plan_version=PLAN.version), app_id),
                       envelope(assess(application(app_id), PLAN), app_id))
     case, _ = await load_case(uow, late)
     uow.ports.cases.rows = {a: OpenCase(a, "unit", case.summary.unit_area) for a in (late, in_time)}
-    assert await sweep_overdue(lambda: uow, PLAN, datetime(2020, 8, 20, 23, tzinfo=SH)) == []
-    assert sorted(await sweep_overdue(lambda: uow, PLAN, datetime(2020, 8, 21, 0, 30, tzinfo=SH))) == sorted([late, in_time])
+    assert await sweep_overdue(lambda: uow, PLANS, datetime(2020, 8, 20, 23, tzinfo=SH)) == []
+    assert sorted(await sweep_overdue(lambda: uow, PLANS, datetime(2020, 8, 21, 0, 30, tzinfo=SH))) == sorted([late, in_time])
     assert (await events(uow, late))[-3:] == ["ClosedOverdue", "CaseClosed", "CaseMovedTo"]
-    assert await sweep_overdue(lambda: uow, PLAN, datetime(2020, 8, 21, 0, 30, tzinfo=SH)) == []  # once
+    assert await sweep_overdue(lambda: uow, PLANS, datetime(2020, 8, 21, 0, 30, tzinfo=SH)) == []  # once
+
+
+async def test_each_case_keeps_the_plan_its_assessment_names_and_the_sweep_uses_that_plans_deadline():
+    uow, first, revised = unit_of_work(), uuid.uuid4(), uuid.uuid4()
+    for app_id, plan in ((first, PLAN), (revised, revised_plan())):
+        await consume(uow, envelope(ApplicationSubmitted(application=application(app_id), plan_version=plan.version),
+                                    app_id), envelope(assess(application(app_id), plan), app_id))
+    cases = {app_id: (await load_case(uow, app_id))[0] for app_id in (first, revised)}
+    assert {a: c.plan_version for a, c in cases.items()} == {first: PLAN.version, revised: REVISED_VERSION}
+    uow.ports.cases.rows = {a: OpenCase(a, "unit", c.summary.unit_area) for a, c in cases.items()}
+    # 8月15日: past the revised plan's unit deadline (8月10日), before the first plan's (8月20日)
+    assert await sweep_overdue(lambda: uow, PLANS, datetime(2020, 8, 15, 9, tzinfo=SH)) == [revised]
+    assert (await events(uow, first))[-1] == "CaseOpened"
+
+
+async def test_an_assessment_under_a_plan_review_does_not_ship_opens_no_case():
+    uow, app_id = unit_of_work(), uuid.uuid4()
+    unknown = revised_plan().model_copy(update={"version": "2019.9"})
+    with pytest.raises(UnknownPlan):
+        await consume(uow, envelope(ApplicationSubmitted(application=application(app_id), plan_version="2019.9"), app_id),
+                      envelope(assess(application(app_id), unknown), app_id))
+    assert await events(uow, app_id) == []
 
 
 async def test_a_unit_authorization_is_one_event_and_queues_its_operator_and_the_replaced_ones_tombstone():
