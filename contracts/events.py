@@ -347,14 +347,31 @@ class FeeOptionSet(Payload):
     charge: bool  # must be False ("不收费") before the department may act
 
 
+ACCOUNT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"  # an issuer's opaque account id (`uid`), not a name
+
+
+class Requester(BaseModel):
+    """On whose request: an account by role and the opaque id its issuer gave it (the token's `uid`),
+    never a name. Both empty when unknown (PersonErased v1 history, whose free text is not read)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: str  # a contracts.envelope.Role value
+    uid: str
+
+
 class PersonErased(Payload):
     """An operator erased a person's personal data (intake's own stream `person-<ref>`): who, on
     whose request, and what was erased where. Carries nothing personal."""
 
+    # v2: `requested_by` is an account (role, uid) instead of v1's free text, which could hold a
+    # name and is dropped on read (upcasters.py).
+    schema_version: ClassVar[int] = 2
+
     person_ref: str
-    erased_by: str  # the operator's user (their token's subject)
+    erased_by: str  # the operator's account id (their token's `uid`)
     erased_by_role: str
-    requested_by: str  # whose request (an operator's note, e.g. the person or a ticket)
+    requested_by: Requester
     data_key_deleted: bool
     photos_deleted: int
     applications: list[uuid.UUID] = []

@@ -5,7 +5,7 @@ version of an event adds one entry here, keyed by (event type, the version it up
 
 The pseudonymous versions (ApplicationSubmitted/Resubmitted v2, EligibilityAssessed v2,
 CaseOpened v3, NotificationSent v2, ApplicationSubmitted/Resubmitted v3 (unit.phone), UnitAuthorized v2,
-DeadlineApproaching v2) drop the personal fields v1 carried; they are read as absent,
+DeadlineApproaching v2, PersonErased v2) drop the personal fields v1 carried; they are read as absent,
 never guessed. Only development data was ever written at v1 (ARCHITECTURE.md "Personal data").
 """
 from __future__ import annotations
@@ -95,6 +95,12 @@ def deadline_approaching_v1_to_v2(payload: dict) -> dict:
     return _without(payload, ("recipient_phone",))
 
 
+def person_erased_v1_to_v2(payload: dict) -> dict:
+    """v1's `requested_by` was free text (it could name the person or an officer): dropped. The
+    requester is unknown (role and uid ""), never guessed from the text."""
+    return {**payload, "requested_by": {"role": "", "uid": ""}}
+
+
 def deadline_approaching_v2_to_v3(payload: dict) -> dict:
     """v2 did not say which reminder (days before) nor the day it was planned: read as absent."""
     return dict(payload)
@@ -116,5 +122,6 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("NotificationSent", 1): notification_sent_v1_to_v2,
     ("UnitAuthorized", 1): unit_authorized_v1_to_v2,
     ("DeadlineApproaching", 1): deadline_approaching_v1_to_v2,
+    ("PersonErased", 1): person_erased_v1_to_v2,
     ("DeadlineApproaching", 2): deadline_approaching_v2_to_v3,
 }

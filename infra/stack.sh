@@ -18,6 +18,16 @@ export ZC_KAFKA_BOOTSTRAP=${ZC_KAFKA_BOOTSTRAP:-127.0.0.1:${ZC_KAFKA_PORT:-9092}
 # The stack and the tests run with the public development secrets: say so (services refuse them otherwise).
 export ZC_DEV_MODE=${ZC_DEV_MODE:-1}
 run=$root/infra/.run/services
+# What the services' system users must reach lives outside the checkout (whose folders may let nobody
+# through): their runtime virtualenv and credentials files (zc/install.py, plumbing/provision.py).
+if [ -z "${ZC_STACK_DIR:-}" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    ZC_STACK_DIR=/var/lib/zhicheng/$(printf %s "$(pwd -P)" | sha256sum | cut -c1-12)
+  else
+    ZC_STACK_DIR=$root/infra/.run/stack
+  fi
+fi
+export ZC_STACK_DIR
 
 say() { printf '[stack] %s\n' "$*" >&2; }
 # Our own cluster unless the caller gave DATABASE_URL.
@@ -29,6 +39,7 @@ infra_up() {
   infra/kafka/kafka.sh start
   "$py" -m plumbing.edges.topics_admin
   "$py" -m plumbing.provision  # roles, databases, migrations, grants, each service's credentials file
+  "$py" -m zc.install >/dev/null  # the runtime the services' users run (cached: rebuilt when sources change)
 }
 
 services_up() {
@@ -39,12 +50,12 @@ services_up() {
   # The clock file outlives restarts (of a process, of supervisord, `make down`/`make up`), so the
   # season's date does not jump back; the demo sets it explicitly. Delete it to start over.
   if [ -n "$season" ]; then
-    export ZC_CLOCK_FILE=$run/season-clock
+    export ZC_CLOCK_FILE=$ZC_STACK_DIR/season-clock  # read by the services' users: in the stack folder
     [ -f "$ZC_CLOCK_FILE" ] || "$py" -m plumbing.clock "$ZC_CLOCK_FILE" "$season"
   fi
   if [ -z "${ZC_NOTIFY_DEPARTMENT_CONTACTS:-}" ] && [ -n "$season" ]; then
     # The demo's operator data: one department's duty mobile, set the way an operator would (zc notify contact).
-    export ZC_NOTIFY_DEPARTMENT_CONTACTS=$run/department-contacts.json
+    export ZC_NOTIFY_DEPARTMENT_CONTACTS=$ZC_STACK_DIR/department-contacts.json
     cp services/notify/templates/department_contacts.json "$ZC_NOTIFY_DEPARTMENT_CONTACTS"
     "$py" -m zc.cli notify contact kq-hr --mobile 13905750012 --file "$ZC_NOTIFY_DEPARTMENT_CONTACTS" >/dev/null
   fi

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import asyncpg
 
-from plumbing.provision import expected_migrations
+from plumbing.provision import migration_contents
 
 
 class SchemaMismatch(SystemExit):
@@ -24,18 +24,30 @@ async def check_login(conn: asyncpg.Connection, *, dev_mode: bool) -> bool:
 
 
 async def check_schema(conn: asyncpg.Connection, migrations: list[Path]) -> None:
-    """The database must have exactly the migrations this code ships: fewer (not migrated yet) or
-    others (a newer release migrated it) and the service refuses to start."""
-    expected = expected_migrations(migrations)
+    """The database must have exactly the migrations this code ships, each with the content it
+    ships: fewer (not migrated yet), others (a newer release migrated it) or a file whose content
+    differs from what was applied (yoyo knows ids only: plumbing/provision.py records each applied
+    file's sha256) and the service refuses to start."""
+    shipped = migration_contents(migrations)
+    expected = sorted(shipped)
     try:
         applied = sorted(r["migration_id"] for r in await conn.fetch("SELECT migration_id FROM _yoyo_migration"))
+        recorded = {r["migration_id"]: r["sha256"] for r in await conn.fetch(
+            "SELECT migration_id, sha256 FROM zc_migration_content")}
     except asyncpg.UndefinedTableError:
-        applied = []
+        applied, recorded = [], {}
     except asyncpg.InsufficientPrivilegeError:
-        raise SchemaMismatch("refusing to start: the login may not read the schema version (_yoyo_migration)") from None
+        raise SchemaMismatch("refusing to start: the login may not read the schema version (_yoyo_migration, "
+                             "zc_migration_content)") from None
     if applied != expected:
         raise SchemaMismatch(f"refusing to start: schema version mismatch (database has {applied or 'none'}, this "
                              f"code expects {expected}); run the set-up step (make up, or python -m plumbing.provision)")
+    if differ := sorted(m for m in expected if recorded.get(m) != shipped[m]):
+        raise SchemaMismatch(
+            f"refusing to start: schema version mismatch: the content of migration(s) {', '.join(differ)} differs from "
+            f"what this database applied (sha256 {', '.join(str(recorded.get(m))[:12] for m in differ)} applied, "
+            f"{', '.join(shipped[m][:12] for m in differ)} shipped); an applied migration is never edited: ship a new "
+            "numbered one, or reset the database")
 
 
 async def open_pool(dsn: str, *, migrations: list[Path], dev_mode: bool, min_size: int = 2,

@@ -16,16 +16,20 @@ under yoyo's lock (two set-ups cannot race) as the owner. Tests copy a migrated 
 (`zc_template_<service>`), so a test session does not migrate per database.
 
 Passwords: the administrator's in `infra/.run/secrets/pgpass` (written by infra/postgres/postgres.sh),
-the roles' in `infra/.run/secrets/postgres-roles`; both 0400, readable by root (the set-up) only.
-Each service's own file `infra/.run/credentials/<service>` (0400, owned by the service's system user
-`zc-<service>` when the set-up runs as root) holds its database and Kafka passwords and nothing else.
+the roles' in `infra/.run/secrets/postgres-roles`; both 0400 in a 0700 folder, readable by root (the
+set-up) only. Each service's own file `<stack>/credentials/<service>` (0400, owned by the service's
+system user `zc-<service>` when the set-up runs as root; the folder 0711) holds its database and Kafka
+passwords and nothing else. The stack folder (`stack_dir()`) lies outside the checkout, which the
+services' users may not be able to enter; it also holds their runtime virtualenv (zc/install.py).
 """
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import pwd
 import secrets
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,14 +37,37 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import asyncpg
 
-from plumbing.settings import database_url, with_database
+from plumbing.settings import ProcessSettings, database_url, with_database
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("intake", "eligibility", "review", "notify")
 KINDS = (*SERVICES, "store")
 RUN = ROOT / "infra" / ".run"
 ROLE_SECRETS = RUN / "secrets" / "postgres-roles"
-CREDENTIALS = RUN / "credentials"
+
+
+def stack_dir() -> Path:
+    """What the services' system users must reach, outside the checkout: ZC_STACK_DIR, else
+    /var/lib/zhicheng/<hash of the checkout's path> (one per checkout) as root, else infra/.run/stack
+    (not root: no system users, the services run as the caller). infra/stack.sh exports the same."""
+    if given := ProcessSettings.current().stack_dir:
+        return Path(given)
+    if os.geteuid() != 0:
+        return RUN / "stack"
+    return Path("/var/lib/zhicheng") / hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
+
+
+def ensure_stack_dir() -> Path:
+    """The stack folder, open to every user (0755; each file inside decides who reads it)."""
+    folder = stack_dir()
+    for path in (folder.parent, folder):
+        if not path.exists():
+            path.mkdir(parents=True, exist_ok=True)
+            path.chmod(0o755)
+    return folder
+
+
+CREDENTIALS = stack_dir() / "credentials"
 _LOCK = 727500  # one set-up at a time on a server (roles and templates are shared by every session)
 _TEMPLATES_READY: set[str] = set()  # kinds whose template this process migrated already
 APPEND_ONLY = ("events", "audit_checkpoints", "personal_data_reads")  # the login: SELECT and INSERT only
@@ -54,6 +81,11 @@ def migration_dirs(kind: str) -> list[Path]:
 def expected_migrations(dirs: list[Path]) -> list[str]:
     """The migration ids a database of these folders must have applied, in order."""
     return sorted(p.stem for d in dirs for p in d.glob("*.sql"))
+
+
+def migration_contents(dirs: list[Path]) -> dict[str, str]:
+    """Each shipped migration's id and the sha256 of its file: what a database must have applied."""
+    return {p.stem: hashlib.sha256(p.read_bytes()).hexdigest() for d in dirs for p in sorted(d.glob("*.sql"))}
 
 
 def owner_role(kind: str) -> str:
@@ -128,6 +160,15 @@ def _migrate(url: str, kind: str, database: str, password: str) -> None:
         migrations = read_migrations(*(str(d) for d in migration_dirs(kind)))
         with backend.lock():
             backend.apply_migrations(backend.to_apply(migrations))
+            # What each applied file said, recorded once (a later edit of an applied file is then a
+            # mismatch the services refuse, not a silent difference; plumbing/db.py check_schema).
+            contents = migration_contents(migration_dirs(kind))
+            with backend.transaction():
+                applied = {m for (m,) in backend.execute("SELECT migration_id FROM _yoyo_migration").fetchall()}
+                for migration_id in sorted(applied & contents.keys()):
+                    backend.execute("INSERT INTO zc_migration_content (migration_id, sha256) VALUES (:id, :sha) "
+                                    "ON CONFLICT (migration_id) DO NOTHING", {"id": migration_id,
+                                                                               "sha": contents[migration_id]})
     finally:
         backend.connection.close()
 
@@ -151,6 +192,8 @@ async def _grant(url: str, kind: str, database: str) -> None:
             for table in yoyo:
                 await conn.execute(f'REVOKE ALL ON "{table}" FROM {login}')
             await conn.execute(f"GRANT SELECT ON _yoyo_migration TO {login}")  # the start-up version check
+            await conn.execute(f"REVOKE ALL ON zc_migration_content FROM {login}")
+            await conn.execute(f"GRANT SELECT ON zc_migration_content TO {login}")  # and its content check
     finally:
         await conn.close()
 
@@ -246,8 +289,9 @@ def credentials_file(service: str) -> Path:
 def write_credentials(service: str, kafka_passwords: dict[str, str]) -> Path:
     """The service's own secrets, readable by its system user only: its database login's password
     (`database=`) and its Kafka principal's (`<service>=`, the format plumbing.edges.kafka_security reads)."""
-    CREDENTIALS.mkdir(parents=True, exist_ok=True)
-    CREDENTIALS.chmod(0o755)  # each file inside decides who reads it
+    ensure_stack_dir()
+    CREDENTIALS.mkdir(exist_ok=True)
+    CREDENTIALS.chmod(0o711)  # a user may open its own file by name, list none
     path = credentials_file(service)
     lines = [f"database={role_passwords()[login_role(service)]}"]
     if service in kafka_passwords:
@@ -272,6 +316,7 @@ async def main() -> None:
     kafka = read_credentials()
     for service in SERVICES:
         write_credentials(service, kafka)
+    shutil.rmtree(RUN / "credentials", ignore_errors=True)  # where stacks before the stack folder kept them
     print(f"[provision] roles, databases, migrations and grants in place; credentials in {CREDENTIALS}",
           file=sys.stderr)
 

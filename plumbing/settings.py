@@ -133,6 +133,8 @@ class ProcessSettings(_ReadAtUse):
     metrics_token: str = ""
     token_private_key: str = ""  # ZC_TOKEN_PRIVATE_KEY: the development issuer's key (plumbing/edges/dev_issuer.py)
     token: str = ""  # ZC_TOKEN: a CLI command's bearer token
+    stack_dir: str = ""  # ZC_STACK_DIR: where the services' system users find their runtime and credentials (plumbing/provision.py)
+    runtime_python: str = ""  # ZC_RUNTIME_PYTHON: the interpreter the runtime installation is made from (zc/install.py)
     retention_outbox_days: float = 7.0
     retention_idempotency_hours: float = 24.0
     retention_interval_seconds: float = 3600.0

@@ -1,7 +1,8 @@
-"""`zc person erase PERSON_REF --requested-by WHO`: erase a person's personal data everywhere.
+"""`zc person erase PERSON_REF --requested-by UID [--requester-role ROLE]`: erase a person's personal data everywhere.
 
 Runs with the operator's own token (ZC_TOKEN, or --token): a city HR bureau officer's, whose user
-intake records in PersonErased as who erased, with --requested-by as on whose request. Intake
+intake records in PersonErased as who erased, with --requested-by (an account id, never a name) and
+--requester-role as on whose request. Intake
 deletes the person's data key and photos and publishes the tombstone; notify and review delete
 their copies when they read it. Prints what was erased where.
 Exit codes: 0 erased, 1 no such person, 2 refused, unreachable or bad input.
@@ -26,7 +27,10 @@ def _fail(zh: str, en: str, code: int = 2) -> typer.Exit:
 
 @app.command()
 def erase(person_ref: str = typer.Argument(..., help="the person's person_ref (64 hex characters)"),
-          requested_by: str = typer.Option(..., "--requested-by", help="on whose request (the person, a ticket)"),
+          requested_by: str = typer.Option(..., "--requested-by",
+                                           help="on whose request: the requester's account id (their token's uid), never a name"),
+          requester_role: str = typer.Option("applicant", "--requester-role",
+                                             help="the requester's role (applicant: the person asked for it)"),
           token: str = typer.Option("", envvar="ZC_TOKEN", help="the operator's own bearer token (city HR bureau)"),
           url: str = typer.Option(DEFAULT_URL, help="intake's base URL")) -> None:
     """Erase PERSON_REF's personal data: intake's data key and photos, the topic record, notify's and review's rows."""
@@ -35,16 +39,20 @@ def erase(person_ref: str = typer.Argument(..., help="the person's person_ref (6
     if not token:
         raise _fail("需要操作员本人的令牌（ZC_TOKEN 或 --token）", "the operator's own token is required (ZC_TOKEN or --token)")
     try:
-        response = httpx.post(f"{url.rstrip('/')}/persons/{person_ref}/erasure", json={"requested_by": requested_by},
+        response = httpx.post(f"{url.rstrip('/')}/persons/{person_ref}/erasure", json={"requested_by": {"role": requester_role, "uid": requested_by}},
                               headers={"Authorization": f"Bearer {token}"}, timeout=30)
     except httpx.HTTPError as exc:
         raise _fail(f"无法连接申报服务 {url}", f"intake is unreachable at {url}: {type(exc).__name__}") from None
     if response.status_code == 404:
         raise _fail("申报服务没有该人员的个人信息", "intake holds no personal data of this person", code=1)
+    if response.status_code == 422:
+        raise _fail("请求人须为账号标识（令牌中的 uid）与角色，不能是姓名", "the requester is an account id (a token's uid) and a "
+                    f"role, never a name: {response.text[:300]}")
     if response.status_code != 200:
         raise _fail(f"申报服务返回 {response.status_code}", f"intake answered {response.status_code}: {response.text[:300]}")
     report = response.json()
-    typer.echo(f"已删除 / erased {person_ref} by {report['erased_by']} at the request of {report['requested_by']} "
+    typer.echo(f"已删除 / erased {person_ref} by {report['erased_by']} at the request of "
+               f"{report['requested_by']['role']}:{report['requested_by']['uid']} "
                f"(PersonErased {report['event_id']})")
     for place, what in report["erased"].items():
         typer.echo(f"  {place}: {json.dumps(what, ensure_ascii=False) if not isinstance(what, str) else what}")

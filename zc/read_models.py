@@ -101,7 +101,7 @@ _KERNEL = "the event-sourcing kernel's own state (plumbing/core/migrations): the
 STATE_OF_RECORD: dict[str, str] = {
     **{f"{s}.{t}": _KERNEL for s in ("intake", "eligibility", "review", "notify") for t in (
         "events", "outbox", "inbox", "checkpoints", "idempotency_keys", "parked_records", "audit_checkpoints",
-        "personal_data_reads")},
+        "personal_data_reads", "zc_migration_content")},
     "intake.photos": "uploaded photo bytes, by hash (events carry only the hash): the upload itself",
     "intake.documents": "uploaded documents, sealed with the applicant's key: the uploads themselves, erasable",
     "intake.drafts": "unsubmitted form drafts (personal data, sealed): nothing in history until filed",

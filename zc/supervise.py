@@ -36,6 +36,8 @@ class Program:
     env: dict[str, str] = field(default_factory=dict)
     port: int | None = None  # readiness: GET /readyz on this port answers 200
     user: str | None = None  # the unprivileged system user it runs as (supervisord's user=; root only)
+    directory: Path = ROOT  # its working folder (a system user's: the stack folder, never the checkout)
+    runtime: bool = False  # runs from the runtime installation (zc/install.py), made or refreshed at start
 
     @property
     def ready_url(self) -> str | None:
@@ -67,7 +69,7 @@ class Supervisor:
                  "[supervisorctl]", f"serverurl=unix://{self.socket}", ""]
         for p in self.programs:
             env = ",".join(f"{k}={_quote(v)}" for k, v in sorted(p.env.items()))
-            lines += [f"[program:{p.name}]", "command=" + " ".join(p.command), f"directory={ROOT}",
+            lines += [f"[program:{p.name}]", "command=" + " ".join(p.command), f"directory={p.directory}",
                       *( [f"environment={env}"] if env else []), *([f"user={p.user}"] if p.user else []),
                       "autostart=true", "autorestart=true",  # any exit, expected or not, is restarted
                       "startsecs=2", "startretries=1000", "stopsignal=TERM", "stopwaitsecs=20",
@@ -94,6 +96,8 @@ class Supervisor:
     def start(self) -> None:
         """Write the configuration and start supervisord (or make a running one pick up changes)."""
         self.run_dir.mkdir(parents=True, exist_ok=True)
+        if runtime := [p for p in self.programs if p.runtime]:
+            _prepare_runtime(runtime)  # cached: rebuilt only when the locks or the sources changed
         self.conf.write_text(self.config_text())
         if self.supervisord_pid():
             self.ctl("reread")
@@ -184,32 +188,40 @@ class Supervisor:
 
 
 def service_program(name: str, port: int, env: dict[str, str] | None = None, *, own_user: bool = False) -> Program:
-    """A service's program. `own_user`: run it as its system user with its own credentials file
-    (database and Kafka passwords; plumbing/provision.py), as `make up` does."""
-    from plumbing.provision import credentials_file, ensure_system_user
+    """A service's program. `own_user` (as root): run it as its system user `zc-<service>`, from the
+    runtime installation outside the checkout (zc/install.py), in the stack folder, with its own
+    credentials file (database and Kafka passwords; plumbing/provision.py), as `make up` does."""
+    from plumbing.provision import credentials_file, stack_dir, system_user
+    from zc.install import runtime_python
 
     # Each key only to the service that holds it (plumbing/settings.py SECRET_HOLDERS)
     others = {f"ZC_{secret.upper()}" for secret, (holder, _dev) in SECRET_HOLDERS.items() if holder != name}
     if name != "intake":
         others.add("ZC_PERSONAL_DATA_MASTER_KEY")
     env = {k: v for k, v in {"ZC_PORT": str(port), "ZC_LOG_JSON": "true", **(env or {})}.items() if k not in others}
-    user = None
-    if own_user and credentials_file(name).exists():
-        env |= {"ZC_DB_CREDENTIALS": str(credentials_file(name)), "ZC_KAFKA_CREDENTIALS": str(credentials_file(name))}
-        user = ensure_system_user(name) if os.geteuid() == 0 else None
-        if user and not _can_run_as(user):
-            print(f"[supervise] WARNING: {user} cannot run {sys.executable} (the interpreter is in a folder only "
-                  f"root may enter); {name} runs as root, still with only its own credentials file", file=sys.stderr)
-            user = None
-    return Program(name, [sys.executable, "-m", f"services.{name}"], env, port, user)
+    if not (own_user and os.geteuid() == 0):  # no system users to make: the caller's own user, from the checkout
+        return Program(name, [sys.executable, "-m", f"services.{name}"], env, port)
+    env |= {"ZC_DB_CREDENTIALS": str(credentials_file(name)), "ZC_KAFKA_CREDENTIALS": str(credentials_file(name)),
+            # supervisord's user= changes no variable: without these the child would look for its
+            # database client files in root's home (and be refused), and log as root.
+            "HOME": "/nonexistent", "USER": system_user(name), "LOGNAME": system_user(name)}
+    return Program(name, [str(runtime_python()), "-m", f"services.{name}"], env, port, system_user(name),
+                   directory=stack_dir(), runtime=True)
 
 
-def _can_run_as(user: str) -> bool:
-    """Whether `user` can start this interpreter and import the project (a venv made from an
-    interpreter under /root cannot be run by anyone else)."""
-    done = subprocess.run(["runuser", "-u", user, "--", sys.executable, "-c", "import plumbing"], cwd=ROOT,
-                          capture_output=True)
-    return done.returncode == 0
+def _prepare_runtime(programs: list[Program]) -> None:
+    """What a program run as a system user needs before supervisord starts it: the runtime
+    installation (cached), its user, and its credentials file (written by the set-up step)."""
+    from plumbing.provision import credentials_file, ensure_system_user
+    from zc.install import ensure_runtime
+
+    ensure_runtime()
+    for p in programs:
+        if not credentials_file(p.name).exists():
+            raise RuntimeError(f"{credentials_file(p.name)} is missing: run the set-up step first "
+                               "(infra/stack.sh infra-up, or python -m plumbing.provision)")
+        if ensure_system_user(p.name) != p.user:
+            raise RuntimeError(f"the system user {p.user} could not be made (useradd)")
 
 
 def local_stack() -> Supervisor:

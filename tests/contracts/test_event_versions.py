@@ -124,3 +124,11 @@ def test_a_v1_filing_is_read_as_a_pseudonymous_applicant():
     assert not [p for p in PERSONAL if p in read.model_dump_json()] and read.sealed is None
     assert upcasters.filing_v1_to_v2({"application": data})["application"]["applicant"] == {
         "person_ref": data["applicant"]["person_ref"]}
+
+
+def test_a_v1_erasure_reads_with_an_unknown_requester_and_not_its_free_text():
+    v1 = {"person_ref": "ab" * 32, "erased_by": "acct-1", "erased_by_role": "city_hr_bureau",
+          "requested_by": "张三本人申请（电话 13812345678）", "data_key_deleted": True, "photos_deleted": 1}
+    read = decode_payload("PersonErased", 1, v1)
+    assert read.requested_by.model_dump() == {"role": "", "uid": ""}
+    assert "张三" not in read.model_dump_json() and "13812345678" not in read.model_dump_json()

@@ -53,6 +53,8 @@ class Stack:
                     "ZC_NOTIFY_RATE_WINDOWS": "1:100",  # the season's messages arrive within seconds here
                     "ZC_REFERENCE_WAIT_SECONDS": "10"}  # a phantom reference is dead-lettered within the test
         self.clock_of: dict[str, dict[str, str]] = {}  # per-service clock after `set_season_time`
+        # The checkout's interpreter, run in the checkout (tests/e2e/test_installed_wheel.py: the wheel's).
+        self.python, self.cwd = sys.executable, None
 
     def log(self, service: str) -> Path:
         return LOGS / f"{service}{'-' + self.tag if self.tag else ''}.log"
@@ -71,7 +73,7 @@ class Stack:
         env.update(self.clock_of.get(service, {}))
         env.setdefault("ZC_DB_POOL_SIZE", ONE_CONNECTION.get(service, "1"))
         log = open(self.log(service), "ab")
-        self.procs[service] = subprocess.Popen([sys.executable, "-m", f"services.{service}"], env=env,
+        self.procs[service] = subprocess.Popen([str(self.python), "-m", f"services.{service}"], env=env, cwd=self.cwd,
                                                stdout=log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, service: str, timeout: float = 60) -> None:

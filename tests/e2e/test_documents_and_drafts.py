@@ -77,7 +77,7 @@ async def test_a_draft_is_kept_sealed_and_erased_with_its_applicant_and_their_do
             sealed = await conn.fetchval("SELECT sealed FROM drafts WHERE person_ref = $1", ref)
             stored = await conn.fetchval("SELECT sealed FROM documents WHERE person_ref = $1", ref)
             assert "草稿人".encode() not in sealed and number.encode() not in sealed and b"%PDF" not in stored
-            erased = await client.post(f"{intake}/persons/{ref}/erasure", json={"requested_by": "本人申请"},
+            erased = await client.post(f"{intake}/persons/{ref}/erasure", json={"requested_by": {"role": "applicant", "uid": "acc-applicant-0007"}},
                                        headers=token(Role.CITY_HR_BUREAU, org="sx-city-hr", area="city"))
             assert erased.status_code == 200, erased.text
             assert (erased.json()["erased"]["intake"]["documents_deleted"], erased.json()["erased"]["intake"]["drafts_deleted"]) == (1, 1)

@@ -117,8 +117,14 @@ async def test_erasure_reaches_every_copy_and_later_sms_and_exports_say_the_data
         for service in ("notify", "review"):
             await eventually(lambda s=service: rows(stack, s, "SELECT 1 FROM personal_data WHERE person_ref = $1", REF))
 
+        # On whose request is an account (role, uid), never a name or free text: refused, nothing erased.
+        for requested_by in ("本人申请（工单 2020-42）", {"role": "applicant", "uid": "王建国"},
+                             {"role": "applicant", "uid": "wang jianguo"}, {"role": "nobody", "uid": "acc-1"}):
+            refused = await client.post(f"{stack.url('intake')}/persons/{REF}/erasure", headers=CITY_HR,
+                                        json={"requested_by": requested_by})
+            assert refused.status_code == 422 and {"code", "message_zh", "message_en"} <= refused.json().keys()
         erased = subprocess.run(
-            [sys.executable, "-m", "zc.cli", "person", "erase", REF, "--requested-by", "本人申请（工单 2020-42）",
+            [sys.executable, "-m", "zc.cli", "person", "erase", REF, "--requested-by", "acc-applicant-0042",
              "--url", stack.url("intake")], env={**os.environ, "ZC_TOKEN": CITY_HR["Authorization"][7:]},
             capture_output=True, text=True, timeout=60)
         assert erased.returncode == 0, erased.stderr
@@ -135,7 +141,7 @@ async def test_erasure_reaches_every_copy_and_later_sms_and_exports_say_the_data
             assert await vault.unseal(conn, Sealed.model_validate_json(payload)) is None
             record = await conn.fetchrow("SELECT payload FROM events WHERE event_type = 'PersonErased'"
                                          " AND stream_id = $1", f"person-{REF}")
-            assert '"requested_by": "本人申请（工单 2020-42）"' in record["payload"]
+            assert '"requested_by": {"uid": "acc-applicant-0042", "role": "applicant"}' in record["payload"]
             assert f'"erased_by": "{OFFICER_UID}"' in record["payload"] and "officer-zhang" not in record["payload"]
         finally:
             await conn.close()

@@ -191,7 +191,7 @@ async def play_the_season(run: SeasonRun, apps: dict) -> None:
     erased = APPLICANTS[ERASED_APPLICANT]
     ref = person_ref(erased.id_number, PERSON_SECRET)
     answer = await run.client.post(run.url("intake", f"/persons/{ref}/erasure"), headers=CITY_HR,
-                                   json={"requested_by": "本人申请（扫描测试）"})
+                                   json={"requested_by": {"role": "applicant", "uid": "acc-applicant-0099"}})
     assert answer.status_code == 200, answer.text
     for service in ("notify", "review"):
         await run.eventually(lambda sv=service: _rows(run.stack, sv, "SELECT 1 FROM erased_persons"

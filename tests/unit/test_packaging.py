@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("contracts", "plumbing", "services", "zc")
+PACKAGES = ("contracts", "plumbing", "services", "zc", "web", "identity")
 
 
 def _packaged(path: str, data: dict[str, list[str]]) -> bool:

@@ -45,8 +45,10 @@ class ChaosStack:
                   # the faults list a message at most 5 s late: a minute's bound leaves none unknown
                   "ZC_SMS_CHECK_INTERVAL_SECONDS": "1", "ZC_SMS_CHECK_BOUND_SECONDS": "60"}
         inherited = child_environment(keep=lambda k: k in ("ZC_TOKEN_PUBLIC_KEY", "ZC_PERSON_REF_SECRET"))
+        # As `make up` runs them: each as its own system user, from the runtime installation (as root).
         programs = [service_program(s, self.ports[s], {**shared, **inherited,
-                                                       **service_database(s, self.databases[s], url=self.server_url)})
+                                                       **service_database(s, self.databases[s], url=self.server_url)},
+                                    own_user=True)
                     for s in SERVICES]
         programs.append(Program("sms", [sys.executable, "-m", "tests.fake_sms_provider",
                                         "--port", str(self.ports["sms"]), "--api-key", SMS_KEY]))

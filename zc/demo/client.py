@@ -10,6 +10,7 @@ import httpx
 from contracts.envelope import Role
 from plumbing import clock
 from plumbing.edges.dev_issuer import dev_token
+from plumbing.provision import stack_dir
 from plumbing.settings import ServiceSettings, service_url
 from services.intake.domain.identity import person_ref
 from zc.sample_photo import photo_bytes
@@ -31,7 +32,8 @@ def auth(role: Role, org: str = "", area: str = "", user: str = "demo", id_numbe
 
 
 PHOTO = base64.b64encode(photo_bytes()).decode()
-CLOCK_FILE = Path(ClockSettings.current().clock_file or ROOT / "infra/.run/services/season-clock")
+# Where infra/stack.sh services-up put the season clock: the stack folder, which the services' users read.
+CLOCK_FILE = Path(ClockSettings.current().clock_file or stack_dir() / "season-clock")
 
 
 def travel(season_time: str) -> bool:

@@ -97,13 +97,13 @@ class PersonRefOf(BaseModel):
 
 class Erased(BaseModel):
     model_config = examples({"person_ref": "9f" * 32, "event_id": EVENT_ID, "erased_by": "city-operator",
-                             "requested_by": "ticket 2020-117",
+                             "requested_by": {"role": "applicant", "uid": "acc-applicant-0001"},
                              "erased": {"intake": {"data_key_deleted": True, "photos_deleted": 1}}})
 
     person_ref: str
     event_id: str
     erased_by: str
-    requested_by: str
+    requested_by: dict[str, str]  # role and uid: an account, never a name
 
 
 DOCUMENT = {"ref": "doc-3f1c9a7e5b2d4c6e8a0b", "kind": "photo", "year": None, "content_type": "image/jpeg",

@@ -10,10 +10,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from contracts.envelope import Actor, Role
+from contracts.events import ACCOUNT_ID_PATTERN, Requester
 from plumbing import clock
 from plumbing.core.idempotency import request_fingerprint, run_in, scoped
 from contracts.errors import InvalidInput
-from plumbing.edges.inputs import STRICT, IdNumber, Text
+from plumbing.edges.inputs import STRICT, IdNumber
 from plumbing.edges.security import Caller, caller, service_caller
 from plumbing.edges.openapi import contract
 from services.intake.adapters.answers import Erased, PersonRefOf
@@ -27,10 +28,20 @@ Operator = Annotated[Caller, caller(Role.CITY_HR_BUREAU)]
 PersonRef = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="the person's person_ref (keyed hash)")]
 
 
+class RequestedBy(BaseModel):
+    """On whose request: the account's role and the opaque id its issuer gave it, never a name (it is
+    kept for ever in PersonErased)."""
+
+    model_config = STRICT
+
+    role: Role = Field(description="the requester's role (an applicant asking for their own erasure: applicant)")
+    uid: str = Field(pattern=ACCOUNT_ID_PATTERN, description="the requester's account id (their token's uid)")
+
+
 class ErasureRequest(BaseModel):
     model_config = STRICT
 
-    requested_by: Text = Field(min_length=1, max_length=200, description="on whose request (a person, a ticket)")
+    requested_by: RequestedBy
 
 
 @router.post("/persons/{person_ref}/erasure", summary="Erase a person's personal data (删除个人信息)",
@@ -40,10 +51,11 @@ async def erase(request: Request, person_ref: PersonRef, body: ErasureRequest, w
     actor = Actor(role=who.role, organisation=who.org, user=who.uid)
 
     async def action(uow):
-        return 200, await erasure.erase(uow, person_ref, actor, body.requested_by, clock.now())
+        requester = Requester(role=body.requested_by.role.value, uid=body.requested_by.uid)
+        return 200, await erasure.erase(uow, person_ref, actor, requester, clock.now())
 
     status, answer = await run_in(state.runtime.unit_of_work(), scoped(None, who.key),
-                                    request_fingerprint("erase", person_ref, body.requested_by), action)
+                                    request_fingerprint("erase", person_ref, body.requested_by.role.value, body.requested_by.uid), action)
     return JSONResponse(answer, status_code=status)
 
 

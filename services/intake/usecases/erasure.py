@@ -2,7 +2,8 @@
 (their sealed fields in every event become unreadable), the photos of their applications, and any
 record still waiting for the personal-data topic; queues the tombstone that makes notify and review
 delete their copies and the compacted topic drop the record; and records PersonErased (who erased
-whom, on whose request, what was erased), which carries nothing personal. Events are never
+whom, on whose request (an account's role and opaque id), what was erased), which carries nothing
+personal. Events are never
 rewritten: every hash chain still verifies."""
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import datetime
 
 from contracts.envelope import Actor
 from contracts.errors import NotFound
-from contracts.events import PersonErased
+from contracts.events import PersonErased, Requester
 from plumbing.core.unit_of_work import UnitOfWork
 from services.intake.domain.streams import person_stream
 from services.intake.usecases.ports import IntakePorts
@@ -18,7 +19,8 @@ from services.intake.usecases.ports import IntakePorts
 
 
 
-async def erase(uow: UnitOfWork[IntakePorts], person_ref: str, actor: Actor, requested_by: str, now: datetime) -> dict:
+async def erase(uow: UnitOfWork[IntakePorts], person_ref: str, actor: Actor, requested_by: Requester,
+                now: datetime) -> dict:
     filings = await uow.ports.filings.of_person(person_ref)
     key_deleted = await uow.ports.keys.erase(person_ref)
     if not filings and not key_deleted:
@@ -35,7 +37,7 @@ async def erase(uow: UnitOfWork[IntakePorts], person_ref: str, actor: Actor, req
     _state, version = await uow.get(stream, lambda s, _e: s)
     stored = await uow.save(stream, [event], key=person_ref, expected_version=version, actor=actor, occurred_at=now)
     return {"person_ref": person_ref, "event_id": str(stored[0].event_id), "erased_by": actor.user,
-            "requested_by": requested_by, "erased": {
+            "requested_by": requested_by.model_dump(), "erased": {
                 "intake": {"data_key_deleted": key_deleted, "photos_deleted": deleted_photos,
                            "documents_deleted": documents, "drafts_deleted": drafts,
                            "applications_sealed_fields_unreadable": applications},

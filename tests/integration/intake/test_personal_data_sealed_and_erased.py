@@ -10,7 +10,7 @@ import pytest
 
 from contracts.envelope import Actor, Role
 from contracts.errors import NotFound
-from contracts.events import ApplicationSubmitted
+from contracts.events import ApplicationSubmitted, Requester
 from services.intake.adapters.vault import KeyVault, master_key
 from services.intake.settings import IntakeSettings
 from services.intake.usecases import erasure, filing
@@ -21,6 +21,7 @@ from tests.integration.intake.test_filing_use_cases import PLAN, applicant, arch
 
 NOW = datetime(2020, 8, 12, 2, tzinfo=UTC)
 OPERATOR = Actor(role=Role.CITY_HR_BUREAU, organisation="sx-city-hr", user="officer-zhang")
+THE_PERSON = Requester(role="applicant", uid="acc-applicant-0042")  # the person asked, by their account id
 VAULT = KeyVault(base64.b64decode(base64.b64encode(b"0123456789abcdef0123456789abcdef")))
 
 
@@ -52,7 +53,7 @@ async def test_erasing_deletes_the_key_photos_and_queued_record_and_keeps_the_ch
     ref = app.applicant.person_ref
     await file(recorder, consume, app)
     async with unit_of_work(recorder, VAULT) as uow:
-        report = await erasure.erase(uow, ref, OPERATOR, "本人申请", NOW)
+        report = await erasure.erase(uow, ref, OPERATOR, THE_PERSON, NOW)
     assert report["erased"]["intake"] == {"data_key_deleted": True, "photos_deleted": 1, "documents_deleted": 0,
                                           "drafts_deleted": 0,
                                           "applications_sealed_fields_unreadable": [str(app.application_id)]}
@@ -63,7 +64,8 @@ async def test_erasing_deletes_the_key_photos_and_queued_record_and_keeps_the_ch
             {"person_ref": ref, "record": None}]  # only the tombstone waits
         assert not await conn.fetch("SELECT 1 FROM photos")
         erased = await conn.fetchrow("SELECT actor, payload FROM events WHERE event_type = 'PersonErased'")
-    assert '"requested_by": "本人申请"' in erased["payload"] and "officer-zhang" in erased["actor"]
+    assert '"requested_by": {"uid": "acc-applicant-0042", "role": "applicant"}' in erased["payload"]
+    assert "officer-zhang" in erased["actor"]
     for stream in (f"application-{app.application_id}", f"person-{ref}"):
         assert await recorder.store.verify_stream(stream) == (True, None)
 
@@ -71,7 +73,7 @@ async def test_erasing_deletes_the_key_photos_and_queued_record_and_keeps_the_ch
 async def test_erasing_someone_intake_never_heard_of_is_not_found_and_records_nothing(recorder):
     with pytest.raises(NotFound):
         async with unit_of_work(recorder, VAULT) as uow:
-            await erasure.erase(uow, "ab" * 32, OPERATOR, "本人申请", NOW)
+            await erasure.erase(uow, "ab" * 32, OPERATOR, THE_PERSON, NOW)
     assert not await recorder.store.pool.fetch("SELECT 1 FROM events")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import pwd
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import asyncpg
 import pytest
 
 from plumbing.db import SchemaMismatch, check_login, check_schema
+from plumbing.edges.kafka_security import credentials_file as kafka_credentials_file
 from plumbing.provision import (CREDENTIALS, ROLE_SECRETS, SERVICES, database_from_template, login_role,
                                 expected_migrations, migration_dirs, prepare, role_passwords, system_user)
 from plumbing.settings import with_database
@@ -118,6 +120,25 @@ async def test_a_service_refuses_a_database_without_exactly_its_migrations_and_a
         await admin.close()
 
 
+async def test_a_service_refuses_a_database_whose_applied_migration_differs_in_content_from_the_one_it_ships(
+        databases, tmp_path):
+    # The same ids, one file edited after it was applied (a copy of the shipped folders).
+    copies = []
+    for folder in migration_dirs("review"):
+        copies.append(tmp_path / folder.parent.name)
+        shutil.copytree(folder, copies[-1])
+    edited = copies[-1] / "0002_review_tables.sql"
+    edited.write_text(edited.read_text() + "\nCREATE INDEX IF NOT EXISTS sneaky ON events (event_type);\n")
+    role = login_role("review")
+    conn = await asyncpg.connect(**_as(role, databases["review"], role_passwords()[role]))  # as the service logs in
+    try:
+        await check_schema(conn, migration_dirs("review"))
+        with pytest.raises(SchemaMismatch, match="content of migration.s. 0002_review_tables differs"):
+            await check_schema(conn, copies)
+    finally:
+        await conn.close()
+
+
 async def test_two_set_ups_at_once_migrate_one_database_once():
     name = db_name("race")
     try:
@@ -133,22 +154,20 @@ async def test_two_set_ups_at_once_migrate_one_database_once():
 
 
 def _read_as(user: str, path: Path) -> int:
-    return subprocess.run(["runuser", "-u", user, "--", "cat", str(path)], capture_output=True).returncode
+    return subprocess.run(["runuser", "-u", user, "--", "cat", str(path)], capture_output=True, cwd="/").returncode
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="system users are made by a set-up running as root")
 def test_a_services_system_user_reads_its_own_credentials_and_nobody_elses_nor_the_administrators():
+    # The credentials live in the stack folder (outside the checkout, which may sit in a folder
+    # nobody but root may enter), so every system user reaches its own file, wherever the clone is.
     for service in SERVICES:
-        pwd.getpwnam(system_user(service))  # made by the set-up (python -m plumbing.provision)
         own = CREDENTIALS / service
         assert oct(own.stat().st_mode & 0o777) == "0o400" and own.stat().st_uid == pwd.getpwnam(system_user(service)).pw_uid
-        # Its own file is readable by it wherever the checkout's folders let other users through (a
-        # clone under a 0700 folder, such as mktemp's, lets no system user reach any file inside)
-        if all(folder.stat().st_mode & 0o001 for folder in own.parents):
-            assert _read_as(system_user(service), own) == 0
+        assert _read_as(system_user(service), own) == 0
         for other in SERVICES:
             if other != service:
                 assert _read_as(system_user(service), CREDENTIALS / other) != 0
-        for secret in (ROLE_SECRETS, ROLE_SECRETS.parent / "pgpass", Path(os.environ.get("ZC_KAFKA_CREDENTIALS") or
-                       CREDENTIALS.parent / "kafka" / "credentials")):
-            assert _read_as(system_user(service), secret) != 0, secret
+        # The roles' passwords, the administrator's, Kafka's admin and controller passwords (and every principal's)
+        for secret in (ROLE_SECRETS, ROLE_SECRETS.parent / "pgpass", kafka_credentials_file()):
+            assert secret.exists() and _read_as(system_user(service), secret) != 0, secret

@@ -10,6 +10,7 @@ from contracts.envelope import SYSTEM_ACTOR, Actor, Envelope, Role
 from contracts.errors import Conflict, InvalidInput, NotFound
 from contracts.events import (ArchiveEntryAdded, ArchiveEntryApproved, Payload, Returned, ReviewLevel,
                               UnitAuthorized)
+from contracts.events import Requester
 from contracts.plan import load_plan, plan_registry
 from plumbing.core.application import Recorder
 from plumbing.core.memory_store import InMemoryEventStore
@@ -135,6 +136,9 @@ async def test_a_withdrawal_is_recorded_once():
     assert [e.event_type for e in await uow.store.load_stream(stream(app))][-1] == "ApplicationWithdrawn"
 
 
+THE_PERSON = Requester(role="applicant", uid="acc-applicant-0042")
+
+
 async def test_an_erasure_deletes_key_photos_and_queued_record_and_records_person_erased():
     uow, app = unit_of_work(), normal_applicant()
     ref = app.applicant.person_ref
@@ -142,7 +146,7 @@ async def test_an_erasure_deletes_key_photos_and_queued_record_and_records_perso
     await submit(uow, app, b"jpeg")
     uow.ports.uploads.documents[ref], uow.ports.uploads.drafts = 3, {ref}  # two certificates and a letter, a draft
     async with uow:
-        report = await erasure.erase(uow, ref, OPERATOR, "本人申请", NOW)
+        report = await erasure.erase(uow, ref, OPERATOR, THE_PERSON, NOW)
     assert report["erased"]["intake"] == {"data_key_deleted": True, "photos_deleted": 1, "documents_deleted": 3,
                                           "drafts_deleted": 1,
                                           "applications_sealed_fields_unreadable": [str(app.application_id)]}
@@ -151,9 +155,10 @@ async def test_an_erasure_deletes_key_photos_and_queued_record_and_records_perso
     assert uow.ports.personal.queued == [(ref, None)]  # the tombstone replaced what waited
     [erased] = await uow.store.load_stream(f"person-{ref}")
     assert erased.event_type == "PersonErased" and erased.actor == OPERATOR
+    assert erased.payload["requested_by"] == {"role": "applicant", "uid": "acc-applicant-0042"}  # an account, no name
     with pytest.raises(NotFound):
         async with uow:
-            await erasure.erase(uow, "ab" * 32, OPERATOR, "本人申请", NOW)
+            await erasure.erase(uow, "ab" * 32, OPERATOR, THE_PERSON, NOW)
 
 
 async def test_the_returns_and_filings_folded_from_intakes_history_are_those_written_live():
