@@ -8,13 +8,11 @@ so old versions are upcast exactly as the services read them.
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from pathlib import Path
 
 from contracts.deadlines import level_deadline
 from contracts.envelope import Envelope
-from contracts.plan import PLANS_DIR, Plan, load_plan_file
+from contracts.plan import Plan, PlanRegistry, UnknownPlan, plan_registry
 from contracts.registry import decode
 from services.intake.domain import filing
 from services.review.domain.case import Case, Stage
@@ -29,13 +27,13 @@ class PlanNotFound(LookupError):
     pass
 
 
-def plan_for(plan_id: str, version: str, plans_dir: Path = PLANS_DIR) -> Plan:
-    """The plan the application was assessed under: the same id and version, never "the current one"."""
-    for path in sorted(plans_dir.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("plan_id") == plan_id and str(data.get("version")) == str(version):
-            return load_plan_file(path)
-    raise PlanNotFound(f"plan {plan_id} version {version} is not among {plans_dir}")
+def plan_for(plan_id: str, version: str, plans: PlanRegistry | None = None) -> Plan:
+    """The plan the application was assessed under: the same id and version, never "the current one",
+    looked up in the services' own registry (the shipped plans, contracts/plan.py)."""
+    try:
+        return (plans or plan_registry()).get(plan_id, version)
+    except UnknownPlan:
+        raise PlanNotFound(f"plan {plan_id} version {version} is not among the shipped plans") from None
 
 
 def _until(parts: list[dict], at: datetime) -> list[Envelope]:
@@ -60,13 +58,13 @@ def _deadline(case: Case | None, plan: Plan | None) -> dict | None:
     return {"level": str(level), "acts_until": level_deadline(plan, level, case.summary.unit_area).isoformat()}
 
 
-def state_at(parts: list[dict], at: datetime, plans_dir: Path = PLANS_DIR) -> dict:
+def state_at(parts: list[dict], at: datetime, plans: PlanRegistry | None = None) -> dict:
     """What was true at `at` (aware datetime, season time)."""
     envelopes = _until(parts, at)
     filed = _fold(envelopes, APPLICATION, filing.evolve)
     case = _fold(envelopes, CASE, evolve_stream)
     assessed = [decode(e) for e in envelopes if e.event_type == "EligibilityAssessed"]
-    plan = plan_for(assessed[-1].plan_id, assessed[-1].plan_version, plans_dir) if assessed else None
+    plan = plan_for(assessed[-1].plan_id, assessed[-1].plan_version, plans) if assessed else None
     decisions = [e for e in envelopes if e.stream_id.startswith(CASE) and e.event_type not in DECISIONS_SKIPPED]
     sent = [e for e in envelopes if e.event_type in ("NotificationSent", "NotificationFailed")]
     last = envelopes[-1] if envelopes else None

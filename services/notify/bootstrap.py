@@ -8,15 +8,14 @@ from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request, Response
 
 from contracts import topics
 from contracts.personal_record import APPLICANT, OPERATOR
 from contracts.events import CaseMovedTo, CaseOpened
-from contracts.plan import Plan, load_plan
+from contracts.plan import load_plan, plan_registry
 from contracts.envelope import Role
 from plumbing import clock
 from plumbing.core.application import Recorder
@@ -39,7 +38,7 @@ from services.notify.adapters.dispatcher import Dispatcher
 from services.notify.adapters.ports_pg import notify_ports
 from services.notify.domain.departments import department_contacts
 from services.notify.domain.references import FILINGS
-from services.notify.domain.templates import Catalogue, load_catalogue
+from services.notify.domain.templates import load_catalogue
 from services.notify.reactions.when_case_moves_track_waiting import when_case_moves_track_waiting
 from services.notify.reactions.when_contact_named_record_it import when_contact_named_record_it
 from services.notify.domain.recipients import CONTACT_SOURCES
@@ -50,7 +49,7 @@ from services.notify.reactions.when_filed_remember_application import (
 from services.notify.settings import NotifySettings
 from services.notify.templates import read_catalogue_text, read_department_contacts
 from services.notify.usecases.erasure import when_person_erased
-from services.notify.usecases.planning import replan_for_person
+from services.notify.usecases.planning import Plans, replan_for_person
 from services.notify.usecases.recording import NOTIFY_ACTOR
 from services.notify.usecases.reminding import run_reminders, seed_department_contacts
 from services.notify.usecases.resending import resend
@@ -66,13 +65,21 @@ Operator = Annotated[Caller, caller(Role.CITY_HR_BUREAU, Role.AUDITOR)]
 Resender = Annotated[Caller, caller(Role.CITY_HR_BUREAU)]
 
 
-def reaction_tables(recorder: Recorder, plan: Plan, catalogue: Catalogue) -> list[tuple[tuple[str, ...], Reactions]]:
+def notify_plans(open_plan: str) -> Plans:
+    """Every plan notify can decide with (the shipped ones and the one open for filing) and each
+    plan's texts; a broken or missing template catalogue stops start-up."""
+    registry = plan_registry(open_plan)
+    catalogues = {plan_id: load_catalogue(read_catalogue_text(plan_id)) for plan_id in {p.plan_id for p in registry}}
+    return Plans(registry, catalogues, open=load_plan(open_plan))
+
+
+def reaction_tables(recorder: Recorder, plans: Plans) -> list[tuple[tuple[str, ...], Reactions]]:
     """notify's reactions, by the topics each consumer group reads (the tests use this table too).
 
     An assessment or review step is planned only once its application is known (filed); it waits
     for its filing while the filings flow on in a consumer group of their own. The first group
     keeps its name (`<prefix>-notify-0`), offsets and inbox from when it also read the filings."""
-    planning = when_event_plan_messages(plan, catalogue)
+    planning = when_event_plan_messages(plans)
     upstream = [t for t in EVENTS if t not in FILINGS]
     referring = (Reactions(recorder, notify_ports)
                  .add(require_known_application, *dict.fromkeys((*upstream, CaseOpened, CaseMovedTo)))
@@ -86,9 +93,11 @@ def reaction_tables(recorder: Recorder, plan: Plan, catalogue: Catalogue) -> lis
 
 def create_app(settings: NotifySettings | None = None) -> FastAPI:
     settings = settings or NotifySettings()
-    plan = load_plan(settings.plan)
-    catalogue = load_catalogue(read_catalogue_text(plan.plan_id))  # a broken template stops start-up
-    catalogue = with_template_codes(catalogue, settings.sms_template_codes)
+    plans = notify_plans(settings.plan)  # each application's texts and reminders follow its own plan
+    plan = plans.open  # the open season: its department contacts and the dispatcher's quiet-hours zone
+    # The platform's template codes (operator data) over the open season's shipped placeholders.
+    catalogue = with_template_codes(plans.catalogues[plan.plan_id], settings.sms_template_codes)
+    plans = replace(plans, catalogues={**plans.catalogues, plan.plan_id: catalogue})
     departments = department_contacts(read_department_contacts(settings.notify_department_contacts), plan)
     runtime = Runtime(settings, application_streams=[NOTIFICATION])
     runtime.audit_extras.append(deliveries_of)
@@ -99,10 +108,10 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
 
     recorder = Recorder(lambda: runtime.store, topic=topics.notifications(), actor=NOTIFY_ACTOR)
     runtime.recorder, runtime.ports = recorder, notify_ports
-    groups = reaction_tables(recorder, plan, catalogue)
+    groups = reaction_tables(recorder, plans)
     runtime.subscriptions += [Subscription(list(group), table.handle, wants=table.wants) for group, table in groups]
     # names and phones, by person_ref; events that waited for a person are planned when they are known
-    replan = replan_for_person(plan, catalogue)
+    replan = replan_for_person(plans)
     follow(runtime, kinds=(APPLICANT, OPERATOR), on_erased=lambda conn, ref: when_person_erased(_joined(conn), ref),
            on_known=lambda conn, ref: replan(_joined(conn), ref))
 
@@ -131,10 +140,8 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         async with rt.unit_of_work() as uow:
             await seed_department_contacts(uow, departments)
 
-    def today() -> date:  # the season clock, in the plan's zone
-        return clock.now().astimezone(ZoneInfo(plan.timezone)).date()
-
-    runtime.periodic.append(PeriodicJob("notify-reminders", lambda uow: run_reminders(uow, plan, catalogue, today()),
+    # the season clock, read as a day in each plan's zone
+    runtime.periodic.append(PeriodicJob("notify-reminders", lambda uow: run_reminders(uow, plans, clock.now()),
                                         every=settings.notify_reminder_interval_seconds))
 
     async def stop_tasks(_rt: Runtime) -> None:

@@ -69,15 +69,16 @@ def reaction_tables(recorder: Recorder, plans: PlanRegistry) -> dict[str, Reacti
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ReviewSettings()
     own = settings if isinstance(settings, ReviewSettings) else ReviewSettings()  # review's own variables
-    # Each case is decided with the plan its application recorded (`plans`); ZC_PLAN (`plan`) only
-    # names the season the dashboard, inbox deadlines and the feed's defaults show.
+    # Each case is decided and shown with the plan its application recorded (`plans`); ZC_PLAN (`plan`)
+    # only names the season open for filing: the dashboard's `today` and the deadlines shown before
+    # any case exists.
     plan, plans = load_plan(settings.plan), plan_registry(settings.plan)
     runtime = Runtime(settings, application_streams=[CASE])
     runtime.audit_extras.append(names_on_timeline)
 
     # Every append to a case stream also queues the analysts' feed message (usecases/feed.py).
     recorder = FeedingRecorder(lambda: runtime.store, topic=topics.review(), actor=SYSTEM_ACTOR,
-                               feed=Feed(analytics_key(settings), plan))
+                               feed=Feed(analytics_key(settings), plans))
     runtime.recorder, runtime.ports = recorder, review_ports
     runtime.subscriptions += [Subscription([topic], table.handle, wants=table.wants)
                               for topic, table in reaction_tables(recorder, plans).items()]

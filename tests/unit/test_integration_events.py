@@ -10,9 +10,7 @@ from contracts.registry import EVENT_TYPES
 from plumbing.core.application import Recorder
 from services.eligibility.bootstrap import reaction_tables as eligibility
 from services.intake.bootstrap import reaction_tables as intake
-from services.notify.bootstrap import reaction_tables as notify
-from services.notify.domain.templates import load_catalogue
-from services.notify.templates import read_catalogue_text
+from services.notify.bootstrap import notify_plans, reaction_tables as notify
 from services.review.bootstrap import reaction_tables as review
 
 PLAN = load_plan()
@@ -22,9 +20,8 @@ OWN = {"intake": {"ApplicationSubmitted", "ApplicationResubmitted", "Application
 
 def reacted_to() -> dict[str, tuple[str, ...]]:
     recorder = Recorder(None, topic="-", actor=SYSTEM_ACTOR)
-    catalogue = load_catalogue(read_catalogue_text(PLAN.plan_id))
     tables = {"intake": intake(recorder).values(), "eligibility": eligibility(recorder, PLAN).values(),
-              "review": review(recorder, PLAN).values(), "notify": [t for _, t in notify(recorder, PLAN, catalogue)]}
+              "review": review(recorder, PLAN).values(), "notify": [t for _, t in notify(recorder, notify_plans("shaoxing-2020"))]}
     found: dict[str, set[str]] = {}
     for service, service_tables in tables.items():
         for table in service_tables:

@@ -50,7 +50,11 @@ async def _file(request: Request, body: SubmitRequest, key: str | None, who: Cal
     state = request.app.state
     now = clock.now()
     uploaded = await _uploads_cited(request, body, who)
-    application, photo = prepare(body, state.plan, person_ref_secret=state.settings.person_ref_secret, now=now,
+    door = state.plan  # a first filing: the plan open for filing
+    if application_id is not None:  # a resubmission: the door of the plan its first filing recorded
+        async with state.runtime.unit_of_work() as uow:
+            door = await filing.recorded_plan(uow, application_id, state.plans) or state.plan
+    application, photo = prepare(body, door, person_ref_secret=state.settings.person_ref_secret, now=now,
                                  application_id=application_id, uploaded_photo=uploaded)
     fingerprint = request_fingerprint(use_case.__name__, str(application_id), body.model_dump(mode="json"))
 
@@ -61,7 +65,7 @@ async def _file(request: Request, body: SubmitRequest, key: str | None, who: Cal
             # Taken, by this applicant or another: the same answer either way (no existence leak).
             raise Conflict("该申报编号已被使用，请使用新的编号", "this application_id is taken; use a new one",
                            code="APPLICATION_ID_TAKEN")
-        filer = filer_of(body, application, state.plan, now)
+        filer = filer_of(body, application, door, now)
         # A first filing records the plan open for filing; a resubmission keeps its recorded plan.
         plan = {"plan": state.plan} if use_case is filing.submit else {"plans": state.plans}
         return 201, await use_case(uow, application, photo, _actor(who), now, filer, **plan)

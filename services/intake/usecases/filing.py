@@ -26,6 +26,13 @@ async def load_filing(uow: Uow, application_id: uuid.UUID) -> tuple[Filing | Non
     return await uow.get(stream_of(application_id), filing.evolve)
 
 
+async def recorded_plan(uow: Uow, application_id: uuid.UUID, plans: PlanRegistry) -> Plan | None:
+    """The plan the application's first filing recorded (a resubmission is checked at the door and
+    decided with it, whatever plan is open now); None when it was never filed."""
+    state, _version = await load_filing(uow, application_id)
+    return plans.get(state.plan_id, state.plan_version) if state is not None else None
+
+
 async def history(uow: Uow, application_id: uuid.UUID) -> list:
     """The application's events with their decoded payloads, oldest first."""
     return await uow.events(stream_of(application_id))

@@ -12,6 +12,7 @@ from contracts.personal_record import PersonalRecord
 from services.notify.domain.compose import Outgoing
 from services.notify.domain.recipients import Contact, RecipientKind
 from services.notify.domain.reminders import Reminder
+from contracts.upcasters import FIRST_PLAN_ID, FIRST_PLAN_VERSION
 from services.notify.usecases.ports import ERASED, Counted, Erased, NotifyPorts, Pending
 
 
@@ -103,7 +104,23 @@ class MemoryFailures:
 
 
 @dataclass
+class MemoryKnownApplications:
+    directory: MemoryDirectory
+    plans: dict[uuid.UUID, tuple[str, str]] = field(default_factory=dict)  # application -> (plan id, version)
+
+    async def remember(self, application_id: uuid.UUID, plan_id: str, plan_version: str) -> None:
+        self.plans.setdefault(application_id, (plan_id, plan_version))
+
+    async def plan_of(self, application_id: uuid.UUID) -> tuple[str, str] | None:
+        return self.plans.get(application_id)
+
+    async def knows(self, application_id: uuid.UUID) -> bool:
+        return application_id in self.plans or (RecipientKind.APPLICANT.value, str(application_id)) in self.directory.contacts
+
+
+@dataclass
 class MemoryWaiting:
+    known: MemoryKnownApplications
     cases: dict[uuid.UUID, tuple[str, str]] = field(default_factory=dict)  # application -> (level, org)
 
     async def track(self, application_id: uuid.UUID, level: str, org: str) -> None:
@@ -113,22 +130,11 @@ class MemoryWaiting:
         self.cases.pop(application_id, None)
 
     async def counts(self) -> list[Counted]:
-        counted: dict[tuple[str, str], int] = {}
-        for level, org in self.cases.values():
-            counted[(org, level)] = counted.get((org, level), 0) + 1
-        return [Counted(org, level, n) for (org, level), n in sorted(counted.items())]
-
-
-@dataclass
-class MemoryKnownApplications:
-    directory: MemoryDirectory
-    ids: set[uuid.UUID] = field(default_factory=set)
-
-    async def remember(self, application_id: uuid.UUID) -> None:
-        self.ids.add(application_id)
-
-    async def knows(self, application_id: uuid.UUID) -> bool:
-        return application_id in self.ids or (RecipientKind.APPLICANT.value, str(application_id)) in self.directory.contacts
+        counted: dict[tuple[str, str, str, str], int] = {}
+        for application_id, (level, org) in self.cases.items():
+            key = (org, level, *self.known.plans.get(application_id, (FIRST_PLAN_ID, FIRST_PLAN_VERSION)))
+            counted[key] = counted.get(key, 0) + 1
+        return [Counted(org, level, n, plan_id, version) for (org, level, plan_id, version), n in sorted(counted.items())]
 
 
 @dataclass
@@ -173,6 +179,7 @@ class MemorySetAside:
 
 def memory_ports() -> NotifyPorts:
     directory, deliveries, failures = MemoryDirectory(), MemoryDeliveries(), MemoryFailures()
+    known = MemoryKnownApplications(directory)
     return NotifyPorts(directory=directory, people=MemoryPeople(), deliveries=deliveries, failures=failures,
-                       waiting=MemoryWaiting(), known=MemoryKnownApplications(directory),
+                       waiting=MemoryWaiting(known), known=known,
                        reminders=MemoryReminders(deliveries, failures), set_aside=MemorySetAside())

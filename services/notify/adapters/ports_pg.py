@@ -8,6 +8,7 @@ from datetime import date, datetime
 from contracts.envelope import Envelope
 from contracts.events import NotificationFailed
 from contracts.personal_record import PersonalRecord
+from contracts.upcasters import FIRST_PLAN_ID, FIRST_PLAN_VERSION
 from plumbing.core.personal_data import lock_person, lookup
 from services.notify.domain.compose import Outgoing
 from services.notify.domain.recipients import Contact, RecipientKind
@@ -130,18 +131,26 @@ class PgWaiting:
         await self.conn.execute("DELETE FROM waiting_cases WHERE application_id = $1", application_id)
 
     async def counts(self) -> list[Counted]:
-        rows = await self.conn.fetch("SELECT org_id, level, count(*) AS cases FROM waiting_cases"
-                                     " GROUP BY org_id, level ORDER BY org_id, level")
-        return [Counted(r["org_id"], r["level"], r["cases"]) for r in rows]
+        rows = await self.conn.fetch(
+            "SELECT w.org_id, w.level, coalesce(k.plan_id, $1) AS plan_id,"
+            " coalesce(k.plan_version, $2) AS plan_version, count(*) AS cases"
+            " FROM waiting_cases w LEFT JOIN known_applications k USING (application_id)"
+            " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4", FIRST_PLAN_ID, FIRST_PLAN_VERSION)
+        return [Counted(r["org_id"], r["level"], r["cases"], r["plan_id"], r["plan_version"]) for r in rows]
 
 
 class PgKnownApplications:
     def __init__(self, conn) -> None:
         self.conn = conn
 
-    async def remember(self, application_id: uuid.UUID) -> None:
-        await self.conn.execute("INSERT INTO known_applications (application_id) VALUES ($1) ON CONFLICT DO NOTHING",
-                                application_id)
+    async def remember(self, application_id: uuid.UUID, plan_id: str, plan_version: str) -> None:
+        await self.conn.execute("INSERT INTO known_applications (application_id, plan_id, plan_version)"
+                                " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", application_id, plan_id, plan_version)
+
+    async def plan_of(self, application_id: uuid.UUID) -> tuple[str, str] | None:
+        row = await self.conn.fetchrow(
+            "SELECT plan_id, plan_version FROM known_applications WHERE application_id = $1", application_id)
+        return (row["plan_id"], row["plan_version"]) if row else None
 
     async def knows(self, application_id: uuid.UUID) -> bool:
         return bool(await self.conn.fetchval(

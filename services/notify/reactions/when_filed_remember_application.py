@@ -1,4 +1,5 @@
-"""ApplicationSubmitted / ApplicationResubmitted -> remember that the application exists; any other
+"""ApplicationSubmitted / ApplicationResubmitted -> remember that the application exists, and the plan
+(id and version) its filing recorded, by which notify chooses its texts and reminders; any other
 event naming an application -> require that it is known, else ReferenceNotYetKnown (the consumer
 retries it for ZC_REFERENCE_WAIT_SECONDS, then parks it). The same check as review's.
 
@@ -13,7 +14,8 @@ from services.notify.domain.references import referred_application
 
 
 async def when_filed_remember_application(filed: ApplicationSubmitted | ApplicationResubmitted, ctx: Context) -> None:
-    await ctx.ports.known.remember(filed.application.application_id)
+    # a resubmission repeats the first filing's plan (intake keeps it), so the first remembered stands
+    await ctx.ports.known.remember(filed.application.application_id, filed.application.plan_id, filed.plan_version)
 
 
 async def require_known_application(event: Payload, ctx: Context) -> None:

@@ -11,6 +11,7 @@ from typing import Protocol
 from contracts.envelope import Envelope
 from contracts.events import NotificationFailed
 from contracts.personal_record import PersonalRecord
+from contracts.upcasters import FIRST_PLAN_ID, FIRST_PLAN_VERSION
 from services.notify.domain.compose import Outgoing
 from services.notify.domain.recipients import Contact, RecipientKind
 from services.notify.domain.reminders import Reminder
@@ -43,6 +44,9 @@ class Counted:
     org: str
     level: str
     cases: int
+    # the plan the waiting applications were filed under (their reminders follow its deadlines)
+    plan_id: str = FIRST_PLAN_ID
+    plan_version: str = FIRST_PLAN_VERSION
 
 
 class Directory(Protocol):
@@ -90,11 +94,17 @@ class Waiting(Protocol):
 
     async def leave(self, application_id: uuid.UUID) -> None: ...
 
-    async def counts(self) -> list[Counted]: ...
+    async def counts(self) -> list[Counted]:
+        """Open cases per (org, level, plan of their application); a case whose filing notify never
+        saw (written before filings were remembered) counts under the first plan."""
 
 
 class KnownApplications(Protocol):
-    async def remember(self, application_id: uuid.UUID) -> None: ...
+    async def remember(self, application_id: uuid.UUID, plan_id: str, plan_version: str) -> None:
+        """The application and the plan its first filing recorded (a second time changes nothing)."""
+
+    async def plan_of(self, application_id: uuid.UUID) -> tuple[str, str] | None:
+        """(plan_id, plan_version) its filing recorded; None when notify never saw its filing."""
 
     async def knows(self, application_id: uuid.UUID) -> bool:
         """Filed, or an applicant in the directory (rows written before filings were remembered)."""

@@ -30,7 +30,7 @@ from services.review.domain import roster
 from services.review.domain.archive import AddArchiveEntry, ReviewArchiveEntry
 from services.review.domain.authorization import authorize
 from services.review.domain.case import Scope
-from services.review.usecases.cases import execute_archive, load_case, load_entry
+from services.review.usecases.cases import execute_archive, load_case, load_entry, plan_of
 from services.review.domain.streams import archive_stream
 
 router = APIRouter(tags=["views"], route_class=StrictJsonRoute)
@@ -51,7 +51,8 @@ async def inbox(request: Request, response: Response, limit: pages.Limit = pages
     except ValueError:  # a cursor whose key is not a (time, uuid) pair
         raise pages.bad_cursor() from None
     pool = request.app.state.runtime.pool
-    answer = await queries.inbox(pool, principal, request.app.state.plan, limit=limit, after=after)
+    answer = await queries.inbox(pool, principal, request.app.state.plans, request.app.state.plan, limit=limit,
+                                 after=after)
     named = [c["application_id"] for c in answer.get("cases", []) if c.get("applicant_name")]
     if named and principal.role is not Role.APPLICANT:  # staff shown applicants' names: a recorded read
         refs = await pool.fetch("SELECT person_ref FROM case_view WHERE application_id = ANY($1::uuid[])", named)
@@ -65,7 +66,8 @@ async def inbox(request: Request, response: Response, limit: pages.Limit = pages
 @router.get("/dashboard", summary="City dashboard: counts by area, specialty, category, stage; near deadlines",
             **guarded("read_dashboard"), **contract("readDashboard", answers.Dashboard))
 async def dashboard(request: Request) -> dict:
-    return await queries.dashboard(request.app.state.runtime.pool, request.app.state.plan, clock.now())
+    return await queries.dashboard(request.app.state.runtime.pool, request.app.state.plans, request.app.state.plan,
+                                   clock.now())
 
 
 def _file(rows, headers, title: str, fmt: str, name: str) -> Response:
@@ -85,12 +87,12 @@ async def _cases(request: Request, ids: list[uuid.UUID]):
             **guarded("export_roster"),
             **contract("exportRoster", content=answers.export_content("序号,姓名,身份证号,工作单位")))
 async def roster_export(request: Request, area: Code | None = Query(None), format: str = Query("csv", max_length=10)) -> Response:
-    plan = request.app.state.plan
+    plans = request.app.state.plans
     principal = principal_of(request)
     authorize(principal, "export_roster", Scope(area=area) if area else None)
     cases = await _cases(request, await queries.roster_ids(request.app.state.runtime.pool, area))
     people = await lookup(request.app.state.runtime.pool, [c.summary.person_ref for c in cases])
-    rows = roster.roster_rows(cases, plan, area, people)
+    rows = roster.roster_rows(cases, lambda case: plan_of(case, plans), area, people)  # each case's own plan
     await record_read(request, "roster export", area or "city", [c.summary.person_ref for c in cases])
     return _file(rows, roster.ROSTER_HEADERS, "花名册", format, f"roster-{area or 'city'}")
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from contracts.envelope import Role
-from contracts.plan import Plan
+from contracts.plan import Plan, PlanRegistry
 from services.review.domain.authorization import Principal
 
 # The name is not in the events: it is read from personal_data (the personal-data topic) as the
@@ -16,7 +16,17 @@ from services.review.domain.authorization import Principal
 _CASE_COLUMNS = ("application_id, stage, level, outcome,"
                  " COALESCE((SELECT p.name FROM personal_data p WHERE p.person_ref = case_view.person_ref), '')"
                  " AS applicant_name, unit_id, unit_name, area, route, specialty,"
-                 " revision, interview_required, notice_ends_on, submitted_at")
+                 " revision, interview_required, notice_ends_on, submitted_at, plan_id, plan_version")
+
+
+def _known(plans: PlanRegistry, plan_id: str, version: str) -> Plan | None:
+    # a view shows what it can: a row citing a plan this service lacks gets no deadline (the
+    # decisions on that case refuse with UNKNOWN_PLAN)
+    return plans.get(plan_id, version) if (plan_id, version) in plans else None
+
+
+def _inbox_deadline(role: Role, plan: Plan) -> str:
+    return (plan.unit_deadline if role is Role.UNIT else plan.city_deadline).isoformat()
 
 
 def _rows(rows) -> list[dict]:
@@ -24,10 +34,12 @@ def _rows(rows) -> list[dict]:
              for k, v in dict(r).items()} for r in rows]
 
 
-async def inbox(pool: asyncpg.Pool, p: Principal, plan: Plan, *, limit: int = 100,
+async def inbox(pool: asyncpg.Pool, p: Principal, plans: PlanRegistry, open_plan: Plan, *, limit: int = 100,
                 after: tuple[datetime, uuid.UUID] | None = None) -> dict:
     """One page of the cases waiting for `p`, oldest filing first: `after` is the (submitted_at,
-    application_id) of the last case of the page before (plumbing/edges/pages.py)."""
+    application_id) of the last case of the page before (plumbing/edges/pages.py). Each case shows
+    the deadline of its own plan; `deadline` is the earliest of the page's, or, when no case waits,
+    the season open for filing's (`open_plan`, ZC_PLAN)."""
     where, args = {
         Role.APPLICANT: ("person_ref = $1", [p.person_ref]),
         Role.UNIT: ("COALESCE(unit_org, unit_id) = $1 AND level = 'unit'", [p.org]),
@@ -50,34 +62,55 @@ async def inbox(pool: asyncpg.Pool, p: Principal, plan: Plan, *, limit: int = 10
         entries = await pool.fetch("SELECT entry_id, title, achieved_on, status FROM archive_view"
                                    f" WHERE unit_id = $1 AND status = 'pending' ORDER BY entry_id LIMIT {int(limit)}",
                                    p.org)
-    notices = [c for c in cases if c["stage"] == "public_notice"]
     last = cases[-1] if more and cases else None
-    return {"role": p.role.value, "cases": _rows(cases), "archive_entries_waiting": _rows(entries),
-            "public_notices_running": _rows(notices),
-            "deadline": (plan.unit_deadline if p.role is Role.UNIT else plan.city_deadline).isoformat(),
+    rows = _rows(cases)
+    for row in rows:
+        plan = _known(plans, row["plan_id"], row["plan_version"])
+        row["deadline"] = _inbox_deadline(p.role, plan) if plan else None
+    notices = [row for row in rows if row["stage"] == "public_notice"]
+    deadlines = sorted(row["deadline"] for row in rows if row["deadline"])
+    return {"role": p.role.value, "cases": rows, "archive_entries_waiting": _rows(entries),
+            "public_notices_running": notices,
+            "deadline": deadlines[0] if deadlines else _inbox_deadline(p.role, open_plan),
             "next_key": (last["submitted_at"].isoformat(), str(last["application_id"])) if last else None}
 
 
-async def dashboard(pool: asyncpg.Pool, plan: Plan, now: datetime) -> dict:
+_WAITING_UNIT = "level = 'unit' AND stage IN ('at_unit', 'awaiting_notice', 'public_notice')"
+_WAITING_DEPARTMENTS = ("stage IN ('at_construction_authority', 'at_hr_bureau', 'interview_pending',"
+                        " 'awaiting_recommendation')")
+
+
+def _near(plan: Plan, today_of, unit: int, departments: int, *, named: bool) -> list[dict]:
+    today = today_of(plan)
+    ours = {"plan_id": plan.plan_id, "plan_version": plan.version} if named else {}
+    return [{"deadline": plan.unit_deadline.isoformat(), "level": "unit", "days_left": (plan.unit_deadline - today).days,
+             "waiting": unit, **ours},
+            {"deadline": plan.city_deadline.isoformat(), "level": "departments",
+             "days_left": (plan.city_deadline - today).days, "waiting": departments, **ours}]
+
+
+async def dashboard(pool: asyncpg.Pool, plans: PlanRegistry, open_plan: Plan, now: datetime) -> dict:
+    """Counts over every case; the deadlines near are those of each plan cases were filed under
+    (each with its cases waiting, named by plan id and version); with no case, the season open for
+    filing's (ZC_PLAN). `today` is the open season's day."""
     async def counts(column: str) -> dict:
         rows = await pool.fetch(f"SELECT {column} AS k, count(*) AS n FROM case_view GROUP BY 1 ORDER BY 1")
         return {r["k"] or "-": r["n"] for r in rows}
 
-    today = now.astimezone(ZoneInfo(plan.timezone)).date()
-    waiting_unit = await pool.fetchval("SELECT count(*) FROM case_view WHERE level = 'unit'"
-                                       " AND stage IN ('at_unit', 'awaiting_notice', 'public_notice')")
-    waiting_departments = await pool.fetchval(
-        "SELECT count(*) FROM case_view WHERE stage IN ('at_construction_authority', 'at_hr_bureau',"
-        " 'interview_pending', 'awaiting_recommendation')")
+    def today_of(plan: Plan):
+        return now.astimezone(ZoneInfo(plan.timezone)).date()
+
+    per_plan = await pool.fetch(
+        f"SELECT plan_id, plan_version, count(*) FILTER (WHERE {_WAITING_UNIT}) AS unit,"
+        f" count(*) FILTER (WHERE {_WAITING_DEPARTMENTS}) AS departments"
+        " FROM case_view GROUP BY 1, 2 ORDER BY 1, 2")
+    near = [entry for r in per_plan if (plan := _known(plans, r["plan_id"], r["plan_version"]))
+            for entry in _near(plan, today_of, r["unit"], r["departments"], named=True)]
     return {
-        "today": today.isoformat(), "total": await pool.fetchval("SELECT count(*) FROM case_view"),
+        "today": today_of(open_plan).isoformat(), "total": await pool.fetchval("SELECT count(*) FROM case_view"),
         "by_area": await counts("area"), "by_specialty": await counts("specialty"),
         "by_category": await counts("route"), "by_stage": await counts("stage"),
-        "near_deadline": [
-            {"deadline": plan.unit_deadline.isoformat(), "level": "unit", "days_left": (plan.unit_deadline - today).days,
-             "waiting": waiting_unit},
-            {"deadline": plan.city_deadline.isoformat(), "level": "departments",
-             "days_left": (plan.city_deadline - today).days, "waiting": waiting_departments}],
+        "near_deadline": near or _near(open_plan, today_of, 0, 0, named=False),
     }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from contracts.application import Route
@@ -102,13 +102,20 @@ def roster_cases(cases: Iterable[Case], area: str | None = None) -> list[Case]:
     return [c for c in cases if c.stage in ON_ROSTER and (area is None or c.summary.unit_area == area)]
 
 
-def roster_rows(cases: Iterable[Case], plan: Plan, area: str | None = None, people: People | None = None,
-                ) -> list[list[object]]:
+def roster_rows(cases: Iterable[Case], plan: Plan | Callable[[Case], Plan], area: str | None = None,
+                people: People | None = None) -> list[list[object]]:
+    """`plan`: each case's own (the plan its application was filed under: receiving unit, paper
+    destination, timezone); one Plan for all. Specialties sort in the order of their plans' lists."""
+    plan_of = (lambda _case: plan) if isinstance(plan, Plan) else plan
     listed = {c.application_id: c for c in roster_cases(cases, area)}
-    entries = roster_order((entry_of(c, plan, people or {}) for c in listed.values()), plan.reviewable_specialties)
+    plans = {c.application_id: plan_of(c) for c in listed.values()}
+    specialties = dict.fromkeys(name for p in sorted({(p.plan_id, p.version): p for p in plans.values()}.items())
+                                for name in p[1].reviewable_specialties)
+    entries = roster_order((entry_of(c, plans[c.application_id], people or {}) for c in listed.values()),
+                           list(specialties))
     return [[i, e.name, e.id_number_masked, e.unit_name, e.receiving_unit_zh, CATEGORY_ZH[e.route],
-             e.specialty, "是" if e.interview else "否", _when(e.submitted_at, plan.timezone),
-             form_copies(listed[e.application_id]), deliver_to(listed[e.application_id], plan)]
+             e.specialty, "是" if e.interview else "否", _when(e.submitted_at, plans[e.application_id].timezone),
+             form_copies(listed[e.application_id]), deliver_to(listed[e.application_id], plans[e.application_id])]
             for i, e in enumerate(entries, start=1)]
 
 

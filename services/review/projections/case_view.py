@@ -17,15 +17,16 @@ from services.review.domain.streams import ARCHIVE, CASE
 _UPSERT_CASE = """
 INSERT INTO case_view (application_id, stream_version, revision, stage, level, outcome, applicant_name, person_ref,
     unit_id, unit_name, area, route, specialty, interview_required, notice_ends_on, fee_requested, fee_paid,
-    submitted_at, updated_at, unit_org)
-VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)
+    submitted_at, updated_at, unit_org, plan_id, plan_version)
+VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)
 ON CONFLICT (application_id) DO UPDATE SET stream_version = EXCLUDED.stream_version, revision = EXCLUDED.revision,
     stage = EXCLUDED.stage, level = EXCLUDED.level, outcome = EXCLUDED.outcome,
     applicant_name = EXCLUDED.applicant_name, person_ref = EXCLUDED.person_ref, unit_id = EXCLUDED.unit_id,
     unit_name = EXCLUDED.unit_name, area = EXCLUDED.area, route = EXCLUDED.route, specialty = EXCLUDED.specialty,
     interview_required = EXCLUDED.interview_required, notice_ends_on = EXCLUDED.notice_ends_on,
     fee_requested = EXCLUDED.fee_requested, fee_paid = EXCLUDED.fee_paid, submitted_at = EXCLUDED.submitted_at,
-    updated_at = EXCLUDED.updated_at, unit_org = EXCLUDED.unit_org
+    updated_at = EXCLUDED.updated_at, unit_org = EXCLUDED.unit_org, plan_id = EXCLUDED.plan_id,
+    plan_version = EXCLUDED.plan_version
 """
 
 
@@ -54,7 +55,8 @@ async def _case_row(conn, case, stored: Stored) -> None:
                        case.stage.value, case.level.value if case.level else None, case.outcome.value, "",
                        case.applicant_ref, s.unit_id, s.unit_name, s.unit_area, case.route.value, s.specialty,
                        case.interview_required, case.notice_ends_on, case.fee_requested is not None, case.fee_paid,
-                       s.submitted_at, stored.envelope.recorded_at, case.scope.unit_org)
+                       s.submitted_at, stored.envelope.recorded_at, case.scope.unit_org, case.plan_id,
+                       case.plan_version)
 
 
 async def _archive_row(conn, entry: archive_domain.ArchiveEntry) -> None:

@@ -19,7 +19,7 @@ from contracts import topics
 from contracts.analytics import MESSAGE_TYPE, CaseChange
 from contracts.envelope import Envelope
 from contracts.events import Payload
-from contracts.plan import Plan
+from contracts.plan import PlanRegistry
 from contracts.registry import decode_payload
 from plumbing.core.application import Recorder
 from services.review.domain.analytics import outcome_of
@@ -38,7 +38,7 @@ def pseudonym(secret: str, kind: str, value: str) -> str:
 @dataclass(frozen=True)
 class Feed:
     secret: str  # review's analytics key
-    plan: Plan  # the city's name, and the plan of cases whose assessment review did not note
+    plans: PlanRegistry  # the city's name of each case's own plan
 
 
 _CONTEXT = "SELECT plan_id, plan_version, failing_rules FROM feed_context WHERE application_id = $1"
@@ -91,12 +91,15 @@ async def _message(conn, feed: Feed, envelope: Envelope, before: Case | None, af
     context = await conn.fetchrow(_CONTEXT, after.application_id)
     summary = after.summary
     failing = list(context["failing_rules"]) if context else sorted(c.code for c in after.checks if not c.passed)
-    plan_id = context["plan_id"] if context else feed.plan.plan_id
+    # the plan of the assessment review noted, else the case's own (CaseOpened records it)
+    plan_id, plan_version = (context["plan_id"], context["plan_version"]) if context else (after.plan_id,
+                                                                                         after.plan_version)
     return CaseChange(
         message_id=envelope.event_id, case_key=pseudonym(feed.secret, "case", str(after.application_id)),
         applicant_key=pseudonym(feed.secret, "applicant", summary.person_ref), sequence=envelope.stream_version,
-        plan_id=plan_id, plan_version=context["plan_version"] if context else feed.plan.version,
-        city=feed.plan.city_zh if plan_id == feed.plan.plan_id else "", area=summary.unit_area,
+        plan_id=plan_id, plan_version=plan_version,
+        city=feed.plans.get(plan_id, plan_version).city_zh if (plan_id, plan_version) in feed.plans else "",
+        area=summary.unit_area,
         unit_kind=summary.unit_kind, specialty=summary.specialty, route_declared=summary.route.value,
         route_used=after.route_used.value if after.route_used else None, revision=after.revision,
         change=envelope.event_type, from_stage=before.stage.value if before else None, stage=after.stage.value,

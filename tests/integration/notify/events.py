@@ -50,21 +50,23 @@ def personal_record(e: Envelope) -> tuple[bytes, bytes, str] | None:
 _FILING = json.loads((Path(__file__).resolve().parents[2] / "fixtures/applicants.json").read_text(encoding="utf-8"))[0]
 
 
-def filed(app_id: uuid.UUID, person_ref: str = "", unit_id: str = "u-filed") -> Envelope:
-    """Intake's ApplicationSubmitted of `app_id`: what makes the application known to notify. No unit
-    phone, so it adds no unit contact of its own."""
+def filed(app_id: uuid.UUID, person_ref: str = "", unit_id: str = "u-filed", *,
+          plan: tuple[str, str] = (FIRST_PLAN_ID, FIRST_PLAN_VERSION)) -> Envelope:
+    """Intake's ApplicationSubmitted of `app_id` under `plan` (id, version): what makes the application
+    known to notify. No unit phone, so it adds no unit contact of its own."""
     application = _FILING["application"]
     application = {**application, "application_id": str(app_id), "applicant": {"person_ref": person_ref or "ab" * 32},
-                   "unit": {**application["unit"], "unit_id": unit_id, "phone": None}}
+                   "unit": {**application["unit"], "unit_id": unit_id, "phone": None}, "plan_id": plan[0]}
     return envelope(ApplicationSubmitted(application=Application.model_validate(application),
-                                         plan_version=FIRST_PLAN_VERSION), f"application-{app_id}")
+                                         plan_version=plan[1]), f"application-{app_id}")
 
 
-def case_opened(app_id: uuid.UUID, unit_id: str, **kwargs) -> Envelope:
+def case_opened(app_id: uuid.UUID, unit_id: str, *, plan: tuple[str, str] = (FIRST_PLAN_ID, FIRST_PLAN_VERSION),
+                **kwargs) -> Envelope:
     s = summary(unit_id, **kwargs)
     return envelope(CaseOpened(application_id=app_id, revision=1, outcome=Outcome.ELIGIBLE, summary=s,
                                acting=Acting(level=ReviewLevel.UNIT, org_id=unit_org(s)), route_used=Route.NORMAL,
-                               plan_id=FIRST_PLAN_ID, plan_version=FIRST_PLAN_VERSION),
+                               plan_id=plan[0], plan_version=plan[1]),
                     f"case-{app_id}")
 
 

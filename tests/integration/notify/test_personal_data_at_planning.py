@@ -12,7 +12,7 @@ from services.notify.adapters.ports_pg import notify_ports
 from services.notify.usecases.erasure import when_person_erased
 from services.notify.usecases.planning import replan_for_person
 from tests.integration.notify.events import case_opened, envelope, personal_record
-from tests.integration.notify.planning import CATALOGUE, PLAN, consume, recorder_for
+from tests.integration.notify.planning import PLAN, PLANS, consume, recorder_for
 
 
 async def feed(store, *envelopes):
@@ -25,7 +25,7 @@ async def arrive(store, key: bytes, value: bytes | None, kind: str = APPLICANT):
     async with store.pool.acquire() as conn, conn.transaction():
         joined = PostgresUnitOfWork(None, recorder, notify_ports, conn=conn)  # as the bootstrap joins the follower
         await personal_data.apply(conn, key, value, kind=kind, on_erased=lambda _c, ref: when_person_erased(joined, ref),
-                                  on_known=lambda _c, ref: replan_for_person(PLAN, CATALOGUE)(joined, ref))
+                                  on_known=lambda _c, ref: replan_for_person(PLANS)(joined, ref))
 
 
 async def test_an_event_before_its_persons_record_waits_aside_and_is_planned_when_the_record_arrives(store):

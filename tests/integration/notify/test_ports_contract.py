@@ -115,10 +115,28 @@ async def test_waiting_cases_are_tracked_moved_left_and_counted_per_organisation
 async def test_an_application_is_known_once_filed_or_when_its_applicant_is_in_the_directory(side):
     filed, old = uuid.uuid4(), uuid.uuid4()
     assert not await side.ports.known.knows(filed)
-    await side.ports.known.remember(filed)
-    await side.ports.known.remember(filed)
+    await side.ports.known.remember(filed, "zj-sx-2020-zgj", "2020.1")
+    await side.ports.known.remember(filed, "zj-sx-2020-zgj", "2020.1")
     await side.ports.directory.save(Contact(RecipientKind.APPLICANT, str(old), "", None, 0, "tel-x"))
     assert await side.ports.known.knows(filed) and await side.ports.known.knows(old)
+
+
+async def test_a_known_application_keeps_the_plan_its_first_filing_recorded(side):
+    filed = uuid.uuid4()
+    assert await side.ports.known.plan_of(filed) is None
+    await side.ports.known.remember(filed, "zj-sx-2020-zgj", "2020.2")
+    await side.ports.known.remember(filed, "zj-sx-2020-zgj", "2020.1")  # a later filing changes nothing
+    assert await side.ports.known.plan_of(filed) == ("zj-sx-2020-zgj", "2020.2")
+
+
+async def test_waiting_cases_are_counted_per_plan_their_application_was_filed_under(side):
+    first, second, unseen = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await side.ports.known.remember(first, "zj-sx-2020-zgj", "2020.1")
+    await side.ports.known.remember(second, "zj-sx-2020-zgj", "2020.2")
+    for app in (first, second, unseen):
+        await side.ports.waiting.track(app, "unit", "u-1")
+    assert await side.ports.waiting.counts() == [Counted("u-1", "unit", 2, "zj-sx-2020-zgj", "2020.1"),
+                                                 Counted("u-1", "unit", 1, "zj-sx-2020-zgj", "2020.2")]
 
 
 async def test_a_reminder_is_claimed_once_and_reported_with_its_delivery(side):

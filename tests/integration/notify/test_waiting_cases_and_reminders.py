@@ -12,7 +12,7 @@ from services.notify.usecases.status import reminder_status
 from services.notify.domain.departments import department_contacts
 from services.notify.templates import read_department_contacts
 from tests.integration.notify.events import case_opened, envelope, moved, unit_authorized
-from tests.integration.notify.planning import CATALOGUE, PLAN, consume, recorder_for, units
+from tests.integration.notify.planning import PLAN, PLANS, consume, recorder_for, units
 
 UNIT_REMINDER_DAY = date(2020, 8, 18)  # 3 working days before the unit deadline (20 Aug) came on 17 Aug
 CITY_REMINDER_DAY = date(2020, 9, 16)  # 3 working days before the city deadline (Sat 19 Sep)
@@ -69,9 +69,9 @@ async def test_each_unit_with_waiting_cases_gets_one_reminder_and_a_rerun_plans_
     done = uuid.uuid4()
     await consume(store, case_opened(done, "u-c"), ev(UnitRejected(application_id=done, reason="不符合"), done, 2),
                   moved(done, 3))
-    planned = await run_reminders(units(store), PLAN, CATALOGUE, UNIT_REMINDER_DAY)
+    planned = await run_reminders(units(store), PLANS, UNIT_REMINDER_DAY)
     assert sorted((r.org, r.waiting_cases, r.days_before) for r in planned) == [("u-a", 2, 3), ("u-b", 1, 3)]
-    assert await run_reminders(units(store), PLAN, CATALOGUE, UNIT_REMINDER_DAY) == []
+    assert await run_reminders(units(store), PLANS, UNIT_REMINDER_DAY) == []
     rows = await store.pool.fetch("SELECT text, to_e164 FROM deliveries WHERE template = 'deadline_approaching'"
                                   " ORDER BY to_e164")
     assert [r["to_e164"] for r in rows] == ["+8613700000001", "+8613700000002"]
@@ -82,9 +82,9 @@ async def test_each_unit_with_waiting_cases_gets_one_reminder_and_a_rerun_plans_
 
 async def test_the_one_day_reminder_is_planned_again_but_nothing_is_due_on_the_deadline(store):
     await consume(store, unit_authorized("u-d", "13700000004"), case_opened(uuid.uuid4(), "u-d"))
-    assert len(await run_reminders(units(store), PLAN, CATALOGUE, date(2020, 8, 17))) == 1
-    assert [r.days_before for r in await run_reminders(units(store), PLAN, CATALOGUE, date(2020, 8, 19))] == [1]
-    assert await run_reminders(units(store), PLAN, CATALOGUE, date(2020, 8, 20)) == []
+    assert len(await run_reminders(units(store), PLANS, date(2020, 8, 17))) == 1
+    assert [r.days_before for r in await run_reminders(units(store), PLANS, date(2020, 8, 19))] == [1]
+    assert await run_reminders(units(store), PLANS, date(2020, 8, 20)) == []
 
 
 async def test_a_department_without_a_duty_mobile_gets_a_notification_failed_once_with_its_reason(store):
@@ -94,9 +94,9 @@ async def test_a_department_without_a_duty_mobile_gets_a_notification_failed_onc
                   ev(DepartmentApproved(application_id=app_id, level=ReviewLevel.CONSTRUCTION_AUTHORITY,
                                         department="yc-construction", opinion="同意", form_copies=0, deliver_to=""), app_id, 5),
                   moved(app_id, 6, ReviewLevel.HR_BUREAU, "yc-hr"))
-    [reminder] = await run_reminders(units(store), PLAN, CATALOGUE, CITY_REMINDER_DAY)
+    [reminder] = await run_reminders(units(store), PLANS, CITY_REMINDER_DAY)
     assert (reminder.org, reminder.level) == ("yc-hr", ReviewLevel.HR_BUREAU)
-    assert await run_reminders(units(store), PLAN, CATALOGUE, CITY_REMINDER_DAY) == []
+    assert await run_reminders(units(store), PLANS, CITY_REMINDER_DAY) == []
     async with units(store)() as uow:
         [status] = (await reminder_status(uow))["reminders"]
     assert status["status"] == "failed" and "not a mobile" in status["failure"]
@@ -116,7 +116,7 @@ async def test_a_department_given_a_duty_mobile_in_the_contacts_file_is_sent_its
                   ev(DepartmentApproved(application_id=app_id, level=ReviewLevel.CONSTRUCTION_AUTHORITY,
                                         department="yc-construction", opinion="同意", form_copies=0, deliver_to=""), app_id, 5),
                   moved(app_id, 6, ReviewLevel.HR_BUREAU, "yc-hr"))
-    await run_reminders(units(store), PLAN, CATALOGUE, CITY_REMINDER_DAY)
+    await run_reminders(units(store), PLANS, CITY_REMINDER_DAY)
     row = await store.pool.fetchrow("SELECT to_e164, text FROM deliveries WHERE template = 'deadline_approaching'")
     assert row["to_e164"] == "+8613600000009" and "越城区人力资源和社会保障局" in row["text"]
 

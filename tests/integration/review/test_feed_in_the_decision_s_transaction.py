@@ -14,7 +14,7 @@ from contracts import topics
 from contracts.analytics import read
 from contracts.envelope import SYSTEM_ACTOR
 from contracts.errors import Conflict
-from contracts.plan import load_plan
+from contracts.plan import load_plan, plan_registry
 from services.review.domain import commands as c
 from services.review.usecases.cases import case_stream, decided, load_case
 from services.review.usecases.feed import Feed, FeedingRecorder, note_assessment, pseudonym
@@ -28,7 +28,7 @@ NOW = datetime(2020, 8, 3, 10, tzinfo=SH)
 
 @pytest.fixture
 def feeding(store):
-    return FeedingRecorder(store, topic=topics.review(), actor=SYSTEM_ACTOR, feed=Feed(KEY, PLAN))
+    return FeedingRecorder(store, topic=topics.review(), actor=SYSTEM_ACTOR, feed=Feed(KEY, plan_registry()))
 
 
 async def _feed(store) -> list:

@@ -29,8 +29,9 @@ class Postgres:
     async def case_view(self, app: uuid.UUID, stage: str, level: str | None, area: str) -> None:
         await self.conn.execute(
             "INSERT INTO case_view (application_id, stream_version, revision, stage, level, outcome, applicant_name,"
-            " person_ref, unit_id, unit_name, area, route, specialty, interview_required, updated_at)"
-            " VALUES ($1, 1, 1, $2, $3, 'eligible', '', 'ref', 'u', 'u', $4, 'normal', 's', false, $5)",
+            " person_ref, unit_id, unit_name, area, route, specialty, interview_required, updated_at, plan_id,"
+            " plan_version) VALUES ($1, 1, 1, $2, $3, 'eligible', '', 'ref', 'u', 'u', $4, 'normal', 's', false, $5,"
+            " 'zj-sx-2020-zgj', '2020.1')",
             app, stage, level, area, datetime.now(UTC))
 
     async def queued(self) -> list:

@@ -12,3 +12,10 @@ def test_the_recorded_plan_id_and_version_are_found():
 def test_a_plan_version_we_do_not_hold_is_refused_rather_than_replaced_by_another():
     with pytest.raises(PlanNotFound):
         plan_for("zj-sx-2020-zgj", "2021.1")
+
+
+def test_the_recorded_plan_is_looked_up_in_the_registry_the_services_use():
+    from tests.fixtures.plans import REVISED_VERSION, both_versions
+
+    plan = plan_for("zj-sx-2020-zgj", REVISED_VERSION, both_versions())
+    assert (plan.version, plan.unit_deadline.isoformat()) == (REVISED_VERSION, "2020-08-10")

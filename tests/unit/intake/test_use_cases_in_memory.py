@@ -184,3 +184,17 @@ async def test_the_returns_and_filings_folded_from_intakes_history_are_those_wri
     closed = await folded(uow)
     assert closed.returns.open_returns == uow.ports.returns.open_returns == {}
     assert closed.filings.filings == uow.ports.filings.filings
+
+
+async def test_the_plan_a_resubmission_is_checked_with_is_the_one_its_first_filing_recorded():
+    from tests.fixtures.plans import REVISED_VERSION, both_versions, revised_plan
+
+    uow, app = unit_of_work(), normal_applicant()
+    await consume(uow, *authorised_and_approved(app))
+    async with uow:
+        assert await filing.recorded_plan(uow, app.application_id, both_versions()) is None  # never filed
+        early = datetime(2020, 8, 3, 2, tzinfo=UTC)  # within the revised plan's filing (to 2020-08-10)
+        await filing.submit(uow, app, None, applicant(app), early, filer(app), plan=revised_plan())
+    async with uow:
+        recorded = await filing.recorded_plan(uow, app.application_id, both_versions())
+    assert (recorded.plan_id, recorded.version) == (PLAN.plan_id, REVISED_VERSION)

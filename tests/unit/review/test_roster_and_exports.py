@@ -132,3 +132,15 @@ def test_an_erased_persons_roster_row_says_so_instead_of_failing():
     story = Story().unit_passed()
     story.do(c.StartPublicNotice(story.who.unit, story.id, date(2020, 7, 6)))
     assert notice_rows([story.case], "unit-yc-1", {}, {story.case.summary.person_ref: None})[0][1] == ERASED
+
+
+def test_each_roster_row_takes_its_receiving_unit_and_paper_destination_from_its_own_cases_plan():
+    from contracts.plan import Plan
+
+    data = PLAN.model_dump(mode="json")
+    moved = {**data, "version": "2020.2-test", "receiving_units": [
+        {**u, "phone": "00000000"} if u["area"] == "keqiao" else u for u in data["receiving_units"]]}
+    revised = Plan.model_validate(moved)
+    first, second = _recommended("keqiao", Route.NORMAL, "柯桥甲", 1), _recommended("keqiao", Route.NORMAL, "柯桥乙", 2)
+    rows = roster_rows([first, second], lambda case: revised if case is second else PLAN, people=people_of([first, second]))
+    assert [(row[1], "00000000" in row[-1]) for row in rows] == [("柯桥甲", False), ("柯桥乙", True)]
