@@ -13,6 +13,7 @@ from zc.notify_cmd import app as notify_app
 from zc.outbox_cmd import app as outbox_app
 from zc.person_cmd import app as person_app
 from zc.replay_cmd import replay
+from zc.sms_cmd import app as sms_app
 from zc.token_cmd import token
 
 app = typer.Typer(name="zc", help="zhicheng: 职称申报与评审 / title filing and review tools",
@@ -38,6 +39,7 @@ app.add_typer(eligibility_app, name="eligibility")
 app.add_typer(notify_app, name="notify")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(person_app, name="person")
+app.add_typer(sms_app, name="sms")
 app.command("token")(token)
 app.command("replay")(replay)
 

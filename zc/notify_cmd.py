@@ -40,17 +40,27 @@ def _table(application_id: str, body: dict) -> Table:
     for column in ("template", "recipient", "status", "attempts", "sent at", "note"):
         table.add_column(column)
     for d in body.get("deliveries", []):
-        # The development stub accepts a message and sends it to nobody: never shown as "sent".
-        stub = d["status"] == "sent" and d.get("recorded_only")
-        table.add_row(d["template"], d["recipient_masked"], "recorded, not sent" if stub else d["status"],
-                      str(d["attempts"]), _local(d["sent_at"]),
-                      "development SMS stub (ZC_SMS_GATEWAY=record)" if stub else
-                      "" if d["status"] == "sent" else (d.get("last_error") or ""))
+        status, note = _shown(d)
+        table.add_row(d["template"], d["recipient_masked"], status, str(d["attempts"]), _local(d["sent_at"]), note)
     planned = {d["template"] for d in body.get("deliveries", [])}
     for f in body.get("failures", []):
         if f["template"] not in planned:  # failed before a delivery existed (no usable number)
             table.add_row(f["template"], f["recipient_masked"] or "-", "failed", "0", "-", f["reason"] or "")
     return table
+
+
+def _shown(d: dict) -> tuple[str, str]:
+    """A delivery's status as an operator must read it, and the note beside it."""
+    if d["status"] == "sent" and d.get("recorded_only"):
+        # The development stub accepts a message and sends it to nobody: never shown as "sent".
+        return "recorded, not sent", "development SMS stub (ZC_SMS_GATEWAY=record)"
+    if d["status"] == "sent":
+        return "sent", f"message id {d['provider_message_id']}" if d.get("provider_message_id") else ""
+    if d["status"] == "unknown":  # the platform never said: an operator checks, then may send it again
+        return "UNKNOWN", f"{d.get('last_error') or ''}; after checking: zc sms resend {d.get('notification_id')}"
+    if d["status"] in ("sending", "checking"):
+        return "checking", d.get("last_error") or "no answer yet: asking the platform"
+    return d["status"], d.get("last_error") or ""
 
 
 def _auditor() -> dict:

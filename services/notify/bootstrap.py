@@ -2,8 +2,13 @@
 the waiting-cases read model and the deadline reminders (a periodic job)."""
 from __future__ import annotations
 
+import json
 import uuid
+from dataclasses import replace
+from pathlib import Path
+from types import MappingProxyType
 from typing import Annotated
+from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request, Response
 
@@ -47,12 +52,17 @@ from services.notify.usecases.erasure import when_person_erased
 from services.notify.usecases.planning import Plans, replan_for_person
 from services.notify.usecases.recording import NOTIFY_ACTOR
 from services.notify.usecases.reminding import run_reminders, seed_department_contacts
+from services.notify.usecases.resending import resend
 from services.notify.usecases.status import delivery_status, my_deliveries, reminder_status
+from plumbing.core.idempotency import request_fingerprint, run_in, scoped
+from fastapi.responses import JSONResponse
 from services.notify.domain.streams import NOTIFICATION
 
 log = get_logger(__name__)
 # SMS texts name people and reasons: only the city HR bureau (the operator) and auditors read them.
 Operator = Annotated[Caller, caller(Role.CITY_HR_BUREAU, Role.AUDITOR)]
+# Sending an SMS again is the season operator's decision (the city HR bureau), not an auditor's.
+Resender = Annotated[Caller, caller(Role.CITY_HR_BUREAU)]
 
 
 def notify_plans(open_plan: str) -> Plans:
@@ -85,13 +95,16 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     settings = settings or NotifySettings()
     plans = notify_plans(settings.plan)  # each application's texts and reminders follow its own plan
     plan = plans.open  # the open season: its department contacts and the dispatcher's quiet-hours zone
+    # The platform's template codes (operator data) over the open season's shipped placeholders.
+    catalogue = with_template_codes(plans.catalogues[plan.plan_id], settings.sms_template_codes)
+    plans = replace(plans, catalogues={**plans.catalogues, plan.plan_id: catalogue})
     departments = department_contacts(read_department_contacts(settings.notify_department_contacts), plan)
     runtime = Runtime(settings, application_streams=[NOTIFICATION])
     runtime.audit_extras.append(deliveries_of)
     runtime.metrics.add_query(GaugeQuery(
         "zc_sms_deliveries", "SMS deliveries by status (pending includes those held by quiet hours or rate limits)",
         "SELECT status, count(*) FROM deliveries GROUP BY status", ("status",),
-        defaults=(("pending",), ("sent",), ("failed",))))
+        defaults=tuple((status,) for status in DELIVERY_STATES)))
 
     recorder = Recorder(lambda: runtime.store, topic=topics.notifications(), actor=NOTIFY_ACTOR)
     runtime.recorder, runtime.ports = recorder, notify_ports
@@ -118,7 +131,9 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         app.state.dispatcher = Dispatcher(rt.pool, rt.unit_of_work, gateway, tz=plan.timezone, quiet=settings.quiet(),
                                           windows=settings.windows(), policy=settings.round_policy(),
                                           wall_offset=clock.offset,  # read per message: the season clock may move
-                                          crash_after_send=settings.notify_crash_after_send)
+                                          crash_after_send=settings.notify_crash_after_send,
+                                          sign_name=catalogue.sign_name, check_bound=settings.check_bound(),
+                                          check_every=settings.check_every())
         rt.spawn(app.state.dispatcher.run, "notify-dispatcher")
 
     async def seed_contacts(rt: Runtime) -> None:
@@ -146,6 +161,19 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         shown, next_cursor = pages.after(list(enumerate(answer["deliveries"], 1)), cursor, limit, lambda d: d[0])
         answer["deliveries"] = [d for _, d in shown]
         return _paged(request, response, answer, next_cursor)
+
+    @app.post("/deliveries/{notification_id}/resend", tags=["notify"],
+              summary="Send again an SMS whose fate the platform never told (zc sms resend)",
+              **contract("resendDelivery", answers.Resent, fails=(404, 409)))
+    async def resend_delivery(request: Request, notification_id: uuid.UUID, who: Resender) -> JSONResponse:
+        by = who.uid or who.org or who.role.value
+
+        async def action(uow):
+            return 200, await resend(uow, notification_id, by, datetime.now(UTC))
+
+        status_code, answer = await run_in(runtime.unit_of_work(), scoped(None, who.key),
+                                           request_fingerprint("resend", str(notification_id)), action)
+        return JSONResponse(answer, status_code=status_code)
 
     @app.get("/notifications/{application_id}/mine", tags=["notify"], summary="The SMS sent to me about my application",
              **contract("readMyNotifications", answers.MyDeliveries, headers=PAGE_HEADERS))
@@ -181,6 +209,20 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         return _paged(request, response, answer, next_cursor)
 
     return app
+
+
+DELIVERY_STATES = ("pending", "sending", "checking", "sent", "failed", "unknown")
+
+
+def with_template_codes(catalogue: Catalogue, path: str | None) -> Catalogue:
+    """The platform's template codes from the operator's file ({template: code}) over the shipped
+    placeholders; a code for a template the catalogue lacks is refused at start-up."""
+    if not path:
+        return catalogue
+    codes = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(codes, dict) or (unknown := set(codes) - set(catalogue.templates)):
+        raise SystemExit(f"ZC_SMS_TEMPLATE_CODES: not a {{template: code}} object of known templates ({path})")
+    return replace(catalogue, codes=MappingProxyType({**catalogue.codes, **{k: str(v) for k, v in codes.items()}}))
 
 
 def refuse_stub_outside_development(settings: NotifySettings) -> None:

@@ -3,7 +3,10 @@
 | variable | default | meaning |
 |---|---|---|
 | ZC_SMS_GATEWAY | record | `http` (a real provider), or `record` (sms_log table + log: sends nothing; refused unless ZC_DEV_MODE, shown as "recorded, not sent") |
-| ZC_SMS_URL / ZC_SMS_API_KEY / ZC_SMS_TIMEOUT_SECONDS | - / - / 5 | the HTTP provider |
+| ZC_SMS_URL / ZC_SMS_API_KEY / ZC_SMS_TIMEOUT_SECONDS | - / - / 5 | the platform: `{url}/send`, `{url}/query` |
+| ZC_SMS_CHECK_BOUND_SECONDS | 300 | after a try without an answer, how long "not listed" by the platform's status query is asked again before the delivery is `unknown` (alert; `zc sms resend`) |
+| ZC_SMS_CHECK_INTERVAL_SECONDS | 5 | between two status queries of one unanswered try |
+| ZC_SMS_TEMPLATE_CODES | (none) | a JSON file {template: the platform's code}, over the codes in the shipped catalogue (operator data) |
 | ZC_NOTIFY_QUIET_HOURS | (none) | e.g. `21:00-08:00`: messages are held until the end, plan timezone |
 | ZC_NOTIFY_RATE_WINDOWS | 60:1,3600:5,86400:10 | per recipient: seconds:max messages, comma-separated |
 | ZC_SMS_MAX_ATTEMPTS / ZC_SMS_BACKOFF_BASE / ZC_SMS_BACKOFF_CAP | 5 / 0.5 / 30 | the HTTP gateway's in-line retries (full jitter) |
@@ -28,6 +31,10 @@ class NotifySettings(ServiceSettings):
     sms_url: str = ""
     sms_api_key: str = ""
     sms_timeout_seconds: float = 5.0
+    # A message sent seconds ago may not be listed yet: platforms list within seconds to a minute.
+    sms_check_bound_seconds: float = 300.0
+    sms_check_interval_seconds: float = 5.0
+    sms_template_codes: str | None = None
     notify_quiet_hours: str | None = None
     notify_rate_windows: str = "60:1,3600:5,86400:10"
     sms_max_attempts: int = 5
@@ -43,6 +50,12 @@ class NotifySettings(ServiceSettings):
 
     def round_policy(self) -> RetryPolicy:
         return RetryPolicy(max_attempts=self.notify_max_rounds, base=self.sms_backoff_base, cap=self.sms_backoff_cap)
+
+    def check_bound(self) -> timedelta:
+        return timedelta(seconds=self.sms_check_bound_seconds)
+
+    def check_every(self) -> timedelta:
+        return timedelta(seconds=self.sms_check_interval_seconds)
 
     def quiet(self) -> QuietHours | None:
         if not self.notify_quiet_hours:

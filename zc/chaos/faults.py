@@ -107,6 +107,8 @@ def full() -> list[Fault]:
             restart("kafka"), restart("postgres"), pause("eligibility"),
             sms("failing (HTTP 500)", {"fail_next": 12, "status": 500}),
             sms("stalling (answers after the 2 s timeout)", {"delay_ms": 3000, "delay_next": 6}),
+            sms("losing answers after sending", {"lose_answer_next": 6}),
+            sms("answering after the timeout, listing 5 s late", {"delay_ms": 3000, "delay_next": 6, "listing_delay_s": 5}),
             sms("rate-limiting (HTTP 429, Retry-After 1)", {"fail_next": 12, "status": 429, "retry_after": "1"}),
             poison("tombstone (null value)", None), poison("control bytes, invalid UTF-8", CONTROL_BYTES),
             poison("an envelope of the wrong shape", WRONG_SHAPE),
@@ -116,7 +118,10 @@ def full() -> list[Fault]:
 def short() -> list[Fault]:
     """One fault of each kind (for `make test`); the rest of the table is `make chaos`."""
     return [kill("eligibility"), restart("kafka"), pause("review"),
-            sms("failing (HTTP 500)", {"fail_next": 6, "status": 500}, hold=3),
+            # Sent, but answered after the 2 s timeout and listed only 3 s later: settled by the status
+            # query (asked again while "not listed yet"), never by sending again.
+            sms("answering after the timeout, listing 3 s late", {"delay_ms": 3000, "delay_next": 4,
+                                                                 "listing_delay_s": 3}, hold=3),
             poison("tombstone (null value)", None)]
 
 

@@ -119,7 +119,9 @@ async def work_waiting(urls: list[str]) -> dict[str, float]:
                 continue
             for family in text_string_to_metric_families(text):
                 for sample in family.samples:
-                    pending_sms = sample.name == "zc_sms_deliveries" and sample.labels.get("status") == "pending"
+                    # unknown: waits for an operator (`zc sms resend`), so it is stuck, not lost
+                    pending_sms = sample.name == "zc_sms_deliveries" and sample.labels.get("status") in (
+                        "pending", "sending", "checking", "unknown")
                     if (sample.name in PENDING_GAUGES or pending_sms) and sample.value > 0:
                         key = f"{sample.name}{{{sample.labels.get('service', '')}}}"
                         waiting[key] = waiting.get(key, 0) + sample.value
@@ -136,7 +138,9 @@ async def dead_letters(urls: list[str]) -> float:
 
 
 async def provider_duplicates(sms_url: str) -> int:
-    """Messages the fake provider delivered more than once for one key (it should never happen)."""
+    """Messages the fake platform sent more than once for one OutId (a delivery's dedup key). The
+    platform promises no idempotence: this counts every second send, which only the status query's
+    "failed" (no chaos fault injects one) or an operator's resend may cause."""
     async with httpx.AsyncClient(timeout=10) as client:
         counts = (await client.get(f"{sms_url}/messages")).json()["count_per_key"]
     return sum(n - 1 for n in counts.values() if n > 1)

@@ -41,7 +41,9 @@ class ChaosStack:
                   "ZC_CLOCK_OFFSET_SECONDS": f"{clock.offset_for(SEASON_START):.3f}", "ZC_NOTIFY_RATE_WINDOWS": "1:1000",
                   "ZC_SMS_GATEWAY": "http", "ZC_SMS_URL": f"http://127.0.0.1:{self.ports['sms']}/sms",
                   "ZC_SMS_API_KEY": SMS_KEY, "ZC_SMS_TIMEOUT_SECONDS": "2", "ZC_SMS_MAX_ATTEMPTS": "3",
-                  "ZC_SMS_BACKOFF_BASE": "0.2", "ZC_SMS_BACKOFF_CAP": "2", "ZC_NOTIFY_MAX_ROUNDS": "20"}
+                  "ZC_SMS_BACKOFF_BASE": "0.2", "ZC_SMS_BACKOFF_CAP": "2", "ZC_NOTIFY_MAX_ROUNDS": "20",
+                  # the faults list a message at most 5 s late: a minute's bound leaves none unknown
+                  "ZC_SMS_CHECK_INTERVAL_SECONDS": "1", "ZC_SMS_CHECK_BOUND_SECONDS": "60"}
         inherited = child_environment(keep=lambda k: k in ("ZC_TOKEN_PUBLIC_KEY", "ZC_PERSON_REF_SECRET"))
         # As `make up` runs them: each as its own system user, from the runtime installation (as root).
         programs = [service_program(s, self.ports[s], {**shared, **inherited,

@@ -48,6 +48,7 @@ class Row:
     last_error: str | None = None
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     sent_at: datetime | None = None
+    resent_by: str | None = None
 
 
 @dataclass
@@ -61,21 +62,31 @@ class MemoryDeliveries:
     async def pending_of(self, person_ref: str) -> list[Pending]:
         return [Pending(r.out.notification_id, r.out.application_id, r.out.template, r.out.recipient_masked,
                         r.out.dedup_key, r.out.caused_by_event_id, r.correlation_id)
-                for r in self.rows.values() if r.person_ref == person_ref and r.status == "pending"]
+                for r in self.rows.values() if r.person_ref == person_ref and r.status in ("pending", "checking", "unknown")]
 
     async def scrub(self, person_ref: str, reason: str) -> int:
         mine = [r for r in self.rows.values() if r.person_ref == person_ref]
         for r in mine:
-            if r.status == "pending":
+            if r.status in ("pending", "checking", "unknown"):
                 r.status, r.last_error = "failed", reason
-            r.out = replace(r.out, to="", text="")
+            r.out = replace(r.out, to="", text="", params={})
             self.sms_log.pop(r.out.dedup_key, None)
         return len(mine)
 
+    async def resend(self, notification_id: uuid.UUID, by: str, at: datetime) -> str | None:
+        row = next((r for r in self.rows.values() if r.out.notification_id == notification_id), None)
+        if row is None:
+            return None
+        before = row.status
+        if before == "unknown":
+            row.status, row.resent_by, row.last_error = "pending", by, f"sent again by {by}"
+        return before
+
     async def of_application(self, application_id: uuid.UUID, person_ref: str | None = None) -> list[dict]:
-        return [{"template": r.out.template, "recipient_masked": r.out.recipient_masked, "text": r.out.text,
+        return [{"notification_id": str(r.out.notification_id), "template": r.out.template, "recipient_masked": r.out.recipient_masked, "text": r.out.text,
                  "status": r.status, "attempts": 0, "last_error": r.last_error, "created_at": r.created_at.isoformat(),
-                 "sent_at": r.sent_at.isoformat() if r.sent_at else None, "recorded_only": False}
+                 "sent_at": r.sent_at.isoformat() if r.sent_at else None, "provider_message_id": None,
+                 "recorded_only": False}
                 for r in self.rows.values() if r.out.application_id == application_id
                 and (person_ref is None or r.person_ref == person_ref)]
 

@@ -1,6 +1,7 @@
 """notify's ports on PostgreSQL, on the unit of work's connection (usecases/ports.py)."""
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date, datetime
 
@@ -55,29 +56,43 @@ class PgDeliveries:
     async def queue(self, out: Outgoing, correlation_id: uuid.UUID, person_ref: str) -> None:
         await self.conn.execute(
             "INSERT INTO deliveries (dedup_key, notification_id, application_id, template, to_e164, recipient_masked,"
-            " text, caused_by_event_id, correlation_id, person_ref)"
-            " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (dedup_key) DO NOTHING",
+            " text, caused_by_event_id, correlation_id, person_ref, template_code, params)"
+            " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (dedup_key) DO NOTHING",
             out.dedup_key, out.notification_id, out.application_id, out.template, out.to, out.recipient_masked,
-            out.text, out.caused_by_event_id, correlation_id, person_ref)
+            out.text, out.caused_by_event_id, correlation_id, person_ref, out.template_code,
+            json.dumps(dict(out.params), ensure_ascii=False))
         await self.conn.execute("SELECT pg_notify('deliveries', '')")  # wakes the dispatcher at commit
 
     async def pending_of(self, person_ref: str) -> list[Pending]:
         rows = await self.conn.fetch(
             "SELECT notification_id, application_id, template, recipient_masked, dedup_key, caused_by_event_id,"
-            " correlation_id FROM deliveries WHERE person_ref = $1 AND status = 'pending' ORDER BY seq", person_ref)
+            " correlation_id FROM deliveries WHERE person_ref = $1 AND status IN ('pending', 'checking', 'unknown')"
+            " ORDER BY seq", person_ref)
         return [Pending(**dict(r)) for r in rows]
 
     async def scrub(self, person_ref: str, reason: str) -> int:
         keys = await self.conn.fetch(
-            "UPDATE deliveries SET status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END,"
-            " last_error = CASE WHEN status = 'pending' THEN $2 ELSE last_error END, to_e164 = '', text = ''"
+            "UPDATE deliveries SET status = CASE WHEN status IN ('pending', 'checking', 'unknown') THEN 'failed' ELSE status END,"
+            " last_error = CASE WHEN status IN ('pending', 'checking', 'unknown') THEN $2 ELSE last_error END,"
+            " to_e164 = '', text = '', params = '{}'"
             " WHERE person_ref = $1 RETURNING dedup_key", person_ref, reason)
         await self.conn.execute("DELETE FROM sms_log WHERE dedup_key = ANY($1::text[])", [k["dedup_key"] for k in keys])
         return len(keys)
 
+    async def resend(self, notification_id: uuid.UUID, by: str, at: datetime) -> str | None:
+        before = await self.conn.fetchval("SELECT status FROM deliveries WHERE notification_id = $1 FOR UPDATE",
+                                          notification_id)
+        if before == "unknown":
+            await self.conn.execute(
+                "UPDATE deliveries SET status = 'pending', next_attempt_at = $3, resent_by = $2, resent_at = $3,"
+                " last_error = 'sent again by ' || $2 WHERE notification_id = $1", notification_id, by, at)
+            await self.conn.execute("SELECT pg_notify('deliveries', '')")  # wakes the dispatcher at commit
+        return before
+
     async def of_application(self, application_id: uuid.UUID, person_ref: str | None = None) -> list[dict]:
         rows = await self.conn.fetch(
-            "SELECT template, recipient_masked, text, status, attempts, last_error, created_at, sent_at,"
+            "SELECT notification_id::text, template, recipient_masked, text, status, attempts, last_error, created_at,"
+            " sent_at, provider_message_id,"
             # Accepted by the development stub (sms_log): recorded, never sent to anyone.
             " EXISTS (SELECT 1 FROM sms_log l WHERE l.dedup_key = deliveries.dedup_key) AS recorded_only"
             " FROM deliveries WHERE application_id = $1 AND ($2::text IS NULL OR person_ref = $2) ORDER BY seq",

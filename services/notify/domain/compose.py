@@ -6,7 +6,8 @@ raises for bad data; a missing number or a template problem becomes Notification
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from contracts.events import NotificationFailed, NotificationSent
 from services.notify.domain.dedup import dedup_key, notification_id, recipient_identity
@@ -27,6 +28,9 @@ class Outgoing:
     recipient_masked: str
     application_id: uuid.UUID | None
     caused_by_event_id: uuid.UUID
+    # What the platform is sent: the template's code and its parameters (the text is our copy).
+    template_code: str = ""
+    params: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def sent(self) -> NotificationSent:
         return NotificationSent(
@@ -56,8 +60,8 @@ def compose(event_id: uuid.UUID, message: Message, directory_contact: Contact | 
         return failure(recipient.reason, recipient.masked)
     fields = {**message.fields, "name": recipient.name, "phone_masked": recipient.masked}
     try:
-        text = catalogue.render(message.template, fields)
+        rendered = catalogue.message(message.template, fields)
     except TemplateError as exc:
         return failure(f"template: {exc}", recipient.masked)
-    return Outgoing(nid, key, recipient.phone_e164, text, message.template, recipient.masked,
-                    message.application_id, event_id)
+    return Outgoing(nid, key, recipient.phone_e164, rendered.text, message.template, recipient.masked,
+                    message.application_id, event_id, rendered.code, dict(rendered.params))

@@ -72,6 +72,10 @@ class Deliveries(Protocol):
         """Fail the person's pending SMS with `reason` and blank the texts and numbers of all of
         theirs (the recording gateway's log too); returns how many were scrubbed."""
 
+    async def resend(self, notification_id: uuid.UUID, by: str, at: datetime) -> str | None:
+        """Queue an `unknown` delivery to be sent again (the operator's decision, recorded with who);
+        returns its status before (None: no such delivery); any other status is left as it is."""
+
     async def of_application(self, application_id: uuid.UUID, person_ref: str | None = None) -> list[dict]:
         """What was planned for the application (to `person_ref` only, when given): template, masked
         recipient, text, status, attempts, last error, when created and sent (ISO 8601), in planning order."""

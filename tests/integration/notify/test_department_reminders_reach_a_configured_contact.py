@@ -45,7 +45,7 @@ async def test_a_department_reminder_is_delivered_to_the_contact_the_operator_co
     notify = await _notify_with_a_case_waiting_at_kq_hr(provider, notify_process, contacts)
     await eventually(_reminders_to_kq_hr(notify, "sent"))
     texts = [m for m in provider.messages()["messages"] if m["to"] == f"+86{DUTY_MOBILE}"]
-    assert len(texts) == 1 and "截止" in texts[0]["text"]
+    assert len(texts) == 1 and texts[0]["template"] == "ZC_SX2020_DEADLINE_APPROACHING"
 
 
 async def test_a_department_without_a_configured_mobile_gets_no_sms_and_the_reason_is_recorded(
@@ -54,4 +54,4 @@ async def test_a_department_without_a_configured_mobile_gets_no_sms_and_the_reas
     contacts.write_text("{}")
     notify = await _notify_with_a_case_waiting_at_kq_hr(provider, notify_process, contacts)
     await eventually(_reminders_to_kq_hr(notify, "failed"))
-    assert not [m for m in provider.messages()["messages"] if "截止" in m["text"]]
+    assert not [m for m in provider.messages()["messages"] if m["template"] == "ZC_SX2020_DEADLINE_APPROACHING"]

@@ -12,7 +12,7 @@ NEAR_UNIT_DEADLINE = "2020-08-18T09:00:00+08:00"  # unit deadline 20 Aug; the 3-
 
 
 def reminder_texts(provider) -> list[dict]:
-    return [m for m in provider.messages()["messages"] if "截止" in m["text"]]
+    return [m for m in provider.messages()["messages"] if m["template"] == "ZC_SX2020_DEADLINE_APPROACHING"]
 
 
 async def test_units_with_waiting_cases_get_one_reminder_each_across_runs_and_restarts(

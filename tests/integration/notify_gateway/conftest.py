@@ -25,6 +25,10 @@ class Provider:
     def messages(self) -> dict:
         return httpx.get(f"{self.base_url}/messages").json()
 
+    def delivered(self) -> list[str]:
+        """The OutIds of the messages the platform sent, in order."""
+        return [m["key"] for m in self.messages()["messages"]]
+
 
 @pytest.fixture(scope="session")
 def provider_server():

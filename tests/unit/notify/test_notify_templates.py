@@ -96,3 +96,41 @@ def test_redact_never_lets_a_full_id_number_through(before, number, after):
 @given(st.text(alphabet="0123456789X１２３ Ｘ", max_size=60))
 def test_redact_leaves_no_full_id_in_any_digit_soup(text):
     assert not contains_full_id(redact(text))
+
+
+def test_a_message_is_the_templates_code_and_its_parameters_and_they_make_the_text_kept(sample_fields):
+    rendered = SHIPPED.message("not_passed", {**sample_fields, "reason": "材料不全。" * 60})
+    assert rendered.code == "ZC_SX2020_NOT_PASSED" and set(rendered.params) == SHIPPED.fields_of("not_passed")
+    assert rendered.params["reason"].endswith("…")  # shortened in the parameter the platform gets, too
+    body = SHIPPED.templates["not_passed"].format(**rendered.params)
+    assert rendered.text == SHIPPED.signature + body and SHIPPED.sign_name == "12333"
+
+
+def test_parameters_never_carry_a_full_id_number(sample_fields):
+    rendered = SHIPPED.message("application_returned", {**sample_fields, "reason": "身份证号33060219800101123X有误"})
+    assert not any(contains_full_id(v) for v in rendered.params.values())
+
+
+def test_every_shipped_template_has_a_code_and_the_file_says_texts_and_codes_are_operator_data():
+    import json
+
+    raw = json.loads(read_catalogue_text("zj-sx-2020-zgj"))
+    assert "待运营方确认" in raw["_operator_data"]
+    assert all(SHIPPED.code_of(t) != t and SHIPPED.code_of(t) for t in SHIPPED.templates)
+    with pytest.raises(TemplateError):
+        load_catalogue(minimal({"t": {"code": " ", "text": "{name}"}}))
+
+
+def test_the_operators_file_of_template_codes_replaces_the_shipped_placeholders(tmp_path):
+    import json
+
+    from services.notify.bootstrap import with_template_codes
+
+    codes = tmp_path / "codes.json"
+    codes.write_text(json.dumps({"passed_unit": "SMS_463215879"}))
+    catalogue = with_template_codes(SHIPPED, str(codes))
+    assert catalogue.code_of("passed_unit") == "SMS_463215879"
+    assert catalogue.code_of("not_passed") == SHIPPED.code_of("not_passed")  # the others stay
+    codes.write_text(json.dumps({"no_such_template": "SMS_1"}))
+    with pytest.raises(SystemExit):
+        with_template_codes(SHIPPED, str(codes))

@@ -120,6 +120,36 @@ async def test_the_reminders_job_plans_each_due_reminder_once_with_its_event_and
     assert report["org_id"] == "u-5" and report["status"] == "pending" and "李经办" in report["text"]
 
 
+async def test_only_an_unknown_delivery_is_sent_again_by_the_operator_and_who_is_recorded():
+    from datetime import UTC, datetime
+
+    from contracts.errors import Conflict, NotFound
+    from services.notify.usecases.resending import resend
+
+    uow, app = unit_of_work(), uuid.uuid4()
+    uow.ports.people.records["tel-13912345009"] = person("tel-13912345009")
+    await consume(uow, filed(app), case_opened(app, "u-9", phone="13912345009"),
+                  envelope(UnitApproved(application_id=app, opinion="同意"), f"case-{app}", 2))
+    [row] = uow.ports.deliveries.rows.values()
+    assert row.out.template_code == "ZC_SX2020_PASSED_UNIT" and row.out.params["name"] == "王建国"
+    now = datetime.now(UTC)
+    with pytest.raises(Conflict) as pending:
+        async with uow:
+            await resend(uow, row.out.notification_id, "officer-7", now)
+    assert pending.value.code == "DELIVERY_NOT_UNKNOWN"
+    assert [r.status for r in uow.ports.deliveries.rows.values()] == ["pending"]
+    with pytest.raises(NotFound):
+        async with uow:
+            await resend(uow, uuid.uuid4(), "officer-7", now)
+    [row] = uow.ports.deliveries.rows.values()
+    row.status = "unknown"  # the dispatcher's verdict: not listed by the platform within the bound
+    async with uow:
+        answer = await resend(uow, row.out.notification_id, "officer-7", now)
+    assert answer == {"notification_id": str(row.out.notification_id), "status": "pending", "resent_by": "officer-7"}
+    [row] = uow.ports.deliveries.rows.values()
+    assert (row.status, row.resent_by) == ("pending", "officer-7")
+
+
 async def test_the_reminders_and_failures_folded_from_notifys_history_are_those_written_live():
     from services.notify.projections import history
 
@@ -152,7 +182,7 @@ def plans_with_other() -> Plans:
     other = Plan.model_validate({**PLAN.model_dump(mode="json"), "plan_id": OTHER[0], "version": OTHER[1],
                                  "short_name_zh": "测试乙计划"})
     texts = json.loads(read_catalogue_text(PLAN.plan_id))
-    texts["templates"]["passed_unit"] = "乙：" + texts["templates"]["passed_unit"]
+    texts["templates"]["passed_unit"]["text"] = "乙：" + texts["templates"]["passed_unit"]["text"]  # {code, text}
     registry = PlanRegistry([*both_versions(), other])
     other_texts = load_catalogue(json.dumps({**texts, "plan_id": OTHER[0]}))
     return Plans(registry, {PLAN.plan_id: PLANS.texts(PLAN), OTHER[0]: other_texts}, open=PLAN)
