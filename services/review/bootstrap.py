@@ -31,7 +31,7 @@ from services.review.reactions.when_assessed_open_case import when_assessed_open
 from services.review.reactions.when_filed_remember_application import when_filed_remember_application
 from services.review.domain.streams import CASE
 from services.review.settings import ReviewSettings
-from services.review.usecases.feed import Feed, FeedingRecorder
+from services.review.adapters.feed import Feed, FeedingRecorder
 from services.review.usecases.sweeping import sweep_overdue
 
 
@@ -76,7 +76,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     runtime = Runtime(settings, application_streams=[CASE])
     runtime.audit_extras.append(names_on_timeline)
 
-    # Every append to a case stream also queues the analysts' feed message (usecases/feed.py).
+    # Every append to a case stream also queues the analysts' feed message (adapters/feed.py).
     recorder = FeedingRecorder(lambda: runtime.store, topic=topics.review(), actor=SYSTEM_ACTOR,
                                feed=Feed(analytics_key(settings), plans))
     runtime.recorder, runtime.ports = recorder, review_ports

@@ -2,6 +2,7 @@
 [tool.importlinter]): no service imports another, contracts and plumbing know no service, domain
 cores do no I/O (indirect imports included), and each service keeps its layers, every module of it
 in one (a use case never imports an adapter or a reaction, a projection never a use case)."""
+import ast
 import os
 import re
 import shutil
@@ -53,3 +54,33 @@ def test_domain_cores_read_no_clock_and_open_no_file():
         for path in domain.rglob("*.py"):
             text = path.read_text(encoding="utf-8")
             assert ".today()" not in text and ".now(" not in text and not FILE_OPEN.search(text), path
+
+
+SQL_TEXT = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|TRUNCATE)\b", re.S)
+CONNECTION_CALL = re.compile(r"\.(execute|executemany|fetch|fetchrow|fetchval|copy_records_to_table)\(")
+
+
+def _sql_in(path: Path) -> list[str]:
+    """SQL text in a string literal, or a call of an asyncpg connection's query methods."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = [f"{path}:{node.lineno}: {node.value[:60]!r}" for node in ast.walk(tree)
+             if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_TEXT.search(node.value)]
+    found += [f"{path}:{n}: {line.strip()[:60]}" for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+              if CONNECTION_CALL.search(line)]
+    return found
+
+
+def test_no_use_case_or_reaction_holds_sql_or_calls_a_connection():
+    """Use cases and reactions go through the unit of work and their ports (issue: one way to write a
+    whole service); SQL lives in adapters, projections and the kernel."""
+    layers = [p for service in (ROOT / "services").iterdir() for layer in ("usecases", "reactions")
+              if (p := service / layer).is_dir()]
+    assert len(layers) == 8
+    found = [hit for layer in layers for path in sorted(layer.rglob("*.py")) for hit in _sql_in(path)]
+    assert found == []
+
+
+def test_the_sql_check_finds_a_query_planted_in_a_reaction(tmp_path):
+    planted = tmp_path / "when_x.py"
+    planted.write_text('async def when_x(e, ctx):\n    await ctx.uow.conn.execute("DELETE FROM case_view")\n')
+    assert len(_sql_in(planted)) == 2

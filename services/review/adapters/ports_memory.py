@@ -38,5 +38,16 @@ class MemoryOperatorContacts:
         self.queued.append((operator_ref, record))
 
 
+class MemoryFeedContext:
+    def __init__(self) -> None:
+        self.noted: dict[uuid.UUID, tuple[int, str, str, list[str]]] = {}
+
+    async def note(self, application_id: uuid.UUID, revision: int, plan_id: str, plan_version: str,
+                   failing_rules: list[str]) -> None:
+        if application_id not in self.noted or self.noted[application_id][0] <= revision:
+            self.noted[application_id] = (revision, plan_id, plan_version, list(failing_rules))
+
+
 def memory_ports() -> ReviewPorts:
-    return ReviewPorts(cases=MemoryCaseIndex(), known=MemoryKnownApplications(), contacts=MemoryOperatorContacts())
+    return ReviewPorts(cases=MemoryCaseIndex(), known=MemoryKnownApplications(), contacts=MemoryOperatorContacts(),
+                       feed_context=MemoryFeedContext())

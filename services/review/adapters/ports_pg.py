@@ -44,5 +44,20 @@ class PgOperatorContacts:
         await queue_record(self.conn, operator_ref, record)
 
 
+class PgFeedContext:
+    def __init__(self, conn) -> None:
+        self.conn = conn
+
+    async def note(self, application_id: uuid.UUID, revision: int, plan_id: str, plan_version: str,
+                   failing_rules: list[str]) -> None:
+        await self.conn.execute(
+            "INSERT INTO feed_context (application_id, revision, plan_id, plan_version, failing_rules)"
+            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (application_id) DO UPDATE SET revision = EXCLUDED.revision,"
+            " plan_id = EXCLUDED.plan_id, plan_version = EXCLUDED.plan_version, failing_rules = EXCLUDED.failing_rules"
+            " WHERE feed_context.revision <= EXCLUDED.revision",
+            application_id, revision, plan_id, plan_version, failing_rules)
+
+
 def review_ports(conn) -> ReviewPorts:
-    return ReviewPorts(cases=PgCaseIndex(conn), known=PgKnownApplications(conn), contacts=PgOperatorContacts(conn))
+    return ReviewPorts(cases=PgCaseIndex(conn), known=PgKnownApplications(conn), contacts=PgOperatorContacts(conn),
+                       feed_context=PgFeedContext(conn))

@@ -1,6 +1,6 @@
 """What a case event means to analysts: an outcome and reason codes, never text.
 
-Pure: review's feed writer (`usecases/feed.py`) folds the case around each event and asks this
+Pure: review's feed writer (`adapters/feed.py`) folds the case around each event and asks this
 module how to name the change. Opinions, reasons, findings and places are free text and stay in
 review; what leaves is a fixed vocabulary (returned sections are a closed list, `returning.py`).
 """

@@ -37,8 +37,16 @@ class OperatorContacts(Protocol):
         in the unit of work's transaction."""
 
 
+class FeedContext(Protocol):
+    async def note(self, application_id: uuid.UUID, revision: int, plan_id: str, plan_version: str,
+                   failing_rules: list[str]) -> None:
+        """Remember the newest assessment's plan and failing rule codes for the analysts' feed (an
+        older revision never replaces a newer one)."""
+
+
 @dataclass
 class ReviewPorts:
     cases: CaseIndex
     known: KnownApplications
     contacts: OperatorContacts
+    feed_context: FeedContext

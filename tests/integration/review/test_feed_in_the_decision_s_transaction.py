@@ -17,7 +17,8 @@ from contracts.errors import Conflict
 from contracts.plan import load_plan, plan_registry
 from services.review.domain import commands as c
 from services.review.usecases.cases import case_stream, decided, load_case
-from services.review.usecases.feed import Feed, FeedingRecorder, note_assessment, pseudonym
+from services.review.adapters.feed import Feed, FeedingRecorder, pseudonym
+from services.review.adapters.ports_pg import PgFeedContext
 from tests.unit.review.builders import actors_for, summary
 
 PLAN = load_plan()
@@ -47,7 +48,7 @@ async def test_each_case_change_queues_one_pseudonymous_message_in_its_transacti
     s = summary()
     app_id = uuid.uuid4()
     async with store.pool.acquire() as conn, conn.transaction():  # as the consumer does: context, then the case
-        await note_assessment(conn, app_id, PLAN.plan_id, PLAN.version, 1, ["CE_HOURS"])
+        await PgFeedContext(conn).note(app_id, 1, PLAN.plan_id, PLAN.version, ["CE_HOURS"])
         await _decide(feeding, app_id, c.OpenCase(SYSTEM_ACTOR, app_id, 1, ev.Outcome.ELIGIBLE, s), conn=conn)
     await _decide(feeding, app_id, c.UnitPass(actors_for(s).unit, app_id, "同意推荐的意见文本"))
 

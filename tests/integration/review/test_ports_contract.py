@@ -21,6 +21,9 @@ class Memory:
     async def queued(self) -> list:
         return [(ref, r.name if r else None) for ref, r in self.ports.contacts.queued]
 
+    async def feed_context(self, app: uuid.UUID):
+        return self.ports.feed_context.noted.get(app)
+
 
 class Postgres:
     def __init__(self, conn) -> None:
@@ -37,6 +40,11 @@ class Postgres:
     async def queued(self) -> list:
         rows = await self.conn.fetch("SELECT person_ref, record->>'name' AS name FROM personal_outbox ORDER BY id")
         return [(r["person_ref"], r["name"]) for r in rows]
+
+    async def feed_context(self, app: uuid.UUID):
+        row = await self.conn.fetchrow("SELECT revision, plan_id, plan_version, failing_rules FROM feed_context"
+                                       " WHERE application_id = $1", app)
+        return (row["revision"], row["plan_id"], row["plan_version"], list(row["failing_rules"])) if row else None
 
 
 @pytest_asyncio.fixture(params=["memory", "postgresql"])
@@ -75,3 +83,13 @@ async def test_an_operators_contact_is_queued_and_a_tombstone_replaces_what_wait
     await side.ports.contacts.queue("op-2", PersonalRecord(person_ref="op-2", name="李", phone="13957512346"))
     await side.ports.contacts.queue("op-1", None)
     assert await side.queued() == [("op-2", "李"), ("op-1", None)]
+
+
+async def test_the_feed_keeps_the_newest_assessments_plan_and_failing_rules_never_an_older_ones(side):
+    app = uuid.uuid4()
+    assert await side.feed_context(app) is None
+    await side.ports.feed_context.note(app, 2, "zj-sx-2020-zgj", "2020.1", ["CE_HOURS"])
+    await side.ports.feed_context.note(app, 1, "zj-sx-2020-zgj", "2020.1", ["AGE", "CE_HOURS"])
+    assert await side.feed_context(app) == (2, "zj-sx-2020-zgj", "2020.1", ["CE_HOURS"])
+    await side.ports.feed_context.note(app, 3, "zj-sx-2020-zgj", "2020.1", [])
+    assert await side.feed_context(app) == (3, "zj-sx-2020-zgj", "2020.1", [])

@@ -72,6 +72,15 @@ async def test_an_assessment_opens_a_case_only_once_its_application_is_known():
     assert await events(uow, app_id) == ["CaseOpened"]  # the redelivery changed nothing
 
 
+async def test_an_assessment_is_noted_for_the_analysts_feed_with_its_plan_and_failing_rules():
+    uow, app_id = unit_of_work(), uuid.uuid4()
+    assessed = assess(application(app_id), PLAN)
+    await consume(uow, envelope(ApplicationSubmitted(application=application(app_id), plan_version=PLAN.version), app_id),
+                  envelope(assessed, app_id))
+    failing = sorted({r.code for r in assessed.rules if not r.passed})
+    assert uow.ports.feed_context.noted[app_id] == (1, PLAN.plan_id, PLAN.version, failing)
+
+
 async def test_a_withdrawal_before_the_assessment_keeps_the_case_from_ever_opening():
     uow, app_id = unit_of_work(), uuid.uuid4()
     await consume(uow, envelope(ApplicationSubmitted(application=application(app_id), plan_version=PLAN.version), app_id),

@@ -1,5 +1,7 @@
 """The analysts' feed writer: one `CaseChange` (contracts/analytics.py) per state change of a case,
-queued in review's outbox in the transaction of the events that caused it.
+queued in review's outbox in the transaction of the events that caused it. An adapter: it wraps the
+store's append (a Recorder) and writes the outbox in the append's own transaction, so it sits beside
+the other PostgreSQL adapters, and no use case or reaction holds its SQL.
 
 `append_to_feed` is the one function; `FeedingRecorder` calls it after every append to a case
 stream (decisions over HTTP, the sweep, the reactions), so no path that changes a case can skip
@@ -44,17 +46,6 @@ class Feed:
 _CONTEXT = "SELECT plan_id, plan_version, failing_rules FROM feed_context WHERE application_id = $1"
 _QUEUE = ("INSERT INTO outbox (event_id, topic, key, raw, headers)"
           " SELECT NULL, $1, key, raw::jsonb, $3::jsonb FROM unnest($2::text[], $4::text[]) AS m(key, raw)")
-
-
-async def note_assessment(conn, application_id, plan_id: str, plan_version: str, revision: int,
-                          failing_rules: list[str]) -> None:
-    """Remember what the feed needs from the assessment (plan, failing rules) of the newest revision."""
-    await conn.execute(
-        "INSERT INTO feed_context (application_id, revision, plan_id, plan_version, failing_rules)"
-        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (application_id) DO UPDATE SET revision = EXCLUDED.revision,"
-        " plan_id = EXCLUDED.plan_id, plan_version = EXCLUDED.plan_version, failing_rules = EXCLUDED.failing_rules"
-        " WHERE feed_context.revision <= EXCLUDED.revision",
-        application_id, revision, plan_id, plan_version, failing_rules)
 
 
 async def append_to_feed(conn, feed: Feed, stream_id: str, stored: Sequence[Envelope]) -> int:
