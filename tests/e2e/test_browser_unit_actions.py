@@ -136,7 +136,10 @@ async def test_the_units_remaining_actions_clicked_through_in_the_browser(stack,
     b.key_in("batch-starts", "2020-08-10")
     b.press("batch-submit")
     b.wait_for(lambda: "批量审查：2件成功，0件未完成" in b.text(), what="both notices started")
-    b.go("/unit/notice")
+    # The notice page reads review's case view, which follows the decisions through Kafka: reload
+    # until both running notices are listed ("（至…）" is shown for each running notice only).
+    b.reload_until("/unit/notice", rf"{OBJECTED}（至2020-08-14）[\s\S]*{BATCHED}（至2020-08-14）|"
+                                   rf"{BATCHED}（至2020-08-14）[\s\S]*{OBJECTED}（至2020-08-14）")
     assert OBJECTED in b.text() and BATCHED in b.text() and "至2020-08-14" in b.text()
     b.check("notice-running")
 

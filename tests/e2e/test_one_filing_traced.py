@@ -35,8 +35,13 @@ async def test_spans_of_all_four_processes_share_the_filings_trace_id(stack, eve
         await Season(client, stack, eventually).file(app)
 
     async def all_four():
+        # Spans are exported in batches (plumbing/tracing.py): a process's first spans of the trace
+        # may reach its file before the one looked for, so wait for each process's own span kind.
         found = {service: _spans(stack, service, trace_id) for service in SERVICES}
-        return found if all(found.values()) else None
+        filed = any(s["kind"] == "SpanKind.SERVER" and s["name"] == "POST /applications" for s in found["intake"])
+        consumed = all(any(s["kind"] == "SpanKind.CONSUMER" for s in found[service])
+                       for service in ("eligibility", "review", "notify"))
+        return found if filed and consumed else None
 
     found = await eventually(all_four)
     assert any(s["kind"] == "SpanKind.SERVER" and s["name"] == "POST /applications" for s in found["intake"])
